@@ -1,0 +1,63 @@
+"""Serve Carryover on one machine: gunicorn for the web app and one db_worker for background tasks.
+
+Both stop cleanly on Ctrl-C (or SIGTERM); if either dies, the other is stopped too.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+BIN = os.path.dirname(sys.executable)
+BIND = os.environ.get("BIND", "127.0.0.1:8000")
+WEB = [
+    os.path.join(BIN, "gunicorn"),
+    "carryover.wsgi",
+    "--bind",
+    BIND,
+    "--workers",
+    os.environ.get("WEB_WORKERS", "2"),
+    "--threads",
+    os.environ.get("WEB_THREADS", "4"),
+    "--access-logfile",
+    "-",
+    "--access-logformat",
+    '%(h)s "%(m)s %(U)s" %(s)s %(M)sms',  # no query strings
+    "--graceful-timeout",
+    "10",
+]
+WORKER = [sys.executable, "manage.py", "db_worker", "--interval", "1"]
+
+
+def main() -> int:
+    children = [subprocess.Popen(WEB), subprocess.Popen(WORKER)]
+    stopping = False
+
+    def stop(signum=None, frame=None):
+        nonlocal stopping
+        if stopping:
+            return
+        stopping = True
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    print(f"Carryover is running on http://{BIND}  (web + background worker; Ctrl-C stops both)", flush=True)
+    while not stopping and all(child.poll() is None for child in children):
+        time.sleep(0.5)
+    stop()
+    deadline = time.monotonic() + 15
+    for child in children:
+        try:
+            child.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            child.kill()
+    print("Carryover stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+from .middleware import idle_limit_for
+from .models import WORK_WORDS, Role, Terminology
+
+NAV = {
+    Role.CLIENT: [("client_home", "Home")],
+    Role.THERAPIST: [("caseload", "Caseload"), ("library", "Library")],
+    Role.ADMIN: [("practice_home", "Practice"), ("audit_log", "Audit log")],
+}
+
+
+def shell(request: HttpRequest) -> dict:
+    """What every page's frame needs: who is here, their menu, the practice's word for the work."""
+    user = getattr(request, "user", None)
+    membership = user.membership_or_none if user is not None and user.is_authenticated else None
+    terminology = membership.practice.terminology if membership else Terminology.ACTIVITIES
+    singular, plural = WORK_WORDS[terminology]
+    context = {
+        "membership": membership,
+        "nav": NAV.get(membership.role, []) if membership else [],
+        "work_singular": singular,
+        "work_plural": plural,
+    }
+    if membership is not None:
+        context["idle_seconds"] = idle_limit_for(user)
+        context["idle_warning_seconds"] = settings.IDLE_WARNING_BEFORE
+    return context

@@ -1,0 +1,81 @@
+from django import forms
+from django.contrib.auth import password_validation
+
+from .models import Country, Practice, Role, Terminology, User, all_time_zones
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(zone, zone.replace("_", " ")) for zone in all_time_zones()]
+
+
+class InviteClientForm(forms.Form):
+    name = forms.CharField(max_length=150, required=False, label="Name (optional)")
+    email = forms.EmailField(max_length=254, label="Email address")
+
+
+class InviteStaffForm(InviteClientForm):
+    role = forms.ChoiceField(
+        choices=[(Role.THERAPIST.value, "Therapist"), (Role.ADMIN.value, "Practice admin")],
+        initial=Role.THERAPIST,
+    )
+
+
+class AcceptInvitationForm(forms.Form):
+    name = forms.CharField(max_length=150, label="Your name", help_text="How you'd like to be addressed.")
+    password = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        min_length=8,
+        max_length=1024,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 8 characters. A passphrase of 15 or more, like four random words, is best.",
+    )
+    time_zone = forms.ChoiceField(
+        label="Your time zone",
+        choices=time_zone_choices,
+        initial="UTC",
+        help_text="We guessed it from your device; change it if it's wrong. Reminders and due dates follow it.",
+        widget=forms.Select(attrs={"data-guess-timezone": "1"}),
+    )
+    consent = forms.BooleanField(label="I have read and agree to the practice's terms above.")
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+        self.fields["consent"].error_messages["required"] = "Please agree to the practice's terms to continue."
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("password")
+        if password:
+            # An unsaved user lets the similarity check compare the password with the email and name.
+            candidate = User(email=self.email, name=cleaned.get("name", ""))
+            try:
+                password_validation.validate_password(password, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+
+class RequestNewLinkForm(forms.Form):
+    email = forms.EmailField(max_length=254, label="Your email address")
+
+
+class PracticeSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Practice
+        fields = ["name", "country", "terminology", "terms"]
+        labels = {
+            "terminology": "Word for the work between sessions",
+            "terms": "Terms clients and staff agree to",
+            "country": "Country (sets default crisis resources)",
+        }
+        widgets = {"terms": forms.Textarea(attrs={"rows": 6})}
+
+    country = forms.ChoiceField(choices=Country.choices)
+    terminology = forms.ChoiceField(choices=Terminology.choices)
+
+
+class ProfileForm(forms.Form):
+    name = forms.CharField(max_length=150, label="Your name")
+    time_zone = forms.ChoiceField(label="Your time zone", choices=time_zone_choices)

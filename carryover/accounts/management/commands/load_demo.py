@@ -1,0 +1,76 @@
+"""Loads the demo practice. Only `make run` calls this; production never loads demo data."""
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from carryover.accounts.models import CareLink, Membership, Practice, Role, User
+from carryover.accounts.services import practice_create
+
+DEMO_PASSWORD = "carryover-demo"
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+PRACTICE_NAME = "Riverside Therapy (demo)"
+
+PEOPLE = [
+    # email, name, role, time zone, TOTP
+    ("admin@example.org", "Ada Okafor", Role.ADMIN, "America/New_York", True),
+    ("therapist@example.org", "Alex Rivera", Role.THERAPIST, "America/New_York", True),
+    ("client@example.org", "Sam Taylor", Role.CLIENT, "America/New_York", False),
+    ("jordan@example.org", "Jordan Lee", Role.CLIENT, "America/Chicago", False),
+    ("priya@example.org", "Priya Shah", Role.CLIENT, "America/Los_Angeles", False),
+]
+
+
+def load_demo() -> list[str]:
+    """Create whatever part of the demo practice is missing; returns what was created."""
+    created: list[str] = []
+    with transaction.atomic():
+        practice = Practice.objects.filter(name=PRACTICE_NAME).first()
+        if practice is None:
+            practice = practice_create(name=PRACTICE_NAME, country="US")
+            created.append(f"practice {PRACTICE_NAME}")
+        members = {}
+        for email, name, role, zone, totp in PEOPLE:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create_user(email=email, password=DEMO_PASSWORD, name=name, time_zone=zone)
+                EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+                Membership.objects.create(
+                    user=user, practice=practice, role=role, consented_terms_version=practice.terms_version
+                )
+                created.append(email)
+            if totp and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+                TOTP.activate(user, DEMO_TOTP_SECRET)
+                RecoveryCodes.activate(user)
+            members[email] = user.membership
+        therapist = members["therapist@example.org"]
+        for email, _, role, _, _ in PEOPLE:
+            if role == Role.CLIENT:
+                _, made = CareLink.objects.get_or_create(
+                    practice=practice, therapist=therapist, client=members[email], ended_at=None
+                )
+                if made:
+                    created.append(f"care link {therapist.user.email} → {email}")
+    return created
+
+
+class Command(BaseCommand):
+    help = "Create the demo practice and its demo logins (idempotent). Refused in production."
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError("Demo data is never loaded in production.")
+        created = load_demo()
+        self.stdout.write(f"Demo data: {'created ' + ', '.join(created) if created else 'already present, unchanged'}.")
+        self.stdout.write(
+            "\n  Demo logins (password: carryover-demo)\n"
+            "    therapist@example.org   therapist (two-factor code required)\n"
+            "    client@example.org      client\n"
+            "    admin@example.org       practice admin (two-factor code required)\n"
+            f"  TOTP secret for the therapist and admin: {DEMO_TOTP_SECRET}\n"
+            "  (add it to any authenticator app, or run: make totp)\n"
+        )

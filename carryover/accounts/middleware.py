@@ -1,0 +1,51 @@
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+from .models import CLINICIAN_ROLES
+
+
+def idle_limit_for(user) -> int:
+    return settings.IDLE_TIMEOUT_CLINICIAN if user.role in CLINICIAN_ROLES else settings.IDLE_TIMEOUT_CLIENT
+
+
+class SessionLimitsMiddleware:
+    """Signs people out after an idle spell (15 min clinicians, 30 min clients) and after 12 hours in any case."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            now = time.time()
+            started = request.session.setdefault("auth_started_at", now)
+            last_seen = request.session.get("last_seen_at", now)
+            if now - started > settings.SESSION_ABSOLUTE_LIMIT:
+                return self._sign_out(
+                    request, "For your privacy you were signed out after 12 hours. Please sign in again."
+                )
+            if now - last_seen > idle_limit_for(user):
+                minutes = idle_limit_for(user) // 60
+                return self._sign_out(
+                    request, f"For your privacy you were signed out after {minutes} minutes without activity."
+                )
+            request.session["last_seen_at"] = now
+        return self.get_response(request)
+
+    def _sign_out(self, request: HttpRequest, message: str) -> HttpResponse:
+        logout(request)
+        messages.info(request, message)
+        target = reverse("account_login")
+        if request.method == "GET" and not request.path.startswith("/accounts/logout"):
+            target += "?" + urlencode({"next": request.get_full_path()})
+        if getattr(request, "htmx", False):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return HttpResponseRedirect(target)

@@ -1,0 +1,234 @@
+"""People and practices: users, practice membership in one role, care links, invitations, crisis resources."""
+
+from __future__ import annotations
+
+import hashlib
+import zoneinfo
+from functools import cached_property
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Practice admin"
+    THERAPIST = "therapist", "Therapist"
+    CLIENT = "client", "Client"
+    SUPPORT = "support", "Support person"
+
+
+CLINICIAN_ROLES = frozenset({Role.ADMIN, Role.THERAPIST})
+
+
+class Terminology(models.TextChoices):
+    ACTIVITIES = "activities", "Activities"
+    HOMEWORK = "homework", "Homework"
+    PRACTICE = "practice", "Practice"
+    ASSIGNMENTS = "assignments", "Assignments"
+
+
+# (singular, plural) for each terminology choice; "homework" and "practice" are uncountable.
+WORK_WORDS: dict[str, tuple[str, str]] = {
+    Terminology.ACTIVITIES: ("activity", "activities"),
+    Terminology.HOMEWORK: ("homework", "homework"),
+    Terminology.PRACTICE: ("practice", "practice"),
+    Terminology.ASSIGNMENTS: ("assignment", "assignments"),
+}
+
+
+class Country(models.TextChoices):
+    US = "US", "United States"
+    GB = "GB", "United Kingdom"
+
+
+def all_time_zones() -> list[str]:
+    return sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
+
+
+class UserManager(BaseUserManager["User"]):
+    def create_user(self, email: str, password: str | None = None, **extra) -> User:
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+
+class User(AbstractBaseUser):
+    email = models.EmailField("email address", unique=True, max_length=254)
+    name = models.CharField(max_length=150, blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC")
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email.split("@")[0]
+
+    @cached_property
+    def membership_or_none(self) -> Membership | None:
+        return Membership.objects.select_related("practice").filter(user=self).first()
+
+    @property
+    def role(self) -> str | None:
+        membership = self.membership_or_none
+        return membership.role if membership else None
+
+    @property
+    def is_clinician(self) -> bool:
+        return self.role in CLINICIAN_ROLES
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
+
+
+class Practice(models.Model):
+    name = models.CharField(max_length=200)
+    country = models.CharField(max_length=2, choices=Country.choices, default=Country.US)
+    terminology = models.CharField(max_length=20, choices=Terminology.choices, default=Terminology.ACTIVITIES)
+    terms = models.TextField(
+        default=(
+            "Carryover helps you and your therapist keep track of the work you do between sessions. "
+            "What you write is shared with your therapist unless you mark it private. Carryover is not a "
+            "crisis service: if you are in danger, call your local emergency number."
+        )
+    )
+    terms_version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def work_singular(self) -> str:
+        return WORK_WORDS[self.terminology][0]
+
+    @property
+    def work_plural(self) -> str:
+        return WORK_WORDS[self.terminology][1]
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def clients_of(self, therapist: Membership) -> MembershipQuerySet:
+        return self.filter(
+            practice_id=therapist.practice_id,
+            role=Role.CLIENT,
+            client_links__therapist=therapist,
+            client_links__ended_at__isnull=True,
+        )
+
+
+class Membership(models.Model):
+    """A person's place in one practice, in one role. One practice per account keeps access rules simple."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership")
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    consented_terms_version = models.PositiveIntegerField(null=True, blank=True)
+    consented_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["practice", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.practice})"
+
+
+class CareLink(models.Model):
+    """A therapist looks after a client. A client may have several therapists in the same practice."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="care_links")
+    therapist = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="therapist_links")
+    client = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="client_links")
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["therapist", "client"],
+                condition=Q(ended_at__isnull=True),
+                name="one_active_care_link",
+            )
+        ]
+
+
+class CrisisResource(models.Model):
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="crisis_resources")
+    name = models.CharField(max_length=120)
+    how = models.CharField(max_length=200, help_text="What to do, in a few words: “Call or text 988”.")
+    phone = models.CharField(max_length=30, blank=True, help_text="Number to call, if any.")
+    sms = models.CharField(max_length=30, blank=True, help_text="Number to text, if any.")
+    url = models.URLField(blank=True)
+    last_verified = models.DateField()
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Waiting"
+    ACCEPTED = "accepted", "Accepted"
+    REVOKED = "revoked", "Revoked"
+    EXPIRED = "expired", "Expired"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Invitation(models.Model):
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(max_length=254)
+    name = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="invitations_sent")
+    # Only a SHA-256 of the link's token is stored: a database leak does not yield working links.
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["practice", "email"])]
+
+    def status(self, now=None) -> InvitationStatus:
+        if self.accepted_at:
+            return InvitationStatus.ACCEPTED
+        if self.revoked_at:
+            return InvitationStatus.REVOKED
+        if (now or timezone.now()) >= self.expires_at:
+            return InvitationStatus.EXPIRED
+        return InvitationStatus.PENDING
+
+    @property
+    def status_label(self) -> str:
+        return self.status().label
+
+    @property
+    def is_open(self) -> bool:
+        return self.status() in (InvitationStatus.PENDING, InvitationStatus.EXPIRED)

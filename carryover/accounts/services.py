@@ -1,0 +1,206 @@
+"""Operations on practices, people and invitations. Views and the API call these, nothing else writes."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from carryover.audit.models import Action, Outcome
+from carryover.audit.services import audit_record
+
+from .crisis import DEFAULT_CRISIS_RESOURCES, DEFAULTS_VERIFIED
+from .models import (
+    CareLink,
+    CrisisResource,
+    Invitation,
+    InvitationStatus,
+    Membership,
+    Practice,
+    Role,
+    User,
+    hash_token,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class InvitationError(Exception):
+    """Something a person should be told in plain words."""
+
+
+def practice_create(*, name: str, country: str = "US") -> Practice:
+    with transaction.atomic():
+        practice = Practice.objects.create(name=name, country=country)
+        CrisisResource.objects.bulk_create(
+            CrisisResource(practice=practice, position=i, last_verified=DEFAULTS_VERIFIED, **resource)
+            for i, resource in enumerate(DEFAULT_CRISIS_RESOURCES.get(country, DEFAULT_CRISIS_RESOURCES["US"]))
+        )
+    return practice
+
+
+def practice_update(*, practice: Practice, actor: User, name: str, country: str, terminology: str, terms: str) -> None:
+    if terms.strip() != practice.terms.strip():
+        practice.terms_version += 1
+    practice.name, practice.country, practice.terminology, practice.terms = name, country, terminology, terms
+    practice.save()
+
+
+def invitation_link(token: str) -> str:
+    return settings.SITE_URL + reverse("invitation_accept", args=[token])
+
+
+def _new_token(invitation: Invitation) -> str:
+    # 256 bits from the OS's CSPRNG; only the hash is kept.
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = hash_token(token)
+    invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_DAYS)
+    return token
+
+
+def _send_invitation(invitation: Invitation, token: str) -> None:
+    context = {
+        "invitation": invitation,
+        "practice": invitation.practice,
+        "inviter": invitation.invited_by,
+        "link": invitation_link(token),
+        "days": settings.INVITATION_DAYS,
+    }
+    try:
+        send_mail(
+            subject=f"Your invitation to {invitation.practice.name} on Carryover",
+            message=render_to_string("accounts/email/invitation.txt", context),
+            from_email=None,
+            recipient_list=[invitation.email],
+        )
+    except Exception:  # the mail server is down or refused: the page says "not sent" and offers a resend
+        logger.exception("Invitation %s could not be sent", invitation.pk)
+        return
+    invitation.sent_at = timezone.now()
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=invitation.sent_at)
+
+
+def invitation_create(*, inviter: User, email: str, role: str, name: str = "") -> Invitation:
+    """Therapists invite clients; admins invite therapists and other admins."""
+    me = inviter.membership
+    allowed = {Role.THERAPIST: {Role.CLIENT}, Role.ADMIN: {Role.THERAPIST, Role.ADMIN}}.get(me.role, set())
+    if role not in allowed:
+        raise InvitationError("You can't invite someone in that role.")
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise InvitationError("That email address already has a Carryover account.")
+    if Invitation.objects.filter(
+        practice=me.practice,
+        email__iexact=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).exists():
+        raise InvitationError("There is already a waiting invitation for that address; resend it instead.")
+    invitation = Invitation(practice=me.practice, email=email, name=name.strip(), role=role, invited_by=inviter)
+    token = _new_token(invitation)
+    with transaction.atomic():
+        invitation.save()
+        audit_record(
+            actor_id=inviter.pk,
+            practice_id=me.practice_id,
+            client_id=None,
+            action=Action.CREATE,
+            object_type="invitation",
+            object_id=invitation.pk,
+        )
+    _send_invitation(invitation, token)  # after the commit: never email a link whose invitation was rolled back
+    return invitation
+
+
+def invitation_resend(*, invitation: Invitation, actor: User) -> None:
+    if invitation.status() not in (InvitationStatus.PENDING, InvitationStatus.EXPIRED):
+        raise InvitationError("This invitation was already used or revoked.")
+    token = _new_token(invitation)  # the old link stops working
+    invitation.save(update_fields=["token_hash", "expires_at"])
+    _send_invitation(invitation, token)
+
+
+def invitation_revoke(*, invitation: Invitation, actor: User) -> None:
+    if invitation.status() in (InvitationStatus.ACCEPTED, InvitationStatus.REVOKED):
+        raise InvitationError("This invitation was already used or revoked.")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+
+
+def invitation_find(token: str) -> Invitation | None:
+    if not token or len(token) > 100:
+        return None
+    return Invitation.objects.select_related("practice", "invited_by").filter(token_hash=hash_token(token)).first()
+
+
+def invitation_accept(*, invitation: Invitation, name: str, password: str, time_zone: str, consent: bool) -> User:
+    if not consent:
+        raise InvitationError("Please agree to the practice's terms to continue.")
+    with transaction.atomic():
+        # Lock the row: two clicks on the same link must not create two accounts.
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.status() != InvitationStatus.PENDING:
+            raise InvitationError("This invitation link can no longer be used.")
+        if User.objects.filter(email__iexact=locked.email).exists():
+            raise InvitationError("That email address already has a Carryover account. Please sign in.")
+        user = User.objects.create_user(email=locked.email, password=password, name=name.strip(), time_zone=time_zone)
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        practice = locked.practice
+        membership = Membership.objects.create(
+            user=user,
+            practice=practice,
+            role=locked.role,
+            consented_terms_version=practice.terms_version,
+            consented_at=timezone.now(),
+        )
+        if locked.role == Role.CLIENT and locked.invited_by_id:
+            therapist = Membership.objects.filter(user_id=locked.invited_by_id, role=Role.THERAPIST).first()
+            if therapist is not None:
+                CareLink.objects.create(practice=practice, therapist=therapist, client=membership)
+        locked.accepted_at = timezone.now()
+        locked.accepted_user = user
+        locked.save(update_fields=["accepted_at", "accepted_user"])
+        audit_record(
+            actor_id=user.pk,
+            practice_id=practice.pk,
+            client_id=user.pk if locked.role == Role.CLIENT else None,
+            action=Action.CREATE,
+            object_type="account",
+            object_id=user.pk,
+            outcome=Outcome.ALLOWED,
+        )
+    return user
+
+
+def invitation_request_new(*, email: str) -> None:
+    """Someone with a dead link asks for a new one. We tell whoever invited them; we never reveal to the
+    asker whether the address is known."""
+    invitation = (
+        Invitation.objects.select_related("invited_by", "practice")
+        .filter(email__iexact=email.strip(), accepted_at__isnull=True, revoked_at__isnull=True)
+        .order_by("-created_at")
+        .first()
+    )
+    if invitation is None or invitation.invited_by is None:
+        return
+    context = {"invitation": invitation, "link": settings.SITE_URL + reverse("home")}
+    send_mail(
+        subject="Someone asked for a new Carryover invitation link",
+        message=render_to_string("accounts/email/invitation_requested.txt", context),
+        from_email=None,
+        recipient_list=[invitation.invited_by.email],
+    )
+
+
+def profile_update(*, user: User, name: str, time_zone: str) -> None:
+    user.name, user.time_zone = name.strip(), time_zone
+    user.save(update_fields=["name", "time_zone"])

@@ -1,0 +1,173 @@
+"""Role × URL matrix (security.md A-1/A-2): every URL the project serves has an expected outcome per persona.
+
+A URL pattern without a row here fails `test_every_url_is_in_the_matrix`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from carryover.accounts.models import Invitation, Role
+from carryover.accounts.services import invitation_create
+from carryover.audit.models import AuditEvent, Outcome
+
+PERSONAS = ["anon", "client", "other_client", "support", "therapist", "unlinked", "other_practice", "admin"]
+LOGIN = "login"  # 302 to the sign-in page
+
+
+def who(personas, name):
+    return {
+        "anon": None,
+        "client": personas.bob,
+        "other_client": personas.erin,
+        "support": personas.sue,
+        "therapist": personas.alice,
+        "unlinked": personas.frank,
+        "other_practice": personas.charlie,
+        "admin": personas.admin,
+    }[name]
+
+
+@dataclass
+class Row:
+    expect: dict[str, int | str]
+    method: str = "get"
+    kwargs: object = field(default_factory=dict)  # dict, or a function of (personas, state) -> dict
+    audited: bool = False  # reads/writes client data: one audit row per signed-in request
+
+
+def everyone(outcome, **overrides) -> dict[str, int | str]:
+    return {persona: overrides.get(persona, outcome) for persona in PERSONAS}
+
+
+def signed_in(outcome, **overrides) -> dict[str, int | str]:
+    return everyone(outcome, **{"anon": LOGIN, **overrides})
+
+
+def only(outcome, *allowed: str, **overrides) -> dict[str, int | str]:
+    """`outcome` for the `allowed` personas, 404 for every other signed-in persona, sign-in for anonymous."""
+    expect = signed_in(404)
+    expect.update({persona: outcome for persona in allowed}, **overrides)
+    return expect
+
+
+THERAPISTS = ("therapist", "unlinked", "other_practice")
+CLIENTS = ("client", "other_client")
+HOME_REDIRECT = 302  # signed-in people visiting sign-in pages are sent home
+
+
+MATRIX: dict[str, Row] = {
+    # --- Carryover's own pages -------------------------------------------------------------------------
+    "home": Row(signed_in(302, support=200)),  # sent to their role's home; support people have none yet
+    "client_home": Row(only(200, *CLIENTS), audited=True),
+    "caseload": Row(only(200, *THERAPISTS), audited=True),
+    "invite_client": Row(only(200, *THERAPISTS)),
+    "client_detail": Row(
+        only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
+    ),
+    "library": Row(only(200, *THERAPISTS)),
+    "practice_home": Row(only(200, "admin")),
+    "practice_settings": Row(only(200, "admin")),
+    "invite_staff": Row(only(200, "admin")),
+    "audit_log": Row(only(200, "admin")),
+    "invitation_resend": Row(
+        only(404, *THERAPISTS, "admin", therapist=302, admin=302),
+        method="post",
+        kwargs=lambda p, s: {"pk": s["invitation"].pk},
+        audited=True,
+    ),
+    "invitation_revoke": Row(
+        only(404, *THERAPISTS, "admin", therapist=302, admin=302),
+        method="post",
+        kwargs=lambda p, s: {"pk": s["invitation"].pk},
+        audited=True,
+    ),
+    "invitation_request_link": Row(everyone(200)),
+    "invitation_accept": Row(everyone(404), kwargs={"token": "not-a-real-token"}),
+    "help": Row(everyone(200)),
+    "profile": Row(signed_in(200)),
+    "mfa_required": Row(signed_in(302)),
+    "session_ping": Row(signed_in(204), method="post"),
+    # --- django-allauth: sign-in, password, email, two-factor -----------------------------------------
+    "account_login": Row(everyone(HOME_REDIRECT, anon=200)),
+    "account_logout": Row(signed_in(200)),
+    "account_inactive": Row(everyone(200)),
+    "account_signup": Row(everyone(HOME_REDIRECT, anon=200)),  # shows "sign-up is closed"
+    "account_reauthenticate": Row(signed_in(200)),
+    "account_email": Row(signed_in(200)),
+    "account_email_verification_sent": Row(everyone(200)),
+    "account_change_password": Row(signed_in(200)),
+    "account_set_password": Row(signed_in(302)),  # everyone has a password: sent to "change password"
+    "account_reset_password": Row(everyone(200)),
+    "account_confirm_login_code": Row(signed_in(302)),  # login by code is off
+    "account_confirm_email": Row(everyone(200), kwargs={"key": "not-a-key"}),
+    "account_reset_password_from_key_done": Row(everyone(200)),
+    "account_reset_password_from_key": Row(everyone(200), kwargs={"uidb36": "1", "key": "not-a-key"}),
+    "account_reset_password_done": Row(everyone(200)),
+    "mfa_index": Row(signed_in(200)),
+    "mfa_authenticate": Row(signed_in(302)),  # only during a sign-in that awaits a code
+    "mfa_reauthenticate": Row(signed_in(200, client=302, other_client=302, support=302)),
+    # Changing two-factor settings first asks for the password again (a 302 to reauthenticate).
+    "mfa_activate_totp": Row(signed_in(302)),
+    "mfa_deactivate_totp": Row(signed_in(302, client=404, other_client=404, support=404)),
+    "mfa_view_recovery_codes": Row(signed_in(404)),
+    "mfa_generate_recovery_codes": Row(signed_in(302)),
+    "mfa_download_recovery_codes": Row(signed_in(404)),
+}
+
+
+def url_names(patterns=None) -> set[str]:
+    names = set()
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            names |= url_names(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern):
+            names.add(pattern.name)
+    return names
+
+
+def test_every_url_is_in_the_matrix():
+    served = url_names()
+    assert None not in served, "every URL pattern needs a name"
+    assert served - MATRIX.keys() == set(), "add these URLs to the access matrix"
+    assert MATRIX.keys() - served == set(), "these matrix rows name URLs that no longer exist"
+
+
+def outcome_of(response) -> int | str:
+    if response.status_code == 302 and response.url.startswith(reverse("account_login")):
+        return LOGIN
+    return response.status_code
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_access_matrix(client, personas, name):
+    row = MATRIX[name]
+    invitation = invitation_create(inviter=personas.alice, email="invitee@example.test", role=Role.CLIENT)
+    state = {"invitation": invitation}
+    kwargs = row.kwargs(personas, state) if callable(row.kwargs) else row.kwargs
+    url = reverse(name, kwargs=kwargs)
+    got = {}
+    for persona in PERSONAS:
+        client.logout()
+        user = who(personas, persona)
+        if user is not None:
+            client.force_login(user)
+        before = AuditEvent.objects.count()
+        response = getattr(client, row.method)(url)
+        got[persona] = outcome_of(response)
+        new_events = list(AuditEvent.objects.order_by("seq")[before:])
+        if user is not None and url_is_ours(name) and row.expect["anon"] == LOGIN:
+            if got[persona] == 404:
+                assert [e.outcome for e in new_events] == [Outcome.DENIED], f"{name}: {persona} refused, unaudited"
+                assert b"Page not found" in response.content
+            elif row.audited:
+                assert [e.outcome for e in new_events] == [Outcome.ALLOWED], f"{name}: {persona} not audited once"
+    assert got == row.expect
+    Invitation.objects.all().delete()
+
+
+def url_is_ours(name: str) -> bool:
+    return not name.startswith(("account_", "mfa_"))

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("today/", views.client_home, name="client_home"),
+    path("caseload/", views.caseload, name="caseload"),
+    path("clients/invite/", views.invite_client, name="invite_client"),
+    path("clients/<int:client_id>/", views.client_detail, name="client_detail"),
+    path("library/", views.library, name="library"),
+    path("practice/", views.practice_home, name="practice_home"),
+    path("practice/settings/", views.practice_settings, name="practice_settings"),
+    path("practice/invite/", views.invite_staff, name="invite_staff"),
+    path("invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
+    path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+    path("invite/new-link/", views.invitation_request_link, name="invitation_request_link"),
+    path("invite/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("help/", views.help_now, name="help"),
+    path("profile/", views.profile, name="profile"),
+    path("account/two-factor-required/", views.mfa_required, name="mfa_required"),
+    path("session/ping/", views.session_ping, name="session_ping"),
+]

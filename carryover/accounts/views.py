@@ -1,0 +1,219 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
+
+from . import services
+from .access import (
+    get_caseload_for_therapist,
+    get_client_for_therapist,
+    get_invitation_for_user,
+    get_own_client_record,
+    get_practice_for_admin,
+    has_totp,
+    role_required,
+)
+from .crisis import DEFAULT_CRISIS_RESOURCES, DEFAULTS_VERIFIED
+from .forms import (
+    AcceptInvitationForm,
+    InviteClientForm,
+    InviteStaffForm,
+    PracticeSettingsForm,
+    ProfileForm,
+    RequestNewLinkForm,
+)
+from .models import CLINICIAN_ROLES, CareLink, Country, Invitation, InvitationStatus, Membership, Role
+
+HOME_FOR_ROLE = {Role.CLIENT: "client_home", Role.THERAPIST: "caseload", Role.ADMIN: "practice_home"}
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("account_login")
+    target = HOME_FOR_ROLE.get(request.user.role)
+    if target is None:
+        return TemplateResponse(request, "accounts/no_role.html")
+    return redirect(target)
+
+
+@role_required(Role.CLIENT)
+def client_home(request: HttpRequest) -> HttpResponse:
+    me = get_own_client_record(request, object_type="client_home")
+    therapists = Membership.objects.filter(
+        therapist_links__client=me, therapist_links__ended_at__isnull=True
+    ).select_related("user")
+    return TemplateResponse(request, "accounts/client_home.html", {"me": me, "therapists": therapists})
+
+
+@role_required(Role.THERAPIST)
+def caseload(request: HttpRequest) -> HttpResponse:
+    clients = get_caseload_for_therapist(request)
+    waiting = Invitation.objects.filter(invited_by=request.user, accepted_at__isnull=True, revoked_at__isnull=True)
+    return TemplateResponse(
+        request,
+        "accounts/caseload.html",
+        {"clients": clients, "invitations": waiting.order_by("-created_at")},
+    )
+
+
+@role_required(Role.THERAPIST)
+def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = get_client_for_therapist(request, client_id)
+    therapists = CareLink.objects.filter(client=client, ended_at__isnull=True).select_related("therapist__user")
+    return TemplateResponse(request, "accounts/client_detail.html", {"client": client, "links": therapists})
+
+
+@role_required(Role.THERAPIST)
+def invite_client(request: HttpRequest) -> HttpResponse:
+    return _invite(request, InviteClientForm, role=Role.CLIENT, done="caseload")
+
+
+@role_required(Role.ADMIN)
+def invite_staff(request: HttpRequest) -> HttpResponse:
+    return _invite(request, InviteStaffForm, role=None, done="practice_home")
+
+
+def _invite(request: HttpRequest, form_class, *, role, done: str) -> HttpResponse:
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                inviter=request.user,
+                email=form.cleaned_data["email"],
+                name=form.cleaned_data["name"],
+                role=role or form.cleaned_data["role"],
+            )
+        except services.InvitationError as error:
+            form.add_error("email", str(error))
+        else:
+            _report_sent(request, invitation, "Invitation sent to {email}.")
+            return redirect(done)
+    return TemplateResponse(request, "accounts/invite.html", {"form": form, "role": role})
+
+
+def _report_sent(request: HttpRequest, invitation: Invitation, text: str) -> None:
+    if invitation.sent_at:
+        messages.success(request, text.format(email=invitation.email))
+    else:
+        messages.error(request, f"The invitation to {invitation.email} could not be emailed. Please try “Resend”.")
+
+
+@require_POST
+@role_required(Role.THERAPIST, Role.ADMIN)
+def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_invitation_for_user(request, pk)
+    try:
+        services.invitation_resend(invitation=invitation, actor=request.user)
+    except services.InvitationError as error:
+        messages.error(request, str(error))
+    else:
+        _report_sent(request, invitation, "A new link was sent to {email}; the old one no longer works.")
+    return redirect(HOME_FOR_ROLE[request.user.role])
+
+
+@require_POST
+@role_required(Role.THERAPIST, Role.ADMIN)
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_invitation_for_user(request, pk)
+    try:
+        services.invitation_revoke(invitation=invitation, actor=request.user)
+    except services.InvitationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"The invitation to {invitation.email} was revoked.")
+    return redirect(HOME_FOR_ROLE[request.user.role])
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_find(token)
+    status = invitation.status() if invitation else None
+    if request.user.is_authenticated or status != InvitationStatus.PENDING:
+        context = {"status": status, "signed_in": request.user.is_authenticated, "form": RequestNewLinkForm()}
+        return TemplateResponse(request, "accounts/invitation_unusable.html", context, status=410 if status else 404)
+    form = AcceptInvitationForm(request.POST or None, email=invitation.email, initial={"name": invitation.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                invitation=invitation,
+                name=form.cleaned_data["name"],
+                password=form.cleaned_data["password"],
+                time_zone=form.cleaned_data["time_zone"],
+                consent=form.cleaned_data["consent"],
+            )
+        except services.InvitationError as error:
+            form.add_error(None, str(error))
+        else:
+            login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+            messages.success(request, f"Welcome to Carryover, {user.display_name}.")
+            return redirect("home")
+    return TemplateResponse(request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form})
+
+
+def invitation_request_link(request: HttpRequest) -> HttpResponse:
+    form = RequestNewLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.invitation_request_new(email=form.cleaned_data["email"])
+        return TemplateResponse(request, "accounts/invitation_requested.html")
+    return TemplateResponse(request, "accounts/invitation_unusable.html", {"status": None, "form": form})
+
+
+@role_required(Role.THERAPIST)
+def library(request: HttpRequest) -> HttpResponse:
+    return TemplateResponse(request, "accounts/library.html")
+
+
+@role_required(Role.ADMIN)
+def practice_home(request: HttpRequest) -> HttpResponse:
+    practice = get_practice_for_admin(request)
+    members = practice.memberships.select_related("user").order_by("role", "user__name", "user__email")
+    invitations = practice.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+    context = {"practice": practice, "members": members, "invitations": invitations.order_by("-created_at")}
+    return TemplateResponse(request, "accounts/practice_home.html", context)
+
+
+@role_required(Role.ADMIN)
+def practice_settings(request: HttpRequest) -> HttpResponse:
+    practice = get_practice_for_admin(request)
+    form = PracticeSettingsForm(request.POST or None, instance=practice)
+    if request.method == "POST" and form.is_valid():
+        services.practice_update(practice=practice, actor=request.user, **form.cleaned_data)
+        messages.success(request, "Practice settings saved.")
+        return redirect("practice_home")
+    return TemplateResponse(request, "accounts/practice_settings.html", {"form": form, "practice": practice})
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = ProfileForm(request.POST or None, initial={"name": user.name, "time_zone": user.time_zone})
+    if request.method == "POST" and form.is_valid():
+        services.profile_update(user=user, name=form.cleaned_data["name"], time_zone=form.cleaned_data["time_zone"])
+        messages.success(request, "Your details were saved.")
+        return redirect("profile")
+    return TemplateResponse(request, "accounts/profile.html", {"form": form})
+
+
+def help_now(request: HttpRequest) -> HttpResponse:
+    membership = request.user.membership_or_none if request.user.is_authenticated else None
+    if membership is not None:
+        groups = [(membership.practice.get_country_display(), membership.practice.crisis_resources.all())]
+    else:
+        groups = [(Country(code).label, resources) for code, resources in DEFAULT_CRISIS_RESOURCES.items()]
+    return TemplateResponse(request, "accounts/help.html", {"groups": groups, "verified": DEFAULTS_VERIFIED})
+
+
+@login_required
+def mfa_required(request: HttpRequest) -> HttpResponse:
+    if request.user.role not in CLINICIAN_ROLES or has_totp(request.user):
+        return redirect("home")
+    return TemplateResponse(request, "accounts/mfa_required.html")
+
+
+@require_POST
+@login_required
+def session_ping(request: HttpRequest) -> HttpResponse:
+    # SessionLimitsMiddleware has already counted this request as activity.
+    return HttpResponse(status=204)

@@ -1,0 +1,39 @@
+from datetime import datetime, time, timedelta
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from carryover.accounts.models import User
+
+from .models import Action, Outcome
+
+
+class AuditFilterForm(forms.Form):
+    start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    person = forms.EmailField(required=False, label="Person (email)", max_length=254)
+    action = forms.ChoiceField(required=False, choices=[("", "Any")] + Action.choices)
+    outcome = forms.ChoiceField(required=False, choices=[("", "Any")] + Outcome.choices)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
+            self.add_error("end", "“To” must be on or after “From”.")
+        return cleaned
+
+    def apply(self, events: QuerySet) -> QuerySet:
+        data = self.cleaned_data
+        zone = timezone.get_current_timezone()
+        if data.get("start"):
+            events = events.filter(at__gte=datetime.combine(data["start"], time.min, zone))
+        if data.get("end"):
+            events = events.filter(at__lt=datetime.combine(data["end"] + timedelta(days=1), time.min, zone))
+        if data.get("person"):
+            person = User.objects.filter(email__iexact=data["person"]).values_list("pk", flat=True).first()
+            events = events.filter(actor_id=person) | events.filter(client_id=person) if person else events.none()
+        if data.get("action"):
+            events = events.filter(action=data["action"])
+        if data.get("outcome"):
+            events = events.filter(outcome=data["outcome"])
+        return events

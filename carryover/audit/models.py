@@ -1,0 +1,98 @@
+"""An append-only, hash-chained record of every read and write of client data, allowed or denied."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.db import models
+
+GENESIS = "0" * 64
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AuditQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs):
+        raise AppendOnlyError("The audit log is append-only.")
+
+    def delete(self):
+        raise AppendOnlyError("The audit log is append-only.")
+
+
+class Outcome(models.TextChoices):
+    ALLOWED = "allowed", "Allowed"
+    DENIED = "denied", "Denied"
+
+
+class Action(models.TextChoices):
+    READ = "read", "Read"
+    CREATE = "create", "Create"
+    UPDATE = "update", "Update"
+    DELETE = "delete", "Delete"
+    EXPORT = "export", "Export"
+
+
+class AuditEvent(models.Model):
+    # Plain ids, not foreign keys: removing a person or a practice must never alter or cascade into the log.
+    seq = models.BigIntegerField(unique=True)
+    at = models.DateTimeField(db_index=True)
+    actor_id = models.BigIntegerField(null=True)
+    practice_id = models.BigIntegerField(null=True, db_index=True)
+    client_id = models.BigIntegerField(null=True, db_index=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    object_type = models.CharField(max_length=50)
+    object_id = models.CharField(max_length=64, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    request_id = models.CharField(max_length=64, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-seq"]
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Audit events cannot be changed once written.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit events cannot be deleted.")
+
+    def canonical(self) -> bytes:
+        fields = [
+            self.seq,
+            self.at.isoformat(timespec="microseconds"),
+            self.actor_id,
+            self.practice_id,
+            self.client_id,
+            self.action,
+            self.object_type,
+            self.object_id,
+            self.outcome,
+            self.request_id,
+            self.prev_hash,
+        ]
+        return "|".join("" if value is None else str(value) for value in fields).encode()
+
+    def compute_hash(self) -> str:
+        # Keyed (HMAC), so someone with write access to the database alone cannot forge a consistent chain.
+        return hmac.new(audit_key(), self.canonical(), hashlib.sha256).hexdigest()
+
+
+class AuditChainHead(models.Model):
+    """The single row that writers lock to append in order; it also remembers the last link of the chain."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS)
+
+
+def audit_key() -> bytes:
+    key = getattr(settings, "AUDIT_HMAC_KEY", "") or settings.SECRET_KEY
+    return hashlib.sha256(b"carryover-audit-chain:" + key.encode()).digest()

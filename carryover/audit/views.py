@@ -1,0 +1,33 @@
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+
+from carryover.accounts.access import get_practice_for_admin, role_required
+from carryover.accounts.models import Role, User
+
+from .forms import AuditFilterForm
+from .models import Action, AuditEvent, Outcome
+from .services import audit_record
+
+
+@role_required(Role.ADMIN)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    practice = get_practice_for_admin(request)
+    form = AuditFilterForm(request.GET or None)
+    events = AuditEvent.objects.filter(practice_id=practice.pk)
+    if form.is_valid():
+        events = form.apply(events)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    people = User.objects.in_bulk({e.actor_id for e in page} | {e.client_id for e in page} - {None})
+    audit_record(
+        actor_id=request.user.pk,
+        practice_id=practice.pk,
+        client_id=None,
+        action=Action.READ,
+        object_type="audit_log",
+        outcome=Outcome.ALLOWED,
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "people": people, "query": query.urlencode()}
+    return TemplateResponse(request, "audit/log.html", context)

@@ -1,0 +1,88 @@
+"""Shared personas (STYLE.md): therapist Alice and her clients Bob and Erin, therapist Frank in the same practice
+without a care link, therapist Charlie and his client Dana in another practice, a practice admin, a support person.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+
+from carryover.accounts.models import CareLink, Membership, Practice, Role, User
+from carryover.accounts.services import practice_create
+
+pytest_plugins = ["carryover.browser_fixtures"]
+PASSWORD = "a long and friendly passphrase"
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str = TOTP_SECRET, at: float | None = None) -> str:
+    return format_hotp_value(hotp_value(secret, int(at if at is not None else time.time()) // 30))
+
+
+def without_csrf(content: bytes) -> bytes:
+    """A page's bytes with its per-request CSRF token and request id masked, for comparing two responses."""
+    content = re.sub(rb'(name="csrf-token" content=|name="csrfmiddlewaretoken" value=)"[^"]+"', rb"\1", content)
+    return re.sub(rb"Reference: [0-9a-f]+", b"", content)
+
+
+def make_person(practice: Practice, email: str, name: str, role: str, *, mfa: bool | None = None) -> User:
+    user = User.objects.create_user(email=email, password=PASSWORD, name=name, time_zone="Europe/London")
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    Membership.objects.create(user=user, practice=practice, role=role, consented_terms_version=1)
+    if mfa if mfa is not None else role in (Role.THERAPIST, Role.ADMIN):
+        TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
+def link(therapist: User, client: User) -> CareLink:
+    return CareLink.objects.create(
+        practice=therapist.membership.practice, therapist=therapist.membership, client=client.membership
+    )
+
+
+@dataclass
+class Personas:
+    practice: Practice
+    other_practice: Practice
+    admin: User
+    alice: User
+    frank: User
+    bob: User
+    erin: User
+    sue: User
+    charlie: User
+    dana: User
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    practice = practice_create(name="Harbour Practice", country="GB")
+    other = practice_create(name="Elsewhere Clinic", country="US")
+    p = Personas(
+        practice=practice,
+        other_practice=other,
+        admin=make_person(practice, "admin@harbour.test", "Ada Admin", Role.ADMIN),
+        alice=make_person(practice, "alice@harbour.test", "Alice Therapist", Role.THERAPIST),
+        frank=make_person(practice, "frank@harbour.test", "Frank Therapist", Role.THERAPIST),
+        bob=make_person(practice, "bob@harbour.test", "Bob Client", Role.CLIENT),
+        erin=make_person(practice, "erin@harbour.test", "Erin Client", Role.CLIENT),
+        sue=make_person(practice, "sue@harbour.test", "Sue Support", Role.SUPPORT),
+        charlie=make_person(other, "charlie@elsewhere.test", "Charlie Therapist", Role.THERAPIST),
+        dana=make_person(other, "dana@elsewhere.test", "Dana Client", Role.CLIENT),
+    )
+    link(p.alice, p.bob)
+    link(p.alice, p.erin)
+    link(p.charlie, p.dana)
+    return p
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings, request):
+    # Argon2 is deliberately slow; tests that check hashing itself ask for the `argon2` marker's real settings.
+    if "argon2" not in request.keywords:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

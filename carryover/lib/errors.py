@@ -1,0 +1,47 @@
+"""Plain error pages that never show a stack trace, a query or anything from the request."""
+
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+
+
+def _render(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
+    try:
+        body = render_to_string(
+            "error.html", {"title": title, "text": text, "request_id": getattr(request, "request_id", "")}
+        )
+    except Exception:  # the error page itself must never fail
+        body = f"<!doctype html><title>{title}</title><h1>{title}</h1><p>{text}</p>"
+    return HttpResponse(body, status=status)
+
+
+def bad_request(request, exception=None):
+    return _render(request, 400, "Something in that request wasn't right", "Please go back and try again.")
+
+
+def permission_denied(request, exception=None):
+    if exception is not None and "CSRF" in str(exception):
+        return csrf_failure(request)
+    return _render(request, 403, "Not allowed", "You don't have access to this page.")
+
+
+def page_not_found(request, exception=None):
+    return _render(request, 404, "Page not found", "There's nothing here, or you don't have access to it.")
+
+
+def server_error(request):
+    return _render(
+        request,
+        500,
+        "Sorry, something went wrong on our side",
+        "It has been logged. Please try again in a moment.",
+    )
+
+
+def csrf_failure(request, reason=""):
+    return _render(
+        request,
+        403,
+        "This form has expired",
+        "For your security, forms stop working after a while or after you sign out. "
+        "Go back, reload the page, and send it again.",
+    )

@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("accounts/", include("allauth.urls")),
+    path("practice/audit/", include("carryover.audit.urls")),
+    path("", include("carryover.accounts.urls")),
+]
+
+handler400 = "carryover.lib.errors.bad_request"
+handler403 = "carryover.lib.errors.permission_denied"
+handler404 = "carryover.lib.errors.page_not_found"
+handler500 = "carryover.lib.errors.server_error"
