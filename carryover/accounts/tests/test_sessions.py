@@ -1,0 +1,92 @@
+from datetime import timedelta
+
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from carryover.conftest import PASSWORD
+
+
+def signed_in_client(client, user):
+    client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    assert "_auth_user_id" in client.session
+    return client
+
+
+def test_client_is_signed_out_after_30_idle_minutes(client, personas):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        signed_in_client(client, personas.bob)
+        clock.shift(timedelta(minutes=29))
+        assert client.get(reverse("client_home")).status_code == 200  # activity resets the clock
+        clock.shift(timedelta(minutes=29, seconds=59))
+        assert client.get(reverse("client_home")).status_code == 200
+        clock.shift(timedelta(minutes=30, seconds=1))
+        response = client.get(reverse("client_home"))
+        assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
+        assert "next=%2Ftoday%2F" in response.url
+        page = client.get(response.url)
+        assert b"signed out after 30 minutes without activity" in page.content
+        assert "_auth_user_id" not in client.session
+
+
+def test_clinicians_are_signed_out_after_15_idle_minutes(client, personas):
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client.force_login(personas.alice)
+        assert client.get(reverse("caseload")).status_code == 200
+        clock.shift(timedelta(minutes=14, seconds=59))
+        assert client.get(reverse("caseload")).status_code == 200
+        clock.shift(timedelta(minutes=15, seconds=1))
+        response = client.get(reverse("caseload"))
+        assert response.url.startswith(reverse("account_login"))
+
+
+def test_sessions_end_after_12_hours_even_when_active(client, personas):
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client.force_login(personas.bob)
+        for _ in range(12 * 4 + 1):  # one more step passes the 12-hour mark
+            clock.shift(timedelta(minutes=15))
+            response = client.get(reverse("client_home"))
+        assert response.status_code == 302
+        assert b"after 12 hours" in client.get(response.url).content
+
+
+def test_idle_warning_is_configured_on_every_signed_in_page(client, personas):
+    client.force_login(personas.alice)
+    page = client.get(reverse("caseload")).content
+    assert b'data-idle-seconds="900"' in page and b'data-idle-warning-seconds="120"' in page
+    client.force_login(personas.bob)
+    assert b'data-idle-seconds="1800"' in client.get(reverse("client_home")).content
+
+
+def test_stay_signed_in_ping_keeps_the_session(client, personas):
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client.force_login(personas.alice)
+        client.get(reverse("caseload"))
+        clock.shift(timedelta(minutes=14))
+        assert client.post(reverse("session_ping")).status_code == 204
+        clock.shift(timedelta(minutes=14))
+        assert client.get(reverse("caseload")).status_code == 200
+
+
+def test_htmx_requests_after_timeout_redirect_the_whole_page(client, personas):
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client.force_login(personas.bob)
+        client.get(reverse("client_home"))
+        clock.shift(timedelta(minutes=31))
+        response = client.get(reverse("client_home"), headers={"HX-Request": "true"})
+        assert response.status_code == 204
+        assert response["HX-Redirect"].startswith(reverse("account_login"))
+
+
+def test_logout_invalidates_the_session_server_side(client, personas):
+    client.force_login(personas.bob)
+    cookie = client.cookies["sessionid"].value
+    client.post(reverse("account_logout"))
+    client.cookies["sessionid"] = cookie  # replay the old cookie
+    assert client.get(reverse("client_home")).status_code == 302
+
+
+def test_signed_in_pages_are_not_cached(client, personas):
+    client.force_login(personas.bob)
+    assert client.get(reverse("client_home"))["Cache-Control"] == "no-store"

@@ -1,0 +1,123 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import models
+from django.urls import reverse
+
+from carryover.audit.models import AppendOnlyError, AuditEvent
+from carryover.audit.services import audit_record, audit_verify
+
+
+def write_events(n=5):
+    for i in range(n):
+        audit_record(actor_id=1, practice_id=1, client_id=2, action="read", object_type="client", object_id=i)
+
+
+def raw(queryset):
+    """The ordinary QuerySet, as a tamperer with database access would use it."""
+    return models.QuerySet(model=AuditEvent).filter(pk__in=queryset.values("pk"))
+
+
+def test_intact_chain_verifies(db, capsys):
+    write_events()
+    call_command("verify_audit")
+    assert "5 events, chain intact" in capsys.readouterr().out
+
+
+def test_edited_event_is_detected(db):
+    write_events()
+    raw(AuditEvent.objects.filter(seq=3)).update(client_id=99)
+    problems = list(audit_verify())
+    assert problems == ["event 3: contents do not match its hash (edited)"]
+    with pytest.raises(CommandError, match="FAILED"):
+        call_command("verify_audit")
+
+
+def test_deleted_event_is_detected(db):
+    write_events()
+    raw(AuditEvent.objects.filter(seq=2))._raw_delete(using="default")
+    assert any("expected sequence number 2" in p for p in audit_verify())
+
+
+def test_deleted_last_event_is_detected(db):
+    write_events()
+    raw(AuditEvent.objects.filter(seq=5))._raw_delete(using="default")
+    assert any("head records event 5" in p for p in audit_verify())
+
+
+def test_inserted_event_is_detected(db):
+    write_events()
+    # A forged event slotted in between 2 and 3, linked to 2 but without the key for its hash.
+    event2 = AuditEvent.objects.get(seq=2)
+    raw(AuditEvent.objects.filter(seq__gte=3)).update(seq=models.F("seq") + 100)
+    forged = AuditEvent(
+        seq=3, at=event2.at, actor_id=7, practice_id=1, client_id=2, action="read", object_type="client",
+        outcome="allowed", prev_hash=event2.hash, hash="f" * 64,
+    )
+    models.QuerySet(model=AuditEvent).bulk_create([forged])
+    assert any("event 3" in p for p in audit_verify())
+
+
+def test_model_refuses_updates_and_deletes(db):
+    write_events(1)
+    event = AuditEvent.objects.get()
+    event.client_id = 5
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.all().delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.update(client_id=5)
+
+
+def test_client_view_writes_one_row_with_who_what_when(client, personas):
+    client.force_login(personas.alice)
+    before = AuditEvent.objects.count()
+    client.get(reverse("client_detail", args=[personas.bob.pk]), headers={"X-Request-ID": "req-12345678"})
+    event = AuditEvent.objects.get(seq__gt=before)
+    assert (event.actor_id, event.client_id, event.practice_id) == (
+        personas.alice.pk,
+        personas.bob.pk,
+        personas.practice.pk,
+    )
+    assert (event.action, event.object_type, event.outcome, event.request_id) == (
+        "read",
+        "client",
+        "allowed",
+        "req-12345678",
+    )
+
+
+def test_stranger_attempt_is_audited_as_denied(client, personas):
+    client.force_login(personas.charlie)
+    before = AuditEvent.objects.count()
+    assert client.get(reverse("client_detail", args=[personas.bob.pk])).status_code == 404
+    event = AuditEvent.objects.get(seq__gt=before)
+    assert (event.actor_id, event.client_id, event.outcome) == (personas.charlie.pk, personas.bob.pk, "denied")
+
+
+def test_admin_sees_and_filters_own_practice_log_only(client, personas):
+    client.force_login(personas.alice)
+    client.get(reverse("client_detail", args=[personas.bob.pk]))
+    client.force_login(personas.charlie)
+    client.get(reverse("client_detail", args=[personas.dana.pk]))
+    client.force_login(personas.frank)
+    client.get(reverse("client_detail", args=[personas.bob.pk]))
+    client.force_login(personas.admin)
+    page = client.get(reverse("audit_log")).content.decode()
+    assert "alice@harbour.test" in page and "frank@harbour.test" in page
+    assert "charlie@elsewhere.test" not in page
+    page = client.get(reverse("audit_log"), {"outcome": "denied"}).content.decode()
+    assert "frank@harbour.test" in page and "alice@harbour.test" not in page
+    page = client.get(reverse("audit_log"), {"person": "alice@harbour.test"}).content.decode()
+    assert "frank@harbour.test" not in page
+
+
+def test_audit_filter_rejects_reversed_dates_kindly(client, personas):
+    client.force_login(personas.admin)
+    response = client.get(reverse("audit_log"), {"start": "2026-05-02", "end": "2026-05-01"})
+    assert response.status_code == 200
+    assert "must be on or after" in response.content.decode()
+    response = client.get(reverse("audit_log"), {"start": "not a date", "page": "abc"})
+    assert response.status_code == 200

@@ -1,0 +1,134 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.db import OperationalError, connection
+from django.test import Client
+from django.urls import path, reverse
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def boom(request):
+    raise RuntimeError("secret detail: client Bob's diary")
+
+
+urlpatterns = [path("boom/", boom)]
+handler500 = "carryover.lib.errors.server_error"
+
+
+def test_healthz_answers_ok_when_the_database_is_up(client, db):
+    response = client.get("/healthz", HTTP_HOST="10.1.2.3")  # balancers probe by IP: no host check
+    assert response.status_code == 200 and response.content == b"ok\n"
+
+
+def test_healthz_answers_503_when_the_database_is_down(client, db):
+    with mock.patch.object(connection, "cursor", side_effect=OperationalError("connection refused to db-host")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.content == b"unavailable\n"  # nothing else revealed
+
+
+def test_security_headers_on_pages(client, personas):
+    for user in (None, personas.bob, personas.alice, personas.admin):
+        if user:
+            client.force_login(user)
+        for url in ("/accounts/login/", "/help/", reverse("home")):
+            response = client.get(url)
+            csp = response["Content-Security-Policy"]
+            assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+            assert "frame-ancestors 'none'" in csp
+            assert response["X-Content-Type-Options"] == "nosniff"
+            assert response["Referrer-Policy"] == "same-origin"
+            assert response["X-Frame-Options"] == "DENY"
+            assert response["X-Request-ID"]
+
+
+def test_pages_have_no_inline_scripts_or_styles(client, personas):
+    client.force_login(personas.alice)
+    for url in (reverse("caseload"), reverse("client_detail", args=[personas.bob.pk]), "/help/", "/profile/"):
+        html = client.get(url).content.decode()
+        assert "<script>" not in html and " onclick=" not in html and " style=" not in html
+
+
+def test_need_help_link_on_every_page_and_crisis_lines_listed(client, personas):
+    for user in (None, personas.bob):
+        if user:
+            client.force_login(user)
+        assert b'href="/help/">Need help now?' in client.get("/accounts/login/" if not user else "/today/").content
+    page = client.get("/help/").content.decode()
+    assert "Samaritans" in page and "116123" in page and "not a crisis service" in page
+    assert "Last checked" in page
+    client.logout()
+    anonymous = client.get("/help/").content.decode()
+    assert "988" in anonymous and "Samaritans" in anonymous
+
+
+def test_server_error_page_is_generic(settings, db):
+    settings.ROOT_URLCONF = __name__
+    client = Client(raise_request_exception=False)
+    response = client.get("/boom/")
+    assert response.status_code == 500
+    assert b"Sorry, something went wrong" in response.content
+    assert b"Bob" not in response.content and b"Traceback" not in response.content
+
+
+def test_csrf_failure_explains_and_does_not_500(personas):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(personas.alice)
+    response = client.post(reverse("invite_client"), {"email": "x@example.test"})
+    assert response.status_code == 403
+    assert b"This form has expired" in response.content
+
+
+def test_unknown_url_is_a_friendly_404(client, db):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404 and b"Page not found" in response.content
+
+
+def run_python(code: str, **env) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")}
+    environment.update(env, DJANGO_SETTINGS_MODULE="carryover.settings")
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
+    )
+
+
+GOOD_SECRET = "k" * 20 + "-production-secret-0123456789-abcdefghijklmnop"
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"DEBUG": "1", "SECRET_KEY": GOOD_SECRET, "ALLOWED_HOSTS": "x.org"}, "DEBUG must be off"),
+        ({"ALLOWED_HOSTS": "x.org"}, "Set SECRET_KEY"),
+        ({"SECRET_KEY": "carryover-development-only-secret-key-never-use-in-production"}, "Set SECRET_KEY"),
+        ({"SECRET_KEY": GOOD_SECRET}, "Set ALLOWED_HOSTS"),
+    ],
+)
+def test_production_refuses_unsafe_settings(env, message):
+    result = run_python("import django; django.setup()", CARRYOVER_ENV="production", **env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "CARRYOVER_ENV": "production",
+            "SECRET_KEY": GOOD_SECRET,
+            "ALLOWED_HOSTS": "carryover.example.org",
+            "CARRYOVER_VAR_DIR": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
