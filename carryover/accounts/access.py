@@ -11,16 +11,17 @@ from functools import wraps
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.shortcuts import redirect
 
 from carryover.audit.models import Action, Outcome
 from carryover.audit.services import audit_record
+from carryover.lib.types import AuthedRequest
 
 from .models import CLINICIAN_ROLES, Invitation, Membership, Practice, Role
 
 
-def _audit(request: HttpRequest, *, practice_id, client_id, action, object_type, object_id="", outcome) -> None:
+def _audit(request: AuthedRequest, *, practice_id, client_id, action, object_type, object_id="", outcome) -> None:
     audit_record(
         actor_id=request.user.pk,
         practice_id=practice_id,
@@ -32,7 +33,7 @@ def _audit(request: HttpRequest, *, practice_id, client_id, action, object_type,
     )
 
 
-def _deny(request: HttpRequest, *, client_id=None, action, object_type, object_id="") -> Http404:
+def _deny(request: AuthedRequest, *, client_id=None, action, object_type, object_id="") -> Http404:
     membership = request.user.membership_or_none
     _audit(
         request,
@@ -56,7 +57,7 @@ def role_required(*roles: str):
     def decorator(view):
         @wraps(view)
         @login_required
-        def wrapped(request: HttpRequest, *args, **kwargs):
+        def wrapped(request: AuthedRequest, *args, **kwargs):
             membership = request.user.membership_or_none
             if membership is None or membership.role not in roles:
                 object_type = request.resolver_match.url_name if request.resolver_match else "page"
@@ -71,7 +72,7 @@ def role_required(*roles: str):
 
 
 def get_client_for_therapist(
-    request: HttpRequest, client_id: int, *, action: Action = Action.READ, object_type: str = "client"
+    request: AuthedRequest, client_id: int, *, action: Action = Action.READ, object_type: str = "client"
 ) -> Membership:
     me = request.user.membership_or_none
     client = None
@@ -91,7 +92,7 @@ def get_client_for_therapist(
     return client
 
 
-def get_own_client_record(request: HttpRequest, *, action: Action = Action.READ, object_type: str) -> Membership:
+def get_own_client_record(request: AuthedRequest, *, action: Action = Action.READ, object_type: str) -> Membership:
     me = request.user.membership_or_none
     if me is None or me.role != Role.CLIENT:
         raise _deny(request, action=action, object_type=object_type)
@@ -107,7 +108,7 @@ def get_own_client_record(request: HttpRequest, *, action: Action = Action.READ,
     return me
 
 
-def get_caseload_for_therapist(request: HttpRequest) -> QuerySet[Membership]:
+def get_caseload_for_therapist(request: AuthedRequest) -> QuerySet[Membership]:
     me = request.user.membership
     _audit(
         request,
@@ -121,14 +122,14 @@ def get_caseload_for_therapist(request: HttpRequest) -> QuerySet[Membership]:
     return Membership.objects.clients_of(me).select_related("user").order_by("user__name", "user__email")
 
 
-def get_practice_for_admin(request: HttpRequest) -> Practice:
+def get_practice_for_admin(request: AuthedRequest) -> Practice:
     me = request.user.membership_or_none
     if me is None or me.role != Role.ADMIN:
         raise Http404()
     return me.practice
 
 
-def get_invitation_for_user(request: HttpRequest, pk: int, *, action: Action = Action.UPDATE) -> Invitation:
+def get_invitation_for_user(request: AuthedRequest, pk: int, *, action: Action = Action.UPDATE) -> Invitation:
     """Therapists manage the client invitations they sent; admins manage every invitation of their practice."""
     me = request.user.membership_or_none
     invitations = Invitation.objects.none()

@@ -45,7 +45,7 @@ class AcceptInvitationForm(forms.Form):
         self.fields["consent"].error_messages["required"] = "Please agree to the practice's terms to continue."
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         password = cleaned.get("password")
         if password:
             # An unsaved user lets the similarity check compare the password with the email and name.

@@ -91,7 +91,8 @@ def _send_invitation(invitation: Invitation, token: str) -> None:
 def invitation_create(*, inviter: User, email: str, role: str, name: str = "") -> Invitation:
     """Therapists invite clients; admins invite therapists and other admins."""
     me = inviter.membership
-    allowed = {Role.THERAPIST: {Role.CLIENT}, Role.ADMIN: {Role.THERAPIST, Role.ADMIN}}.get(me.role, set())
+    may_invite: dict[str, set[str]] = {Role.THERAPIST: {Role.CLIENT}, Role.ADMIN: {Role.THERAPIST, Role.ADMIN}}
+    allowed = may_invite.get(me.role, set())
     if role not in allowed:
         raise InvitationError("You can't invite someone in that role.")
     email = email.strip().lower()

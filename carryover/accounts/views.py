@@ -1,10 +1,14 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
+
+from carryover.lib.types import AuthedRequest
 
 from . import services
 from .access import (
@@ -27,10 +31,14 @@ from .forms import (
 )
 from .models import CLINICIAN_ROLES, CareLink, Country, Invitation, InvitationStatus, Membership, Role
 
-HOME_FOR_ROLE = {Role.CLIENT: "client_home", Role.THERAPIST: "caseload", Role.ADMIN: "practice_home"}
+HOME_FOR_ROLE: dict[str | None, str] = {
+    Role.CLIENT: "client_home",
+    Role.THERAPIST: "caseload",
+    Role.ADMIN: "practice_home",
+}
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("account_login")
     target = HOME_FOR_ROLE.get(request.user.role)
@@ -40,7 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.CLIENT)
-def client_home(request: HttpRequest) -> HttpResponse:
+def client_home(request: AuthedRequest) -> HttpResponse:
     me = get_own_client_record(request, object_type="client_home")
     therapists = Membership.objects.filter(
         therapist_links__client=me, therapist_links__ended_at__isnull=True
@@ -49,7 +57,7 @@ def client_home(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.THERAPIST)
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthedRequest) -> HttpResponse:
     clients = get_caseload_for_therapist(request)
     waiting = Invitation.objects.filter(invited_by=request.user, accepted_at__isnull=True, revoked_at__isnull=True)
     return TemplateResponse(
@@ -60,23 +68,23 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.THERAPIST)
-def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_detail(request: AuthedRequest, client_id: int) -> HttpResponse:
     client = get_client_for_therapist(request, client_id)
     therapists = CareLink.objects.filter(client=client, ended_at__isnull=True).select_related("therapist__user")
     return TemplateResponse(request, "accounts/client_detail.html", {"client": client, "links": therapists})
 
 
 @role_required(Role.THERAPIST)
-def invite_client(request: HttpRequest) -> HttpResponse:
+def invite_client(request: AuthedRequest) -> HttpResponse:
     return _invite(request, InviteClientForm, role=Role.CLIENT, done="caseload")
 
 
 @role_required(Role.ADMIN)
-def invite_staff(request: HttpRequest) -> HttpResponse:
+def invite_staff(request: AuthedRequest) -> HttpResponse:
     return _invite(request, InviteStaffForm, role=None, done="practice_home")
 
 
-def _invite(request: HttpRequest, form_class, *, role, done: str) -> HttpResponse:
+def _invite(request: AuthedRequest, form_class, *, role, done: str) -> HttpResponse:
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -94,7 +102,7 @@ def _invite(request: HttpRequest, form_class, *, role, done: str) -> HttpRespons
     return TemplateResponse(request, "accounts/invite.html", {"form": form, "role": role})
 
 
-def _report_sent(request: HttpRequest, invitation: Invitation, text: str) -> None:
+def _report_sent(request: AuthedRequest, invitation: Invitation, text: str) -> None:
     if invitation.sent_at:
         messages.success(request, text.format(email=invitation.email))
     else:
@@ -103,7 +111,7 @@ def _report_sent(request: HttpRequest, invitation: Invitation, text: str) -> Non
 
 @require_POST
 @role_required(Role.THERAPIST, Role.ADMIN)
-def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_resend(request: AuthedRequest, pk: int) -> HttpResponse:
     invitation = get_invitation_for_user(request, pk)
     try:
         services.invitation_resend(invitation=invitation, actor=request.user)
@@ -116,7 +124,7 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.THERAPIST, Role.ADMIN)
-def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     invitation = get_invitation_for_user(request, pk)
     try:
         services.invitation_revoke(invitation=invitation, actor=request.user)
@@ -127,12 +135,13 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(HOME_FOR_ROLE[request.user.role])
 
 
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+def invitation_accept(request: AuthedRequest, token: str) -> HttpResponse:
     invitation = services.invitation_find(token)
     status = invitation.status() if invitation else None
     if request.user.is_authenticated or status != InvitationStatus.PENDING:
         context = {"status": status, "signed_in": request.user.is_authenticated, "form": RequestNewLinkForm()}
         return TemplateResponse(request, "accounts/invitation_unusable.html", context, status=410 if status else 404)
+    assert invitation is not None  # a pending status implies an invitation
     form = AcceptInvitationForm(request.POST or None, email=invitation.email, initial={"name": invitation.name})
     if request.method == "POST" and form.is_valid():
         try:
@@ -152,7 +161,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     return TemplateResponse(request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form})
 
 
-def invitation_request_link(request: HttpRequest) -> HttpResponse:
+def invitation_request_link(request: AuthedRequest) -> HttpResponse:
     form = RequestNewLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.invitation_request_new(email=form.cleaned_data["email"])
@@ -161,12 +170,12 @@ def invitation_request_link(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.THERAPIST)
-def library(request: HttpRequest) -> HttpResponse:
+def library(request: AuthedRequest) -> HttpResponse:
     return TemplateResponse(request, "accounts/library.html")
 
 
 @role_required(Role.ADMIN)
-def practice_home(request: HttpRequest) -> HttpResponse:
+def practice_home(request: AuthedRequest) -> HttpResponse:
     practice = get_practice_for_admin(request)
     members = practice.memberships.select_related("user").order_by("role", "user__name", "user__email")
     invitations = practice.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True)
@@ -175,7 +184,7 @@ def practice_home(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.ADMIN)
-def practice_settings(request: HttpRequest) -> HttpResponse:
+def practice_settings(request: AuthedRequest) -> HttpResponse:
     practice = get_practice_for_admin(request)
     form = PracticeSettingsForm(request.POST or None, instance=practice)
     if request.method == "POST" and form.is_valid():
@@ -186,7 +195,7 @@ def practice_settings(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(request.POST or None, initial={"name": user.name, "time_zone": user.time_zone})
     if request.method == "POST" and form.is_valid():
@@ -196,8 +205,9 @@ def profile(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "accounts/profile.html", {"form": form})
 
 
-def help_now(request: HttpRequest) -> HttpResponse:
+def help_now(request: AuthedRequest) -> HttpResponse:
     membership = request.user.membership_or_none if request.user.is_authenticated else None
+    groups: list[tuple[str, Any]]
     if membership is not None:
         groups = [(membership.practice.get_country_display(), membership.practice.crisis_resources.all())]
     else:
@@ -206,7 +216,7 @@ def help_now(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def mfa_required(request: HttpRequest) -> HttpResponse:
+def mfa_required(request: AuthedRequest) -> HttpResponse:
     if request.user.role not in CLINICIAN_ROLES or has_totp(request.user):
         return redirect("home")
     return TemplateResponse(request, "accounts/mfa_required.html")
@@ -214,6 +224,6 @@ def mfa_required(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def session_ping(request: HttpRequest) -> HttpResponse:
+def session_ping(request: AuthedRequest) -> HttpResponse:
     # SessionLimitsMiddleware has already counted this request as activity.
     return HttpResponse(status=204)

@@ -1,9 +1,11 @@
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 
 from carryover.accounts.access import get_practice_for_admin, role_required
 from carryover.accounts.models import Role, User
+from carryover.lib.types import AuthedRequest
 
 from .forms import AuditFilterForm
 from .models import Action, AuditEvent, Outcome
@@ -11,10 +13,10 @@ from .services import audit_record
 
 
 @role_required(Role.ADMIN)
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthedRequest) -> HttpResponse:
     practice = get_practice_for_admin(request)
     form = AuditFilterForm(request.GET or None)
-    events = AuditEvent.objects.filter(practice_id=practice.pk)
+    events: QuerySet[AuditEvent] = AuditEvent.objects.filter(practice_id=practice.pk)
     if form.is_valid():
         events = form.apply(events)
     page = Paginator(events, 50).get_page(request.GET.get("page"))

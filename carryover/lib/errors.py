@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 
 
 def _render(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
+    body: str
     try:
         body = render_to_string(
             "error.html", {"title": title, "text": text, "request_id": getattr(request, "request_id", "")}

@@ -50,8 +50,16 @@ def test_inserted_event_is_detected(db):
     event2 = AuditEvent.objects.get(seq=2)
     raw(AuditEvent.objects.filter(seq__gte=3)).update(seq=models.F("seq") + 100)
     forged = AuditEvent(
-        seq=3, at=event2.at, actor_id=7, practice_id=1, client_id=2, action="read", object_type="client",
-        outcome="allowed", prev_hash=event2.hash, hash="f" * 64,
+        seq=3,
+        at=event2.at,
+        actor_id=7,
+        practice_id=1,
+        client_id=2,
+        action="read",
+        object_type="client",
+        outcome="allowed",
+        prev_hash=event2.hash,
+        hash="f" * 64,
     )
     models.QuerySet(model=AuditEvent).bulk_create([forged])
     assert any("event 3" in p for p in audit_verify())
