@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 
-from .models import Country, Practice, Role, Terminology, User, all_time_zones
+from .models import Country, CrisisResource, Practice, Role, Terminology, User, all_time_zones
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -74,6 +74,21 @@ class PracticeSettingsForm(forms.ModelForm):
 
     country = forms.ChoiceField(choices=Country.choices)
     terminology = forms.ChoiceField(choices=Terminology.choices)
+
+
+class CrisisResourceForm(forms.ModelForm):
+    url = forms.URLField(required=False, assume_scheme="https", label="Website", max_length=200)
+
+    class Meta:
+        model = CrisisResource
+        fields = ["name", "how", "phone", "sms", "url", "last_verified", "position"]
+        labels = {"how": "What to do", "sms": "Text number", "url": "Website", "last_verified": "Last checked on"}
+        widgets = {"last_verified": forms.DateInput(attrs={"type": "date"})}
+
+
+CrisisResourceFormSet = forms.modelformset_factory(
+    CrisisResource, form=CrisisResourceForm, extra=1, can_delete=True, max_num=20, validate_max=True
+)
 
 
 class ProfileForm(forms.Form):

@@ -7,6 +7,8 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
+from carryover.lib.recovery import stash_post
+
 from .models import CLINICIAN_ROLES
 
 
@@ -40,10 +42,12 @@ class SessionLimitsMiddleware:
 
     def _sign_out(self, request: HttpRequest, message: str) -> HttpResponse:
         logout(request)
+        if stash_post(request):
+            message += " What you typed has been kept: sign in to check it and send it again."
         messages.info(request, message)
         target = reverse("account_login")
-        if request.method == "GET" and not request.path.startswith("/accounts/logout"):
-            target += "?" + urlencode({"next": request.get_full_path()})
+        if not request.path.startswith("/accounts/"):
+            target += "?" + urlencode({"next": request.path if request.method == "POST" else request.get_full_path()})
         if getattr(request, "htmx", False):
             response = HttpResponse(status=204)
             response["HX-Redirect"] = target

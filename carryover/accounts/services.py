@@ -48,10 +48,21 @@ def practice_create(*, name: str, country: str = "US") -> Practice:
 
 
 def practice_update(*, practice: Practice, actor: User, name: str, country: str, terminology: str, terms: str) -> None:
-    if terms.strip() != practice.terms.strip():
+    # Compare with the stored terms: a bound ModelForm has already copied the new text onto `practice`.
+    stored_terms = Practice.objects.values_list("terms", flat=True).get(pk=practice.pk)
+    if terms.strip() != stored_terms.strip():
         practice.terms_version += 1
     practice.name, practice.country, practice.terminology, practice.terms = name, country, terminology, terms
     practice.save()
+
+
+def crisis_resources_save(*, practice: Practice, formset) -> None:
+    with transaction.atomic():
+        for resource in formset.save(commit=False):
+            resource.practice = practice
+            resource.save()
+        for resource in formset.deleted_objects:
+            resource.delete()
 
 
 def invitation_link(token: str) -> str:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("library/", views.library, name="library"),
     path("practice/", views.practice_home, name="practice_home"),
     path("practice/settings/", views.practice_settings, name="practice_settings"),
+    path("practice/crisis-resources/", views.practice_crisis_resources, name="practice_crisis_resources"),
     path("practice/invite/", views.invite_staff, name="invite_staff"),
     path("invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
     path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),

@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
+from carryover.lib.recovery import recovered_initial
 from carryover.lib.types import AuthedRequest
 
 from . import services
@@ -23,6 +24,7 @@ from .access import (
 from .crisis import DEFAULT_CRISIS_RESOURCES, DEFAULTS_VERIFIED
 from .forms import (
     AcceptInvitationForm,
+    CrisisResourceFormSet,
     InviteClientForm,
     InviteStaffForm,
     PracticeSettingsForm,
@@ -85,7 +87,7 @@ def invite_staff(request: AuthedRequest) -> HttpResponse:
 
 
 def _invite(request: AuthedRequest, form_class, *, role, done: str) -> HttpResponse:
-    form = form_class(request.POST or None)
+    form = form_class(request.POST or None, initial=recovered_initial(request))
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invitation_create(
@@ -186,7 +188,7 @@ def practice_home(request: AuthedRequest) -> HttpResponse:
 @role_required(Role.ADMIN)
 def practice_settings(request: AuthedRequest) -> HttpResponse:
     practice = get_practice_for_admin(request)
-    form = PracticeSettingsForm(request.POST or None, instance=practice)
+    form = PracticeSettingsForm(request.POST or None, instance=practice, initial=recovered_initial(request))
     if request.method == "POST" and form.is_valid():
         services.practice_update(practice=practice, actor=request.user, **form.cleaned_data)
         messages.success(request, "Practice settings saved.")
@@ -194,10 +196,22 @@ def practice_settings(request: AuthedRequest) -> HttpResponse:
     return TemplateResponse(request, "accounts/practice_settings.html", {"form": form, "practice": practice})
 
 
+@role_required(Role.ADMIN)
+def practice_crisis_resources(request: AuthedRequest) -> HttpResponse:
+    practice = get_practice_for_admin(request)
+    formset = CrisisResourceFormSet(request.POST or None, queryset=practice.crisis_resources.all())
+    if request.method == "POST" and formset.is_valid():
+        services.crisis_resources_save(practice=practice, formset=formset)
+        messages.success(request, "Crisis resources saved. Clients see them under “Need help now?”.")
+        return redirect("practice_crisis_resources")
+    return TemplateResponse(request, "accounts/practice_crisis.html", {"formset": formset, "practice": practice})
+
+
 @login_required
 def profile(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    form = ProfileForm(request.POST or None, initial={"name": user.name, "time_zone": user.time_zone})
+    initial = recovered_initial(request) or {"name": user.name, "time_zone": user.time_zone}
+    form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.profile_update(user=user, name=form.cleaned_data["name"], time_zone=form.cleaned_data["time_zone"])
         messages.success(request, "Your details were saved.")

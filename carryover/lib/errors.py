@@ -1,7 +1,10 @@
 """Plain error pages that never show a stack trace, a query or anything from the request."""
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
+
+from .recovery import stash_post
 
 
 def _render(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
@@ -39,6 +42,13 @@ def server_error(request):
 
 
 def csrf_failure(request, reason=""):
+    if stash_post(request):
+        messages.warning(
+            request,
+            "For your security, that form had expired. We kept what you typed (except passwords): "
+            "check it and send it again.",
+        )
+        return HttpResponseRedirect(request.path)
     return _render(
         request,
         403,

@@ -71,6 +71,7 @@ MATRIX: dict[str, Row] = {
     "library": Row(only(200, *THERAPISTS)),
     "practice_home": Row(only(200, "admin")),
     "practice_settings": Row(only(200, "admin")),
+    "practice_crisis_resources": Row(only(200, "admin")),
     "invite_staff": Row(only(200, "admin")),
     "audit_log": Row(only(200, "admin")),
     "invitation_resend": Row(

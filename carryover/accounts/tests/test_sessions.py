@@ -4,7 +4,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from carryover.conftest import PASSWORD
+from carryover.conftest import PASSWORD, totp_code
 
 
 def signed_in_client(client, user):
@@ -90,3 +90,32 @@ def test_logout_invalidates_the_session_server_side(client, personas):
 def test_signed_in_pages_are_not_cached(client, personas):
     client.force_login(personas.bob)
     assert client.get(reverse("client_home"))["Cache-Control"] == "no-store"
+
+
+def test_form_sent_after_idle_timeout_keeps_what_was_typed(client, personas):
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client.post("/accounts/login/", {"login": personas.alice.email, "password": PASSWORD})
+        client.post(reverse("mfa_authenticate"), {"code": totp_code()})
+        assert client.get(reverse("invite_client")).status_code == 200
+        clock.shift(timedelta(minutes=16))
+        response = client.post(reverse("invite_client"), {"email": "typed@example.test", "name": "Typed Name"})
+        assert response.url == reverse("account_login") + "?next=%2Fclients%2Finvite%2F"
+        assert b"What you typed has been kept" in client.get(response.url).content
+        response = client.post(response.url, {"login": personas.alice.email, "password": PASSWORD})
+        clock.shift(timedelta(seconds=31))
+        response = client.post(response.url, {"code": totp_code()}, follow=True)
+        assert response.request["PATH_INFO"] == reverse("invite_client")
+        assert b'value="typed@example.test"' in response.content and b'value="Typed Name"' in response.content
+        assert b"typed@example.test" not in client.get(reverse("invite_client")).content  # used once
+
+
+def test_expired_csrf_token_keeps_what_was_typed(personas):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(personas.bob)
+    response = browser.post(reverse("profile"), {"name": "Robert", "time_zone": "Asia/Tokyo", "password": "x"})
+    assert response.status_code == 302 and response.url == reverse("profile")
+    page = browser.get(reverse("profile")).content.decode()
+    assert "that form had expired" in page
+    assert 'value="Robert"' in page and '<option value="Asia/Tokyo" selected>' in page
