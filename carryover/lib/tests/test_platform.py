@@ -79,9 +79,12 @@ def test_server_error_page_is_generic(settings, db):
 def test_csrf_failure_explains_and_does_not_500(personas):
     client = Client(enforce_csrf_checks=True)
     client.force_login(personas.alice)
-    response = client.post(reverse("invite_client"), {"email": "x@example.test"})
+    response = client.post(reverse("invite_client"))
     assert response.status_code == 403
     assert b"This form has expired" in response.content
+    response = client.post(reverse("invite_client"), {"email": "x@example.test"})  # typed input is kept
+    assert response.status_code == 302 and response.url == reverse("invite_client")
+    assert b'value="x@example.test"' in client.get(response.url).content
 
 
 def test_unknown_url_is_a_friendly_404(client, db):
