@@ -76,6 +76,10 @@ class User(AbstractBaseUser):
     def display_name(self) -> str:
         return self.name or self.email.split("@")[0]
 
+    @property
+    def first_name(self) -> str:
+        return self.display_name.split()[0]
+
     @cached_property
     def membership_or_none(self) -> Membership | None:
         return Membership.objects.select_related("practice").filter(user=self).first()

@@ -68,7 +68,7 @@ def test_serve_starts_web_and_worker_and_demo_login_works(tmp_path):
         except urllib.error.HTTPError as redirect:
             assert redirect.code == 302
         home = opener.open(base + "/today/", timeout=10).read().decode()
-        assert "Hello, Sam Taylor" in home
+        assert "Hello, Sam" in home
     finally:
         server.send_signal(signal.SIGINT)
         output, _ = server.communicate(timeout=30)
