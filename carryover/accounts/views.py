@@ -43,7 +43,10 @@ HOME_FOR_ROLE: dict[str | None, str] = {
 def home(request: AuthedRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("account_login")
-    target = HOME_FOR_ROLE.get(request.user.role)
+    role = request.user.role
+    if role == Role.SUPPORT:
+        return TemplateResponse(request, "accounts/support_home.html")
+    target = HOME_FOR_ROLE.get(role)
     if target is None:
         return TemplateResponse(request, "accounts/no_role.html")
     return redirect(target)

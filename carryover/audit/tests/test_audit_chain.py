@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import models
@@ -5,6 +7,19 @@ from django.urls import reverse
 
 from carryover.audit.models import AppendOnlyError, AuditEvent
 from carryover.audit.services import audit_record, audit_verify
+
+
+@pytest.fixture
+def tamperer(db):
+    """A database owner who first removes the append-only triggers, then edits rows directly."""
+    from django.db import connection
+
+    triggers = importlib.import_module("carryover.audit.migrations.0003_append_only_triggers")
+
+    reverse = triggers.POSTGRES_REVERSE if connection.vendor == "postgresql" else triggers.SQLITE_REVERSE
+    with connection.cursor() as cursor:
+        for statement in reverse:
+            cursor.execute(statement)
 
 
 def write_events(n=5):
@@ -23,7 +38,7 @@ def test_intact_chain_verifies(db, capsys):
     assert "5 events, chain intact" in capsys.readouterr().out
 
 
-def test_edited_event_is_detected(db):
+def test_edited_event_is_detected(tamperer):
     write_events()
     raw(AuditEvent.objects.filter(seq=3)).update(client_id=99)
     problems = list(audit_verify())
@@ -32,19 +47,19 @@ def test_edited_event_is_detected(db):
         call_command("verify_audit")
 
 
-def test_deleted_event_is_detected(db):
+def test_deleted_event_is_detected(tamperer):
     write_events()
     raw(AuditEvent.objects.filter(seq=2))._raw_delete(using="default")
     assert any("expected sequence number 2" in p for p in audit_verify())
 
 
-def test_deleted_last_event_is_detected(db):
+def test_deleted_last_event_is_detected(tamperer):
     write_events()
     raw(AuditEvent.objects.filter(seq=5))._raw_delete(using="default")
     assert any("head records event 5" in p for p in audit_verify())
 
 
-def test_inserted_event_is_detected(db):
+def test_inserted_event_is_detected(tamperer):
     write_events()
     # A forged event slotted in between 2 and 3, linked to 2 but without the key for its hash.
     event2 = AuditEvent.objects.get(seq=2)
@@ -63,6 +78,16 @@ def test_inserted_event_is_detected(db):
     )
     models.QuerySet(model=AuditEvent).bulk_create([forged])
     assert any("event 3" in p for p in audit_verify())
+
+
+@pytest.mark.parametrize("statement", ["UPDATE audit_auditevent SET client_id = 5", "DELETE FROM audit_auditevent"])
+def test_database_refuses_updates_and_deletes(db, statement):
+    from django.db import DatabaseError, connection, transaction
+
+    write_events(1)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement)
+    assert AuditEvent.objects.get().client_id == 2
 
 
 def test_model_refuses_updates_and_deletes(db):
