@@ -53,11 +53,11 @@ def browser() -> Iterator[Any]:
         if _in_ci():
             pytest.fail(f"Browser tests cannot run in CI: {reason}", pytrace=False)
         pytest.skip(reason)
-    # Playwright's sync API keeps an asyncio loop running on this thread, which makes Django refuse ORM calls
-    # from the test body ("you cannot call this from an async context"). The calls really are synchronous.
     # Artefacts describe this run only: a stale FAILED-*.png from an earlier run would mislead.
     for stale in SCREENSHOTS.glob("*.png"):
         stale.unlink()
+    # Playwright's sync API keeps an asyncio loop running on this thread, which makes Django refuse ORM calls
+    # from the test body ("you cannot call this from an async context"). The calls really are synchronous.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright

@@ -46,6 +46,8 @@ def _refuse_unsafe_production() -> None:
         raise ImproperlyConfigured("Set SECRET_KEY to a random value of at least 50 characters in production.")
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("Set ALLOWED_HOSTS (comma-separated host names) in production.")
+    if not env_list("FIELD_ENCRYPTION_KEYS"):
+        raise ImproperlyConfigured("Set FIELD_ENCRYPTION_KEYS (Fernet keys) in production; see the README.")
 
 
 _refuse_unsafe_production()
@@ -53,6 +55,7 @@ _refuse_unsafe_production()
 INSTALLED_APPS = [
     "carryover.accounts",
     "carryover.audit",
+    "carryover.homework",
     "carryover.lib",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -188,6 +191,15 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 INVITATION_DAYS = 7
+
+# Client-written text and files are encrypted at rest with these Fernet keys (first encrypts, all decrypt).
+# Generate one with: python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
+MEDIA_ROOT = VAR_DIR / "private"  # never served directly: attachments go through access-checked views
+ATTACHMENT_MAX_BYTES = {"drawing": 3 * 1024 * 1024, "photo": 8 * 1024 * 1024, "audio": 12 * 1024 * 1024}
+DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024  # form posts (autosaved drafts of long answers stay well below)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 
 # --- Email ----------------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(

@@ -4,6 +4,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("practice/audit/", include("carryover.audit.urls")),
     path("", include("carryover.accounts.urls")),
+    path("", include("carryover.homework.urls")),
 ]
 
 handler400 = "carryover.lib.errors.bad_request"

@@ -4,11 +4,8 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("today/", views.client_home, name="client_home"),
     path("caseload/", views.caseload, name="caseload"),
     path("clients/invite/", views.invite_client, name="invite_client"),
-    path("clients/<int:client_id>/", views.client_detail, name="client_detail"),
-    path("library/", views.library, name="library"),
     path("practice/", views.practice_home, name="practice_home"),
     path("practice/settings/", views.practice_settings, name="practice_settings"),
     path("practice/crisis-resources/", views.practice_crisis_resources, name="practice_crisis_resources"),

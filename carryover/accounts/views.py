@@ -14,9 +14,7 @@ from carryover.lib.types import AuthedRequest
 from . import services
 from .access import (
     get_caseload_for_therapist,
-    get_client_for_therapist,
     get_invitation_for_user,
-    get_own_client_record,
     get_practice_for_admin,
     has_totp,
     role_required,
@@ -31,7 +29,7 @@ from .forms import (
     ProfileForm,
     RequestNewLinkForm,
 )
-from .models import CLINICIAN_ROLES, CareLink, Country, Invitation, InvitationStatus, Membership, Role
+from .models import CLINICIAN_ROLES, Country, Invitation, InvitationStatus, Role
 
 HOME_FOR_ROLE: dict[str | None, str] = {
     Role.CLIENT: "client_home",
@@ -52,15 +50,6 @@ def home(request: AuthedRequest) -> HttpResponse:
     return redirect(target)
 
 
-@role_required(Role.CLIENT)
-def client_home(request: AuthedRequest) -> HttpResponse:
-    me = get_own_client_record(request, object_type="client_home")
-    therapists = Membership.objects.filter(
-        therapist_links__client=me, therapist_links__ended_at__isnull=True
-    ).select_related("user")
-    return TemplateResponse(request, "accounts/client_home.html", {"me": me, "therapists": therapists})
-
-
 @role_required(Role.THERAPIST)
 def caseload(request: AuthedRequest) -> HttpResponse:
     clients = get_caseload_for_therapist(request)
@@ -70,13 +59,6 @@ def caseload(request: AuthedRequest) -> HttpResponse:
         "accounts/caseload.html",
         {"clients": clients, "invitations": waiting.order_by("-created_at")},
     )
-
-
-@role_required(Role.THERAPIST)
-def client_detail(request: AuthedRequest, client_id: int) -> HttpResponse:
-    client = get_client_for_therapist(request, client_id)
-    therapists = CareLink.objects.filter(client=client, ended_at__isnull=True).select_related("therapist__user")
-    return TemplateResponse(request, "accounts/client_detail.html", {"client": client, "links": therapists})
 
 
 @role_required(Role.THERAPIST)
@@ -172,11 +154,6 @@ def invitation_request_link(request: AuthedRequest) -> HttpResponse:
         services.invitation_request_new(email=form.cleaned_data["email"])
         return TemplateResponse(request, "accounts/invitation_requested.html")
     return TemplateResponse(request, "accounts/invitation_unusable.html", {"status": None, "form": form})
-
-
-@role_required(Role.THERAPIST)
-def library(request: AuthedRequest) -> HttpResponse:
-    return TemplateResponse(request, "accounts/library.html")
 
 
 @role_required(Role.ADMIN)

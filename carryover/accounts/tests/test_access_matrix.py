@@ -65,6 +65,36 @@ MATRIX: dict[str, Row] = {
     "client_home": Row(only(200, *CLIENTS), audited=True),
     "caseload": Row(only(200, *THERAPISTS), audited=True),
     "invite_client": Row(only(200, *THERAPISTS)),
+    # --- Homework (client side) ---
+    "occurrence_do": Row(only(200, "client"), kwargs=lambda p, s: {"pk": s["occurrence"].pk}, audited=True),
+    "practice_log": Row(only(200, *CLIENTS), audited=True),
+    "draft_autosave": Row(only(200, "client"), method="post", kwargs=lambda p, s: {"pk": s["draft"].pk}, audited=True),
+    "assignment_detail": Row(only(200, "client"), kwargs=lambda p, s: {"pk": s["assignment"].pk}, audited=True),
+    "assignment_not_working": Row(only(200, "client"), kwargs=lambda p, s: {"pk": s["assignment"].pk}, audited=True),
+    "revision_seen": Row(
+        only(302, "client"), method="post", kwargs=lambda p, s: {"pk": s["revision"].pk}, audited=True
+    ),
+    "ladder": Row(only(200, *CLIENTS), audited=True),
+    "entry_detail": Row(only(200, "client", "therapist"), kwargs=lambda p, s: {"pk": s["entry"].pk}, audited=True),
+    "attachment_view": Row(
+        only(200, "client", "therapist"), kwargs=lambda p, s: {"pk": s["attachment"].pk}, audited=True
+    ),
+    # --- Homework (therapist side) ---
+    "template_preview": Row(only(200, *THERAPISTS), kwargs=lambda p, s: {"pk": s["template"].pk}),
+    "assign": Row(
+        only(200, "therapist"),
+        kwargs=lambda p, s: {"client_id": p.bob.pk, "template_id": s["template"].pk},
+        audited=True,
+    ),
+    "goal_new": Row(only(200, "therapist"), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True),
+    "client_ladder": Row(only(200, "therapist"), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True),
+    "assignment_edit": Row(only(200, "therapist"), kwargs=lambda p, s: {"pk": s["assignment"].pk}, audited=True),
+    "assignment_status": Row(
+        only(302, "therapist"), method="post", kwargs=lambda p, s: {"pk": s["assignment"].pk}, audited=True
+    ),
+    "notice_resolve": Row(
+        only(302, "therapist"), method="post", kwargs=lambda p, s: {"pk": s["notice"].pk}, audited=True
+    ),
     "client_detail": Row(
         only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
     ),
@@ -120,6 +150,35 @@ MATRIX: dict[str, Row] = {
 }
 
 
+def homework_state(personas) -> dict:
+    """One of each of Bob's homework objects, made by the same services the views call."""
+    from carryover.homework import services as hw
+    from carryover.homework.attachments import attachment_store
+    from carryover.homework.models import AssignmentRevision, Draft, Template
+    from carryover.homework.tests.conftest import assign
+
+    invitation = invitation_create(inviter=personas.alice, email="invitee@example.test", role=Role.CLIENT)
+    assignment = assign(personas.alice, personas.bob, key="journal", formats=["write", "draw"])
+    occurrences = list(assignment.occurrences.order_by("due_date"))
+    entry = hw.skip_occurrence(client=personas.bob.membership, occurrence=occurrences[1], barriers=["forgot"])
+    draft = hw.draft_for(client=personas.bob.membership, occurrence=occurrences[0], version=assignment.template_version)
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+    attachment = attachment_store(draft=draft, field_key="drawing", field_type="drawing", data=png)
+    attachment.entry, attachment.draft = entry, None
+    attachment.save()
+    return {
+        "invitation": invitation,
+        "assignment": assignment,
+        "occurrence": occurrences[0],
+        "draft": Draft.objects.get(pk=draft.pk),
+        "entry": entry,
+        "attachment": attachment,
+        "revision": AssignmentRevision.objects.get(assignment=assignment),
+        "notice": hw.notice_create(client=personas.bob.membership, assignment=assignment, reason="unclear", note=""),
+        "template": Template.objects.get(key="journal"),
+    }
+
+
 def url_names(patterns=None) -> set[str]:
     names = set()
     for pattern in patterns if patterns is not None else get_resolver().url_patterns:
@@ -146,8 +205,7 @@ def outcome_of(response) -> int | str:
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_access_matrix(client, personas, name):
     row = MATRIX[name]
-    invitation = invitation_create(inviter=personas.alice, email="invitee@example.test", role=Role.CLIENT)
-    state = {"invitation": invitation}
+    state = homework_state(personas)
     kwargs = row.kwargs(personas, state) if callable(row.kwargs) else row.kwargs
     url = reverse(name, kwargs=kwargs)
     got = {}

@@ -1,10 +1,9 @@
-import importlib
-
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import models
 from django.urls import reverse
 
+from carryover.audit import triggers
 from carryover.audit.models import AppendOnlyError, AuditEvent
 from carryover.audit.services import audit_record, audit_verify
 
@@ -14,11 +13,8 @@ def tamperer(db):
     """A database owner who first removes the append-only triggers, then edits rows directly."""
     from django.db import connection
 
-    triggers = importlib.import_module("carryover.audit.migrations.0003_append_only_triggers")
-
-    reverse = triggers.POSTGRES_REVERSE if connection.vendor == "postgresql" else triggers.SQLITE_REVERSE
     with connection.cursor() as cursor:
-        for statement in reverse:
+        for statement in triggers.statements(connection.vendor, reverse=True):
             cursor.execute(statement)
 
 
@@ -154,3 +150,14 @@ def test_audit_filter_rejects_reversed_dates_kindly(client, personas):
     assert "must be on or after" in response.content.decode()
     response = client.get(reverse("audit_log"), {"start": "not a date", "page": "abc"})
     assert response.status_code == 200
+
+
+def test_flush_wipes_the_database_and_restores_the_protection(transactional_db):
+    from django.db import DatabaseError, connection, transaction
+
+    write_events(2)
+    call_command("flush", interactive=False, verbosity=0)
+    assert AuditEvent.objects.count() == 0
+    write_events(1)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent")

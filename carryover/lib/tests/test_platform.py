@@ -101,6 +101,7 @@ def run_python(code: str, **env) -> subprocess.CompletedProcess:
 
 
 GOOD_SECRET = "k" * 20 + "-production-secret-0123456789-abcdefghijklmnop"
+FERNET_KEY = "x3Jc9m0G8Zc8xWQ2oY0b6r3lU2kq2yT4c8m1b5n7v9w="
 
 
 @pytest.mark.parametrize(
@@ -110,6 +111,7 @@ GOOD_SECRET = "k" * 20 + "-production-secret-0123456789-abcdefghijklmnop"
         ({"ALLOWED_HOSTS": "x.org"}, "Set SECRET_KEY"),
         ({"SECRET_KEY": "carryover-development-only-secret-key-never-use-in-production"}, "Set SECRET_KEY"),
         ({"SECRET_KEY": GOOD_SECRET}, "Set ALLOWED_HOSTS"),
+        ({"SECRET_KEY": GOOD_SECRET, "ALLOWED_HOSTS": "x.org"}, "Set FIELD_ENCRYPTION_KEYS"),
     ],
 )
 def test_production_refuses_unsafe_settings(env, message):
@@ -127,6 +129,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
             "CARRYOVER_ENV": "production",
             "SECRET_KEY": GOOD_SECRET,
             "ALLOWED_HOSTS": "carryover.example.org",
+            "FIELD_ENCRYPTION_KEYS": FERNET_KEY,
             "CARRYOVER_VAR_DIR": str(tmp_path),
         },
         capture_output=True,

@@ -46,3 +46,67 @@
     guessTimeZone();
   });
 })();
+
+// Drawing canvas and in-browser voice recording for worksheet answers (progressive: the form still works without).
+(function () {
+  "use strict";
+
+  function setupDrawing(box) {
+    var canvas = box.querySelector("canvas");
+    var output = document.getElementById(box.dataset.drawingFor);
+    var ctx = canvas.getContext("2d");
+    var drawing = false, dirty = false;
+    ctx.lineWidth = 4; ctx.lineCap = "round"; ctx.strokeStyle = "#1d2a33";
+    ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, canvas.width, canvas.height);
+    function point(event) {
+      var rect = canvas.getBoundingClientRect();
+      return [(event.clientX - rect.left) * canvas.width / rect.width, (event.clientY - rect.top) * canvas.height / rect.height];
+    }
+    canvas.addEventListener("pointerdown", function (event) {
+      drawing = true; var p = point(event); ctx.beginPath(); ctx.moveTo(p[0], p[1]); canvas.setPointerCapture(event.pointerId);
+    });
+    canvas.addEventListener("pointermove", function (event) {
+      if (!drawing) return; var p = point(event); ctx.lineTo(p[0], p[1]); ctx.stroke(); dirty = true;
+    });
+    function finish() { if (drawing && dirty) output.value = canvas.toDataURL("image/png"); drawing = false; }
+    canvas.addEventListener("pointerup", finish);
+    canvas.addEventListener("pointercancel", finish);
+    box.querySelector("[data-clear]").addEventListener("click", function () {
+      ctx.fillRect(0, 0, canvas.width, canvas.height); output.value = ""; dirty = false;
+    });
+  }
+
+  function setupRecorder(box) {
+    if (!window.MediaRecorder || !navigator.mediaDevices) return;
+    var input = document.getElementById(box.dataset.recorderFor);
+    var button = box.querySelector("[data-record]");
+    var status = box.querySelector("[data-status]");
+    var recorder = null, chunks = [];
+    box.hidden = false;
+    button.addEventListener("click", function () {
+      if (recorder && recorder.state === "recording") { recorder.stop(); return; }
+      navigator.mediaDevices.getUserMedia({ audio: true }).then(function (stream) {
+        chunks = [];
+        recorder = new MediaRecorder(stream);
+        recorder.addEventListener("dataavailable", function (e) { chunks.push(e.data); });
+        recorder.addEventListener("stop", function () {
+          stream.getTracks().forEach(function (t) { t.stop(); });
+          var blob = new Blob(chunks, { type: recorder.mimeType });
+          var transfer = new DataTransfer();
+          transfer.items.add(new File([blob], "recording.webm", { type: recorder.mimeType }));
+          input.files = transfer.files;
+          button.textContent = "Record again";
+          status.textContent = "Recorded. It will be saved when you press Next or Save.";
+        });
+        recorder.start();
+        button.textContent = "Stop";
+        status.textContent = "Recording…";
+      }).catch(function () { status.textContent = "The microphone isn't available; you can choose a file instead."; });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-drawing-for]").forEach(setupDrawing);
+    document.querySelectorAll("[data-recorder-for]").forEach(setupRecorder);
+  });
+})();

@@ -1,0 +1,124 @@
+"""Access helpers for homework objects: the owner client or a linked therapist, everyone else gets 404.
+
+Each returns the object and writes one audit event (allowed or denied), like carryover.accounts.access.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from carryover.accounts.access import _audit, _deny
+from carryover.accounts.models import Membership, Role
+from carryover.audit.models import Action, Outcome
+from carryover.lib.types import AuthedRequest
+
+from .models import Assignment, AssignmentRevision, Attachment, Draft, Entry, Notice, Occurrence, Template
+
+
+def _linked_clients(me: Membership) -> QuerySet[Membership]:
+    return Membership.objects.clients_of(me)
+
+
+def _allow(request: AuthedRequest, client_id: int, practice_id: int, action: str, object_type: str, pk) -> None:
+    _audit(
+        request, practice_id=practice_id, client_id=client_id, action=action, object_type=object_type,
+        object_id=pk, outcome=Outcome.ALLOWED,
+    )  # fmt: skip
+
+
+def _for_client_or_therapist(request: AuthedRequest, queryset: QuerySet, pk: int, *, object_type: str, action: str):
+    """The object if it belongs to the signed-in client, or to a client of the signed-in therapist."""
+    me = request.user.membership_or_none
+    obj = None
+    if me is not None and me.role == Role.CLIENT:
+        obj = queryset.filter(pk=pk, client=me).first()
+    elif me is not None and me.role == Role.THERAPIST:
+        obj = queryset.filter(pk=pk, client__in=_linked_clients(me)).first()
+    if obj is None:
+        raise _deny(request, action=action, object_type=object_type, object_id=pk)
+    _allow(request, obj.client.user_id, obj.client.practice_id, action, object_type, pk)
+    return obj
+
+
+def _for_client(
+    request: AuthedRequest, queryset: QuerySet, pk: int, *, object_type: str, action: str, owner: str = "client"
+):
+    me = request.user.membership_or_none
+    obj = queryset.filter(pk=pk, **{owner: me}).first() if me is not None and me.role == Role.CLIENT else None
+    if obj is None or me is None:
+        raise _deny(request, action=action, object_type=object_type, object_id=pk)
+    _allow(request, me.user_id, me.practice_id, action, object_type, pk)
+    return obj
+
+
+def _for_therapist(request: AuthedRequest, queryset: QuerySet, pk: int, *, object_type: str, action: str):
+    me = request.user.membership_or_none
+    obj = None
+    if me is not None and me.role == Role.THERAPIST:
+        obj = queryset.filter(pk=pk, client__in=_linked_clients(me)).first()
+    if obj is None:
+        raise _deny(request, action=action, object_type=object_type, object_id=pk)
+    _allow(request, obj.client.user_id, obj.client.practice_id, action, object_type, pk)
+    return obj
+
+
+def get_occurrence_for_client(request: AuthedRequest, pk: int, *, action: str = Action.READ) -> Occurrence:
+    queryset = Occurrence.objects.select_related("assignment__template_version", "client__user")
+    return _for_client(request, queryset, pk, object_type="occurrence", action=action)
+
+
+def get_assignment_for_client(request: AuthedRequest, pk: int, *, action: str = Action.READ) -> Assignment:
+    queryset = Assignment.objects.select_related("template_version", "client__user")
+    return _for_client(request, queryset, pk, object_type="assignment", action=action)
+
+
+def get_assignment_for_therapist(request: AuthedRequest, pk: int, *, action: str = Action.READ) -> Assignment:
+    queryset = Assignment.objects.select_related("template_version", "client__user", "goal")
+    return _for_therapist(request, queryset, pk, object_type="assignment", action=action)
+
+
+def get_revision_for_client(request: AuthedRequest, pk: int) -> AssignmentRevision:
+    queryset = AssignmentRevision.objects.select_related("assignment")
+    return _for_client(
+        request, queryset, pk, object_type="assignment_revision", action=Action.UPDATE, owner="assignment__client"
+    )
+
+
+def get_draft_for_client(request: AuthedRequest, pk: int, *, action: str = Action.UPDATE) -> Draft:
+    queryset = Draft.objects.select_related("template_version", "occurrence__assignment", "client__user")
+    return _for_client(request, queryset, pk, object_type="draft", action=action)
+
+
+def get_entry_for_user(request: AuthedRequest, pk: int, *, action: str = Action.READ) -> Entry:
+    queryset = Entry.objects.select_related("assignment", "template_version", "client__user")
+    return _for_client_or_therapist(request, queryset, pk, object_type="entry", action=action)
+
+
+def get_attachment_for_user(request: AuthedRequest, pk: int) -> Attachment:
+    """Attachments of private entries are the client's alone."""
+    queryset = Attachment.objects.select_related("client", "entry")
+    me = request.user.membership_or_none
+    if me is not None and me.role == Role.THERAPIST:
+        queryset = queryset.filter(entry__isnull=False, entry__visibility="shared")
+    return _for_client_or_therapist(request, queryset, pk, object_type="attachment", action=Action.READ)
+
+
+def get_notice_for_therapist(request: AuthedRequest, pk: int) -> Notice:
+    queryset = Notice.objects.select_related("assignment", "client")
+    return _for_therapist(request, queryset, pk, object_type="notice", action=Action.UPDATE)
+
+
+def get_template_for_therapist(request: AuthedRequest, pk: int, *, own: bool = False) -> Template:
+    """Library templates are not client data: no audit, but the same 404 for anything not visible."""
+    from django.http import Http404
+
+    me = request.user.membership_or_none
+    if me is None or me.role != Role.THERAPIST:
+        raise Http404()
+    templates = Template.objects.visible_to(me)
+    if own:
+        templates = templates.filter(owner_id=me.user_id)
+    template = templates.filter(pk=pk).first()
+    if template is None:
+        raise Http404()
+    return template

@@ -1,0 +1,173 @@
+"""The step-by-step form a client fills in on a phone: worksheet steps, then how it went, what got in the way,
+and a few quick questions afterwards. Every step is saved to the draft, so nothing typed is ever lost."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+
+from carryover.lib.recovery import recovered_initial
+from carryover.lib.types import AuthedRequest
+
+from . import schema as worksheet
+from . import services
+from .attachments import AttachmentError, attachment_store, decode_data_url
+from .models import PARTIAL_FRACTIONS, Assignment, BarrierCode, Draft, Outcome, Visibility
+from .render import FORMAT_OF_TYPE, bind_step, field_allowed
+
+OUTCOME, BARRIERS, AFTER = "outcome", "barriers", "after"
+
+
+def flow_steps(draft: Draft, assignment: Assignment | None) -> list[str]:
+    sheet = [str(i) for i in range(len(draft.template_version.schema["steps"]))]
+    if assignment is None:  # a skill practised on one's own is done by definition
+        return [*sheet, AFTER]
+    outcome = draft.raw.get("o-outcome")
+    if outcome == Outcome.SKIPPED:
+        return [*sheet, OUTCOME, BARRIERS]
+    if outcome == Outcome.PARTIAL:
+        return [*sheet, OUTCOME, BARRIERS, AFTER]
+    return [*sheet, OUTCOME, AFTER]
+
+
+def step_of(name: str, draft: Draft) -> str:
+    if name.startswith("o-barrier"):
+        return BARRIERS
+    if name.startswith("o-"):
+        return OUTCOME
+    if name.startswith("a-"):
+        return AFTER
+    for index, step in enumerate(draft.template_version.schema["steps"]):
+        for field in step.get("fields", []):
+            if name == f"f-{field['key']}" or name.startswith(f"f-{field['key']}-"):
+                return str(index)
+    return "0"
+
+
+def raw_from_request(request: AuthedRequest, draft: Draft) -> dict[str, Any]:
+    raw = worksheet.raw_from_post(draft.template_version.schema, request.POST)
+    raw.update(services.raw_outcome_and_after(request.POST))
+    return raw
+
+
+def _store_uploads(request: AuthedRequest, draft: Draft, step: str, updates: dict, errors: dict) -> None:
+    if not step.isdigit():
+        return
+    formats = draft.occurrence.assignment.formats if draft.occurrence else list(FORMAT_OF_TYPE.values())
+    for field in draft.template_version.schema["steps"][int(step)].get("fields", []):
+        if field["type"] not in FORMAT_OF_TYPE or not field_allowed(field, formats):
+            continue
+        name = f"f-{field['key']}"
+        upload = request.FILES.get(name + "-file")
+        drawing = request.POST.get(name + "-drawing", "")
+        if not upload and not drawing:
+            continue
+        try:
+            if upload and (upload.size or 0) > 64 * 1024 * 1024:
+                raise AttachmentError("That file is far too large. Please try a smaller one.")
+            data = upload.read() if upload else decode_data_url(drawing)
+            attachment = attachment_store(draft=draft, field_key=field["key"], field_type=field["type"], data=data)
+        except AttachmentError as error:
+            errors[name] = str(error)
+        else:
+            updates[name] = str(attachment.pk)
+
+
+def _step_errors(draft: Draft, step: str) -> dict[str, str]:
+    """Wrong values on this step (not missing ones: those only matter when finishing as "done")."""
+    _, errors = worksheet.clean_answers(
+        draft.template_version.schema, draft.raw, require_complete=False,
+        ladder=services.ladder_choices(draft.client), attachments=draft.attachments.values_list("pk", flat=True),
+    )  # fmt: skip
+    services.clean_after(draft.raw, errors)
+    if draft.raw.get("o-outcome"):
+        services.clean_outcome(draft.raw, errors)
+    return {name: message for name, message in errors.items() if step_of(name, draft) == step}
+
+
+def worksheet_flow(request: AuthedRequest, draft: Draft, assignment: Assignment | None) -> HttpResponse:
+    recovered = recovered_initial(request)
+    if recovered:  # typed before a sign-out or an expired form: merge it back into the draft
+        services.draft_save(draft=draft, updates={k: v for k, v in recovered.items() if k[:2] in ("f-", "o-", "a-")})
+    steps = flow_steps(draft, assignment)
+    step = request.GET.get("step") or draft.raw.get("_step") or steps[0]
+    if request.GET.get("skip") and assignment is not None:
+        services.draft_save(draft=draft, updates={"o-outcome": Outcome.SKIPPED})
+        steps, step = flow_steps(draft, assignment), OUTCOME
+    if step not in steps:
+        step = steps[0]
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        updates = raw_from_request(request, draft)
+        _store_uploads(request, draft, step, updates, errors)
+        services.draft_save(draft=draft, updates=updates)
+        steps = flow_steps(draft, assignment)
+        errors.update(_step_errors(draft, step))
+        action = request.POST.get("go", "next")
+        position = steps.index(step) if step in steps else 0
+        if not errors and action == "finish" and step == steps[-1]:
+            try:
+                entry = services.entry_submit(draft=draft, outcome=Outcome.DONE if assignment is None else None)
+            except services.SubmissionError as error:
+                errors = error.errors
+                step = step_of(next(iter(errors)), draft)
+                messages.error(request, "A few answers need a look before this can be saved.")
+            else:
+                messages.success(request, _thanks(entry.outcome))
+                return redirect("client_home")
+        elif not errors:
+            step = steps[max(position - 1, 0)] if action == "back" else steps[min(position + 1, len(steps) - 1)]
+        services.draft_save(draft=draft, updates={"_step": step})
+        if not errors:
+            return redirect(f"{request.path}?step={step}")
+    return TemplateResponse(request, "homework/flow.html", _context(draft, assignment, steps, step, errors))
+
+
+def _thanks(outcome: str) -> str:
+    if outcome == Outcome.DONE:
+        return "Saved. Well done for making time for this."
+    if outcome == Outcome.PARTIAL:
+        return "Saved. Part of it still counts — thank you for doing what you could."
+    return "Saved. Thank you for being honest about what got in the way; that helps you and your therapist."
+
+
+def _context(draft: Draft, assignment: Assignment | None, steps: list[str], step: str, errors: dict) -> dict:
+    schema = draft.template_version.schema
+    raw = draft.raw
+    context: dict[str, Any] = {
+        "draft": draft,
+        "assignment": assignment,
+        "version": draft.template_version,
+        "step": step,
+        "position": steps.index(step) + 1,
+        "total": len(steps),
+        "is_last": step == steps[-1],
+        "is_first": step == steps[0],
+        "errors": errors,
+        "raw": raw,
+        "marked": None,
+    }
+    if step.isdigit():
+        index = int(step)
+        formats = assignment.formats if assignment else ["write", "draw", "voice", "photo"]
+        attachments = {a.pk: a for a in draft.attachments.all()}
+        context["sheet_step"] = schema["steps"][index]
+        context["fields"] = bind_step(
+            schema, index, raw, errors, formats=formats, ladder=services.ladder_choices(draft.client),
+            attachments=attachments,
+        )  # fmt: skip
+        if index > 0:
+            context["marked"] = worksheet.marked_item(
+                {"steps": schema["steps"][:index]}, raw, raw=True
+            )  # the hot thought stays in view on every later step
+    else:
+        context["marked"] = worksheet.marked_item(schema, raw, raw=True)
+    context.update(
+        outcomes=Outcome.choices, fractions=PARTIAL_FRACTIONS.items(), barriers=BarrierCode.choices,
+        visibilities=Visibility.choices, chosen_barriers=raw.get("o-barriers") or [], ten=range(11),
+    )  # fmt: skip
+    return context

@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+
+from .models import WEEKDAY_NAMES, Format, Goal, NoticeReason, ScheduleKind
+from .services import AssignmentData
+
+TEXT = {"class": "text"}
+
+
+class AssignmentForm(forms.Form):
+    title = forms.CharField(max_length=120, label="Title the client will see")
+    instructions = forms.CharField(
+        max_length=4000, widget=forms.Textarea(attrs={"rows": 4}), label="Instructions",
+        help_text="Concrete and written down: what, when, where, how. Links are fine.",
+    )  # fmt: skip
+    rationale = forms.CharField(
+        max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), label="Why this helps",
+        error_messages={"required": "Please say why this helps — clients who know why are more likely to do it."},
+    )  # fmt: skip
+    minutes = forms.IntegerField(min_value=1, max_value=240, label="About how many minutes")
+    schedule_kind = forms.ChoiceField(choices=ScheduleKind.choices, label="How often", widget=forms.RadioSelect)
+    weekdays = forms.TypedMultipleChoiceField(
+        choices=list(enumerate(WEEKDAY_NAMES)), coerce=int, required=False, label="On these days",
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    times_per_week = forms.IntegerField(min_value=1, max_value=14, required=False, label="Times a week")
+    start_date = forms.DateField(label="Starting", widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(
+        required=False, label="Until (or, for once, by)", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    if_when = forms.CharField(max_length=200, required=False, label="After I… (an existing routine)")
+    if_then = forms.CharField(max_length=200, required=False, label="I will…")
+    minimum = forms.CharField(
+        max_length=500, required=False, label="Minimum version", help_text="“If you only have 2 minutes, …”",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+    coping = forms.CharField(
+        max_length=1000, required=False, label="What might come up, and how to cope",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+    goal = forms.ModelChoiceField(queryset=Goal.objects.none(), required=False, label="The goal it serves")
+    formats = forms.MultipleChoiceField(
+        choices=Format.choices, required=False, label="Ways to answer", widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, goals=None, allowed_formats=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        goal_field = self.fields["goal"]
+        assert isinstance(goal_field, forms.ModelChoiceField)
+        goal_field.queryset = goals if goals is not None else Goal.objects.none()
+        goal_field.label_from_instance = lambda goal: goal.title  # type: ignore[method-assign,assignment]
+        formats_field = self.fields["formats"]
+        assert isinstance(formats_field, forms.MultipleChoiceField)
+        if allowed_formats:
+            formats_field.choices = [c for c in Format.choices if c[0] in allowed_formats]
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        kind, start, end = cleaned.get("schedule_kind"), cleaned.get("start_date"), cleaned.get("end_date")
+        if kind == ScheduleKind.WEEKDAYS and not cleaned.get("weekdays"):
+            self.add_error("weekdays", "Please choose at least one day.")
+        if kind == ScheduleKind.PER_WEEK and not cleaned.get("times_per_week"):
+            self.add_error("times_per_week", "Please say how many times a week.")
+        if kind == ScheduleKind.ONCE and not end:
+            self.add_error("end_date", "Please choose the date it is due by.")
+        if start and end and end < start:
+            self.add_error("end_date", "This must be on or after the start date.")
+        return cleaned
+
+    def data_object(self) -> AssignmentData:
+        c = self.cleaned_data
+        return AssignmentData(
+            title=c["title"], instructions=c["instructions"], rationale=c["rationale"], minutes=c["minutes"],
+            schedule_kind=c["schedule_kind"], start_date=c["start_date"], end_date=c.get("end_date"),
+            weekdays=c.get("weekdays") or [], times_per_week=c.get("times_per_week"),
+            if_when=c.get("if_when", ""), if_then=c.get("if_then", ""), minimum=c.get("minimum", ""),
+            coping=c.get("coping", ""), formats=c.get("formats") or [], goal=c.get("goal"),
+        )  # fmt: skip
+
+
+def assignment_initial(assignment) -> dict:
+    return {
+        **assignment.content,
+        "minutes": assignment.minutes,
+        "schedule_kind": assignment.schedule_kind,
+        "weekdays": assignment.weekdays,
+        "times_per_week": assignment.times_per_week,
+        "start_date": assignment.start_date,
+        "end_date": assignment.end_date,
+        "goal": assignment.goal_id,
+        "formats": assignment.formats,
+    }
+
+
+def version_initial(version, today: date) -> dict:
+    return {
+        "title": version.name,
+        "instructions": version.instructions,
+        "rationale": version.rationale,
+        "minutes": version.minutes,
+        "schedule_kind": ScheduleKind.DAILY,
+        "start_date": today,
+        "formats": [Format.WRITE] if Format.WRITE in version.formats else version.formats[:1],
+    }
+
+
+class NotWorkingForm(forms.Form):
+    reason = forms.ChoiceField(choices=NoticeReason.choices, widget=forms.RadioSelect, label="What's not working?")
+    note = forms.CharField(
+        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Anything to add? (optional)"
+    )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), label="Comment for the client")
+
+
+class GoalForm(forms.Form):
+    text = forms.CharField(max_length=300, label="Goal, in the client's words")
+    steps = forms.CharField(
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Steps (one per line, optional)",
+    )
+
+    def steps_list(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data.get("steps", "").splitlines() if line.strip()][:10]
+
+
+class LadderItemForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    description = forms.CharField(max_length=300, required=False, label="Situation")
+    suds = forms.IntegerField(min_value=0, max_value=100, required=False, label="Distress (0–100)")
+    position = forms.IntegerField(required=False, min_value=0, max_value=99, label="Order")
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        if cleaned.get("description") and cleaned.get("suds") is None:
+            self.add_error("suds", "How distressing would it be, from 0 to 100?")
+        return cleaned
+
+
+LadderFormSet = forms.formset_factory(LadderItemForm, extra=2, max_num=30, validate_max=True)
+
+
+def ladder_items_from(formset) -> list[dict]:
+    rows = [f.cleaned_data for f in formset if f.cleaned_data.get("description")]
+    rows.sort(key=lambda row: (row.get("position") if row.get("position") is not None else 99, row["suds"]))
+    return [{"id": row.get("id"), "description": row["description"], "suds": row["suds"]} for row in rows]

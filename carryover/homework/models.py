@@ -1,0 +1,442 @@
+"""Templates (versioned worksheets), assignments with revisions and schedules, occurrences, drafts, entries."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from carryover.accounts.models import Membership, Practice, User
+from carryover.lib.crypto import EncryptedJSONField
+
+
+class Format(models.TextChoices):
+    WRITE = "write", "Write"
+    DRAW = "draw", "Draw"
+    VOICE = "voice", "Record voice"
+    PHOTO = "photo", "Photo"
+
+
+# --- Library --------------------------------------------------------------------------------------------
+
+
+class TemplateQuerySet(models.QuerySet["Template"]):
+    def visible_to(self, therapist: Membership) -> TemplateQuerySet:
+        """Built-ins, the therapist's own worksheets, and those shared within the practice."""
+        return self.filter(
+            Q(practice__isnull=True)
+            | Q(practice_id=therapist.practice_id, owner_id=therapist.user_id)
+            | Q(practice_id=therapist.practice_id, shared=True),
+            archived=False,
+        )
+
+
+class Template(models.Model):
+    key = models.SlugField(max_length=60, blank=True, help_text="Stable name of a built-in template.")
+    practice = models.ForeignKey(Practice, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    shared = models.BooleanField(default=False, help_text="Other therapists in the practice can use it.")
+    archived = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TemplateQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key"], condition=Q(practice__isnull=True), name="unique_builtin_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.key or f"template {self.pk}"
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.practice_id is None
+
+    def latest_version(self) -> TemplateVersion:
+        """Every template is created with its first version, in one transaction."""
+        return self.versions.latest("number")
+
+
+class TemplateVersion(models.Model):
+    """An immutable version of a worksheet: entries are always read with the version they were written for."""
+
+    template = models.ForeignKey(Template, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    name = models.CharField(max_length=120)
+    category = models.CharField(max_length=60, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+    instructions = models.TextField()
+    rationale = models.TextField(help_text="Default “why this helps”.")
+    minutes = models.PositiveSmallIntegerField(default=10)
+    formats = models.JSONField(default=list, help_text="Answer formats this worksheet can take.")
+    schema = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["template", "number"], name="unique_template_version")]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.number}"
+
+
+# --- Goals and fear ladders ---------------------------------------------------------------------------------
+
+
+class Goal(models.Model):
+    client = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="goals")
+    text = EncryptedJSONField(help_text="{'text': str, 'steps': [str]}")
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    archived = models.BooleanField(default=False)
+
+    @property
+    def title(self) -> str:
+        return self.text.get("text", "")
+
+    @property
+    def steps(self) -> list[str]:
+        return self.text.get("steps", [])
+
+
+class LadderItem(models.Model):
+    """One rung of a client's fear ladder (exposure hierarchy), editable by the client and their therapist."""
+
+    client = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="ladder_items")
+    description = EncryptedJSONField()
+    suds = models.PositiveSmallIntegerField(help_text="Expected distress, 0–100 SUDS.")
+    position = models.PositiveSmallIntegerField(default=0)
+    archived = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "suds", "id"]
+
+    def as_choice(self) -> dict[str, Any]:
+        return {"id": self.pk, "description": self.description, "suds": self.suds}
+
+
+# --- Assignments ----------------------------------------------------------------------------------------------
+
+
+class ScheduleKind(models.TextChoices):
+    ONCE = "once", "Once, by a date"
+    DAILY = "daily", "Every day"
+    WEEKDAYS = "weekdays", "On chosen days"
+    PER_WEEK = "per_week", "A number of times a week"
+
+
+class AssignmentStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    COMPLETED = "completed", "Completed"
+    ARCHIVED = "archived", "Archived"
+
+
+WEEKDAY_NAMES = list(calendar.day_abbr)  # Mon..Sun, index = date.weekday()
+
+
+class AssignmentQuerySet(models.QuerySet["Assignment"]):
+    def for_client(self, client: Membership) -> AssignmentQuerySet:
+        return self.filter(client=client).exclude(status=AssignmentStatus.ARCHIVED)
+
+
+class Assignment(models.Model):
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="assignments")
+    therapist = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="assigned")
+    template_version = models.ForeignKey(TemplateVersion, on_delete=models.PROTECT, related_name="+")
+    goal = models.ForeignKey(Goal, null=True, blank=True, on_delete=models.SET_NULL, related_name="assignments")
+    # The personal parts a therapist writes (title, instructions, why, plans) are clinical: encrypted.
+    content = EncryptedJSONField()
+    minutes = models.PositiveSmallIntegerField(default=10)
+    formats = models.JSONField(default=list)
+    schedule_kind = models.CharField(max_length=10, choices=ScheduleKind.choices)
+    weekdays = models.JSONField(default=list, blank=True, help_text="0=Mon … 6=Sun")
+    times_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True, help_text="For “once”, the date it is due by.")
+    resumed_on = models.DateField(null=True, blank=True, help_text="Nothing falls due while paused.")
+    status = models.CharField(max_length=10, choices=AssignmentStatus.choices, default=AssignmentStatus.ACTIVE)
+    revision = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["client", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return self.content.get("title", "")
+
+    def c(self, key: str) -> str:
+        return self.content.get(key, "")
+
+    def due_dates(self, start: date, end: date) -> list[tuple[date, int]]:
+        """(local due date, slot) pairs in [start, end]. A per-week assignment has N slots due by each week's end
+        (its Sunday), counted from the week containing start_date."""
+        first = max(start, self.start_date, self.resumed_on or self.start_date)
+        last = min(end, self.end_date) if self.end_date else end
+        if self.schedule_kind == ScheduleKind.ONCE:
+            due = self.end_date or self.start_date
+            return [(due, 0)] if start <= due <= end else []
+        if first > last:
+            return []
+        days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        if self.schedule_kind == ScheduleKind.DAILY:
+            return [(day, 0) for day in days]
+        if self.schedule_kind == ScheduleKind.WEEKDAYS:
+            return [(day, 0) for day in days if day.weekday() in self.weekdays]
+        week_ends = sorted({day + timedelta(days=6 - day.weekday()) for day in days})
+        return [(week_end, slot) for week_end in week_ends for slot in range(self.times_per_week or 1)]
+
+    def schedule_text(self) -> str:
+        if self.schedule_kind == ScheduleKind.ONCE:
+            return f"Once, by {(self.end_date or self.start_date):%a %-d %b}"
+        if self.schedule_kind == ScheduleKind.DAILY:
+            return "Every day"
+        if self.schedule_kind == ScheduleKind.WEEKDAYS:
+            return "On " + ", ".join(WEEKDAY_NAMES[d] for d in sorted(self.weekdays))
+        return f"{self.times_per_week} times a week"
+
+
+class AssignmentRevision(models.Model):
+    """What an assignment said at each revision; entries keep the revision they were written against."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    snapshot = EncryptedJSONField()
+    changed = models.JSONField(default=list, help_text="Labels of what changed since the previous revision.")
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    seen_by_client_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assignment", "number"], name="unique_assignment_revision")]
+        ordering = ["number"]
+
+
+# --- Occurrences, drafts, entries --------------------------------------------------------------------------
+
+
+class Outcome(models.TextChoices):
+    DONE = "done", "Done"
+    PARTIAL = "partial", "Did part of it"
+    SKIPPED = "skipped", "Didn't get to it"
+
+
+class OccurrenceStatus(models.TextChoices):
+    PENDING = "pending", "To do"
+    DONE = "done", "Done"
+    PARTIAL = "partial", "Did part of it"
+    SKIPPED = "skipped", "Didn't get to it"
+    MISSED = "missed", "Missed"
+
+
+PARTIAL_FRACTIONS = {"0.25": "About a quarter", "0.50": "About half", "0.75": "Most of it"}
+
+
+class BarrierCode(models.TextChoices):
+    FORGOT = "forgot", "I forgot"
+    NO_TIME = "no_time", "No time or energy"
+    UPSETTING = "upsetting", "It felt too upsetting, or I avoided it"
+    WONT_HELP = "wont_help", "I didn't think it would help"
+    UNSURE_HOW = "unsure_how", "I wasn't sure how"
+    PERFECTIONISM = "perfect", "I wanted to do it perfectly"
+    SELF_CRITICAL = "hard_on_self", "I was hard on myself about it"
+    POOR_FIT = "poor_fit", "It didn't fit my life or goals"
+    NO_SITUATION = "no_situation", "The situation didn't come up"
+    LIFE_EVENT = "life_event", "Illness or a life event"
+    OTHER = "other", "Something else"
+
+
+class OccurrenceQuerySet(models.QuerySet["Occurrence"]):
+    def due_between(self, start: date, end: date) -> OccurrenceQuerySet:
+        return self.filter(due_date__gte=start, due_date__lte=end)
+
+    def adherence(self) -> Decimal | None:
+        """The one definition of adherence: the mean credit of the occurrences due in the window — done 1,
+        partial its stated fraction, skipped and missed 0. Still-open ones are not judged yet and are left out.
+        None when nothing in the window counts."""
+        return as_adherence(self.exclude(status=OccurrenceStatus.PENDING).aggregate(mean=mean_credit())["mean"])
+
+    def adherence_by_assignment(self, windows: dict[str, date]) -> dict[int, dict[str, Decimal | None]]:
+        """adherence() per assignment for several windows at once ({"7": first_day, ...}), in one query."""
+        rows = (
+            self.exclude(status=OccurrenceStatus.PENDING)
+            .values("assignment_id")
+            .annotate(**{name: mean_credit(Q(due_date__gte=start)) for name, start in windows.items()})
+        )
+        return {row.pop("assignment_id"): {k: as_adherence(v) for k, v in row.items()} for row in rows}
+
+
+def mean_credit(condition: Q | None = None) -> models.Avg:
+    return models.Avg(Coalesce("credit", Value(Decimal(0))), filter=condition)
+
+
+def as_adherence(mean) -> Decimal | None:
+    return None if mean is None else Decimal(mean).quantize(Decimal("0.01"))
+
+
+class Occurrence(models.Model):
+    """One time something is due, on a local date in the client's time zone."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="occurrences")
+    client = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="occurrences")
+    due_date = models.DateField()
+    slot = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=OccurrenceStatus.choices, default=OccurrenceStatus.PENDING)
+    credit = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OccurrenceQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "due_date", "slot"], name="unique_occurrence"),
+        ]
+        indexes = [models.Index(fields=["client", "due_date"]), models.Index(fields=["status", "due_date"])]
+        ordering = ["due_date", "slot", "id"]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == OccurrenceStatus.PENDING
+
+
+class Visibility(models.TextChoices):
+    SHARED = "shared", "Shared with my therapist"
+    PRIVATE = "private", "Private (only me)"
+
+
+class Entry(models.Model):
+    """What a client submitted: an occurrence's outcome (with answers), or a skill practised on their own."""
+
+    client = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="entries")
+    assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="entries")
+    occurrence = models.OneToOneField(Occurrence, null=True, blank=True, on_delete=models.CASCADE, related_name="entry")
+    template_version = models.ForeignKey(TemplateVersion, on_delete=models.PROTECT, related_name="+")
+    revision = models.PositiveIntegerField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    fraction = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    barriers = models.JSONField(default=list, blank=True)
+    # Everything the client wrote: worksheet answers, the "other" barrier, free practice notes.
+    content = EncryptedJSONField(default=dict)
+    minutes_spent = models.PositiveSmallIntegerField(null=True, blank=True)
+    helpfulness = models.PositiveSmallIntegerField(null=True, blank=True)
+    difficulty = models.PositiveSmallIntegerField(null=True, blank=True)
+    mood_before = models.PositiveSmallIntegerField(null=True, blank=True)
+    mood_after = models.PositiveSmallIntegerField(null=True, blank=True)
+    talk_next_session = models.BooleanField(default=False)
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.SHARED)
+    done_on = models.DateField(help_text="The client's local date the practice happened.")
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["client", "submitted_at"])]
+        ordering = ["-submitted_at"]
+
+    @property
+    def is_private(self) -> bool:
+        return self.visibility == Visibility.PRIVATE
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        return self.content.get("answers", {})
+
+    def credit(self) -> Decimal:
+        """Adherence credit: 1 for done, the stated fraction for partial, 0 for skipped."""
+        if self.outcome == Outcome.DONE:
+            return Decimal("1.00")
+        if self.outcome == Outcome.PARTIAL:
+            return self.fraction or Decimal("0.50")
+        return Decimal("0.00")
+
+    def barrier_labels(self) -> list[str]:
+        labels = dict(BarrierCode.choices)
+        return [labels.get(code, code) for code in self.barriers]
+
+
+class Draft(models.Model):
+    """What a client has typed so far, saved as they type; one per occurrence (or per free practice log)."""
+
+    client = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="drafts")
+    occurrence = models.OneToOneField(Occurrence, null=True, blank=True, on_delete=models.CASCADE, related_name="draft")
+    template_version = models.ForeignKey(TemplateVersion, on_delete=models.PROTECT, related_name="+")
+    raw = EncryptedJSONField(default=dict, help_text="Form input exactly as typed, valid or not.")
+    step = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+
+class AttachmentKind(models.TextChoices):
+    DRAWING = "drawing", "Drawing"
+    PHOTO = "photo", "Photo"
+    AUDIO = "audio", "Voice recording"
+
+
+class Attachment(models.Model):
+    """A drawing, photo or recording, encrypted on disk and only served through an access-checked view."""
+
+    client = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="attachments")
+    draft = models.ForeignKey(Draft, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments")
+    entry = models.ForeignKey(Entry, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
+    field_key = models.CharField(max_length=40)
+    kind = models.CharField(max_length=10, choices=AttachmentKind.choices)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    path = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+
+class NoticeReason(models.TextChoices):
+    TOO_HARD = "too_hard", "It's too hard"
+    NOT_HELPFUL = "not_helpful", "It isn't helping"
+    UNCLEAR = "unclear", "It isn't clear what to do"
+    TOO_LONG = "too_long", "It takes too long"
+    OTHER = "other", "Something else"
+
+
+class Notice(models.Model):
+    """“This isn't working for me” on an assignment: an alert for the therapist until they act on it."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="notices")
+    client = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="notices")
+    reason = models.CharField(max_length=20, choices=NoticeReason.choices)
+    note = EncryptedJSONField(default=str)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    resolution = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class Comment(models.Model):
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = EncryptedJSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+
+def local_today(user: User) -> date:
+    return timezone.now().astimezone(user.zone).date()
+
+
+def local_day_bounds(day: date, user: User) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time.min, user.zone)
+    return start, datetime.combine(day + timedelta(days=1), time.min, user.zone)

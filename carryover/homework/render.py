@@ -1,0 +1,143 @@
+"""Turns a schema plus raw input (or saved answers) into plain dicts the templates can show."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .schema import iter_fields, list_indexes
+
+FORMAT_OF_TYPE = {"drawing": "draw", "audio": "voice", "photo": "photo"}
+
+
+def field_allowed(field: Mapping, formats: list[str]) -> bool:
+    """Attachment fields appear only when the therapist allowed that way of answering."""
+    return field["type"] not in FORMAT_OF_TYPE or FORMAT_OF_TYPE[field["type"]] in formats
+
+
+def scale_points(field: Mapping) -> list[int] | None:
+    """Small scales (up to 11 points) are shown as tappable buttons; larger ones as a number box."""
+    low, high = field.get("min", 0), field.get("max", 10)
+    return list(range(low, high + 1)) if high - low <= 10 else None
+
+
+def bind_step(
+    schema: Mapping,
+    step_index: int,
+    raw: Mapping[str, Any],
+    errors: Mapping[str, str],
+    *,
+    formats: list[str],
+    ladder: Mapping[int, dict] | None = None,
+    attachments: Mapping[int, Any] | None = None,
+) -> list[dict]:
+    step = schema["steps"][step_index]
+    bound = []
+    for field in step.get("fields", []):
+        if not field_allowed(field, formats):
+            continue
+        name = f"f-{field['key']}"
+        item = {"field": field, "name": name, "value": raw.get(name, ""), "error": errors.get(name, "")}
+        if field["type"] in ("rating",):
+            item["points"] = scale_points(field)
+        if field["type"] == "multi_choice":
+            value = raw.get(name, [])
+            item["value"] = value if isinstance(value, list) else [value]
+        if field["type"] == "list":
+            item["rows"] = _list_rows(field, name, raw, errors)
+            item["mark"] = str(raw.get(f"{name}-mark", ""))
+        if field["type"] == "rerate":
+            item["rows"] = _rerate_rows(schema, field, name, raw, errors)
+        if field["type"] == "ladder_item":
+            item["choices"] = list((ladder or {}).values())
+        if field["type"] in FORMAT_OF_TYPE and item["value"]:
+            item["attachment"] = (attachments or {}).get(_int(item["value"]) or 0)
+        bound.append(item)
+    return bound
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _list_rows(field: Mapping, name: str, raw: Mapping, errors: Mapping) -> list[dict]:
+    used = list_indexes(raw, name)
+    count = min(max(len(used) + 1, 3), field.get("max_items", 10))
+    indexes = used + [i for i in range(100) if i not in used][: max(count - len(used), 0)]
+    rows = []
+    for index in sorted(indexes)[: field.get("max_items", 10)]:
+        cells = []
+        for sub in field["item_fields"]:
+            sub_name = f"{name}-{index}-{sub['key']}"
+            cell = {"field": sub, "name": sub_name, "value": raw.get(sub_name, ""), "error": errors.get(sub_name, "")}
+            if sub["type"] == "rating":
+                cell["points"] = scale_points(sub)
+            cells.append(cell)
+        rows.append({"index": index, "cells": cells})
+    return rows
+
+
+def _rerate_rows(schema: Mapping, field: Mapping, name: str, raw: Mapping, errors: Mapping) -> list[dict]:
+    source = next(f for f in iter_fields(schema) if f["key"] == field["source"])
+    source_name = f"f-{source['key']}"
+    label_key = field.get("label_field") or source["item_fields"][0]["key"]
+    rating_key = next((sub["key"] for sub in source["item_fields"] if sub["type"] == "rating"), None)
+    rows = []
+    for index in list_indexes(raw, source_name):
+        label = str(raw.get(f"{source_name}-{index}-{label_key}", "")).strip()
+        if not label:
+            continue
+        before = raw.get(f"{source_name}-{index}-{rating_key}", "") if rating_key else ""
+        row_name = f"{name}-{index}"
+        rows.append(
+            {"label": label, "before": before, "name": row_name, "value": raw.get(row_name, ""),
+             "error": errors.get(row_name, ""), "min": field.get("min", 0), "max": field.get("max", 100)}
+        )  # fmt: skip
+    return rows
+
+
+def display_answers(schema: Mapping, answers: Mapping[str, Any]) -> list[dict]:
+    """Saved answers, step by step, as label/value pairs in the version's own words."""
+    steps = []
+    for step in schema.get("steps", []):
+        items = []
+        for field in step.get("fields", []):
+            if field["key"] not in answers:
+                continue
+            items.append({"field": field, "label": field["label"], "value": _display(field, answers[field["key"]])})
+        if items:
+            steps.append({"title": step["title"], "items": items})
+    return steps
+
+
+def _display(field: Mapping, value: Any) -> Any:
+    kind = field["type"]
+    if kind == "rating":
+        return f"{value['value']} (of {value['min']}–{value['max']})"
+    if kind == "single_choice":
+        return dict((str(k), v) for k, v in field["choices"]).get(value, value)
+    if kind == "multi_choice":
+        labels = dict((str(k), v) for k, v in field["choices"])
+        return ", ".join(labels.get(v, v) for v in value)
+    if kind == "checkbox":
+        return "Yes" if value else "No"
+    if kind == "duration":
+        return f"{value} min"
+    if kind == "ladder_item":
+        return f"{value['description']} (expected distress {value['suds']})"
+    if kind == "list":
+        rows = []
+        for item in value:
+            parts = [
+                _display(sub, item[sub["key"]]) if sub["type"] != "short_text" else item[sub["key"]]
+                for sub in field["item_fields"]
+                if sub["key"] in item
+            ]
+            rows.append({"text": " · ".join(str(p) for p in parts), "marked": item.get("marked", False)})
+        return rows
+    if kind == "rerate":
+        return [{"text": f"{row['label']}: {row['value']}", "marked": False} for row in value]
+    return value

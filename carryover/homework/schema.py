@@ -1,0 +1,385 @@
+"""Worksheet schemas: the fields of a template version, and how answers are checked against them.
+
+A schema is plain JSON, stored with each template version:
+
+    {"steps": [{"title": str, "help": str, "fields": [FIELD, ...]}, ...]}
+
+    FIELD = {"key": str, "type": TYPE, "label": str, "help": str, "required": bool, ...options}
+
+Types and their options:
+    short_text   max_length (default 300)
+    long_text    max_length (default 5000)
+    rating       min, max (defaults 0, 10), min_label, max_label          value: {"value", "min", "max"}
+    single_choice choices: [[value, label], ...]                            value: str
+    multi_choice choices                                                   value: [str, ...]
+    checkbox     -                                                         value: bool
+    number       min, max, unit                                            value: int | float
+    duration     max (minutes, default 1440)                               value: int minutes
+    datetime     -                                                         value: "YYYY-MM-DDTHH:MM" (client's local)
+    date         -                                                         value: "YYYY-MM-DD"
+    drawing, photo, audio  -                                               value: attachment id (int)
+    list         item_fields: [FIELD without list/rerate/attachments], min_items, max_items (default 10),
+                 mark_one: {"key": str, "label": str} (e.g. the "hot thought")   value: [{subkey: value}, ...]
+                 a marked item carries "marked": true
+    rerate       source: key of an earlier list, label_field: sub-key naming each item, min, max
+                                                                           value: [{"label", "value", "min", "max"}]
+    ladder_item  -  (one of the client's fear-ladder items)                value: {"id", "description", "suds"}
+
+Raw form input uses the names `f-<key>`, `f-<key>-<i>-<subkey>`, `f-<key>-mark` and `f-<key>-<i>` (rerate), so
+a draft can keep exactly what was typed, valid or not.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+ATTACHMENT_TYPES = {"drawing", "photo", "audio"}
+SIMPLE_TYPES = {
+    "short_text", "long_text", "rating", "single_choice", "multi_choice", "checkbox", "number", "duration",
+    "datetime", "date",
+}  # fmt: skip
+FIELD_TYPES = SIMPLE_TYPES | ATTACHMENT_TYPES | {"list", "rerate", "ladder_item"}
+KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+MAX_LIST_ITEMS = 20
+
+
+class SchemaError(ValueError):
+    """A template's schema is malformed (a programming or form-builder error, never client input)."""
+
+
+class FieldError(ValueError):
+    pass
+
+
+# --- Schema helpers -------------------------------------------------------------------------------------
+
+
+def iter_fields(schema: Mapping) -> Iterable[dict]:
+    for step in schema.get("steps", []):
+        yield from step.get("fields", [])
+
+
+def field_map(schema: Mapping) -> dict[str, dict]:
+    return {field["key"]: field for field in iter_fields(schema)}
+
+
+def check_schema(schema: Mapping) -> None:
+    """Raise SchemaError unless the schema is well formed; used for built-ins and the form builder."""
+    steps = schema.get("steps")
+    if not isinstance(steps, list) or not steps:
+        raise SchemaError("A worksheet needs at least one step.")
+    seen: set[str] = set()
+    lists: set[str] = set()
+    for step in steps:
+        if not step.get("title"):
+            raise SchemaError("Every step needs a title.")
+        for field in step.get("fields", []):
+            _check_field(field, seen, nested=False)
+            if field["type"] == "rerate" and field["source"] not in lists:
+                raise SchemaError(f"Field {field['key']!r} must re-rate an earlier list.")
+            seen.add(field["key"])
+            if field["type"] == "list":
+                lists.add(field["key"])
+
+
+def _check_field(field: Mapping, seen: set[str], *, nested: bool) -> None:
+    key, kind = field.get("key", ""), field.get("type")
+    if not KEY.match(key):
+        raise SchemaError(f"Field key {key!r} must be lowercase letters, digits and underscores.")
+    if key in seen:
+        raise SchemaError(f"Field key {key!r} is used twice.")
+    if kind not in FIELD_TYPES:
+        raise SchemaError(f"Field {key!r} has an unknown type {kind!r}.")
+    if not field.get("label"):
+        raise SchemaError(f"Field {key!r} needs a label.")
+    if nested and (kind not in SIMPLE_TYPES or kind == "multi_choice"):
+        raise SchemaError(f"Field {key!r}: lists may only contain simple single-value fields.")
+    if kind in ("single_choice", "multi_choice"):
+        choices = field.get("choices") or []
+        if not choices or any(len(choice) != 2 for choice in choices):
+            raise SchemaError(f"Field {key!r} needs choices as [value, label] pairs.")
+    if kind == "rating" and field.get("min", 0) >= field.get("max", 10):
+        raise SchemaError(f"Field {key!r}: the scale's minimum must be below its maximum.")
+    if kind == "list":
+        sub_seen: set[str] = set()
+        for sub in field.get("item_fields") or []:
+            _check_field(sub, sub_seen, nested=True)
+            sub_seen.add(sub["key"])
+        if not sub_seen:
+            raise SchemaError(f"List {key!r} needs item fields.")
+        if field.get("mark_one") and not field["mark_one"].get("label"):
+            raise SchemaError(f"List {key!r}: mark_one needs a label.")
+    if kind == "rerate" and field.get("source") not in seen:
+        raise SchemaError(f"Field {key!r} re-rates {field.get('source')!r}, which must be an earlier list.")
+
+
+# --- Reading raw input ------------------------------------------------------------------------------------
+
+
+def raw_from_post(schema: Mapping, post, step_index: int | None = None) -> dict[str, Any]:
+    """Pick this schema's inputs (one step, or all) out of a QueryDict, as typed: strings and lists of strings."""
+    steps = schema["steps"] if step_index is None else [schema["steps"][step_index]]
+    raw: dict[str, Any] = {}
+    for step in steps:
+        for field in step.get("fields", []):
+            prefix = f"f-{field['key']}"
+            for name in post:
+                if name == prefix or name.startswith(prefix + "-"):
+                    values = post.getlist(name)
+                    raw[name] = values if field["type"] == "multi_choice" else values[-1]
+            if field["type"] == "multi_choice" and prefix not in raw and post.get(prefix + "-present"):
+                raw[prefix] = []  # every box was unticked
+            if field["type"] == "checkbox" and prefix not in raw and post.get(prefix + "-present"):
+                raw[prefix] = ""
+    return raw
+
+
+# --- Cleaning -----------------------------------------------------------------------------------------------
+
+
+def clean_answers(
+    schema: Mapping,
+    raw: Mapping[str, Any],
+    *,
+    require_complete: bool,
+    ladder: Mapping[int, dict] | None = None,
+    attachments: Iterable[int] = (),
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Check raw input against the schema. Returns (answers, errors keyed by input name).
+
+    `require_complete=False` (partial effort, or a draft) skips the "required" rule but still rejects bad values.
+    """
+    answers: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    rows: dict[str, list[int]] = {}  # the raw row index of each kept list item, for re-rating by row
+    context = {"ladder": ladder or {}, "attachments": set(attachments), "answers": answers}
+    for field in iter_fields(schema):
+        name = f"f-{field['key']}"
+        try:
+            if field["type"] == "list":
+                value = _clean_list(field, raw, name, errors, require_complete, rows.setdefault(field["key"], []))
+            elif field["type"] == "rerate":
+                value = _clean_rerate(field, raw, name, errors, answers, rows.get(field["source"], []))
+            else:
+                value = _clean_simple(field, raw.get(name), context)
+        except FieldError as error:
+            errors[name] = str(error)
+            continue
+        if _is_empty(value):
+            if require_complete and field.get("required"):
+                errors.setdefault(name, "Please fill this in.")
+            continue
+        answers[field["key"]] = value
+    return answers, errors
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value is False
+
+
+def _clean_simple(field: Mapping, value: Any, context: Mapping) -> Any:
+    kind = field["type"]
+    if kind == "multi_choice":
+        values = value if isinstance(value, list) else ([value] if value else [])
+        allowed = {str(choice[0]) for choice in field["choices"]}
+        unknown = [v for v in values if not isinstance(v, str) or v not in allowed]
+        if unknown:
+            raise FieldError("Please choose from the options shown.")
+        return values
+    if isinstance(value, list):
+        value = value[-1] if value else ""
+    if value is not None and not isinstance(value, str | int | float | bool):
+        raise FieldError("Please enter a simple value here.")  # e.g. a JSON object sent to a text field
+    text = value.strip() if isinstance(value, str) else value
+    if text in ("", None):
+        return None
+    return CLEANERS[kind](field, text, context)
+
+
+def _text(limit: int) -> Callable:
+    def clean(field: Mapping, text: str, context: Mapping) -> str:
+        maximum = field.get("max_length", limit)
+        if len(text) > maximum:
+            raise FieldError(f"Please keep this to {maximum:,} characters at most (it has {len(text):,}).")
+        return text
+
+    return clean
+
+
+def _number_in(text: Any, low: float | None, high: float | None, *, integer: bool) -> float | int:
+    try:
+        number = float(str(text).replace(",", "."))
+    except ValueError:
+        raise FieldError("Please enter a number.") from None
+    if not math.isfinite(number):
+        raise FieldError("Please enter a number.")
+    if integer:
+        if not number.is_integer():
+            raise FieldError("Please enter a whole number.")
+        number = int(number)
+    if low is not None and high is not None and not low <= number <= high:
+        raise FieldError(f"Please enter a number from {low:g} to {high:g}.")
+    if low is not None and number < low:
+        raise FieldError(f"Please enter a number of at least {low:g}.")
+    if high is not None and number > high:
+        raise FieldError(f"Please enter a number of at most {high:g}.")
+    return number
+
+
+def _rating(field: Mapping, text: Any, context: Mapping) -> dict:
+    low, high = field.get("min", 0), field.get("max", 10)
+    return {"value": _number_in(text, low, high, integer=True), "min": low, "max": high}
+
+
+def _choice(field: Mapping, text: str, context: Mapping) -> str:
+    if text not in {str(choice[0]) for choice in field["choices"]}:
+        raise FieldError("Please choose from the options shown.")
+    return text
+
+
+def _checkbox(field: Mapping, text: Any, context: Mapping) -> bool:
+    return str(text).lower() in ("on", "true", "1", "yes")
+
+
+def _number(field: Mapping, text: str, context: Mapping) -> float | int:
+    return _number_in(text, field.get("min"), field.get("max"), integer=False)
+
+
+def _duration(field: Mapping, text: str, context: Mapping) -> int:
+    return int(_number_in(text, 0, field.get("max", 1440), integer=True))
+
+
+def _datetime(field: Mapping, text: str, context: Mapping) -> str:
+    try:
+        return datetime.fromisoformat(text).strftime("%Y-%m-%dT%H:%M")
+    except ValueError:
+        raise FieldError("Please enter a date and time.") from None
+
+
+def _date(field: Mapping, text: str, context: Mapping) -> str:
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise FieldError("Please enter a date.") from None
+
+
+def _attachment(field: Mapping, text: Any, context: Mapping) -> int:
+    try:
+        attachment_id = int(text)
+    except (TypeError, ValueError):
+        raise FieldError("That file could not be found; please add it again.") from None
+    if attachment_id not in context["attachments"]:
+        raise FieldError("That file could not be found; please add it again.")
+    return attachment_id
+
+
+def _ladder_item(field: Mapping, text: Any, context: Mapping) -> dict:
+    try:
+        item = context["ladder"].get(int(text))
+    except (TypeError, ValueError):
+        item = None
+    if item is None:
+        raise FieldError("Please choose a step from your ladder.")
+    return {"id": item["id"], "description": item["description"], "suds": item["suds"]}
+
+
+CLEANERS: dict[str, Callable] = {
+    "short_text": _text(300),
+    "long_text": _text(5000),
+    "rating": _rating,
+    "single_choice": _choice,
+    "checkbox": _checkbox,
+    "number": _number,
+    "duration": _duration,
+    "datetime": _datetime,
+    "date": _date,
+    "drawing": _attachment,
+    "photo": _attachment,
+    "audio": _attachment,
+    "ladder_item": _ladder_item,
+}
+
+
+def list_indexes(raw: Mapping[str, Any], name: str) -> list[int]:
+    pattern = re.compile(re.escape(name) + r"-(\d+)-")
+    found = {int(m.group(1)) for key in raw if (m := pattern.match(key))}
+    return sorted(i for i in found if i < MAX_LIST_ITEMS)
+
+
+def _clean_list(
+    field: Mapping, raw: Mapping, name: str, errors: dict, require_complete: bool, rows: list[int]
+) -> list[dict]:
+    items = []
+    marked = str(raw.get(f"{name}-mark", ""))
+    for index in list_indexes(raw, name):
+        item: dict[str, Any] = {}
+        for sub in field["item_fields"]:
+            sub_name = f"{name}-{index}-{sub['key']}"
+            try:
+                value = _clean_simple(sub, raw.get(sub_name), {})
+            except FieldError as error:
+                errors[sub_name] = str(error)
+                continue
+            if not _is_empty(value):
+                item[sub["key"]] = value
+        if not item:
+            continue  # an empty row is simply not used
+        for sub in field["item_fields"]:
+            sub_name = f"{name}-{index}-{sub['key']}"
+            if require_complete and sub.get("required") and sub["key"] not in item and sub_name not in errors:
+                errors[sub_name] = "Please fill this in, or clear the row."
+        if field.get("mark_one") and marked == str(index):
+            item["marked"] = True
+        items.append(item)
+        rows.append(index)
+    maximum = field.get("max_items", 10)
+    if len(items) > maximum:
+        raise FieldError(f"Please list at most {maximum}.")
+    if require_complete and len(items) < field.get("min_items", 0):
+        raise FieldError(f"Please list at least {field['min_items']}.")
+    if require_complete and field.get("mark_one") and items and not any(i.get("marked") for i in items):
+        raise FieldError(f"Please choose your {field['mark_one']['label'].lower()}.")
+    return items
+
+
+def _clean_rerate(
+    field: Mapping, raw: Mapping, name: str, errors: dict, answers: Mapping, rows: list[int]
+) -> list[dict]:
+    """Re-ratings are named by the raw row of the item they re-rate (`f-<key>-<row>`), so a blank row above
+    never shifts a rating onto the wrong feeling."""
+    low, high = field.get("min", 0), field.get("max", 100)
+    label_field = field.get("label_field", "")
+    result = []
+    for index, item in zip(rows, answers.get(field["source"], []), strict=False):
+        text = raw.get(f"{name}-{index}", "")
+        text = text.strip() if isinstance(text, str) else text
+        if text in ("", None):
+            continue
+        try:
+            value = _number_in(text, low, high, integer=True)
+        except FieldError as error:
+            errors[f"{name}-{index}"] = str(error)
+            continue
+        result.append({"label": str(item.get(label_field, "")), "value": value, "min": low, "max": high})
+    return result
+
+
+def marked_item(schema: Mapping, answers_or_raw: Mapping, *, raw: bool) -> tuple[str, str] | None:
+    """The marked item (e.g. the hot thought) as (label, text), for showing on every later step."""
+    for field in iter_fields(schema):
+        if field["type"] != "list" or not field.get("mark_one"):
+            continue
+        text_key = field["item_fields"][0]["key"]
+        if raw:
+            name = f"f-{field['key']}"
+            mark = answers_or_raw.get(f"{name}-mark")
+            text = answers_or_raw.get(f"{name}-{mark}-{text_key}") if mark not in (None, "") else None
+        else:
+            text = next((i.get(text_key) for i in answers_or_raw.get(field["key"], []) if i.get("marked")), None)
+        if text:
+            return field["mark_one"]["label"], str(text)
+    return None

@@ -1,0 +1,441 @@
+"""Operations on the library, assignments, occurrences, drafts and entries. Views call these; nothing else writes.
+
+Audit rows are written by the access helpers the views fetch through (one per request), not here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from carryover.accounts.models import Membership, User
+
+from . import schema as worksheet
+from .models import (
+    PARTIAL_FRACTIONS,
+    Assignment,
+    AssignmentRevision,
+    AssignmentStatus,
+    Attachment,
+    BarrierCode,
+    Draft,
+    Entry,
+    Goal,
+    LadderItem,
+    Notice,
+    Occurrence,
+    OccurrenceStatus,
+    Outcome,
+    Template,
+    TemplateVersion,
+    Visibility,
+    local_today,
+)
+
+HORIZON_DAYS = 7  # occurrences exist from an assignment's start up to a week ahead of the client's today
+
+
+class SubmissionError(Exception):
+    """The answer can't be accepted yet; `errors` maps each input name to a plain message."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+# --- Library ----------------------------------------------------------------------------------------------
+
+VERSION_FIELDS = ("name", "category", "summary", "instructions", "rationale", "minutes", "formats", "schema")
+
+
+def template_version_add(*, template: Template, created_by: User | None, **content: Any) -> TemplateVersion:
+    """Editing a worksheet never changes a version in place: a new version is added and becomes the latest."""
+    worksheet.check_schema(content["schema"])
+    latest = template.versions.order_by("-number").first()
+    return TemplateVersion.objects.create(
+        template=template, number=(latest.number + 1) if latest else 1, created_by=created_by,
+        **{key: content[key] for key in VERSION_FIELDS if key in content},
+    )  # fmt: skip
+
+
+def builtin_sync(definitions: list[dict] | None = None) -> list[str]:
+    """Create or update the built-in library; a changed definition becomes a new version. Idempotent."""
+    from .builtin import BUILTIN_TEMPLATES
+
+    changed = []
+    with transaction.atomic():
+        for definition in definitions if definitions is not None else BUILTIN_TEMPLATES:
+            template, _ = Template.objects.get_or_create(key=definition["key"], practice=None)
+            latest = template.versions.order_by("-number").first()
+            if latest is None or any(getattr(latest, key) != definition[key] for key in VERSION_FIELDS):
+                template_version_add(template=template, created_by=None, **definition)
+                changed.append(definition["key"])
+    return changed
+
+
+def custom_template_save(
+    *, therapist: Membership, template: Template | None, shared: bool, **content: Any
+) -> TemplateVersion:
+    with transaction.atomic():
+        if template is None:
+            template = Template.objects.create(practice_id=therapist.practice_id, owner=therapist.user)
+        template.shared = shared
+        template.save(update_fields=["shared"])
+        return template_version_add(template=template, created_by=therapist.user, **content)
+
+
+# --- Goals and the fear ladder ----------------------------------------------------------------------------------
+
+
+def goal_create(*, actor: User, client: Membership, text: str, steps: list[str]) -> Goal:
+    goal = Goal.objects.create(client=client, text={"text": text, "steps": steps}, created_by=actor)
+    return goal
+
+
+def ladder_save(*, actor: User, client: Membership, items: list[dict]) -> None:
+    """Replace the ladder with `items` ({"id"?, "description", "suds"}), ordered as given; removed rungs are
+    archived (practice logs keep pointing at them)."""
+    with transaction.atomic():
+        existing = {item.pk: item for item in LadderItem.objects.filter(client=client, archived=False)}
+        kept = set()
+        for position, data in enumerate(items):
+            item = existing.get(data.get("id") or 0) or LadderItem(client=client)
+            item.description, item.suds, item.position = data["description"], data["suds"], position
+            item.updated_at = timezone.now()
+            item.save()
+            kept.add(item.pk)
+        LadderItem.objects.filter(pk__in=set(existing) - kept).update(archived=True, updated_at=timezone.now())
+
+
+def ladder_choices(client: Membership) -> dict[int, dict]:
+    return {item.pk: item.as_choice() for item in LadderItem.objects.filter(client=client, archived=False)}
+
+
+# --- Assignments ------------------------------------------------------------------------------------------------
+
+CONTENT_LABELS = {
+    "title": "Title",
+    "instructions": "Instructions",
+    "rationale": "Why this helps",
+    "if_when": "When (after I…)",
+    "if_then": "I will…",
+    "minimum": "Minimum version",
+    "coping": "What might come up",
+}
+SCHEDULE_LABELS = {
+    "minutes": "Time",
+    "formats": "Answer formats",
+    "schedule_kind": "Schedule",
+    "weekdays": "Schedule",
+    "times_per_week": "Schedule",
+    "start_date": "Dates",
+    "end_date": "Dates",
+    "goal_id": "Goal",
+    "template_version_id": "Worksheet version",
+}
+
+
+@dataclass
+class AssignmentData:
+    title: str
+    instructions: str
+    rationale: str
+    minutes: int
+    schedule_kind: str
+    start_date: date
+    end_date: date | None = None
+    weekdays: list[int] = field(default_factory=list)
+    times_per_week: int | None = None
+    if_when: str = ""
+    if_then: str = ""
+    minimum: str = ""
+    coping: str = ""
+    formats: list[str] = field(default_factory=list)
+    goal: Goal | None = None
+
+    def content(self) -> dict[str, str]:
+        return {key: getattr(self, key) for key in CONTENT_LABELS}
+
+
+def _snapshot(assignment: Assignment) -> dict[str, Any]:
+    return {
+        **assignment.content,
+        "minutes": assignment.minutes,
+        "formats": assignment.formats,
+        "schedule_kind": assignment.schedule_kind,
+        "weekdays": assignment.weekdays,
+        "times_per_week": assignment.times_per_week,
+        "start_date": assignment.start_date.isoformat(),
+        "end_date": assignment.end_date.isoformat() if assignment.end_date else None,
+        "goal_id": assignment.goal_id,
+        "template_version_id": assignment.template_version_id,
+    }
+
+
+def assignment_create(
+    *, therapist: Membership, client: Membership, version: TemplateVersion, data: AssignmentData
+) -> Assignment:
+    with transaction.atomic():
+        assignment = Assignment.objects.create(
+            practice_id=client.practice_id, client=client, therapist=therapist, template_version=version,
+            goal=data.goal, content=data.content(), minutes=data.minutes, formats=data.formats,
+            schedule_kind=data.schedule_kind, weekdays=sorted(data.weekdays), times_per_week=data.times_per_week,
+            start_date=data.start_date, end_date=data.end_date,
+        )  # fmt: skip
+        AssignmentRevision.objects.create(
+            assignment=assignment, number=1, snapshot=_snapshot(assignment), created_by=therapist.user,
+            seen_by_client_at=timezone.now(),
+        )  # fmt: skip
+        occurrences_refresh(client=client)
+    return assignment
+
+
+def assignment_update(
+    *, assignment: Assignment, actor: User, data: AssignmentData, version: TemplateVersion | None = None
+) -> AssignmentRevision | None:
+    """A new revision; past entries keep theirs. Open "not working" notices count as answered."""
+    before = _snapshot(assignment)
+    assignment.content = data.content()
+    assignment.goal = data.goal
+    assignment.minutes, assignment.formats = data.minutes, data.formats
+    assignment.schedule_kind, assignment.weekdays = data.schedule_kind, sorted(data.weekdays)
+    assignment.times_per_week, assignment.start_date, assignment.end_date = (
+        data.times_per_week, data.start_date, data.end_date,
+    )  # fmt: skip
+    if version is not None:
+        assignment.template_version = version
+    after = _snapshot(assignment)
+    labels = {**CONTENT_LABELS, **SCHEDULE_LABELS}
+    changed = sorted({labels[key] for key in after if after[key] != before.get(key)})
+    if not changed:
+        return None
+    with transaction.atomic():
+        assignment.revision += 1
+        assignment.updated_at = timezone.now()
+        assignment.save()
+        revision = AssignmentRevision.objects.create(
+            assignment=assignment, number=assignment.revision, snapshot=after, changed=changed, created_by=actor
+        )
+        if any(label in changed for label in ("Schedule", "Dates")):
+            # Future occurrences follow the new schedule; the past stays as it happened.
+            today = local_today(assignment.client.user)
+            assignment.occurrences.filter(
+                status=OccurrenceStatus.PENDING, due_date__gte=today, draft__isnull=True
+            ).delete()
+        Notice.objects.filter(assignment=assignment, resolved_at__isnull=True).update(
+            resolved_at=timezone.now(), resolved_by=actor, resolution="adjusted"
+        )
+        occurrences_refresh(client=assignment.client)
+    return revision
+
+
+def assignment_set_status(*, assignment: Assignment, actor: User, status: str) -> None:
+    client = assignment.client
+    today = local_today(client.user)
+    with transaction.atomic():
+        if status == AssignmentStatus.ACTIVE and assignment.status == AssignmentStatus.PAUSED:
+            assignment.resumed_on = today
+        assignment.status = status
+        assignment.updated_at = timezone.now()
+        assignment.save(update_fields=["status", "resumed_on", "updated_at"])
+        if status != AssignmentStatus.ACTIVE:
+            # Nothing is due while paused, completed or archived; unstarted future occurrences go away.
+            assignment.occurrences.filter(
+                status=OccurrenceStatus.PENDING, due_date__gte=today, draft__isnull=True
+            ).delete()
+        occurrences_refresh(client=client)
+
+
+def revisions_unseen(client: Membership):
+    return AssignmentRevision.objects.filter(
+        assignment__client=client, seen_by_client_at__isnull=True, assignment__status=AssignmentStatus.ACTIVE
+    ).select_related("assignment")
+
+
+def revision_mark_seen(*, client: Membership, revision: AssignmentRevision) -> None:
+    AssignmentRevision.objects.filter(pk=revision.pk, assignment__client=client).update(
+        seen_by_client_at=timezone.now()
+    )
+
+
+# --- Occurrences -----------------------------------------------------------------------------------------------
+
+
+def occurrences_refresh(*, client: Membership, today: date | None = None) -> None:
+    """Make the schedule concrete in the client's time zone: create what falls due up to a week ahead, and
+    record as missed whatever passed without an answer. Idempotent; safe to run from any process."""
+    today = today or local_today(client.user)
+    horizon = today + timedelta(days=HORIZON_DAYS)
+    wanted = [
+        Occurrence(assignment=assignment, client=client, due_date=due, slot=slot)
+        for assignment in Assignment.objects.filter(client=client, status=AssignmentStatus.ACTIVE)
+        for due, slot in assignment.due_dates(assignment.start_date, horizon)
+    ]
+    Occurrence.objects.bulk_create(wanted, ignore_conflicts=True)
+    Occurrence.objects.filter(client=client, status=OccurrenceStatus.PENDING, due_date__lt=today).update(
+        status=OccurrenceStatus.MISSED, credit=Decimal(0), closed_at=timezone.now()
+    )
+
+
+# --- Drafts and entries -----------------------------------------------------------------------------------------
+
+OUTCOME_KEYS = ("o-outcome", "o-fraction", "o-barriers", "o-barrier_other")
+AFTER_KEYS = ("a-minutes", "a-helpful", "a-hard", "a-mood_before", "a-mood_after", "a-talk", "a-visibility")
+
+
+def draft_for(*, client: Membership, occurrence: Occurrence | None, version: TemplateVersion) -> Draft:
+    if occurrence is not None:
+        draft, _ = Draft.objects.get_or_create(
+            occurrence=occurrence, defaults={"client": client, "template_version": version}
+        )
+        return draft
+    free = Draft.objects.filter(client=client, occurrence__isnull=True, template_version=version).first()
+    return free or Draft.objects.create(client=client, occurrence=None, template_version=version)
+
+
+def draft_save(*, draft: Draft, updates: dict[str, Any], step: int | None = None) -> Draft:
+    """Merge what was typed into the draft. Nothing is validated here: a draft keeps even what is wrong."""
+    draft.raw = {**draft.raw, **updates}
+    if step is not None:
+        draft.step = step
+    draft.updated_at = timezone.now()
+    draft.save(update_fields=["raw", "step", "updated_at"])
+    return draft
+
+
+def raw_outcome_and_after(post) -> dict[str, Any]:
+    raw: dict[str, Any] = {}
+    for key in OUTCOME_KEYS + AFTER_KEYS:
+        if key == "o-barriers":
+            if key in post or post.get("o-barriers-present"):
+                raw[key] = post.getlist(key)
+        elif key in post:
+            raw[key] = post.get(key)
+    return raw
+
+
+def _rating_0_10(raw: dict, key: str, errors: dict) -> int | None:
+    text = str(raw.get(key) or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or not 0 <= int(text) <= 10:
+        errors[key] = "Please choose a number from 0 to 10."
+        return None
+    return int(text)
+
+
+def clean_outcome(raw: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    outcome = raw.get("o-outcome") or ""
+    if outcome not in Outcome.values:
+        errors["o-outcome"] = "Please say how it went."
+        return {}
+    cleaned: dict[str, Any] = {"outcome": outcome, "fraction": None, "barriers": [], "barrier_other": ""}
+    if outcome == Outcome.PARTIAL:
+        fraction = raw.get("o-fraction") or ""
+        if fraction not in PARTIAL_FRACTIONS:
+            errors["o-fraction"] = "Please choose about how much you did."
+        else:
+            cleaned["fraction"] = Decimal(fraction)
+    if outcome != Outcome.DONE:
+        barriers = [code for code in raw.get("o-barriers") or [] if code]
+        if any(code not in BarrierCode.values for code in barriers):
+            errors["o-barriers"] = "Please choose from the options shown."
+        cleaned["barriers"] = [code for code in BarrierCode.values if code in barriers]  # stable order
+        other = str(raw.get("o-barrier_other") or "").strip()
+        if len(other) > 1000:
+            errors["o-barrier_other"] = "Please keep this under 1,000 characters."
+        cleaned["barrier_other"] = other if BarrierCode.OTHER in barriers else ""
+    return cleaned
+
+
+def clean_after(raw: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    minutes_text = str(raw.get("a-minutes") or "").strip()
+    minutes = None
+    if minutes_text:
+        if not minutes_text.isdigit() or int(minutes_text) > 1440:
+            errors["a-minutes"] = "Please enter the minutes as a whole number (up to 1440)."
+        else:
+            minutes = int(minutes_text)
+    visibility = raw.get("a-visibility") or Visibility.SHARED
+    if visibility not in Visibility.values:
+        errors["a-visibility"] = "Please choose who can see this."
+    return {
+        "minutes_spent": minutes,
+        "helpfulness": _rating_0_10(raw, "a-helpful", errors),
+        "difficulty": _rating_0_10(raw, "a-hard", errors),
+        "mood_before": _rating_0_10(raw, "a-mood_before", errors),
+        "mood_after": _rating_0_10(raw, "a-mood_after", errors),
+        "talk_next_session": str(raw.get("a-talk") or "") in ("on", "1", "true"),
+        "visibility": visibility,
+    }
+
+
+def entry_submit(*, draft: Draft, outcome: str | None = None) -> Entry:
+    """Turn a draft into an entry. Done needs the worksheet's required answers; partial and skipped don't."""
+    raw = dict(draft.raw)
+    if outcome:
+        raw["o-outcome"] = outcome
+    client, occurrence = draft.client, draft.occurrence
+    errors: dict[str, str] = {}
+    outcome_data = clean_outcome(raw, errors)
+    after = clean_after(raw, errors)
+    attachments = list(draft.attachments.values_list("pk", flat=True))
+    answers, answer_errors = worksheet.clean_answers(
+        draft.template_version.schema, raw, require_complete=outcome_data.get("outcome") == Outcome.DONE,
+        ladder=ladder_choices(client), attachments=attachments,
+    )  # fmt: skip
+    if outcome_data.get("outcome") == Outcome.SKIPPED:
+        answer_errors = {}  # nothing is asked of a skipped occurrence; whatever was typed is still kept
+    errors.update(answer_errors)
+    if errors:
+        raise SubmissionError(errors)
+    if occurrence is not None and occurrence.status not in (OccurrenceStatus.PENDING, OccurrenceStatus.MISSED):
+        raise SubmissionError({"o-outcome": "This one has already been answered."})
+    assignment = occurrence.assignment if occurrence else None
+    with transaction.atomic():
+        entry = Entry.objects.create(
+            client=client, assignment=assignment, occurrence=occurrence, template_version=draft.template_version,
+            revision=assignment.revision if assignment else None, outcome=outcome_data["outcome"],
+            fraction=outcome_data["fraction"], barriers=outcome_data["barriers"],
+            content={"answers": answers, "barrier_other": outcome_data["barrier_other"]},
+            done_on=local_today(client.user), **after,
+        )  # fmt: skip
+        if occurrence is not None:
+            occurrence.status = outcome_data["outcome"]
+            occurrence.credit = entry.credit()
+            occurrence.closed_at = timezone.now()
+            occurrence.save(update_fields=["status", "credit", "closed_at"])
+        Attachment.objects.filter(pk__in=attachments).update(entry=entry, draft=None)
+        draft.delete()
+    return entry
+
+
+def skip_occurrence(*, client: Membership, occurrence: Occurrence, barriers: list[str], other: str = "") -> Entry:
+    draft = draft_for(client=client, occurrence=occurrence, version=occurrence.assignment.template_version)
+    draft_save(draft=draft, updates={"o-outcome": Outcome.SKIPPED, "o-barriers": barriers, "o-barrier_other": other})
+    return entry_submit(draft=draft)
+
+
+# --- Speaking up and comments --------------------------------------------------------------------------------------
+
+
+def notice_create(*, client: Membership, assignment: Assignment, reason: str, note: str) -> Notice:
+    notice = Notice.objects.create(assignment=assignment, client=client, reason=reason, note=note.strip())
+    return notice
+
+
+def notice_resolve(*, notice: Notice, actor: User, resolution: str = "discussed") -> None:
+    Notice.objects.filter(pk=notice.pk, resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), resolved_by=actor, resolution=resolution
+    )
+
+
+def comment_add(*, entry: Entry, author: User, text: str):
+    from .models import Comment
+
+    comment = Comment.objects.create(entry=entry, author=author, text=text.strip())
+    return comment

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    # Client
+    path("today/", views.today, name="client_home"),
+    path("do/<int:pk>/", views.occurrence_do, name="occurrence_do"),
+    path("practice-log/", views.practice_log, name="practice_log"),
+    path("drafts/<int:pk>/autosave/", views.draft_autosave, name="draft_autosave"),
+    path("my/<int:pk>/", views.assignment_detail, name="assignment_detail"),
+    path("my/<int:pk>/not-working/", views.assignment_not_working, name="assignment_not_working"),
+    path("updates/<int:pk>/seen/", views.revision_seen, name="revision_seen"),
+    path("ladder/", views.ladder, name="ladder"),
+    # Client and therapist
+    path("entries/<int:pk>/", views.entry_detail, name="entry_detail"),
+    path("attachments/<int:pk>/", views.attachment_view, name="attachment_view"),
+    # Therapist
+    path("library/", views.library, name="library"),
+    path("library/<int:pk>/", views.template_preview, name="template_preview"),
+    path("clients/<int:client_id>/", views.client_detail, name="client_detail"),
+    path("clients/<int:client_id>/assign/<int:template_id>/", views.assign, name="assign"),
+    path("clients/<int:client_id>/goals/new/", views.goal_new, name="goal_new"),
+    path("clients/<int:client_id>/ladder/", views.client_ladder, name="client_ladder"),
+    path("assignments/<int:pk>/edit/", views.assignment_edit, name="assignment_edit"),
+    path("assignments/<int:pk>/status/", views.assignment_status, name="assignment_status"),
+    path("notices/<int:pk>/resolve/", views.notice_resolve, name="notice_resolve"),
+]

@@ -1,0 +1,370 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from carryover.accounts.access import get_client_for_therapist, get_own_client_record, role_required
+from carryover.accounts.models import CareLink, Role
+from carryover.audit.models import Action
+from carryover.lib.types import AuthedRequest
+
+from . import services
+from .access import (
+    get_assignment_for_client,
+    get_assignment_for_therapist,
+    get_attachment_for_user,
+    get_draft_for_client,
+    get_entry_for_user,
+    get_notice_for_therapist,
+    get_occurrence_for_client,
+    get_revision_for_client,
+    get_template_for_therapist,
+)
+from .attachments import attachment_read
+from .flow import worksheet_flow
+from .forms import (
+    AssignmentForm,
+    CommentForm,
+    GoalForm,
+    LadderFormSet,
+    NotWorkingForm,
+    assignment_initial,
+    ladder_items_from,
+    version_initial,
+)
+from .models import (
+    Assignment,
+    AssignmentStatus,
+    Entry,
+    Goal,
+    LadderItem,
+    Notice,
+    Occurrence,
+    OccurrenceStatus,
+    ScheduleKind,
+    Template,
+    TemplateVersion,
+    local_today,
+)
+from .render import display_answers
+
+# --- Client ----------------------------------------------------------------------------------------------------
+
+
+@role_required(Role.CLIENT)
+def today(request: AuthedRequest) -> HttpResponse:
+    me = get_own_client_record(request, object_type="today")
+    services.occurrences_refresh(client=me)
+    day = local_today(request.user)
+    week_end = day + timedelta(days=6)
+    occurrences = list(
+        Occurrence.objects.filter(client=me, due_date__gte=day, due_date__lte=week_end)
+        .exclude(assignment__status=AssignmentStatus.ARCHIVED)
+        .select_related("assignment", "draft")
+    )
+    per_week: dict[int, list[Occurrence]] = {}
+    todays, later = [], []
+    for occurrence in occurrences:
+        if occurrence.assignment.schedule_kind == ScheduleKind.PER_WEEK:
+            per_week.setdefault(occurrence.assignment_id, []).append(occurrence)
+        elif occurrence.due_date == day:
+            todays.append(occurrence)
+        else:
+            later.append(occurrence)
+    this_week = []
+    for slots in per_week.values():
+        if slots[0].due_date - day <= timedelta(days=6):
+            open_slots = [o for o in slots if o.is_open]
+            this_week.append({"assignment": slots[0].assignment, "next": open_slots[0] if open_slots else None,
+                              "left": len(open_slots), "total": len(slots), "due": slots[0].due_date})  # fmt: skip
+    context = {
+        "day": day,
+        "todays": todays,
+        "this_week": this_week,
+        "later": later,
+        "updates": services.revisions_unseen(me),
+        "has_ladder": LadderItem.objects.filter(client=me, archived=False).exists(),
+    }
+    return TemplateResponse(request, "homework/today.html", context)
+
+
+@role_required(Role.CLIENT)
+def occurrence_do(request: AuthedRequest, pk: int) -> HttpResponse:
+    occurrence = get_occurrence_for_client(
+        request, pk, action=Action.UPDATE if request.method == "POST" else Action.READ
+    )
+    if hasattr(occurrence, "entry"):
+        return redirect("entry_detail", occurrence.entry.pk)
+    if occurrence.assignment.status != AssignmentStatus.ACTIVE and not hasattr(occurrence, "draft"):
+        messages.info(request, "This is paused or finished, so nothing is due.")
+        return redirect("client_home")
+    draft = services.draft_for(
+        client=occurrence.client, occurrence=occurrence, version=occurrence.assignment.template_version
+    )
+    return worksheet_flow(request, draft, occurrence.assignment)
+
+
+@role_required(Role.CLIENT)
+def practice_log(request: AuthedRequest) -> HttpResponse:
+    me = get_own_client_record(request, action=Action.UPDATE, object_type="practice_log")
+    version = Template.objects.get(key="skill_practice", practice__isnull=True).latest_version()
+    draft = services.draft_for(client=me, occurrence=None, version=version)
+    return worksheet_flow(request, draft, None)
+
+
+@require_POST
+@role_required(Role.CLIENT)
+def draft_autosave(request: AuthedRequest, pk: int) -> HttpResponse:
+    from .flow import raw_from_request
+
+    draft = get_draft_for_client(request, pk)
+    services.draft_save(draft=draft, updates=raw_from_request(request, draft))
+    return TemplateResponse(request, "homework/_saved.html", {"draft": draft})
+
+
+@role_required(Role.CLIENT)
+def assignment_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    assignment = get_assignment_for_client(request, pk)
+    latest = assignment.revisions.order_by("-number").first()
+    if latest and latest.seen_by_client_at is None:
+        services.revision_mark_seen(client=assignment.client, revision=latest)
+    context = {"assignment": assignment, "latest": latest, "notices": assignment.notices.all()[:5]}
+    return TemplateResponse(request, "homework/assignment_client.html", context)
+
+
+@role_required(Role.CLIENT)
+def assignment_not_working(request: AuthedRequest, pk: int) -> HttpResponse:
+    assignment = get_assignment_for_client(
+        request, pk, action=Action.CREATE if request.method == "POST" else Action.READ
+    )
+    form = NotWorkingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.notice_create(
+            client=assignment.client, assignment=assignment, reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )  # fmt: skip
+        messages.success(request, "Thank you for saying so. Your therapist will see it and can adjust it with you.")
+        return redirect("client_home")
+    return TemplateResponse(request, "homework/not_working.html", {"assignment": assignment, "form": form})
+
+
+@require_POST
+@role_required(Role.CLIENT)
+def revision_seen(request: AuthedRequest, pk: int) -> HttpResponse:
+    revision = get_revision_for_client(request, pk)
+    services.revision_mark_seen(client=revision.assignment.client, revision=revision)
+    return redirect("client_home")
+
+
+@role_required(Role.CLIENT)
+def ladder(request: AuthedRequest) -> HttpResponse:
+    me = get_own_client_record(request, action=Action.UPDATE if request.method == "POST" else Action.READ,
+                               object_type="fear_ladder")  # fmt: skip
+    return _ladder_page(request, me, done=reverse("ladder"))
+
+
+@role_required(Role.CLIENT, Role.THERAPIST)
+def entry_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    entry = get_entry_for_user(request, pk, action=Action.CREATE if request.method == "POST" else Action.READ)
+    is_client = request.user.role == Role.CLIENT
+    form = CommentForm(request.POST or None) if not is_client else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        services.comment_add(entry=entry, author=request.user, text=form.cleaned_data["text"])
+        messages.success(request, "Comment added; the client will see it with this entry.")
+        return redirect("entry_detail", entry.pk)
+    show_content = is_client or not entry.is_private
+    context = {
+        "entry": entry,
+        "show_content": show_content,
+        "steps": display_answers(entry.template_version.schema, entry.answers) if show_content else [],
+        "comments": entry.comments.select_related("author") if show_content else [],
+        "form": form if show_content else None,
+        "attachments": {a.pk: a for a in entry.attachments.all()} if show_content else {},
+    }
+    return TemplateResponse(request, "homework/entry_detail.html", context)
+
+
+# --- Therapist ----------------------------------------------------------------------------------------------------
+
+
+@role_required(Role.THERAPIST)
+def library(request: AuthedRequest) -> HttpResponse:
+    client = None
+    if request.GET.get("for"):
+        try:
+            client = get_client_for_therapist(request, int(request.GET["for"]))
+        except ValueError:
+            raise Http404() from None
+    versions = _latest_versions(Template.objects.visible_to(request.user.membership))
+    categories: dict[str, list[TemplateVersion]] = {}
+    for version in sorted(versions, key=lambda v: (v.category, v.name)):
+        categories.setdefault(version.category or "My worksheets", []).append(version)
+    return TemplateResponse(request, "homework/library.html", {"categories": categories, "client": client})
+
+
+def _latest_versions(templates) -> list[TemplateVersion]:
+    latest = TemplateVersion.objects.filter(template__in=templates).order_by("template_id", "-number")
+    seen, result = set(), []
+    for version in latest.select_related("template"):
+        if version.template_id not in seen:
+            seen.add(version.template_id)
+            result.append(version)
+    return result
+
+
+@role_required(Role.THERAPIST)
+def template_preview(request: AuthedRequest, pk: int) -> HttpResponse:
+    from .render import bind_step
+
+    template = get_template_for_therapist(request, pk)
+    version = template.latest_version()
+    steps = [
+        {"title": step["title"], "help": step.get("help", ""),
+         "fields": bind_step(version.schema, i, {}, {}, formats=version.formats)}
+        for i, step in enumerate(version.schema["steps"])
+    ]  # fmt: skip
+    return TemplateResponse(request, "homework/template_preview.html", {"version": version, "steps": steps})
+
+
+@role_required(Role.THERAPIST)
+def assign(request: AuthedRequest, client_id: int, template_id: int) -> HttpResponse:
+    client = get_client_for_therapist(
+        request, client_id, action=Action.CREATE if request.method == "POST" else Action.READ
+    )
+    version = get_template_for_therapist(request, template_id).latest_version()
+    goals = Goal.objects.filter(client=client, archived=False)
+    form = AssignmentForm(
+        request.POST or None, goals=goals, allowed_formats=version.formats,
+        initial=version_initial(version, local_today(client.user)),
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        services.assignment_create(
+            therapist=request.user.membership, client=client, version=version, data=form.data_object()
+        )
+        messages.success(request, f"Assigned “{form.cleaned_data['title']}” to {client.user.display_name}.")
+        return redirect("client_detail", client.user_id)
+    context = {"form": form, "client": client, "version": version}
+    return TemplateResponse(request, "homework/assign.html", context)
+
+
+@role_required(Role.THERAPIST)
+def assignment_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    assignment = get_assignment_for_therapist(
+        request, pk, action=Action.UPDATE if request.method == "POST" else Action.READ
+    )
+    version = assignment.template_version
+    goals = Goal.objects.filter(client=assignment.client, archived=False)
+    form = AssignmentForm(
+        request.POST or None, goals=goals, allowed_formats=version.formats, initial=assignment_initial(assignment)
+    )
+    if request.method == "POST" and form.is_valid():
+        revision = services.assignment_update(assignment=assignment, actor=request.user, data=form.data_object())
+        if revision:
+            messages.success(request, "Saved. The client will see what changed.")
+        return redirect("client_detail", assignment.client.user_id)
+    context = {"form": form, "client": assignment.client, "version": version, "assignment": assignment}
+    return TemplateResponse(request, "homework/assign.html", context)
+
+
+@require_POST
+@role_required(Role.THERAPIST)
+def assignment_status(request: AuthedRequest, pk: int) -> HttpResponse:
+    assignment = get_assignment_for_therapist(request, pk, action=Action.UPDATE)
+    status = request.POST.get("status", "")
+    if status not in AssignmentStatus.values:
+        messages.error(request, "That isn't a status an assignment can have.")
+    else:
+        services.assignment_set_status(assignment=assignment, actor=request.user, status=status)
+        messages.success(request, f"“{assignment.title}” is now {AssignmentStatus(status).label.lower()}.")
+    return redirect("client_detail", assignment.client.user_id)
+
+
+@role_required(Role.THERAPIST)
+def goal_new(request: AuthedRequest, client_id: int) -> HttpResponse:
+    client = get_client_for_therapist(
+        request, client_id, action=Action.CREATE if request.method == "POST" else Action.READ
+    )
+    form = GoalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.goal_create(actor=request.user, client=client, text=form.cleaned_data["text"], steps=form.steps_list())
+        messages.success(request, "Goal added.")
+        return redirect("client_detail", client.user_id)
+    return TemplateResponse(request, "homework/goal_new.html", {"form": form, "client": client})
+
+
+@role_required(Role.THERAPIST)
+def client_ladder(request: AuthedRequest, client_id: int) -> HttpResponse:
+    client = get_client_for_therapist(
+        request, client_id, action=Action.UPDATE if request.method == "POST" else Action.READ, object_type="fear_ladder"
+    )
+    return _ladder_page(request, client, done=reverse("client_ladder", args=[client.user_id]))
+
+
+def _ladder_page(request: AuthedRequest, client, *, done: str) -> HttpResponse:
+    items = LadderItem.objects.filter(client=client, archived=False)
+    initial = [{"id": i.pk, "description": i.description, "suds": i.suds, "position": n} for n, i in enumerate(items)]
+    formset = LadderFormSet(request.POST or None, initial=initial)
+    if request.method == "POST" and formset.is_valid():
+        services.ladder_save(actor=request.user, client=client, items=ladder_items_from(formset))
+        messages.success(request, "Ladder saved.")
+        return redirect(done)
+    return TemplateResponse(request, "homework/ladder.html", {"formset": formset, "client": client})
+
+
+@require_POST
+@role_required(Role.THERAPIST)
+def notice_resolve(request: AuthedRequest, pk: int) -> HttpResponse:
+    notice = get_notice_for_therapist(request, pk)
+    services.notice_resolve(notice=notice, actor=request.user)
+    messages.success(request, "Marked as discussed.")
+    return redirect("client_detail", notice.client.user_id)
+
+
+def client_work(client, day) -> dict:
+    """What the therapist's client page shows of the work: assignments with adherence, entries, notices."""
+    assignments = list(
+        Assignment.objects.for_client(client).select_related("template_version", "goal").annotate(
+            open_notices=Count("notices", filter=Q(notices__resolved_at__isnull=True))
+        ).order_by("status", "-created_at")
+    )  # fmt: skip
+    windows = {"a7": day - timedelta(days=6), "a30": day - timedelta(days=29)}
+    recent = Occurrence.objects.filter(client=client).due_between(windows["a30"], day)
+    adherence = recent.adherence_by_assignment(windows)
+    rows = [{"assignment": a, **adherence.get(a.pk, {"a7": None, "a30": None})} for a in assignments]
+    entries = Entry.objects.filter(client=client).select_related("assignment").prefetch_related(
+        Prefetch("occurrence", queryset=Occurrence.objects.only("id", "due_date"))
+    )[:30]  # fmt: skip
+    missed = Occurrence.objects.filter(client=client, status=OccurrenceStatus.MISSED).select_related("assignment")
+    return {
+        "assignments": rows,
+        "entries": entries,
+        "missed": missed.order_by("-due_date")[:10],
+        "notices": Notice.objects.filter(client=client, resolved_at__isnull=True).select_related("assignment"),
+        "goals": Goal.objects.filter(client=client, archived=False),
+        "ladder": LadderItem.objects.filter(client=client, archived=False),
+    }
+
+
+@role_required(Role.THERAPIST)
+def client_detail(request: AuthedRequest, client_id: int) -> HttpResponse:
+    client = get_client_for_therapist(request, client_id)
+    services.occurrences_refresh(client=client)
+    links = CareLink.objects.filter(client=client, ended_at__isnull=True).select_related("therapist__user")
+    context = {"client": client, "links": links, **client_work(client, local_today(client.user))}
+    return TemplateResponse(request, "homework/client_detail.html", context)
+
+
+@role_required(Role.CLIENT, Role.THERAPIST)
+def attachment_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    attachment = get_attachment_for_user(request, pk)
+    response = HttpResponse(attachment_read(attachment), content_type=attachment.content_type)
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "no-store"
+    return response
