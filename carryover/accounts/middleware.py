@@ -1,5 +1,5 @@
 import time
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -42,12 +42,15 @@ class SessionLimitsMiddleware:
 
     def _sign_out(self, request: HttpRequest, message: str) -> HttpResponse:
         logout(request)
-        if stash_post(request):
+        # A background (htmx) request, like a draft's autosave, belongs to the page the person is on.
+        page = urlsplit(request.headers.get("HX-Current-URL", "")).path if getattr(request, "htmx", False) else ""
+        page = page or request.path
+        if stash_post(request, page):
             message += " What you typed has been kept: sign in to check it and send it again."
         messages.info(request, message)
         target = reverse("account_login")
-        if not request.path.startswith("/accounts/"):
-            target += "?" + urlencode({"next": request.path if request.method == "POST" else request.get_full_path()})
+        if not page.startswith("/accounts/"):
+            target += "?" + urlencode({"next": page if request.method == "POST" else request.get_full_path()})
         if getattr(request, "htmx", False):
             response = HttpResponse(status=204)
             response["HX-Redirect"] = target

@@ -40,6 +40,10 @@ class AttachmentError(ValueError):
     pass
 
 
+def _size(n: int) -> str:
+    return f"{n / 1_048_576:.1f} MB" if n >= 1_048_576 else f"{max(n // 1024, 1)} KB"
+
+
 def sniff(kind: str, data: bytes) -> str:
     for signature, offset, content_type in SIGNATURES[kind]:
         if data[offset : offset + len(signature)] == signature:
@@ -63,7 +67,7 @@ def attachment_store(*, draft: Draft, field_key: str, field_type: str, data: byt
     limit = settings.ATTACHMENT_MAX_BYTES[kind]
     if len(data) > limit:
         raise AttachmentError(
-            f"That {NOUN[kind]} is {len(data) / 1_048_576:.1f} MB; the limit is {limit // 1_048_576} MB. "
+            f"That {NOUN[kind]} is {_size(len(data))}; the limit is {_size(limit)}. "
             "Please try a smaller or shorter one."
         )
     if not data:

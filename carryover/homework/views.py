@@ -174,7 +174,7 @@ def ladder(request: AuthedRequest) -> HttpResponse:
 def entry_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     entry = get_entry_for_user(request, pk, action=Action.CREATE if request.method == "POST" else Action.READ)
     is_client = request.user.role == Role.CLIENT
-    form = CommentForm(request.POST or None) if not is_client else None
+    form = CommentForm(request.POST or None) if not is_client and not entry.is_private else None
     if form is not None and request.method == "POST" and form.is_valid():
         services.comment_add(entry=entry, author=request.user, text=form.cleaned_data["text"])
         messages.success(request, "Comment added; the client will see it with this entry.")

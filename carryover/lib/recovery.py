@@ -10,7 +10,8 @@ _KEY = "recovered_form"
 _NEVER_KEPT = ("password", "csrfmiddlewaretoken", "token", "code")
 
 
-def stash_post(request: HttpRequest) -> bool:
+def stash_post(request: HttpRequest, path: str | None = None) -> bool:
+    """Keep the POSTed fields for the page at `path` (by default, the page that was posted to)."""
     if request.method != "POST" or not hasattr(request, "session"):
         return False
     data = {
@@ -19,7 +20,7 @@ def stash_post(request: HttpRequest) -> bool:
         if not any(word in name.lower() for word in _NEVER_KEPT)
     }
     if data:
-        request.session[_KEY] = {"path": request.path, "data": data}
+        request.session[_KEY] = {"path": path or request.path, "data": data}
     return bool(data)
 
 

@@ -1,0 +1,142 @@
+from datetime import date
+from decimal import Decimal
+
+import time_machine
+
+from carryover.homework import services
+from carryover.homework.models import Occurrence, OccurrenceStatus
+
+from .conftest import assign
+
+
+def due(assignment):
+    return [(o.due_date.isoformat(), o.slot) for o in assignment.occurrences.order_by("due_date", "slot")]
+
+
+def test_daily_schedule_makes_a_week_ahead(personas, monday):
+    assignment = assign(personas.alice, personas.bob, start_date="2026-03-02")
+    dates = [d for d, _ in due(assignment)]
+    assert dates[0] == "2026-03-02" and dates[-1] == "2026-03-09" and len(dates) == 8
+
+
+def test_chosen_weekdays(personas, monday):
+    assignment = assign(personas.alice, personas.bob, schedule_kind="weekdays", weekdays=["0", "2", "4"])
+    assert [d for d, _ in due(assignment)] == ["2026-03-02", "2026-03-04", "2026-03-06", "2026-03-09"]
+
+
+def test_n_times_a_week_are_slots_due_by_sunday(personas, monday):
+    assignment = assign(personas.alice, personas.bob, schedule_kind="per_week", times_per_week="3")
+    assert due(assignment) == [
+        ("2026-03-08", 0), ("2026-03-08", 1), ("2026-03-08", 2),
+        ("2026-03-15", 0), ("2026-03-15", 1), ("2026-03-15", 2),
+    ]  # fmt: skip
+
+
+def test_once_by_a_date(personas, monday):
+    assignment = assign(personas.alice, personas.bob, schedule_kind="once", end_date="2026-03-05")
+    assert due(assignment) == [("2026-03-05", 0)]
+
+
+def test_end_date_stops_the_schedule(personas, monday):
+    assignment = assign(personas.alice, personas.bob, end_date="2026-03-04")
+    assert [d for d, _ in due(assignment)] == ["2026-03-02", "2026-03-03", "2026-03-04"]
+
+
+def test_missed_occurrences_are_recorded_not_dropped(personas, monday):
+    assignment = assign(personas.alice, personas.bob)
+    monday.move_to("2026-03-05 09:00 +00:00")
+    services.occurrences_refresh(client=personas.bob.membership)
+    statuses = dict(assignment.occurrences.values_list("due_date", "status"))
+    assert [statuses[date(2026, 3, d)] for d in (2, 3, 4, 5)] == ["missed", "missed", "missed", "pending"]
+    assert Occurrence.objects.filter(assignment=assignment, status="missed").count() == 3
+
+
+def test_local_day_follows_the_clients_time_zone(personas):
+    personas.bob.time_zone = "Pacific/Auckland"  # UTC+13 in March
+    personas.bob.save()
+    # 12:30 UTC on Monday is already 01:30 on Tuesday in Auckland: Monday is over there.
+    with time_machine.travel("2026-03-02 12:30 +00:00", tick=False):
+        assignment = assign(personas.alice, personas.bob, start_date="2026-03-02")
+    statuses = dict(assignment.occurrences.values_list("due_date", "status"))
+    assert statuses[date(2026, 3, 2)] == OccurrenceStatus.MISSED
+    assert statuses[date(2026, 3, 3)] == OccurrenceStatus.PENDING
+
+
+def test_occurrences_across_a_dst_change(personas):
+    """Europe/London springs forward on Sunday 29 March 2026 (01:00 → 02:00): still one occurrence a day,
+    and the local day changes at local midnight on both sides of the change."""
+    with time_machine.travel("2026-03-27 10:00 +00:00", tick=False) as clock:
+        assignment = assign(personas.alice, personas.bob, start_date="2026-03-27")
+        assert [d for d, _ in due(assignment)][:5] == [
+            "2026-03-27", "2026-03-28", "2026-03-29", "2026-03-30", "2026-03-31",
+        ]  # fmt: skip
+        # 23:30 UTC on the 29th is 00:30 BST on the 30th: the 29th is over for Bob.
+        clock.move_to("2026-03-29 23:30 +00:00")
+        services.occurrences_refresh(client=personas.bob.membership)
+        statuses = dict(assignment.occurrences.values_list("due_date", "status"))
+        assert statuses[date(2026, 3, 29)] == OccurrenceStatus.MISSED
+        assert statuses[date(2026, 3, 30)] == OccurrenceStatus.PENDING
+        # 23:30 UTC on the 28th was still the 28th in London (GMT): not missed then.
+        assert len({o.due_date for o in assignment.occurrences.all()}) == assignment.occurrences.count()
+
+
+def test_pause_stops_new_occurrences_and_resume_does_not_backfill(personas, monday):
+    assignment = assign(personas.alice, personas.bob)
+    services.assignment_set_status(assignment=assignment, actor=personas.alice, status="paused")
+    assert not assignment.occurrences.filter(due_date__gte="2026-03-02", status="pending").exists()
+    monday.move_to("2026-03-10 09:00 +00:00")
+    services.assignment_set_status(assignment=assignment, actor=personas.alice, status="active")
+    dates = {o.due_date.isoformat() for o in assignment.occurrences.all()}
+    assert "2026-03-05" not in dates  # nothing fell due while paused
+    assert "2026-03-10" in dates
+
+
+def test_adherence_counts_partial_effort(personas, monday):
+    """Done 1, partial its fraction, skipped and missed 0; open occurrences are not judged yet."""
+    assignment = assign(personas.alice, personas.bob, start_date="2026-03-02")
+    bob = personas.bob.membership
+    first, second, third, fourth = assignment.occurrences.order_by("due_date")[:4]
+    for occurrence, outcome, fraction in ((first, "done", None), (second, "partial", "0.25"), (third, "skipped", None)):
+        draft = services.draft_for(client=bob, occurrence=occurrence, version=assignment.template_version)
+        updates = {"o-outcome": outcome, "o-barriers": ["forgot"]}
+        if fraction:
+            updates["o-fraction"] = fraction
+        services.draft_save(draft=draft, updates=updates)
+        services.entry_submit(draft=draft, outcome=None) if outcome != "done" else None
+    # "done" on a thought record needs the required answers: check that first, then give them.
+    draft = services.draft_for(client=bob, occurrence=first, version=assignment.template_version)
+    try:
+        services.entry_submit(draft=draft)
+        raise AssertionError("done without the required answers was accepted")
+    except services.SubmissionError as error:
+        assert "f-situation" in error.errors
+    services.draft_save(
+        draft=draft,
+        updates={
+            "f-situation": "s", "f-emotions-0-emotion": "sad", "f-emotions-0-intensity": "50",
+            "f-thoughts-0-thought": "t", "f-thoughts-mark": "0", "f-evidence_for": "a", "f-evidence_against": "b",
+            "f-balanced_thought": "c",
+        },
+    )  # fmt: skip
+    try:
+        services.entry_submit(draft=draft)
+    except services.SubmissionError as error:
+        raise AssertionError(error.errors) from None
+    monday.move_to("2026-03-06 09:00 +00:00")  # the 5th passes unanswered: missed
+    services.occurrences_refresh(client=bob)
+    window = Occurrence.objects.filter(assignment=assignment).due_between(date(2026, 3, 2), date(2026, 3, 6))
+    # (1 + 0.25 + 0 + 0) / 4 — the 6th is still open today and not counted.
+    assert window.adherence() == Decimal("0.31")
+    assert fourth.pk in window.filter(status="missed").values_list("pk", flat=True)
+    by_assignment = window.adherence_by_assignment({"all": date(2026, 3, 2), "late": date(2026, 3, 4)})
+    assert by_assignment[assignment.pk] == {"all": Decimal("0.31"), "late": Decimal("0.00")}
+
+
+def test_adherence_of_an_empty_window_is_none(personas, monday):
+    assign(personas.alice, personas.bob)
+    assert (
+        Occurrence.objects.filter(client=personas.bob.membership)
+        .due_between(date(2026, 1, 1), date(2026, 1, 7))
+        .adherence()
+        is None
+    )
