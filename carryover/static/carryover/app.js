@@ -110,3 +110,23 @@
     document.querySelectorAll("[data-recorder-for]").forEach(setupRecorder);
   });
 })();
+
+// Autosave status: say so when a save could not reach the server (offline, server busy); the words stay on the
+// page and in the form, and the next keystroke or a press of Next tries again.
+(function () {
+  "use strict";
+  function status(text) {
+    var box = document.getElementById("saved");
+    if (box) box.textContent = text;
+  }
+  document.addEventListener("htmx:sendError", function () {
+    status("Not saved yet — no connection. Keep going: we'll save when you're back online.");
+  });
+  document.addEventListener("htmx:responseError", function () {
+    status("Not saved yet — we'll try again as you type.");
+  });
+  window.addEventListener("online", function () {
+    var form = document.querySelector("form[data-autosave]");
+    if (form && window.htmx) window.htmx.trigger(form, "change");
+  });
+})();
