@@ -126,6 +126,9 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            # A file, not shared-cache memory, for tests too: the live-server tests then see the same locking
+            # (WAL, waiting on the busy timeout) as a real deployment instead of instant "table is locked".
+            "TEST": {"NAME": str(VAR_DIR / "test-carryover.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

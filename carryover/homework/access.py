@@ -109,16 +109,14 @@ def get_notice_for_therapist(request: AuthedRequest, pk: int) -> Notice:
 
 
 def get_template_for_therapist(request: AuthedRequest, pk: int, *, own: bool = False) -> Template:
-    """Library templates are not client data: no audit, but the same 404 for anything not visible."""
-    from django.http import Http404
-
+    """Library templates are not client data: reading one is not audited, but a refusal is, like every 404."""
     me = request.user.membership_or_none
-    if me is None or me.role != Role.THERAPIST:
-        raise Http404()
-    templates = Template.objects.visible_to(me)
-    if own:
-        templates = templates.filter(owner_id=me.user_id)
-    template = templates.filter(pk=pk).first()
+    template = None
+    if me is not None and me.role == Role.THERAPIST:
+        templates = Template.objects.visible_to(me)
+        if own:
+            templates = templates.filter(owner_id=me.user_id)
+        template = templates.filter(pk=pk).first()
     if template is None:
-        raise Http404()
+        raise _deny(request, action=Action.UPDATE if own else Action.READ, object_type="template", object_id=pk)
     return template

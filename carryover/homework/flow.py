@@ -17,7 +17,7 @@ from . import schema as worksheet
 from . import services
 from .attachments import AttachmentError, attachment_store, decode_data_url
 from .models import PARTIAL_FRACTIONS, Assignment, BarrierCode, Draft, Outcome, Visibility
-from .render import FORMAT_OF_TYPE, bind_step, field_allowed
+from .render import FORMAT_OF_TYPE, bind_step, field_allowed, visible_schema
 
 OUTCOME, BARRIERS, AFTER = "outcome", "barriers", "after"
 
@@ -80,7 +80,7 @@ def _store_uploads(request: AuthedRequest, draft: Draft, step: str, updates: dic
 def _step_errors(draft: Draft, step: str) -> dict[str, str]:
     """Wrong values on this step (not missing ones: those only matter when finishing as "done")."""
     _, errors = worksheet.clean_answers(
-        draft.template_version.schema, draft.raw, require_complete=False,
+        visible_schema(draft.template_version.schema, services.draft_formats(draft)), draft.raw, require_complete=False,
         ladder=services.ladder_choices(draft.client), attachments=draft.attachments.values_list("pk", flat=True),
     )  # fmt: skip
     services.clean_after(draft.raw, errors)

@@ -103,7 +103,10 @@ def version_initial(version, today: date) -> dict:
         "minutes": version.minutes,
         "schedule_kind": ScheduleKind.DAILY,
         "start_date": today,
-        "formats": [Format.WRITE] if Format.WRITE in version.formats else version.formats[:1],
+        # A therapist's own worksheet offers what it was built with; a built-in starts with writing only.
+        "formats": version.formats
+        if version.template.practice_id
+        else ([Format.WRITE] if Format.WRITE in version.formats else version.formats[:1]),
     }
 
 

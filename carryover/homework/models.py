@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import math
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -186,7 +187,7 @@ class Assignment(models.Model):
 
     def due_dates(self, start: date, end: date) -> list[tuple[date, int]]:
         """(local due date, slot) pairs in [start, end]. A per-week assignment has N slots due by each week's end
-        (its Sunday), counted from the week containing start_date."""
+        (its Sunday); a week the schedule covers only in part gets its share, rounded up."""
         first = max(start, self.start_date, self.resumed_on or self.start_date)
         last = min(end, self.end_date) if self.end_date else end
         if self.schedule_kind == ScheduleKind.ONCE:
@@ -199,8 +200,15 @@ class Assignment(models.Model):
             return [(day, 0) for day in days]
         if self.schedule_kind == ScheduleKind.WEEKDAYS:
             return [(day, 0) for day in days if day.weekday() in self.weekdays]
-        week_ends = sorted({day + timedelta(days=6 - day.weekday()) for day in days})
-        return [(week_end, slot) for week_end in week_ends for slot in range(self.times_per_week or 1)]
+        # A week only partly inside the schedule (it starts on a Thursday, say) asks for a fair share of the N.
+        active_from = max(self.start_date, self.resumed_on or self.start_date)
+        per_week = self.times_per_week or 1
+        result = []
+        for week_end in sorted({day + timedelta(days=6 - day.weekday()) for day in days}):
+            last_day = min(week_end, self.end_date) if self.end_date else week_end
+            active_days = (last_day - max(week_end - timedelta(days=6), active_from)).days + 1
+            result += [(week_end, slot) for slot in range(min(per_week, math.ceil(per_week * active_days / 7)))]
+        return result
 
     def schedule_text(self) -> str:
         if self.schedule_kind == ScheduleKind.ONCE:

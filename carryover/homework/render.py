@@ -15,6 +15,15 @@ def field_allowed(field: Mapping, formats: list[str]) -> bool:
     return field["type"] not in FORMAT_OF_TYPE or FORMAT_OF_TYPE[field["type"]] in formats
 
 
+def visible_schema(schema: Mapping, formats: list[str]) -> dict:
+    """The schema as the client sees it: fields for answer formats the therapist did not allow are left out,
+    so they are neither shown nor required."""
+    steps = [
+        {**step, "fields": [f for f in step.get("fields", []) if field_allowed(f, formats)]} for step in schema["steps"]
+    ]
+    return {**schema, "steps": steps}
+
+
 def scale_points(field: Mapping) -> list[int] | None:
     """Small scales (up to 11 points) are shown as tappable buttons; larger ones as a number box."""
     low, high = field.get("min", 0), field.get("max", 10)

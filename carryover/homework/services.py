@@ -35,6 +35,7 @@ from .models import (
     Visibility,
     local_today,
 )
+from .render import FORMAT_OF_TYPE, visible_schema
 
 HORIZON_DAYS = 7  # occurrences exist from an assignment's start up to a week ahead of the client's today
 
@@ -83,6 +84,8 @@ def custom_template_save(
     with transaction.atomic():
         if template is None:
             template = Template.objects.create(practice_id=therapist.practice_id, owner=therapist.user)
+        else:  # two saves at once must not both claim the next version number
+            template = Template.objects.select_for_update().get(pk=template.pk)
         template.shared = shared
         template.save(update_fields=["shared"])
         return template_version_add(template=template, created_by=therapist.user, **content)
@@ -287,6 +290,13 @@ OUTCOME_KEYS = ("o-outcome", "o-fraction", "o-barriers", "o-barrier_other")
 AFTER_KEYS = ("a-minutes", "a-helpful", "a-hard", "a-mood_before", "a-mood_after", "a-talk", "a-visibility")
 
 
+def draft_formats(draft: Draft) -> list[str]:
+    """The answer formats open to this draft: what the assignment allows, or every one for free practice."""
+    if draft.occurrence is not None:
+        return draft.occurrence.assignment.formats
+    return list(FORMAT_OF_TYPE.values())
+
+
 def draft_for(*, client: Membership, occurrence: Occurrence | None, version: TemplateVersion) -> Draft:
     if occurrence is not None:
         draft, _ = Draft.objects.get_or_create(
@@ -385,9 +395,12 @@ def entry_submit(*, draft: Draft, outcome: str | None = None) -> Entry:
     after = clean_after(raw, errors)
     attachments = list(draft.attachments.values_list("pk", flat=True))
     answers, answer_errors = worksheet.clean_answers(
-        draft.template_version.schema, raw, require_complete=outcome_data.get("outcome") == Outcome.DONE,
-        ladder=ladder_choices(client), attachments=attachments,
-    )  # fmt: skip
+        visible_schema(draft.template_version.schema, draft_formats(draft)),
+        raw,
+        require_complete=outcome_data.get("outcome") == Outcome.DONE,
+        ladder=ladder_choices(client),
+        attachments=attachments,
+    )
     if outcome_data.get("outcome") == Outcome.SKIPPED:
         answer_errors = {}  # nothing is asked of a skipped occurrence; whatever was typed is still kept
     errors.update(answer_errors)

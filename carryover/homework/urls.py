@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import builder, views
 
 urlpatterns = [
     # Client
@@ -18,6 +18,9 @@ urlpatterns = [
     # Therapist
     path("library/", views.library, name="library"),
     path("library/<int:pk>/", views.template_preview, name="template_preview"),
+    path("library/new/", builder.template_new, name="template_new"),
+    path("library/<int:pk>/edit/", builder.template_edit, name="template_edit"),
+    path("library/<int:pk>/copy/", builder.template_copy, name="template_copy"),
     path("clients/<int:client_id>/", views.client_detail, name="client_detail"),
     path("clients/<int:client_id>/assign/<int:template_id>/", views.assign, name="assign"),
     path("clients/<int:client_id>/goals/new/", views.goal_new, name="goal_new"),

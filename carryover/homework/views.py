@@ -205,7 +205,10 @@ def library(request: AuthedRequest) -> HttpResponse:
     versions = _latest_versions(Template.objects.visible_to(request.user.membership))
     categories: dict[str, list[TemplateVersion]] = {}
     for version in sorted(versions, key=lambda v: (v.category, v.name)):
-        categories.setdefault(version.category or "My worksheets", []).append(version)
+        mine = version.template.owner_id == request.user.pk
+        categories.setdefault(version.category or ("My worksheets" if mine else "Shared in my practice"), []).append(
+            version
+        )
     return TemplateResponse(request, "homework/library.html", {"categories": categories, "client": client})
 
 

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from carryover.accounts.models import Invitation, Role
 from carryover.accounts.services import invitation_create
 from carryover.audit.models import AuditEvent, Outcome
+from carryover.homework.tests.test_builder import shared_worksheet
 
 PERSONAS = ["anon", "client", "other_client", "support", "therapist", "unlinked", "other_practice", "admin"]
 LOGIN = "login"  # 302 to the sign-in page
@@ -99,6 +100,10 @@ MATRIX: dict[str, Row] = {
         only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
     ),
     "library": Row(only(200, *THERAPISTS)),
+    "template_new": Row(only(200, *THERAPISTS)),
+    "template_copy": Row(only(200, *THERAPISTS), kwargs=lambda p, s: {"pk": s["template"].pk}),
+    # Only the owner edits a worksheet, even one shared with the practice.
+    "template_edit": Row(only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"pk": shared_worksheet(p).pk}),
     "practice_home": Row(only(200, "admin")),
     "practice_settings": Row(only(200, "admin")),
     "practice_crisis_resources": Row(only(200, "admin")),

@@ -13,6 +13,7 @@ from carryover.accounts.models import Role
 from carryover.accounts.services import practice_create
 from carryover.accounts.tests.test_browser_journey import PHONE, fresh_totp_code
 from carryover.conftest import PASSWORD, link, make_person
+from carryover.homework import services
 from carryover.homework.models import Entry
 
 pytestmark = pytest.mark.browser
@@ -29,6 +30,7 @@ def sign_in(page, email, *, code=False):
 
 
 def test_thought_record_assigned_done_in_part_on_a_phone_and_reviewed(live_server, new_page, axe_check):
+    services.builtin_sync()  # an earlier live-server test's flush may have emptied the built-in library
     practice = practice_create(name="Riverside Therapy", country="US")
     alice = make_person(practice, "alice@riverside.test", "Alice Moreno", Role.THERAPIST)
     bob = make_person(practice, "bob@riverside.test", "Bob Client", Role.CLIENT)

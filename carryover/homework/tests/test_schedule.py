@@ -32,6 +32,13 @@ def test_n_times_a_week_are_slots_due_by_sunday(personas, monday):
     ]  # fmt: skip
 
 
+def test_a_partial_first_week_asks_for_a_fair_share(personas, monday):
+    # Starting on Thursday: 4 of 7 days remain, so 2 of 3 times (rounded up) that week, then 3 a week.
+    assignment = assign(personas.alice, personas.bob, schedule_kind="per_week", times_per_week="3",
+                        start_date="2026-03-05")  # fmt: skip
+    assert due(assignment) == [("2026-03-08", 0), ("2026-03-08", 1)] + [("2026-03-15", s) for s in range(3)]
+
+
 def test_once_by_a_date(personas, monday):
     assignment = assign(personas.alice, personas.bob, schedule_kind="once", end_date="2026-03-05")
     assert due(assignment) == [("2026-03-05", 0)]

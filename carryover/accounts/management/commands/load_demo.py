@@ -10,6 +10,8 @@ from django.db import transaction
 
 from carryover.accounts.models import CareLink, Membership, Practice, Role, User
 from carryover.accounts.services import practice_create
+from carryover.homework.demo import load_homework_demo
+from carryover.homework.models import Assignment
 
 DEMO_PASSWORD = "carryover-demo"
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
@@ -55,6 +57,9 @@ def load_demo() -> list[str]:
                 )
                 if made:
                     created.append(f"care link {therapist.user.email} → {email}")
+        clients = [members[email] for email, _, role, _, _ in PEOPLE if role == Role.CLIENT]
+        if not Assignment.objects.filter(client__in=clients).exists():
+            created += load_homework_demo(therapist=therapist, clients=clients)  # eight weeks of activities
     return created
 
 
