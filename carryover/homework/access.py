@@ -26,72 +26,73 @@ def _allow(request: AuthedRequest, client_id: int, practice_id: int, action: str
     )  # fmt: skip
 
 
-def _for_client_or_therapist(request: AuthedRequest, queryset: QuerySet, pk: int, *, object_type: str, action: str):
-    """The object if it belongs to the signed-in client, or to a client of the signed-in therapist."""
-    me = request.user.membership_or_none
-    obj = None
-    if me is not None and me.role == Role.CLIENT:
-        obj = queryset.filter(pk=pk, client=me).first()
-    elif me is not None and me.role == Role.THERAPIST:
-        obj = queryset.filter(pk=pk, client__in=_linked_clients(me)).first()
-    if obj is None:
-        raise _deny(request, action=action, object_type=object_type, object_id=pk)
-    _allow(request, obj.client.user_id, obj.client.practice_id, action, object_type, pk)
-    return obj
-
-
-def _for_client(
-    request: AuthedRequest, queryset: QuerySet, pk: int, *, object_type: str, action: str, owner: str = "client"
+def _fetch(
+    request: AuthedRequest,
+    queryset: QuerySet,
+    pk: int,
+    *,
+    roles: tuple[str, ...],
+    object_type: str,
+    action: str,
+    owner: str = "client",
 ):
+    """The object if (for a client among `roles`) it is theirs, or (for a therapist among `roles`) it belongs
+    to one of their clients; otherwise an audited 404."""
     me = request.user.membership_or_none
-    obj = queryset.filter(pk=pk, **{owner: me}).first() if me is not None and me.role == Role.CLIENT else None
-    if obj is None or me is None:
+    obj, client = None, None
+    if me is not None and me.role == Role.CLIENT and Role.CLIENT in roles:
+        obj = queryset.filter(pk=pk, **{owner: me}).first()
+        client = me
+    elif me is not None and me.role == Role.THERAPIST and Role.THERAPIST in roles:
+        obj = queryset.filter(pk=pk, **{f"{owner}__in": _linked_clients(me)}).first()
+        client = obj.client if obj is not None else None
+    if obj is None or client is None:
         raise _deny(request, action=action, object_type=object_type, object_id=pk)
-    _allow(request, me.user_id, me.practice_id, action, object_type, pk)
+    _allow(request, client.user_id, client.practice_id, action, object_type, pk)
     return obj
 
 
-def _for_therapist(request: AuthedRequest, queryset: QuerySet, pk: int, *, object_type: str, action: str):
-    me = request.user.membership_or_none
-    obj = None
-    if me is not None and me.role == Role.THERAPIST:
-        obj = queryset.filter(pk=pk, client__in=_linked_clients(me)).first()
-    if obj is None:
-        raise _deny(request, action=action, object_type=object_type, object_id=pk)
-    _allow(request, obj.client.user_id, obj.client.practice_id, action, object_type, pk)
-    return obj
+CLIENT_ONLY = (Role.CLIENT,)
+THERAPIST_ONLY = (Role.THERAPIST,)
+BOTH = (Role.CLIENT, Role.THERAPIST)
 
 
 def get_occurrence_for_client(request: AuthedRequest, pk: int, *, action: str = Action.READ) -> Occurrence:
     queryset = Occurrence.objects.select_related("assignment__template_version", "client__user")
-    return _for_client(request, queryset, pk, object_type="occurrence", action=action)
+    return _fetch(request, queryset, pk, roles=CLIENT_ONLY, object_type="occurrence", action=action)
 
 
 def get_assignment_for_client(request: AuthedRequest, pk: int, *, action: str = Action.READ) -> Assignment:
     queryset = Assignment.objects.select_related("template_version", "client__user")
-    return _for_client(request, queryset, pk, object_type="assignment", action=action)
+    return _fetch(request, queryset, pk, roles=CLIENT_ONLY, object_type="assignment", action=action)
 
 
 def get_assignment_for_therapist(request: AuthedRequest, pk: int, *, action: str = Action.READ) -> Assignment:
     queryset = Assignment.objects.select_related("template_version", "client__user", "goal")
-    return _for_therapist(request, queryset, pk, object_type="assignment", action=action)
+    return _fetch(request, queryset, pk, roles=THERAPIST_ONLY, object_type="assignment", action=action)
 
 
 def get_revision_for_client(request: AuthedRequest, pk: int) -> AssignmentRevision:
     queryset = AssignmentRevision.objects.select_related("assignment")
-    return _for_client(
-        request, queryset, pk, object_type="assignment_revision", action=Action.UPDATE, owner="assignment__client"
+    return _fetch(
+        request,
+        queryset,
+        pk,
+        roles=CLIENT_ONLY,
+        object_type="assignment_revision",
+        action=Action.UPDATE,
+        owner="assignment__client",
     )
 
 
 def get_draft_for_client(request: AuthedRequest, pk: int, *, action: str = Action.UPDATE) -> Draft:
     queryset = Draft.objects.select_related("template_version", "occurrence__assignment", "client__user")
-    return _for_client(request, queryset, pk, object_type="draft", action=action)
+    return _fetch(request, queryset, pk, roles=CLIENT_ONLY, object_type="draft", action=action)
 
 
 def get_entry_for_user(request: AuthedRequest, pk: int, *, action: str = Action.READ) -> Entry:
     queryset = Entry.objects.select_related("assignment", "template_version", "client__user")
-    return _for_client_or_therapist(request, queryset, pk, object_type="entry", action=action)
+    return _fetch(request, queryset, pk, roles=BOTH, object_type="entry", action=action)
 
 
 def get_attachment_for_user(request: AuthedRequest, pk: int) -> Attachment:
@@ -100,12 +101,12 @@ def get_attachment_for_user(request: AuthedRequest, pk: int) -> Attachment:
     me = request.user.membership_or_none
     if me is not None and me.role == Role.THERAPIST:
         queryset = queryset.filter(entry__isnull=False, entry__visibility="shared")
-    return _for_client_or_therapist(request, queryset, pk, object_type="attachment", action=Action.READ)
+    return _fetch(request, queryset, pk, roles=BOTH, object_type="attachment", action=Action.READ)
 
 
 def get_notice_for_therapist(request: AuthedRequest, pk: int) -> Notice:
     queryset = Notice.objects.select_related("assignment", "client")
-    return _for_therapist(request, queryset, pk, object_type="notice", action=Action.UPDATE)
+    return _fetch(request, queryset, pk, roles=THERAPIST_ONLY, object_type="notice", action=Action.UPDATE)
 
 
 def get_template_for_therapist(request: AuthedRequest, pk: int, *, own: bool = False) -> Template:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -341,9 +341,7 @@ def client_work(client, day) -> dict:
     recent = Occurrence.objects.filter(client=client).due_between(windows["a30"], day)
     adherence = recent.adherence_by_assignment(windows)
     rows = [{"assignment": a, **adherence.get(a.pk, {"a7": None, "a30": None})} for a in assignments]
-    entries = Entry.objects.filter(client=client).select_related("assignment").prefetch_related(
-        Prefetch("occurrence", queryset=Occurrence.objects.only("id", "due_date"))
-    )[:30]  # fmt: skip
+    entries = Entry.objects.filter(client=client).select_related("assignment")[:30]
     missed = Occurrence.objects.filter(client=client, status=OccurrenceStatus.MISSED).select_related("assignment")
     return {
         "assignments": rows,
