@@ -34,6 +34,10 @@ lint: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy carryover
 
+# Benchmarks print figures; they are not tests. Each app adds its own command here.
+bench: $(VENV)/.installed
+	true
+
 totp: $(VENV)/.installed
 	@$(PY) manage.py demo_totp
 

@@ -5,6 +5,9 @@ urlpatterns = [
     path("practice/audit/", include("carryover.audit.urls")),
     path("", include("carryover.accounts.urls")),
     path("", include("carryover.homework.urls")),
+    path("", include("carryover.measures.urls")),
+    path("", include("carryover.reminders.urls")),
+    path("", include("carryover.review.urls")),
 ]
 
 handler400 = "carryover.lib.errors.bad_request"

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class MeasuresConfig(AppConfig):
+    """PHQ-9, GAD-7 and PCL-5, scoring, risk alerts and the safety plan."""
+
+    name = "carryover.measures"
+    label = "measures"

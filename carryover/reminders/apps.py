@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class RemindersConfig(AppConfig):
+    """Reminder schedules, deliveries and channels (email, web push, calendar feed)."""
+
+    name = "carryover.reminders"
+    label = "reminders"
