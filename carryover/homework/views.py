@@ -14,6 +14,7 @@ from carryover.accounts.access import get_client_for_therapist, get_own_client_r
 from carryover.accounts.models import CareLink, Role
 from carryover.audit.models import Action
 from carryover.lib.types import AuthedRequest
+from carryover.measures.services import measure_of
 
 from . import services
 from .access import (
@@ -102,6 +103,8 @@ def occurrence_do(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     if hasattr(occurrence, "entry"):
         return redirect("entry_detail", occurrence.entry.pk)
+    if measure_of(occurrence.assignment.template_version):  # one question per screen, scored once: its own flow
+        return redirect(reverse("measure_do", args=[occurrence.pk]) + ("?skip=1" if request.GET.get("skip") else ""))
     if occurrence.assignment.status != AssignmentStatus.ACTIVE and not hasattr(occurrence, "draft"):
         messages.info(request, "This is paused or finished, so nothing is due.")
         return redirect("client_home")

@@ -104,6 +104,27 @@ MATRIX: dict[str, Row] = {
     "template_copy": Row(only(200, *THERAPISTS), kwargs=lambda p, s: {"pk": s["template"].pk}),
     # Only the owner edits a worksheet, even one shared with the practice.
     "template_edit": Row(only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"pk": shared_worksheet(p).pk}),
+    # --- Measures and safety ---
+    "measure_do": Row(only(200, "client"), kwargs=lambda p, s: {"pk": measure_state(p)["occurrence"].pk}, audited=True),
+    "crisis_support": Row(only(200, *CLIENTS), audited=True),
+    "help_request": Row(only(302, *CLIENTS), method="post", audited=True),
+    "safety_plan": Row(only(200, *CLIENTS), audited=True),
+    "my_measures": Row(only(200, *CLIENTS), audited=True),
+    "measure_chart": Row(
+        only(200, "client", "therapist"), kwargs=lambda p, s: measure_state(p)["chart"], audited=True
+    ),  # Bob's charts, shared with Bob
+    "alerts": Row(only(200, *THERAPISTS), audited=True),
+    "alert_detail": Row(only(200, "therapist"), kwargs=lambda p, s: {"pk": measure_state(p)["alert"].pk}, audited=True),
+    "alert_acknowledge": Row(
+        only(302, "therapist"), method="post", kwargs=lambda p, s: {"pk": measure_state(p)["alert"].pk}, audited=True
+    ),
+    "alert_resolve": Row(  # no note: the form is shown again
+        only(200, "therapist"), method="post", kwargs=lambda p, s: {"pk": measure_state(p)["alert"].pk}, audited=True
+    ),
+    "client_measures": Row(only(200, "therapist"), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True),
+    "client_safety_plan": Row(only(200, "therapist"), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True),
+    "crisis_resources_stale": Row(only(200, "admin")),
+    "safety_settings": Row(only(200, "admin")),
     "practice_home": Row(only(200, "admin")),
     "practice_settings": Row(only(200, "admin")),
     "practice_crisis_resources": Row(only(200, "admin")),
@@ -181,6 +202,21 @@ def homework_state(personas) -> dict:
         "revision": AssignmentRevision.objects.get(assignment=assignment),
         "notice": hw.notice_create(client=personas.bob.membership, assignment=assignment, reason="unclear", note=""),
         "template": Template.objects.get(key="journal"),
+    }
+
+
+def measure_state(personas) -> dict:
+    """Bob's PHQ-9 with item 9 answered 1 (an open alert), and his charts shared with him."""
+    from carryover.measures.services import charts_share_set
+    from carryover.measures.tests.helpers import submit
+
+    result = submit(personas.alice, personas.bob, [1] * 9)
+    charts_share_set(client=personas.bob.membership, shared=True)
+    occurrence = result.entry.assignment.occurrences.filter(status="pending").order_by("due_date").first()
+    return {
+        "occurrence": occurrence,
+        "alert": result.entry.risk_alert,
+        "chart": {"client_id": personas.bob.pk, "measure": "phq9"},
     }
 
 

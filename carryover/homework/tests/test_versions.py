@@ -10,7 +10,9 @@ from .conftest import assign
 
 
 def test_builtin_library_is_loaded_and_sync_is_idempotent(db):
-    assert Template.objects.filter(practice__isnull=True).count() == len(BUILTIN_TEMPLATES)
+    from carryover.measures.instruments import MEASURE_TEMPLATES  # the measures app adds its questionnaires
+
+    assert Template.objects.filter(practice__isnull=True).count() == len(BUILTIN_TEMPLATES) + len(MEASURE_TEMPLATES)
     assert services.builtin_sync() == []
 
 

@@ -1,0 +1,62 @@
+"""A chart per measure over time: the score line over shaded severity bands, with session days marked.
+
+Server-rendered SVG (pygal), served as an image from an access-checked URL: as an <img> it runs no script, and the
+page itself keeps the strict CSP. Every chart has a text alternative (the table beside it on the page).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+
+import pygal
+from pygal.style import Style
+
+from .instruments import MEASURES, max_total
+from .models import MeasureResult
+
+# Light to dark, one per band (at most five); the score line and session marks come after.
+BAND_COLOURS = ["#e6f2ea", "#f5f0d6", "#f7e2c8", "#f3cdbd", "#eab3b3"]
+LINE_COLOUR = "#1f4e79"
+SESSION_COLOUR = "#7a7a7a"
+
+
+def _moment(day: date) -> datetime:
+    return datetime.combine(day, time(12))
+
+
+def measure_chart(measure_key: str, results: Sequence[MeasureResult], session_dates: Sequence[date] = ()) -> bytes:
+    """The SVG of one measure's scores over time. `session_dates` are drawn as dashed vertical lines (sessions come
+    from the review app; pass them in when they exist)."""
+    measure = MEASURES[measure_key]
+    top = max_total(measure)
+    days = [r.taken_on for r in results] or [date.today()]
+    start, end = min([*days, *session_dates]) - timedelta(days=3), max([*days, *session_dates]) + timedelta(days=3)
+    bands = measure["bands"]
+    style = Style(
+        background="white", plot_background="white", foreground="#222", foreground_strong="#222",
+        foreground_subtle="#666", opacity="0.9", opacity_hover="0.9", font_family="sans-serif",
+        colors=(*reversed(BAND_COLOURS[: len(bands)]), LINE_COLOUR, SESSION_COLOUR),
+    )  # fmt: skip
+    chart = pygal.DateLine(
+        style=style, width=720, height=320, range=(0, top), show_legend=True, legend_at_bottom=True,
+        legend_at_bottom_columns=3, x_label_rotation=0, js=[], disable_xml_declaration=True, explicit_size=True,
+        title=f"{measure['name']} over time", allow_interruptions=True, show_x_guides=False, truncate_legend=-1,
+        x_value_formatter=lambda moment: moment.strftime("%-d %b"), dots_size=4, stroke_style={"width": 3},
+    )  # fmt: skip
+    # Bands as filled areas, the highest first so each lower band paints over the one above it.
+    for low, high, _, label in reversed(bands):
+        chart.add(
+            f"{label} ({low}–{high})",
+            [(_moment(start), 0), (_moment(start), high), (_moment(end), high), (_moment(end), 0)],
+            fill=True,
+            show_dots=False,
+        )
+    chart.add("Score", [(_moment(r.taken_on), r.total) for r in results])
+    sessions: list = []
+    for day in session_dates:
+        sessions += [(_moment(day), 0), (_moment(day), top), None]
+    if sessions:
+        chart.add("Session", sessions, show_dots=False, stroke_style={"width": 1, "dasharray": "4, 4"})
+    svg = chart.render()
+    return svg if isinstance(svg, bytes) else svg.encode()

@@ -1,0 +1,121 @@
+"""Completing a measure on a phone: one question per screen, every answer saved to the draft as it is given, so a
+client can stop and come back; the last screen sends it, and it is scored once."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+
+from carryover.homework import schema as worksheet
+from carryover.homework import services as homework
+from carryover.homework.models import BarrierCode, Draft, Occurrence
+from carryover.homework.render import bind_step
+from carryover.lib.types import AuthedRequest
+
+from . import services
+from .instruments import MEASURES
+from .models import AlertStatus, RiskAlert
+
+
+def _step_from(value, total: int) -> int:
+    text = str(value or "0")
+    return min(int(text), total - 1) if text.isdigit() else 0
+
+
+def measure_flow(request: AuthedRequest, occurrence: Occurrence, measure: str) -> HttpResponse:
+    if request.GET.get("skip") or request.POST.get("go") == "skip":
+        return _skip(request, occurrence)
+    version = occurrence.assignment.template_version
+    draft = homework.draft_for(client=occurrence.client, occurrence=occurrence, version=version)
+    schema = version.schema
+    total = len(schema["steps"])
+    step = _step_from(request.GET.get("step") or draft.raw.get("_step"), total)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        step = _step_from(request.POST.get("step"), total)
+        homework.draft_save(draft=draft, updates=worksheet.raw_from_post(schema, request.POST, step))
+        errors = _step_errors(draft, step)
+        action = request.POST.get("go", "next")
+        if action == "back":
+            step, errors = max(step - 1, 0), {}
+        elif not errors and action == "finish":
+            return _finish(request, draft, measure)
+        elif not errors:
+            step = min(step + 1, total - 1)
+        homework.draft_save(draft=draft, updates={"_step": str(step)})
+        if not errors:
+            return redirect(f"{request.path}?step={step}")
+    return TemplateResponse(request, "measures/flow.html", _context(draft, occurrence, measure, step, errors))
+
+
+def _step_errors(draft: Draft, step: int) -> dict[str, str]:
+    """A wrong value, or (for a scored item) no answer: every item is needed for a score."""
+    schema = {"steps": [draft.template_version.schema["steps"][step]]}
+    _, errors = worksheet.clean_answers(schema, draft.raw, require_complete=True)
+    return {name: "Please choose one answer." if "fill" in message else message for name, message in errors.items()}
+
+
+def _finish(request: AuthedRequest, draft: Draft, measure: str) -> HttpResponse:
+    try:
+        result = services.measure_submit(draft=draft)
+    except homework.SubmissionError as error:
+        if "form" in error.errors:  # already sent: nothing more to do
+            messages.info(request, error.errors["form"])
+            return redirect("client_home")
+        first = next(iter(error.errors))
+        missing = [
+            i
+            for i, s in enumerate(draft.template_version.schema["steps"])
+            if f"f-{s['fields'][0]['key']}" in error.errors
+        ]
+        messages.error(request, "A few questions still need an answer; your other answers are kept.")
+        step = missing[0] if missing else 0
+        homework.draft_save(draft=draft, updates={"_step": str(step)})
+        return redirect(f"{request.path}?step={step}&missing={first}")
+    if result.risk_value:
+        return redirect("crisis_support")
+    messages.success(
+        request, f"Thank you. Your answers to the {MEASURES[measure]['name']} were sent to your therapist."
+    )
+    return redirect("client_home")
+
+
+def _skip(request: AuthedRequest, occurrence: Occurrence) -> HttpResponse:
+    if request.method == "POST":
+        barriers = [code for code in request.POST.getlist("o-barriers") if code in BarrierCode.values]
+        try:
+            homework.skip_occurrence(client=occurrence.client, occurrence=occurrence, barriers=barriers)
+        except homework.SubmissionError:
+            messages.info(request, services.ALREADY_SENT)
+        else:
+            messages.success(request, "Saved. Thank you for letting your therapist know.")
+        return redirect("client_home")
+    context = {"occurrence": occurrence, "barriers": BarrierCode.choices}
+    return TemplateResponse(request, "measures/skip.html", context)
+
+
+def _context(draft: Draft, occurrence: Occurrence, measure: str, step: int, errors: dict) -> dict:
+    schema = draft.template_version.schema
+    answered = sum(1 for s in schema["steps"] if draft.raw.get(f"f-{s['fields'][0]['key']}"))
+    return {
+        "draft": draft,
+        "assignment": occurrence.assignment,
+        "occurrence": occurrence,
+        "measure": MEASURES[measure],
+        "step": step,
+        "position": step + 1,
+        "total": len(schema["steps"]),
+        "answered": answered,
+        "is_first": step == 0,
+        "is_last": step == len(schema["steps"]) - 1,
+        "sheet_step": schema["steps"][step],
+        "fields": bind_step(schema, step, draft.raw, errors, formats=["write"]),
+        "errors": errors,
+    }
+
+
+def client_in_crisis_care(client) -> bool:
+    """Whether the care team has an alert for this client that is not yet resolved."""
+    return RiskAlert.objects.filter(client=client).exclude(status=AlertStatus.RESOLVED).exists()

@@ -1,0 +1,260 @@
+"""The built-in standardised measures as data: items, answer scales, scoring, bands, cut-points and sources.
+
+Facts and sources follow `reference/clinical.md` §3. The three measures are free to use, so the published item
+wording is kept (a reworded item is no longer the validated instrument):
+- PHQ-9 and GAD-7: "without copyright restriction and at no charge" (Pfizer, 2010; news-medical.net 2010-07-23).
+  PHQ-9: Kroenke, Spitzer & Williams (2001) J Gen Intern Med 16:606–613.
+  GAD-7: Spitzer, Kroenke, Williams & Löwe (2006) Arch Intern Med 166:1092–1097.
+- PCL-5: public domain, US Department of Veterans Affairs National Center for PTSD (Weathers et al. 2013);
+  scoring per Blevins et al. (2015) J Trauma Stress 28:489–498.
+
+Each measure becomes a built-in homework template (category "Measures") with one item per step, so it is assigned,
+scheduled, drafted and submitted like any activity; `scoring.py` turns the answers into a score.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MEASURE_CATEGORY = "Measures"
+
+FREQUENCY_0_3 = [(0, "Not at all"), (1, "Several days"), (2, "More than half the days"), (3, "Nearly every day")]
+BOTHER_0_4 = [(0, "Not at all"), (1, "A little bit"), (2, "Moderately"), (3, "Quite a bit"), (4, "Extremely")]
+
+PHQ9: dict[str, Any] = {
+    "key": "phq9",
+    "name": "PHQ-9",
+    "title": "Mood questionnaire (PHQ-9)",
+    "stem": "Over the last 2 weeks, how often have you been bothered by the following problem?",
+    "scale": FREQUENCY_0_3,
+    "items": [
+        ("q1", "Little interest or pleasure in doing things"),
+        ("q2", "Feeling down, depressed, or hopeless"),
+        ("q3", "Trouble falling or staying asleep, or sleeping too much"),
+        ("q4", "Feeling tired or having little energy"),
+        ("q5", "Poor appetite or overeating"),
+        ("q6", "Feeling bad about yourself — or that you are a failure or have let yourself or your family down"),
+        ("q7", "Trouble concentrating on things, such as reading the newspaper or watching television"),
+        (
+            "q8",
+            "Moving or speaking so slowly that other people could have noticed? Or the opposite — being so "
+            "fidgety or restless that you have been moving around a lot more than usual",
+        ),
+        ("q9", "Thoughts that you would be better off dead or of hurting yourself in some way"),
+    ],
+    # The unscored functional item (Kroenke et al. 2001): asked, kept, never added to the total.
+    "extra": {
+        "key": "difficulty",
+        "text": (
+            "If you checked off any problems, how difficult have these problems made it for you to do your work, "
+            "take care of things at home, or get along with other people?"
+        ),
+        "choices": [
+            ("not", "Not difficult at all"),
+            ("somewhat", "Somewhat difficult"),
+            ("very", "Very difficult"),
+            ("extremely", "Extremely difficult"),
+        ],
+    },
+    # Severity bands, inclusive (Kroenke et al. 2001; clinical.md §3.1).
+    "bands": [
+        (0, 4, "minimal", "Minimal"),
+        (5, 9, "mild", "Mild"),
+        (10, 14, "moderate", "Moderate"),
+        (15, 19, "moderately_severe", "Moderately severe"),
+        (20, 27, "severe", "Severe"),
+    ],
+    # NHS Talking Therapies: reliable change is a change of 6 or more points (NCT05134103 citing the IAPT
+    # definitions; nhs.uk Scorecard "Reliable Improvement"; clinical.md §3.5).
+    "reliable_change": 6,
+    "change_label": "reliable",
+    # NHS Talking Therapies caseness: a score of 10 or more (">9") (fingertips.phe.org.uk glossary; clinical.md §3.5).
+    "caseness": 10,
+    # Any answer of 1 or more on item 9 is a risk flag whatever the total (Simon et al. 2013; clinical.md §3.3).
+    "risk_item": "q9",
+    "minutes": 3,
+    "summary": "Nine questions about mood over the last two weeks. Scored 0–27.",
+    "rationale": (
+        "Answering the same short questions every so often shows how your mood is changing, in a way that is easy "
+        "to miss from week to week. Your therapist uses it to check the work is helping."
+    ),
+}
+
+GAD7: dict[str, Any] = {
+    "key": "gad7",
+    "name": "GAD-7",
+    "title": "Anxiety questionnaire (GAD-7)",
+    "stem": "Over the last 2 weeks, how often have you been bothered by the following problem?",
+    "scale": FREQUENCY_0_3,
+    "items": [
+        ("q1", "Feeling nervous, anxious, or on edge"),
+        ("q2", "Not being able to stop or control worrying"),
+        ("q3", "Worrying too much about different things"),
+        ("q4", "Trouble relaxing"),
+        ("q5", "Being so restless that it is hard to sit still"),
+        ("q6", "Becoming easily annoyed or irritable"),
+        ("q7", "Feeling afraid, as if something awful might happen"),
+    ],
+    # Severity bands, inclusive: 5 / 10 / 15 = mild / moderate / severe (Spitzer et al. 2006; clinical.md §3.1).
+    "bands": [
+        (0, 4, "minimal", "Minimal"),
+        (5, 9, "mild", "Mild"),
+        (10, 14, "moderate", "Moderate"),
+        (15, 21, "severe", "Severe"),
+    ],
+    # NHS Talking Therapies: reliable change is 4 or more points (NCT05134103; clinical.md §3.5).
+    "reliable_change": 4,
+    "change_label": "reliable",
+    # NHS Talking Therapies caseness: 8 or more (">7") (fingertips.phe.org.uk glossary; clinical.md §3.5).
+    "caseness": 8,
+    "minutes": 2,
+    "summary": "Seven questions about anxiety over the last two weeks. Scored 0–21.",
+    "rationale": (
+        "Answering the same short questions every so often shows how anxiety is changing over time. Your "
+        "therapist uses it to check the work is helping."
+    ),
+}
+
+PCL5: dict[str, Any] = {
+    "key": "pcl5",
+    "name": "PCL-5",
+    "title": "Stress reactions questionnaire (PCL-5)",
+    "stem": (
+        "Think of the very stressful experience you and your therapist have talked about. "
+        "In the past month, how much were you bothered by:"
+    ),
+    "scale": BOTHER_0_4,
+    "items": [
+        ("q1", "Repeated, disturbing, and unwanted memories of the stressful experience?"),
+        ("q2", "Repeated, disturbing dreams of the stressful experience?"),
+        (
+            "q3",
+            "Suddenly feeling or acting as if the stressful experience were actually happening again (as if you "
+            "were actually back there reliving it)?",
+        ),
+        ("q4", "Feeling very upset when something reminded you of the stressful experience?"),
+        (
+            "q5",
+            "Having strong physical reactions when something reminded you of the stressful experience (for "
+            "example, heart pounding, trouble breathing, sweating)?",
+        ),
+        ("q6", "Avoiding memories, thoughts, or feelings related to the stressful experience?"),
+        (
+            "q7",
+            "Avoiding external reminders of the stressful experience (for example, people, places, "
+            "conversations, activities, objects, or situations)?",
+        ),
+        ("q8", "Trouble remembering important parts of the stressful experience?"),
+        (
+            "q9",
+            "Having strong negative beliefs about yourself, other people, or the world (for example, having "
+            "thoughts such as: I am bad, there is something seriously wrong with me, no one can be trusted, the "
+            "world is completely dangerous)?",
+        ),
+        ("q10", "Blaming yourself or someone else for the stressful experience or what happened after it?"),
+        ("q11", "Having strong negative feelings such as fear, horror, anger, guilt, or shame?"),
+        ("q12", "Loss of interest in activities that you used to enjoy?"),
+        ("q13", "Feeling distant or cut off from other people?"),
+        (
+            "q14",
+            "Trouble experiencing positive feelings (for example, being unable to feel happiness or have loving "
+            "feelings for people close to you)?",
+        ),
+        ("q15", "Irritable behavior, angry outbursts, or acting aggressively?"),
+        ("q16", "Taking too many risks or doing things that could cause you harm?"),
+        ("q17", "Being “superalert” or watchful or on guard?"),
+        ("q18", "Feeling jumpy or easily startled?"),
+        ("q19", "Having difficulty concentrating?"),
+        ("q20", "Trouble falling or staying asleep?"),
+    ],
+    # DSM-5 symptom clusters (Blevins et al. 2015; clinical.md §3.1–3.2): item numbers per cluster.
+    "clusters": {
+        "B": ("Intrusion", list(range(1, 6))),
+        "C": ("Avoidance", [6, 7]),
+        "D": ("Negative thoughts and mood", list(range(8, 15))),
+        "E": ("Arousal and reactivity", list(range(15, 21))),
+    },
+    # Provisional diagnosis by the DSM-5 rule: an item rated 2 ("Moderately") or more is endorsed, and at least
+    # 1 B, 1 C, 2 D and 2 E items are endorsed (NC-PTSD PCL-5 scoring; clinical.md §3.2).
+    "endorsed_at": 2,
+    "cluster_rule": {"B": 1, "C": 1, "D": 2, "E": 2},
+    # Provisional cut-point: the published range is 31–33 (NC-PTSD; Blevins et al. 2015); we use the upper end, 33,
+    # the value the NC-PTSD guidance quotes most often, so a positive screen is not over-called.
+    "cut_point": 33,
+    "bands": [
+        (0, 32, "below_cut_point", "Below the cut-point"),
+        (33, 80, "above_cut_point", "At or above the cut-point"),
+    ],
+    # NC-PTSD guidance: 5 points is the minimum for response, 10 points a clinically meaningful change
+    # (derived from the PCL for DSM-IV; clinical.md §3.1). PCL-5 has no NHS reliable change index.
+    "reliable_change": 10,
+    "change_label": "clinically meaningful",
+    "response_change": 5,
+    "minutes": 6,
+    "summary": "Twenty questions about reactions to a very stressful experience, over the past month. Scored 0–80.",
+    "rationale": (
+        "Answering the same questions every so often shows how reactions to a stressful experience are changing. "
+        "Your therapist uses it to check the work is helping."
+    ),
+}
+
+MEASURES: dict[str, dict[str, Any]] = {m["key"]: m for m in (PHQ9, GAD7, PCL5)}
+MEASURE_KEYS = tuple(MEASURES)
+
+
+def item_keys(measure: dict[str, Any]) -> list[str]:
+    return [key for key, _ in measure["items"]]
+
+
+def max_total(measure: dict[str, Any]) -> int:
+    return len(measure["items"]) * measure["scale"][-1][0]
+
+
+def _template(measure: dict[str, Any]) -> dict[str, Any]:
+    """The homework template of a measure: one item per step (one question per phone screen)."""
+    choices = [[str(value), label] for value, label in measure["scale"]]
+    steps = [
+        {
+            "title": f"Question {number} of {len(measure['items'])}",
+            "help": measure["stem"],
+            "fields": [
+                {"key": key, "type": "single_choice", "label": text, "help": "", "required": True, "choices": choices}
+            ],
+        }
+        for number, (key, text) in enumerate(measure["items"], start=1)
+    ]
+    extra = measure.get("extra")
+    if extra:
+        steps.append(
+            {
+                "title": "One last question",
+                "help": "This one is optional and is not added to the score.",
+                "fields": [
+                    {
+                        "key": extra["key"],
+                        "type": "single_choice",
+                        "label": extra["text"],
+                        "help": "",
+                        "required": False,
+                        "choices": [list(choice) for choice in extra["choices"]],
+                    }
+                ],
+            }
+        )
+    return {
+        "key": measure["key"],
+        "name": measure["title"],
+        "category": MEASURE_CATEGORY,
+        "summary": measure["summary"],
+        "instructions": (
+            "Answer each question by choosing how often (or how much) it applied to you. There are no right or "
+            "wrong answers. You can stop and come back: your answers are saved as you go."
+        ),
+        "rationale": measure["rationale"],
+        "minutes": measure["minutes"],
+        "formats": ["write"],
+        "schema": {"steps": steps},
+    }
+
+
+MEASURE_TEMPLATES: list[dict[str, Any]] = [_template(measure) for measure in MEASURES.values()]

@@ -1,0 +1,300 @@
+"""Operations on measures, risk alerts and safety plans. Views call these; nothing else writes.
+
+Audit rows are written by the access helpers the views fetch through, not here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from carryover.accounts.models import CrisisResource, Membership, Practice, User
+from carryover.homework import schema as worksheet
+from carryover.homework import services as homework
+from carryover.homework.models import Draft, Entry, Occurrence, OccurrenceStatus, Outcome, TemplateVersion
+
+from . import access, scoring
+from .instruments import MEASURE_CATEGORY, MEASURE_TEMPLATES, MEASURES
+from .models import (
+    AlertSource,
+    AlertStatus,
+    MeasureResult,
+    MeasureSharing,
+    RiskAlert,
+    SafetyPlan,
+    SafetySettings,
+)
+from .tasks import alert_escalate, alert_notify
+
+ALREADY_SENT = "This questionnaire has already been sent. Thank you."
+
+
+def measures_sync() -> list[str]:
+    """Create or update the built-in measures in the homework library (a changed one becomes a new version)."""
+    return homework.builtin_sync(MEASURE_TEMPLATES)
+
+
+def measure_of(version: TemplateVersion) -> str | None:
+    """The measure key of a template version, or None for an ordinary worksheet."""
+    if version.category != MEASURE_CATEGORY:
+        return None
+    template = version.template
+    return template.key if template.practice_id is None and template.key in MEASURES else None
+
+
+# --- Submitting a measure -----------------------------------------------------------------------------------
+
+
+def measure_submit(*, draft: Draft) -> MeasureResult:
+    """Score a completed measure: an entry (through homework's entry_submit), its result and, for PHQ-9 item 9
+    above 0, one risk alert. All or nothing, once per occurrence: a second submission (a double-click, another tab,
+    a second worker) gets SubmissionError and changes nothing."""
+    measure = measure_of(draft.template_version)
+    if measure is None or draft.occurrence_id is None:
+        raise ValueError("not a scheduled measure")
+    # Only answers: a measure has no outcome or after-questions, and is always shared with the care team.
+    draft.raw = {key: value for key, value in draft.raw.items() if key.startswith("f-")}
+    answers, errors = worksheet.clean_answers(draft.template_version.schema, draft.raw, require_complete=True)
+    if errors:
+        raise homework.SubmissionError(errors)
+    try:
+        result = scoring.score(measure, answers)
+    except scoring.ScoringError as error:
+        raise homework.SubmissionError(
+            {f"f-{key}": "Please choose an answer." for key in error.missing + error.invalid}
+        ) from error
+    with transaction.atomic():
+        # The lock makes a racing second submission wait here and then see the occurrence answered.
+        occurrence = Occurrence.objects.select_for_update().get(pk=draft.occurrence_id)
+        if occurrence.status not in (OccurrenceStatus.PENDING, OccurrenceStatus.MISSED):
+            raise homework.SubmissionError({"form": ALREADY_SENT})
+        try:
+            with transaction.atomic():
+                entry = homework.entry_submit(draft=draft, outcome=Outcome.DONE)
+        except IntegrityError as error:  # the entry's one-per-occurrence constraint: the last line of defence
+            raise homework.SubmissionError({"form": ALREADY_SENT}) from error
+        saved = MeasureResult.objects.create(
+            client=draft.client, entry=entry, measure=measure, total=result.total, band=result.band,
+            subscales=result.subscales, flags=result.flags, risk_value=result.risk_value, taken_on=entry.done_on,
+        )  # fmt: skip
+        if result.risk_flag:
+            alert_raise(client=draft.client, source=AlertSource.PHQ9_ITEM9, entry=entry)
+    return saved
+
+
+# --- Risk alerts ------------------------------------------------------------------------------------------------
+
+
+def safety_settings(practice: Practice | int) -> SafetySettings:
+    practice_id = practice if isinstance(practice, int) else practice.pk
+    settings, _ = SafetySettings.objects.get_or_create(practice_id=practice_id)
+    return settings
+
+
+def alert_raise(*, client: Membership, source: str, entry: Entry | None = None) -> RiskAlert:
+    """One alert for the care team, seen in the app at once; the email and the escalation are enqueued in the same
+    transaction (the database task backend), so a rolled-back change leaves no alert and sends nothing.
+    "I need help now" while an earlier one is still open returns that one instead of raising a second."""
+    with transaction.atomic():
+        if source == AlertSource.HELP_NOW:
+            existing = RiskAlert.objects.filter(client=client, source=source, status=AlertStatus.OPEN).first()
+            if existing is not None:
+                return existing
+        try:
+            with transaction.atomic():
+                alert = RiskAlert.objects.create(
+                    practice_id=client.practice_id, client=client, source=source, entry=entry
+                )
+        except IntegrityError:
+            if source != AlertSource.HELP_NOW:
+                raise
+            return RiskAlert.objects.get(client=client, source=source, status=AlertStatus.OPEN)
+        minutes = safety_settings(client.practice_id).escalation_minutes
+        alert_notify.enqueue(alert.pk)
+        alert_escalate.using(run_after=alert.created_at + timedelta(minutes=minutes)).enqueue(alert.pk)
+    return alert
+
+
+def alert_acknowledge(*, alert: RiskAlert, actor: User) -> bool:
+    """Open → acknowledged. False if someone else got there first (their name stays on it)."""
+    return bool(
+        RiskAlert.objects.filter(pk=alert.pk, status=AlertStatus.OPEN).update(
+            status=AlertStatus.ACKNOWLEDGED, acknowledged_at=timezone.now(), acknowledged_by=actor
+        )
+    )
+
+
+def alert_resolve(*, alert: RiskAlert, actor: User, note: str) -> None:
+    """Resolved with a note (acknowledging it too, if nobody had)."""
+    note = note.strip()
+    if not note:
+        raise ValueError("A note is needed to resolve an alert.")
+    now = timezone.now()
+    with transaction.atomic():
+        alert = RiskAlert.objects.select_for_update().get(pk=alert.pk)
+        if alert.status == AlertStatus.RESOLVED:
+            return
+        if alert.acknowledged_at is None:
+            alert.acknowledged_at, alert.acknowledged_by = now, actor
+        alert.status, alert.resolved_at, alert.resolved_by, alert.resolution_note = (
+            AlertStatus.RESOLVED, now, actor, note,
+        )  # fmt: skip
+        alert.save()
+
+
+def open_alerts_for_therapist(therapist: Membership):
+    return (
+        RiskAlert.objects.filter(client__in=Membership.objects.clients_of(therapist))
+        .exclude(status=AlertStatus.RESOLVED)
+        .select_related("client__user", "acknowledged_by")
+        .order_by("status", "created_at")
+    )
+
+
+# --- Safety plan -------------------------------------------------------------------------------------------------
+
+# Stanley & Brown (2012) Cogn Behav Pract 19:256–264: six prioritised steps, plus reasons for living.
+SAFETY_PLAN_SECTIONS: list[tuple[str, str, str]] = [
+    ("warning_signs", "1. My warning signs",
+     "Thoughts, feelings, situations or behaviours that tell me a crisis may be coming."),
+    ("coping", "2. Things I can do on my own", "Ways to take my mind off things without contacting anyone."),
+    ("distraction", "3. People and places that take my mind off things", "Names, numbers, places I can go."),
+    ("help_people", "4. People I can ask for help", "Names and phone numbers."),
+    ("professionals", "5. Professionals and crisis lines",
+     "My therapist, my GP or doctor, crisis lines (they are listed under “Need help now?” too)."),
+    ("environment", "6. Making my surroundings safer",
+     "What I can do, and who can help, to keep things I might use to hurt myself out of reach."),
+    ("reasons", "My reasons for living", "What matters most to me and is worth living for."),
+]  # fmt: skip
+
+
+def safety_plan_of(client: Membership) -> SafetyPlan | None:
+    return SafetyPlan.objects.filter(client=client).first()
+
+
+def safety_plan_save(*, client: Membership, actor: User, content: dict[str, str]) -> SafetyPlan:
+    cleaned = {key: str(content.get(key) or "").strip() for key, _, _ in SAFETY_PLAN_SECTIONS}
+    plan, _ = SafetyPlan.objects.update_or_create(
+        client=client, defaults={"content": cleaned, "updated_at": timezone.now(), "updated_by": actor}
+    )
+    return plan
+
+
+# --- Results, change and the caseload --------------------------------------------------------------------------
+
+
+def charts_shared(client: Membership) -> bool:
+    return access.charts_shared(client)
+
+
+def charts_share_set(*, client: Membership, shared: bool) -> None:
+    MeasureSharing.objects.update_or_create(
+        client=client, defaults={"charts_shared": shared, "updated_at": timezone.now()}
+    )
+
+
+@dataclass
+class MeasureSummary:
+    measure: str
+    name: str
+    results: list[MeasureResult]
+
+    @property
+    def latest(self) -> MeasureResult:
+        return self.results[-1]
+
+    @property
+    def baseline(self) -> MeasureResult:
+        return self.results[0]
+
+    @property
+    def from_previous(self) -> scoring.Change | None:
+        if len(self.results) < 2:
+            return None
+        return scoring.change(self.measure, self.results[-2].total, self.latest.total)
+
+    @property
+    def from_baseline(self) -> scoring.Change | None:
+        if len(self.results) < 2:
+            return None
+        return scoring.change(self.measure, self.baseline.total, self.latest.total)
+
+
+def summaries(results: Iterable[MeasureResult]) -> list[MeasureSummary]:
+    """Results grouped per measure, oldest first, in the order the measures are defined."""
+    grouped: dict[str, list[MeasureResult]] = {}
+    for result in sorted(results, key=lambda r: (r.taken_on, r.created_at, r.pk)):
+        grouped.setdefault(result.measure, []).append(result)
+    return [MeasureSummary(key, MEASURES[key]["name"], grouped[key]) for key in MEASURES if key in grouped]
+
+
+def client_summaries(client: Membership) -> list[MeasureSummary]:
+    return summaries(MeasureResult.objects.filter(client=client))
+
+
+def pair_outcome_for(summary_list: list[MeasureSummary]) -> scoring.PairOutcome | None:
+    """NHS Talking Therapies outcomes when the client has a PHQ-9 and a GAD-7 at the start and since."""
+    by_key = {s.measure: s for s in summary_list}
+    phq, gad = by_key.get("phq9"), by_key.get("gad7")
+    if phq is None or gad is None or len(phq.results) < 2 or len(gad.results) < 2:
+        return None
+    return scoring.pair_outcome(
+        phq9_before=phq.baseline.total, gad7_before=gad.baseline.total,
+        phq9_after=phq.latest.total, gad7_after=gad.latest.total,
+    )  # fmt: skip
+
+
+def caseload_flags(client_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """For the caseload: per client (by user id) the open alerts, the latest score of each measure, reliable
+    change from the previous score and from baseline, and whether anything reliably worsened. Two queries
+    whatever the number of clients."""
+    ids = list(client_ids)
+    flags: dict[int, dict[str, Any]] = {
+        cid: {"open_alerts": 0, "latest": {}, "worsening": False, "improving": False} for cid in ids
+    }
+    alerts = (
+        RiskAlert.objects.filter(client__user_id__in=ids, status=AlertStatus.OPEN)
+        .values("client__user_id")
+        .annotate(n=Count("id"))
+    )
+    for row in alerts:
+        flags[row["client__user_id"]]["open_alerts"] = row["n"]
+    results: dict[int, list[MeasureResult]] = {}
+    for result in (
+        MeasureResult.objects.filter(client__user_id__in=ids)
+        .select_related("client")
+        .only("client__user_id", "measure", "total", "band", "taken_on", "created_at", "risk_value")
+    ):
+        results.setdefault(result.client.user_id, []).append(result)
+    for cid, rows in results.items():
+        for summary in summaries(rows):
+            previous, baseline = summary.from_previous, summary.from_baseline
+            flags[cid]["latest"][summary.measure] = {
+                "total": summary.latest.total,
+                "band": summary.latest.band_label,
+                "taken_on": summary.latest.taken_on,
+                "from_previous": previous,
+                "from_baseline": baseline,
+            }
+            if previous and previous.direction == scoring.DETERIORATED:
+                flags[cid]["worsening"] = True
+            if baseline and baseline.direction == scoring.IMPROVED:
+                flags[cid]["improving"] = True
+    return flags
+
+
+# --- Crisis resources ------------------------------------------------------------------------------------------
+
+STALE_AFTER = timedelta(days=183)  # about six months
+
+
+def crisis_resources_stale(practice: Practice, today: date | None = None):
+    """Resources whose numbers nobody has checked in the last six months (wrong numbers are a documented failure
+    of crisis apps: Martinengo et al. 2019)."""
+    today = today or timezone.localdate()
+    return CrisisResource.objects.filter(practice=practice, last_verified__lt=today - STALE_AFTER)

@@ -1,0 +1,203 @@
+from __future__ import annotations
+
+from csp.decorators import csp_replace
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
+
+from carryover.accounts.access import (
+    get_caseload_for_therapist,
+    get_client_for_therapist,
+    get_own_client_record,
+    get_practice_for_admin,
+    role_required,
+)
+from carryover.accounts.models import Membership, Role
+from carryover.audit.models import Action
+from carryover.homework.access import get_occurrence_for_client
+from carryover.homework.models import AssignmentStatus
+from carryover.lib.types import AuthedRequest
+
+from . import services
+from .access import get_alert_for_therapist, get_chart_client
+from .charts import measure_chart
+from .flow import client_in_crisis_care, measure_flow
+from .forms import ResolveAlertForm, SafetyPlanForm, SafetySettingsForm
+from .instruments import MEASURES
+from .models import AlertSource, MeasureResult
+
+# --- Client --------------------------------------------------------------------------------------------------
+
+
+@role_required(Role.CLIENT)
+def measure_do(request: AuthedRequest, pk: int) -> HttpResponse:
+    occurrence = get_occurrence_for_client(
+        request, pk, action=Action.UPDATE if request.method == "POST" else Action.READ
+    )
+    measure = services.measure_of(occurrence.assignment.template_version)
+    if measure is None:
+        raise Http404()
+    if hasattr(occurrence, "entry"):
+        messages.info(request, services.ALREADY_SENT)
+        return redirect("client_home")
+    if occurrence.assignment.status != AssignmentStatus.ACTIVE and not hasattr(occurrence, "draft"):
+        messages.info(request, "This is paused or finished, so nothing is due.")
+        return redirect("client_home")
+    return measure_flow(request, occurrence, measure)
+
+
+def _crisis_context(client: Membership) -> dict:
+    return {
+        "resources": client.practice.crisis_resources.all(),
+        "plan": services.safety_plan_of(client),
+        "sections": services.SAFETY_PLAN_SECTIONS,
+        "told": client_in_crisis_care(client),
+    }
+
+
+@role_required(Role.CLIENT)
+def crisis_support(request: AuthedRequest) -> HttpResponse:
+    me = get_own_client_record(request, object_type="crisis_support")
+    return TemplateResponse(request, "measures/crisis.html", _crisis_context(me))
+
+
+@require_POST
+@role_required(Role.CLIENT)
+def help_request(request: AuthedRequest) -> HttpResponse:
+    me = get_own_client_record(request, action=Action.CREATE, object_type="help_request")
+    services.alert_raise(client=me, source=AlertSource.HELP_NOW)
+    return redirect("crisis_support")
+
+
+@role_required(Role.CLIENT)
+def safety_plan(request: AuthedRequest) -> HttpResponse:
+    action = Action.UPDATE if request.method == "POST" else Action.READ
+    me = get_own_client_record(request, action=action, object_type="safety_plan")
+    return _safety_plan_page(request, me, done="safety_plan")
+
+
+@role_required(Role.CLIENT)
+def my_measures(request: AuthedRequest) -> HttpResponse:
+    me = get_own_client_record(request, object_type="measures")
+    shared = services.charts_shared(me)
+    context = {"shared": shared, "summaries": services.client_summaries(me) if shared else [], "client": me}
+    return TemplateResponse(request, "measures/mine.html", context)
+
+
+# --- Charts (client if shared, or their care team) ----------------------------------------------------------------
+
+
+@csp_replace({"style-src": ["'self'", "'unsafe-inline'"], "script-src": ["'none'"], "default-src": ["'none'"]})
+@role_required(Role.CLIENT, Role.THERAPIST)
+def chart(request: AuthedRequest, client_id: int, measure: str) -> HttpResponse:
+    """The SVG image of one measure (pygal writes its styles inline; as an image nothing in it runs)."""
+    client = get_chart_client(request, client_id)
+    if measure not in MEASURES:
+        raise Http404()
+    results = list(MeasureResult.objects.filter(client=client, measure=measure))
+    response = HttpResponse(measure_chart(measure, results), content_type="image/svg+xml")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Therapist -----------------------------------------------------------------------------------------------------
+
+
+@role_required(Role.THERAPIST)
+def alerts(request: AuthedRequest) -> HttpResponse:
+    clients = get_caseload_for_therapist(request)
+    rows = services.open_alerts_for_therapist(request.user.membership).filter(client__in=clients)
+    return TemplateResponse(request, "measures/alerts.html", {"alerts": rows})
+
+
+@role_required(Role.THERAPIST)
+def alert_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    alert = get_alert_for_therapist(request, pk)
+    result = getattr(alert.entry, "measure_result", None) if alert.entry_id else None
+    context = {"alert": alert, "result": result, "form": ResolveAlertForm()}
+    return TemplateResponse(request, "measures/alert_detail.html", context)
+
+
+@require_POST
+@role_required(Role.THERAPIST)
+def alert_acknowledge(request: AuthedRequest, pk: int) -> HttpResponse:
+    alert = get_alert_for_therapist(request, pk, action=Action.UPDATE)
+    if services.alert_acknowledge(alert=alert, actor=request.user):
+        messages.success(request, "Acknowledged. The care team can see you are dealing with it.")
+    else:
+        messages.info(request, "This alert had already been acknowledged.")
+    return redirect("alert_detail", alert.pk)
+
+
+@require_POST
+@role_required(Role.THERAPIST)
+def alert_resolve(request: AuthedRequest, pk: int) -> HttpResponse:
+    alert = get_alert_for_therapist(request, pk, action=Action.UPDATE)
+    form = ResolveAlertForm(request.POST)
+    if form.is_valid():
+        services.alert_resolve(alert=alert, actor=request.user, note=form.cleaned_data["note"])
+        messages.success(request, "Resolved, with your note.")
+        return redirect("alert_detail", alert.pk)
+    result = getattr(alert.entry, "measure_result", None) if alert.entry_id else None
+    return TemplateResponse(request, "measures/alert_detail.html", {"alert": alert, "result": result, "form": form})
+
+
+@role_required(Role.THERAPIST)
+def client_measures(request: AuthedRequest, client_id: int) -> HttpResponse:
+    action = Action.UPDATE if request.method == "POST" else Action.READ
+    client = get_client_for_therapist(request, client_id, action=action, object_type="measures")
+    if request.method == "POST":
+        shared = request.POST.get("shared") == "on"
+        services.charts_share_set(client=client, shared=shared)
+        messages.success(request, "The client can now see these charts." if shared else "Charts are no longer shared.")
+        return redirect("client_measures", client.user_id)
+    summaries = services.client_summaries(client)
+    context = {
+        "client": client,
+        "summaries": summaries,
+        "pair": services.pair_outcome_for(summaries),
+        "shared": services.charts_shared(client),
+        "alerts": client.risk_alerts.all()[:20],
+    }
+    return TemplateResponse(request, "measures/client_measures.html", context)
+
+
+@role_required(Role.THERAPIST)
+def client_safety_plan(request: AuthedRequest, client_id: int) -> HttpResponse:
+    action = Action.UPDATE if request.method == "POST" else Action.READ
+    client = get_client_for_therapist(request, client_id, action=action, object_type="safety_plan")
+    return _safety_plan_page(request, client, done="client_safety_plan")
+
+
+def _safety_plan_page(request: AuthedRequest, client: Membership, *, done: str) -> HttpResponse:
+    plan = services.safety_plan_of(client)
+    form = SafetyPlanForm(request.POST or None, initial=plan.content if plan else {})
+    if request.method == "POST" and form.is_valid():
+        services.safety_plan_save(client=client, actor=request.user, content=form.cleaned_data)
+        messages.success(request, "Safety plan saved.")
+        return redirect(done, client.user_id) if done == "client_safety_plan" else redirect(done)
+    return TemplateResponse(request, "measures/safety_plan.html", {"form": form, "client": client, "plan": plan})
+
+
+# --- Practice admin ------------------------------------------------------------------------------------------------
+
+
+@role_required(Role.ADMIN)
+def crisis_resources_stale(request: AuthedRequest) -> HttpResponse:
+    practice = get_practice_for_admin(request)
+    stale = services.crisis_resources_stale(practice)
+    return TemplateResponse(request, "measures/crisis_stale.html", {"stale": stale, "practice": practice})
+
+
+@role_required(Role.ADMIN)
+def safety_settings(request: AuthedRequest) -> HttpResponse:
+    practice = get_practice_for_admin(request)
+    instance = services.safety_settings(practice)
+    form = SafetySettingsForm(request.POST or None, instance=instance, practice=practice)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Safety settings saved.")
+        return redirect("safety_settings")
+    return TemplateResponse(request, "measures/safety_settings.html", {"form": form, "practice": practice})
