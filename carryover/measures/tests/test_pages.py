@@ -1,0 +1,141 @@
+"""Charts, the caseload flags, the safety plan, the crisis lines to check, safety settings and the demo history."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.urls import reverse
+
+from carryover.accounts.management.commands.load_demo import load_demo
+from carryover.accounts.models import CrisisResource, User
+from carryover.measures import services
+from carryover.measures.charts import measure_chart
+from carryover.measures.models import AlertStatus, MeasureResult, RiskAlert, SafetyPlan
+
+from .helpers import answer, assign_measure
+
+
+def history(therapist, client, key, totals):
+    """One submitted measure per week, with these totals (item 9 at 0)."""
+    assignment = assign_measure(therapist, client, key=key, schedule_kind="daily")
+    occurrences = list(assignment.occurrences.order_by("due_date"))
+    count = 9 if key == "phq9" else 7
+    results = []
+    for occurrence, total in zip(occurrences, totals, strict=False):
+        values = [min(3, total // (count - 1) + (1 if n < total % (count - 1) else 0)) for n in range(count - 1)]
+        result = services.measure_submit(draft=answer(occurrence, [*values, 0]))
+        MeasureResult.objects.filter(pk=result.pk).update(taken_on=occurrence.due_date)
+        results.append(result)
+    return results
+
+
+@pytest.fixture
+def bob_history(personas, monday):
+    history(personas.alice, personas.bob, "phq9", [18, 17, 11])  # −6 from previous: reliable improvement
+    history(personas.alice, personas.bob, "gad7", [9, 10, 14])  # +4 from previous: reliable deterioration
+
+
+def test_client_measures_page_shows_change_nhs_outcome_and_a_chart_with_a_text_alternative(
+    client, personas, bob_history
+):
+    client.force_login(personas.alice)
+    page = client.get(reverse("client_measures", args=[personas.bob.pk])).content.decode()
+    assert "from previous: Reliable improvement (-6)" in page
+    assert "from previous: Reliable deterioration (+4)" in page
+    assert "Reliable improvement: no · reliable deterioration: no" in page  # one improving, one worsening
+    assert reverse("measure_chart", args=[personas.bob.pk, "phq9"]) in page
+    assert "<caption>PHQ-9 scores</caption>" in page and "<td>11</td>" in page
+    svg = client.get(reverse("measure_chart", args=[personas.bob.pk, "phq9"]))
+    assert svg["Content-Type"] == "image/svg+xml" and svg.content.startswith(b"<svg")
+    assert b"Moderately severe (15" in svg.content  # band shading, labelled
+    detail = client.get(reverse("client_detail", args=[personas.bob.pk])).content.decode()
+    assert "Measures and safety" in detail and "PHQ-9</strong>: 11" in detail
+
+
+def test_chart_marks_session_days():
+    results = [MeasureResult(taken_on=date(2026, 3, 2) + timedelta(days=7 * n), total=t) for n, t in enumerate([9, 5])]
+    assert b"Session" not in measure_chart("gad7", results)
+    assert b"Session" in measure_chart("gad7", results, [date(2026, 3, 5)])
+
+
+def test_clients_see_their_charts_only_once_shared(client, personas, bob_history):
+    url = reverse("measure_chart", args=[personas.bob.pk, "phq9"])
+    client.force_login(personas.bob)
+    assert client.get(url).status_code == 404
+    assert b"hasn't shared" in client.get(reverse("my_measures")).content
+    client.force_login(personas.alice)
+    client.post(reverse("client_measures", args=[personas.bob.pk]), {"shared": "on"})
+    client.force_login(personas.bob)
+    assert client.get(url).status_code == 200
+    assert url.encode() in client.get(reverse("my_measures")).content
+    client.force_login(personas.erin)  # another client never sees Bob's, shared or not
+    assert client.get(url).status_code == 404
+
+
+def test_caseload_flags_take_a_constant_number_of_queries(personas, bob_history, django_assert_num_queries):
+    RiskAlert.objects.create(practice=personas.practice, client=personas.erin.membership, source="help_now")
+    ids = [personas.bob.pk, personas.erin.pk, personas.dana.pk]
+    with django_assert_num_queries(2):
+        flags = services.caseload_flags(ids)
+    bob, erin = flags[personas.bob.pk], flags[personas.erin.pk]
+    assert bob["open_alerts"] == 0 and erin["open_alerts"] == 1 and flags[personas.dana.pk]["latest"] == {}
+    assert bob["latest"]["phq9"]["total"] == 11 and bob["latest"]["gad7"]["band"] == "Moderate"
+    assert bob["worsening"] and bob["improving"]  # GAD-7 reliably worse than last time; PHQ-9 reliably better
+    assert bob["latest"]["gad7"]["from_baseline"].direction == "deteriorated"
+
+
+def test_safety_plan_is_shared_between_client_and_therapist_and_encrypted(client, personas):
+    client.force_login(personas.bob)
+    client.post(reverse("safety_plan"), {"warning_signs": "Not sleeping", "reasons": "My dog, Biscuit"})
+    client.force_login(personas.alice)
+    page = client.get(reverse("client_safety_plan", args=[personas.bob.pk])).content
+    assert b"Not sleeping" in page and b"My dog, Biscuit" in page
+    plan = {"warning_signs": "Not sleeping", "reasons": "My dog, Biscuit", "help_people": "Sister: 07700 900123"}
+    client.post(reverse("client_safety_plan", args=[personas.bob.pk]), plan)
+    plan = SafetyPlan.objects.get()
+    assert plan.content["help_people"] == "Sister: 07700 900123" and plan.updated_by == personas.alice
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT content FROM measures_safetyplan")
+        assert "Biscuit" not in str(cursor.fetchone()[0])
+    client.force_login(personas.bob)
+    help_page = client.get(reverse("help")).content
+    assert b"Sister: 07700 900123" in help_page  # reachable from "Need help now?"
+    client.force_login(personas.frank)
+    assert client.get(reverse("client_safety_plan", args=[personas.bob.pk])).status_code == 404
+
+
+def test_crisis_lines_not_checked_in_six_months_are_listed_for_the_admin(client, personas):
+    resources = list(CrisisResource.objects.filter(practice=personas.practice))
+    today = date.today()
+    CrisisResource.objects.filter(pk=resources[0].pk).update(last_verified=today - timedelta(days=200))
+    CrisisResource.objects.filter(pk__in=[r.pk for r in resources[1:]]).update(last_verified=today - timedelta(days=30))
+    client.force_login(personas.admin)
+    page = client.get(reverse("crisis_resources_stale")).content.decode()
+    assert resources[0].name in page and resources[1].name not in page
+
+
+def test_admin_sets_the_designated_contact_and_escalation_time(client, personas):
+    client.force_login(personas.admin)
+    page = client.post(reverse("safety_settings"), {"designated_contact": personas.bob.pk, "escalation_minutes": 30})
+    assert page.status_code == 200  # a client can't be the designated contact
+    page = client.post(reverse("safety_settings"), {"designated_contact": personas.frank.pk, "escalation_minutes": 2})
+    assert b"between 5 minutes and 7 days" in page.content
+    client.post(reverse("safety_settings"), {"designated_contact": personas.frank.pk, "escalation_minutes": 45})
+    settings = services.safety_settings(personas.practice)
+    assert (settings.designated_contact, settings.escalation_minutes) == (personas.frank, 45)
+
+
+def test_demo_gives_jordan_weekly_phq9_and_gad7_with_one_followed_up_alert(db):
+    with time_machine.travel("2026-11-20 21:00 -05:00", tick=False):
+        load_demo()
+    jordan = User.objects.get(email="jordan@example.org").membership
+    results = MeasureResult.objects.filter(client=jordan)
+    assert results.filter(measure="phq9").count() == 7 and results.filter(measure="gad7").count() == 7
+    outcome = services.pair_outcome_for(services.client_summaries(jordan))
+    assert outcome is not None and outcome.reliable_recovery
+    alert = RiskAlert.objects.get(client=jordan)
+    assert alert.status == AlertStatus.RESOLVED and alert.resolution_note
+    assert SafetyPlan.objects.filter(client=jordan).exists()
