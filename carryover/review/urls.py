@@ -1,1 +1,12 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("clients/<int:client_id>/summary/", views.client_summary, name="client_summary"),
+    path("clients/<int:client_id>/summary.pdf", views.client_summary_pdf, name="client_summary_pdf"),
+    path("clients/<int:client_id>/sessions/", views.client_sessions, name="client_sessions"),
+]
+urlpatterns += [
+    path("clients/<int:client_id>/timeline/", views.client_timeline, name="client_timeline"),
+]

@@ -99,6 +99,19 @@ MATRIX: dict[str, Row] = {
     "client_detail": Row(
         only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
     ),
+    # --- Review (therapist side) ---
+    "client_summary": Row(
+        only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
+    ),
+    "client_summary_pdf": Row(
+        only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
+    ),
+    "client_sessions": Row(
+        only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
+    ),
+    "client_timeline": Row(
+        only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
+    ),
     "library": Row(only(200, *THERAPISTS)),
     "template_new": Row(only(200, *THERAPISTS)),
     "template_copy": Row(only(200, *THERAPISTS), kwargs=lambda p, s: {"pk": s["template"].pk}),

@@ -12,6 +12,7 @@ from carryover.accounts.models import CareLink, Membership, Practice, Role, User
 from carryover.accounts.services import practice_create
 from carryover.homework.demo import load_homework_demo
 from carryover.homework.models import Assignment
+from carryover.review.demo import load_review_demo
 
 DEMO_PASSWORD = "carryover-demo"
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
@@ -60,6 +61,7 @@ def load_demo() -> list[str]:
         clients = [members[email] for email, _, role, _, _ in PEOPLE if role == Role.CLIENT]
         if not Assignment.objects.filter(client__in=clients).exists():
             created += load_homework_demo(therapist=therapist, clients=clients)  # eight weeks of activities
+        created += load_review_demo(therapist=therapist, clients=clients)  # weekly sessions, the next one booked
     return created
 
 

@@ -1,0 +1,30 @@
+"""The summary as a PDF (WeasyPrint), from the same template and charts as the page."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+
+@cache
+def _stylesheets() -> tuple:
+    from weasyprint import CSS
+
+    return tuple(CSS(filename=finders.find(name)) for name in ("carryover/review.css", "carryover/review-print.css"))
+
+
+def _fetcher():
+    # The PDF never fetches anything over the network: charts are data: URLs and the stylesheets are passed in.
+    # Allowing only data: keeps a stray URL in client-written text from making the server request it.
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols=("data",), timeout=1)
+
+
+def summary_pdf(context: dict) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("review/summary_pdf.html", context)
+    return HTML(string=html, url_fetcher=_fetcher()).write_pdf(stylesheets=list(_stylesheets()))

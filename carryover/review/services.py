@@ -1,0 +1,15 @@
+"""Writes of the review app. Audit rows come from the access helpers the views fetch through."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from carryover.accounts.models import Membership
+
+from .models import Session
+
+
+def session_record(
+    *, therapist: Membership, client: Membership, date: date, note: str = "", next_date: date | None = None
+) -> Session:
+    return Session.objects.create(client=client, therapist=therapist, date=date, note=note.strip(), next_date=next_date)

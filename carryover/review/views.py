@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+
+from carryover.accounts.access import get_client_for_therapist, role_required
+from carryover.accounts.models import Role
+from carryover.audit.models import Action
+from carryover.homework.models import local_today
+from carryover.lib.types import AuthedRequest
+
+from . import services
+from .forms import SessionForm, WindowForm
+from .models import Session
+from .summary import build_summary
+from .windows import window_for
+
+RECENT_SESSIONS = 8
+TIMELINE_DAYS = 30
+
+
+def _summary_context(request: AuthedRequest, client_id: int) -> dict:
+    # Reading the summary (page or PDF) is an export of the client's record, audited as one.
+    client = get_client_for_therapist(request, client_id, action=Action.EXPORT, object_type="session_summary")
+    sessions = list(Session.objects.for_client(client)[:RECENT_SESSIONS])
+    window = window_for(
+        today=local_today(client.user),
+        last_session=sessions[0] if sessions else None,
+        start=request.GET.get("start"),
+        end=request.GET.get("end"),
+    )
+    form = WindowForm(initial={"start": window.start, "end": window.end})
+    return {"client": client, "summary": build_summary(client, window, sessions), "window": window, "form": form}
+
+
+@role_required(Role.THERAPIST)
+def client_summary(request: AuthedRequest, client_id: int) -> HttpResponse:
+    return TemplateResponse(request, "review/summary.html", _summary_context(request, client_id))
+
+
+@role_required(Role.THERAPIST)
+def client_summary_pdf(request: AuthedRequest, client_id: int) -> HttpResponse:
+    from .pdf import summary_pdf
+
+    context = _summary_context(request, client_id)
+    window = context["window"]
+    response = HttpResponse(summary_pdf({**context, "request": request}), content_type="application/pdf")
+    # No name in the file name: it ends up in download folders and browser histories.
+    response["Content-Disposition"] = f'attachment; filename="session-summary-{window.start}-to-{window.end}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@role_required(Role.THERAPIST)
+def client_sessions(request: AuthedRequest, client_id: int) -> HttpResponse:
+    client = get_client_for_therapist(
+        request, client_id, action=Action.CREATE if request.method == "POST" else Action.READ, object_type="session"
+    )
+    form = SessionForm(request.POST or None, today=local_today(client.user), initial={"date": local_today(client.user)})
+    if request.method == "POST" and form.is_valid():
+        services.session_record(therapist=request.user.membership, client=client, **form.cleaned_data)
+        messages.success(request, "Session recorded. The summary now starts from it.")
+        return redirect("client_sessions", client.user_id)
+    sessions = Session.objects.for_client(client).select_related("therapist__user")[:50]
+    return TemplateResponse(request, "review/sessions.html", {"client": client, "form": form, "sessions": sessions})
+
+
+@role_required(Role.THERAPIST)
+def client_timeline(request: AuthedRequest, client_id: int) -> HttpResponse:
+    from carryover.homework.models import Assignment
+
+    from .timeline import KINDS, timeline_events
+
+    client = get_client_for_therapist(request, client_id, object_type="timeline")
+    window = window_for(
+        today=local_today(client.user), last_session=None, start=request.GET.get("start"),
+        end=request.GET.get("end"), default_days=TIMELINE_DAYS,
+    )  # fmt: skip
+    assignments = list(Assignment.objects.filter(client=client).order_by("-created_at"))
+    kind = request.GET.get("kind", "")
+    if kind and kind not in KINDS:
+        window.notes.append("That type isn't one we know, so every type is shown.")
+        kind = ""
+    chosen = request.GET.get("assignment", "")
+    assignment_id = next((a.pk for a in assignments if str(a.pk) == chosen), None)
+    if chosen and assignment_id is None:
+        window.notes.append(f"That isn't one of {client.user.display_name}’s, so all are shown.")
+    events = timeline_events(client, window, kinds={kind} if kind else None, assignment_id=assignment_id)
+    days: dict = {}
+    for event in events:
+        days.setdefault(event.day, []).append(event)
+    context = {
+        "client": client, "window": window, "days": days, "kinds": KINDS, "kind": kind,
+        "assignments": assignments, "assignment_id": assignment_id,
+        "form": WindowForm(initial={"start": window.start, "end": window.end}),
+    }  # fmt: skip
+    return TemplateResponse(request, "review/timeline.html", context)
