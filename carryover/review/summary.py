@@ -161,7 +161,7 @@ class Summary:
         return latest.next_date if latest else None
 
 
-def build_summary(client: Membership, window: Window, sessions: list[Session]) -> Summary:
+def build_summary(client: Membership, window: Window, sessions: list[Session], *, today: date) -> Summary:
     assignments = {a.pk: a for a in Assignment.objects.filter(client=client).select_related("template_version")}
     stats: dict[int, AssignmentStats] = {}
 
@@ -178,6 +178,11 @@ def build_summary(client: Membership, window: Window, sessions: list[Session]) -
             client=client, due_date__gte=window.start, due_date__lte=window.end + timedelta(days=6)
         ).values_list("id", "assignment_id", "due_date", "status", "credit")
         if row[2] <= window.end or assignments[row[1]].schedule_kind == ScheduleKind.PER_WEEK
+    ]
+    # Open from before the client's today is missed, whether or not occurrences_refresh has recorded it yet.
+    occurrences = [
+        (pk, aid, due, OccurrenceStatus.MISSED if status == OccurrenceStatus.PENDING and due < today else status, c)
+        for pk, aid, due, status, c in occurrences
     ]
     for _, assignment_id, _, status, credit in occurrences:
         stat = row(assignment_id)

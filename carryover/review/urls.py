@@ -3,10 +3,14 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("caseload/", views.caseload, name="caseload"),
     path("clients/<int:client_id>/summary/", views.client_summary, name="client_summary"),
     path("clients/<int:client_id>/summary.pdf", views.client_summary_pdf, name="client_summary_pdf"),
     path("clients/<int:client_id>/sessions/", views.client_sessions, name="client_sessions"),
 ]
 urlpatterns += [
     path("clients/<int:client_id>/timeline/", views.client_timeline, name="client_timeline"),
+]
+urlpatterns += [
+    path("caseload/insight/", views.caseload_insight, name="caseload_insight"),
 ]

@@ -5,16 +5,19 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
-from carryover.accounts.access import get_client_for_therapist, role_required
-from carryover.accounts.models import Role
+from carryover.accounts.access import get_caseload_for_therapist, get_client_for_therapist, role_required
+from carryover.accounts.models import Invitation, Role
 from carryover.audit.models import Action
-from carryover.homework.models import local_today
+from carryover.homework.models import Assignment, local_today
 from carryover.lib.types import AuthedRequest
 
-from . import services
+from . import insight, services
+from .caseload import SIGNAL_KINDS, caseload_rows, filter_rows
 from .forms import SessionForm, WindowForm
 from .models import Session
+from .pdf import summary_pdf
 from .summary import build_summary
+from .timeline import KINDS, timeline_events
 from .windows import window_for
 
 RECENT_SESSIONS = 8
@@ -25,14 +28,16 @@ def _summary_context(request: AuthedRequest, client_id: int) -> dict:
     # Reading the summary (page or PDF) is an export of the client's record, audited as one.
     client = get_client_for_therapist(request, client_id, action=Action.EXPORT, object_type="session_summary")
     sessions = list(Session.objects.for_client(client)[:RECENT_SESSIONS])
+    today = local_today(client.user)
     window = window_for(
-        today=local_today(client.user),
+        today=today,
         last_session=sessions[0] if sessions else None,
         start=request.GET.get("start"),
         end=request.GET.get("end"),
     )
     form = WindowForm(initial={"start": window.start, "end": window.end})
-    return {"client": client, "summary": build_summary(client, window, sessions), "window": window, "form": form}
+    summary = build_summary(client, window, sessions, today=today)
+    return {"client": client, "summary": summary, "window": window, "form": form}
 
 
 @role_required(Role.THERAPIST)
@@ -42,8 +47,6 @@ def client_summary(request: AuthedRequest, client_id: int) -> HttpResponse:
 
 @role_required(Role.THERAPIST)
 def client_summary_pdf(request: AuthedRequest, client_id: int) -> HttpResponse:
-    from .pdf import summary_pdf
-
     context = _summary_context(request, client_id)
     window = context["window"]
     response = HttpResponse(summary_pdf({**context, "request": request}), content_type="application/pdf")
@@ -69,10 +72,6 @@ def client_sessions(request: AuthedRequest, client_id: int) -> HttpResponse:
 
 @role_required(Role.THERAPIST)
 def client_timeline(request: AuthedRequest, client_id: int) -> HttpResponse:
-    from carryover.homework.models import Assignment
-
-    from .timeline import KINDS, timeline_events
-
     client = get_client_for_therapist(request, client_id, object_type="timeline")
     window = window_for(
         today=local_today(client.user), last_session=None, start=request.GET.get("start"),
@@ -97,3 +96,24 @@ def client_timeline(request: AuthedRequest, client_id: int) -> HttpResponse:
         "form": WindowForm(initial={"start": window.start, "end": window.end}),
     }  # fmt: skip
     return TemplateResponse(request, "review/timeline.html", context)
+
+
+@role_required(Role.THERAPIST)
+def caseload(request: AuthedRequest) -> HttpResponse:
+    clients = get_caseload_for_therapist(request)
+    search = request.GET.get("q", "").strip()[:100]
+    show = request.GET.get("show", "")
+    rows = caseload_rows(request.user.membership, clients, search=search)
+    waiting = Invitation.objects.filter(invited_by=request.user, accepted_at__isnull=True, revoked_at__isnull=True)
+    context = {
+        "rows": filter_rows(rows, show), "total": len(rows), "search": search, "show": show,
+        "kinds": SIGNAL_KINDS, "invitations": waiting.order_by("-created_at"),
+    }  # fmt: skip
+    return TemplateResponse(request, "review/caseload.html", context)
+
+
+@role_required(Role.THERAPIST)
+def caseload_insight(request: AuthedRequest) -> HttpResponse:
+    clients = get_caseload_for_therapist(request)
+    context = {"days": insight.DAYS, **insight.caseload_insight(clients.order_by(), local_today(request.user))}
+    return TemplateResponse(request, "review/insight.html", context)

@@ -100,6 +100,7 @@ MATRIX: dict[str, Row] = {
         only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
     ),
     # --- Review (therapist side) ---
+    "caseload_insight": Row(only(200, *THERAPISTS), audited=True),
     "client_summary": Row(
         only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
     ),

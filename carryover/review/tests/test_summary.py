@@ -19,7 +19,7 @@ from .conftest import PRIVATE_BARRIER_WORDS, PRIVATE_WORDS
 def summary_for(personas, start="2026-03-02", end="2026-03-09"):
     bob = personas.bob.membership
     window = window_for(today=date(2026, 3, 9), last_session=None, start=start, end=end)
-    return build_summary(bob, window, [])
+    return build_summary(bob, window, [], today=date(2026, 3, 9))
 
 
 def test_adherence_and_barrier_arithmetic_on_hand_built_data(personas, journal_week):
@@ -115,7 +115,7 @@ def test_window_starts_on_the_last_session_day_inclusive(personas, journal_week)
     session = session_record(therapist=personas.alice.membership, client=personas.bob.membership,
                              date=datetime.date(2026, 3, 6), next_date=datetime.date(2026, 3, 13))  # fmt: skip
     window = window_for(today=datetime.date(2026, 3, 9), last_session=session)
-    summary = build_summary(personas.bob.membership, window, [session])
+    summary = build_summary(personas.bob.membership, window, [session], today=datetime.date(2026, 3, 9))
     [row] = summary.assignments
     assert (window.start, window.end, row.due) == (datetime.date(2026, 3, 6), datetime.date(2026, 3, 9), 4)
     assert summary.next_session == datetime.date(2026, 3, 13)
