@@ -46,8 +46,9 @@ def caseload_insight(clients: QuerySet[Membership], today: date) -> dict[str, li
     keys = ("assignment__template_version__template_id", "assignment__template_version__name",
             "assignment__schedule_kind", "assignment__minutes")  # fmt: skip
     rows = (
+        # Still open from before today counts as missed, recorded yet or not.
         Occurrence.objects.filter(client__in=clients, due_date__gte=since, due_date__lte=today)
-        .exclude(status=OccurrenceStatus.PENDING)
+        .exclude(status=OccurrenceStatus.PENDING, due_date__gte=today)
         .values(*keys, "client_id")
         .annotate(
             closed=Count("id"),

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+
+# WeasyPrint narrates every step at INFO; a server log needs none of it.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 @cache

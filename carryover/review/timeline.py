@@ -146,5 +146,5 @@ def timeline_events(
             detail = session.note + (f" · next: {session.next_date:%-d %b}" if session.next_date else "")
             events.append(Event(session.date, datetime.combine(session.date, time(12), zone), "session", "Session",
                                 detail.strip(" ·")))  # fmt: skip
-    events.sort(key=lambda e: e.at, reverse=True)
+    events.sort(key=lambda e: (e.day, e.at), reverse=True)
     return events

@@ -29,6 +29,10 @@ def test_therapist_prepares_a_session_from_the_demo(live_server, new_page, axe_c
     expect(page).to_have_url(re.compile(r"/caseload/$"))
     axe_check(page, "review-01-caseload")
 
+    page.get_by_role("link", name="What works across my clients").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("What works across my clients")
+    axe_check(page, "review-01b-insight")
+    page.goto("/caseload/")
     page.get_by_role("link", name="Sam Taylor").first.click()
     page.get_by_role("link", name="Session prep summary").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Session prep: Sam Taylor")
