@@ -44,3 +44,12 @@ class WindowForm(forms.Form):
 
     start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ReviewSettingsForm(forms.Form):
+    quiet_days = forms.IntegerField(
+        label="Flag a client as quiet after this many days without activity",
+        min_value=2,
+        max_value=60,
+        help_text="Shown on therapists' caseloads as “Quiet for N days”. Between 2 and 60.",
+    )

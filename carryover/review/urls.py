@@ -14,3 +14,6 @@ urlpatterns += [
 urlpatterns += [
     path("caseload/insight/", views.caseload_insight, name="caseload_insight"),
 ]
+urlpatterns += [
+    path("practice/review-settings/", views.review_settings, name="review_settings"),
+]

@@ -5,16 +5,22 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
-from carryover.accounts.access import get_caseload_for_therapist, get_client_for_therapist, role_required
+from carryover.accounts.access import (
+    get_caseload_for_therapist,
+    get_client_for_therapist,
+    get_practice_for_admin,
+    role_required,
+)
 from carryover.accounts.models import Invitation, Role
 from carryover.audit.models import Action
 from carryover.homework.models import Assignment, local_today
+from carryover.lib.recovery import recovered_initial
 from carryover.lib.types import AuthedRequest
 
 from . import insight, services
 from .caseload import SIGNAL_KINDS, caseload_rows, filter_rows
-from .forms import SessionForm, WindowForm
-from .models import Session
+from .forms import ReviewSettingsForm, SessionForm, WindowForm
+from .models import ReviewSettings, Session
 from .pdf import summary_pdf
 from .summary import build_summary
 from .timeline import KINDS, timeline_events
@@ -117,3 +123,15 @@ def caseload_insight(request: AuthedRequest) -> HttpResponse:
     clients = get_caseload_for_therapist(request)
     context = {"days": insight.DAYS, **insight.caseload_insight(clients.order_by(), local_today(request.user))}
     return TemplateResponse(request, "review/insight.html", context)
+
+
+@role_required(Role.ADMIN)
+def review_settings(request: AuthedRequest) -> HttpResponse:
+    practice = get_practice_for_admin(request)
+    initial = recovered_initial(request) or {"quiet_days": ReviewSettings.quiet_days_for(practice.pk)}
+    form = ReviewSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.review_settings_save(practice_id=practice.pk, quiet_days=form.cleaned_data["quiet_days"])
+        messages.success(request, "Review settings saved.")
+        return redirect("review_settings")
+    return TemplateResponse(request, "review/review_settings.html", {"form": form, "practice": practice})

@@ -101,6 +101,7 @@ MATRIX: dict[str, Row] = {
     ),
     # --- Review (therapist side) ---
     "caseload_insight": Row(only(200, *THERAPISTS), audited=True),
+    "review_settings": Row(only(200, "admin")),
     "client_summary": Row(
         only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
     ),

@@ -77,3 +77,22 @@ def test_adherence_drop_arithmetic():
     ctx = CaseloadContext(therapist=None, ids=[1, 2], today={1: today, 2: today}, last_session={}, last_activity={},
                           daily={1: daily, 2: {d: (Decimal("0.8"), 1) for d in daily}}, quiet_days=7)  # type: ignore[arg-type]  # fmt: skip
     assert drop_signal(ctx) == {1: [Signal("drop", "Adherence down 50 points", 25)]}
+
+
+def test_admin_sets_the_quiet_days_and_the_caseload_follows(client, personas, journal_week):
+    from carryover.review.models import ReviewSettings
+
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(personas.admin)
+        bad = client.post(reverse("review_settings"), {"quiet_days": "1"})
+        assert "greater than or equal to 2" in bad.content.decode() and not ReviewSettings.objects.exists()
+        assert client.post(reverse("review_settings"), {"quiet_days": "3"}).status_code == 302
+        assert ReviewSettings.quiet_days_for(personas.practice.pk) == 3
+        # Bob's last entry was submitted at 09:00 today: not quiet at 3 days, nor at 7.
+        client.force_login(personas.alice)
+        html = client.get(reverse("caseload")).content.decode()
+    assert "Quiet for" not in html
+    with time_machine.travel("2026-03-12 10:00 +00:00", tick=False):
+        client.force_login(personas.alice)
+        html = client.get(reverse("caseload")).content.decode()
+    assert "Quiet for 3 days" in html
