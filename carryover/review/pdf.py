@@ -27,8 +27,19 @@ def _fetcher():
     return URLFetcher(allowed_protocols=("data",), timeout=1)
 
 
-def summary_pdf(context: dict) -> bytes:
-    from weasyprint import HTML
+PAPER = {"a4": "A4", "letter": "letter"}
+
+
+def paper_for(country: str, chosen: str | None) -> str:
+    """Letter in the US, A4 elsewhere, unless the therapist picked one."""
+    if chosen in PAPER:
+        return chosen
+    return "letter" if country == "US" else "a4"
+
+
+def summary_pdf(context: dict, *, paper: str = "a4") -> bytes:
+    from weasyprint import CSS, HTML
 
     html = render_to_string("review/summary_pdf.html", context)
-    return HTML(string=html, url_fetcher=_fetcher()).write_pdf(stylesheets=list(_stylesheets()))
+    page = CSS(string=f"@page {{ size: {PAPER[paper]}; }}")
+    return HTML(string=html, url_fetcher=_fetcher()).write_pdf(stylesheets=[*_stylesheets(), page])

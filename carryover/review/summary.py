@@ -33,6 +33,7 @@ from carryover.homework.render import display_answers
 from . import instruments
 from .charts import Chart, bar_chart
 from .models import Session
+from .suggestions import suggestions_for
 from .windows import Window
 
 BARRIER_LABELS = dict(BarrierCode.choices)
@@ -257,8 +258,6 @@ def build_summary(client: Membership, window: Window, sessions: list[Session], *
         charts=instruments.charts_for(_picture_history(client, window) + shared),
         sections=[s for s in (section(client, window) for section in SUMMARY_SECTIONS) if s is not None],
     )
-    from .suggestions import suggestions_for
-
     summary.suggestions = suggestions_for(summary)
     return summary
 

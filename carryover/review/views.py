@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -21,7 +23,7 @@ from . import insight, services
 from .caseload import SIGNAL_KINDS, caseload_rows, filter_rows
 from .forms import ReviewSettingsForm, SessionForm, WindowForm
 from .models import ReviewSettings, Session
-from .pdf import summary_pdf
+from .pdf import paper_for, summary_pdf
 from .summary import build_summary
 from .timeline import KINDS, timeline_events
 from .windows import window_for
@@ -55,7 +57,8 @@ def client_summary(request: AuthedRequest, client_id: int) -> HttpResponse:
 def client_summary_pdf(request: AuthedRequest, client_id: int) -> HttpResponse:
     context = _summary_context(request, client_id)
     window = context["window"]
-    response = HttpResponse(summary_pdf({**context, "request": request}), content_type="application/pdf")
+    paper = paper_for(context["client"].practice.country, request.GET.get("paper"))
+    response = HttpResponse(summary_pdf({**context, "request": request}, paper=paper), content_type="application/pdf")
     # No name in the file name: it ends up in download folders and browser histories.
     response["Content-Disposition"] = f'attachment; filename="session-summary-{window.start}-to-{window.end}.pdf"'
     response["Cache-Control"] = "no-store"
@@ -98,7 +101,7 @@ def client_timeline(request: AuthedRequest, client_id: int) -> HttpResponse:
         days.setdefault(event.day, []).append(event)
     context = {
         "client": client, "window": window, "days": days, "kinds": KINDS, "kind": kind,
-        "assignments": assignments, "assignment_id": assignment_id,
+        "assignments": assignments, "assignment_id": assignment_id, "earlier": window.start - timedelta(days=1),
         "form": WindowForm(initial={"start": window.start, "end": window.end}),
     }  # fmt: skip
     return TemplateResponse(request, "review/timeline.html", context)

@@ -177,3 +177,26 @@ def test_recording_sessions(client, personas):
         )  # fmt: skip
         page = client.get(reverse("client_summary", args=[personas.bob.pk])).content.decode()
     assert "since the session on 9 Mar" in page and "Next session: Mon 16 Mar 2026" in page
+
+
+def inflated(pdf: bytes) -> bytes:
+    """The PDF with its compressed object streams inflated, to read the page sizes."""
+    import contextlib
+    import re
+    import zlib
+
+    parts = [pdf]
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        with contextlib.suppress(zlib.error):  # not every stream is deflated
+            parts.append(zlib.decompress(stream))
+    return b"".join(parts)
+
+
+def test_pdf_paper_follows_the_practice_country_unless_chosen(client, personas, journal_week):
+    """The practice is in the UK: A4 (595 × 842 points) by default, US Letter (612 × 792) on request."""
+    client.force_login(personas.alice)
+    url = reverse("client_summary_pdf", args=[personas.bob.pk])
+    a4 = client.get(url).content
+    letter = client.get(url, {"paper": "letter"}).content
+    assert b"/MediaBox [0 0 595" in inflated(a4) and b"/MediaBox [0 0 612 792]" in inflated(letter)
+    assert client.get(url, {"paper": "A0 please"}).status_code == 200  # unknown paper: the default
