@@ -6,6 +6,7 @@ import logging
 from functools import cache
 
 from django.contrib.staticfiles import finders
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 
 # WeasyPrint narrates every step at INFO; a server log needs none of it.
@@ -37,9 +38,9 @@ def paper_for(country: str, chosen: str | None) -> str:
     return "letter" if country == "US" else "a4"
 
 
-def summary_pdf(context: dict, *, paper: str = "a4") -> bytes:
+def summary_pdf(context: dict, *, request: HttpRequest, paper: str = "a4") -> bytes:
     from weasyprint import CSS, HTML
 
-    html = render_to_string("review/summary_pdf.html", context)
+    html = render_to_string("review/summary_pdf.html", context, request=request)
     page = CSS(string=f"@page {{ size: {PAPER[paper]}; }}")
     return HTML(string=html, url_fetcher=_fetcher()).write_pdf(stylesheets=[*_stylesheets(), page])

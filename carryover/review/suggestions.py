@@ -39,7 +39,7 @@ def for_assignment(stat: AssignmentStats) -> list[str]:
     if stat.barriers:
         code, n = stat.barriers.most_common(1)[0]
         if n >= MIN_REPEATS:
-            label = BARRIER_LABELS.get(code, code).lower()
+            label = BARRIER_LABELS.get(code, code)
             questions.append(
                 f"“{title}” wasn't done {_times(n)} with “{label}”: {BARRIER_QUESTIONS.get(code, 'ask about it?')}"
             )

@@ -58,7 +58,7 @@ def client_summary_pdf(request: AuthedRequest, client_id: int) -> HttpResponse:
     context = _summary_context(request, client_id)
     window = context["window"]
     paper = paper_for(context["client"].practice.country, request.GET.get("paper"))
-    response = HttpResponse(summary_pdf({**context, "request": request}, paper=paper), content_type="application/pdf")
+    response = HttpResponse(summary_pdf(context, request=request, paper=paper), content_type="application/pdf")
     # No name in the file name: it ends up in download folders and browser histories.
     response["Content-Disposition"] = f'attachment; filename="session-summary-{window.start}-to-{window.end}.pdf"'
     response["Cache-Control"] = "no-store"

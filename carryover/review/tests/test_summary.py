@@ -38,7 +38,7 @@ def test_adherence_and_barrier_arithmetic_on_hand_built_data(personas, journal_w
     assert [e.done_on.day for e in summary.flagged] == [6]
     assert summary.suggestions == [
         "1 entry flagged “talk about this”: start with it?",
-        "“Evening journal” wasn't done twice with “i wasn't sure how”: clarify the instructions?",
+        "“Evening journal” wasn't done twice with “I wasn't sure how”: clarify the instructions?",
         "“Evening journal”: estimated 15 min, took 35 on average: shorten it?",
         "“Evening journal” was rated 3.5/10 for helpfulness: does it fit what they need?",
     ]
@@ -89,6 +89,7 @@ def test_pdf_has_the_charts_and_no_private_content(client, personas, journal_wee
     assert response["Content-Disposition"] == 'attachment; filename="session-summary-2026-03-02-to-2026-03-09.pdf"'
     [html] = seen
     assert "data:image/svg+xml;base64," in html and "Evening journal" in html
+    assert "Activities: what was due and what happened" in html  # the practice's word, as on the page
     assert PRIVATE_WORDS not in html and PRIVATE_BARRIER_WORDS not in html
 
 
