@@ -74,6 +74,14 @@ class Chart:
         return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
 
 
+def _label_axis(chart: Any, labels: Sequence[str]) -> None:
+    """Every label when they fit; otherwise about six, evenly spread (the table has them all)."""
+    chart.x_labels = list(labels)
+    if len(labels) > 7:
+        chart.x_labels_major = list(labels)[:: max(1, len(labels) // 6)]
+        chart.show_minor_x_labels = False
+
+
 def _render(chart: Any) -> str:
     return chart.render(is_unicode=True)
 
@@ -87,13 +95,9 @@ def line_chart(
     low: float = 0,
     high: float = 10,
 ) -> Chart:
-    chart = pygal.Line(**_config(range=(low, high), x_label_rotation=30 if len(labels) > 8 else 0))
+    chart = pygal.Line(**_config(range=(low, high)))
     chart.title = title
-    chart.x_labels = list(labels)
-    if len(labels) > 14:
-        step = max(1, len(labels) // 10)
-        chart.x_labels_major = list(labels)[::step]
-        chart.show_minor_x_labels = False
+    _label_axis(chart, labels)
     for name, values in series.items():
         chart.add(name, list(values))
     rows = [[label, *(values[i] for values in series.values())] for i, label in enumerate(labels)]
@@ -112,9 +116,9 @@ def bar_chart(title: str, alt: str, counts: Sequence[tuple[str, int]], *, unit: 
 def grouped_bars(
     title: str, alt: str, labels: Sequence[str], series: Mapping[str, Sequence[float | None]], *, high: float = 100
 ) -> Chart:
-    chart = pygal.Bar(**_config(range=(0, high), x_label_rotation=30 if len(labels) > 8 else 0))
+    chart = pygal.Bar(**_config(range=(0, high)))
     chart.title = title
-    chart.x_labels = list(labels)
+    _label_axis(chart, labels)
     for name, values in series.items():
         chart.add(name, list(values))
     rows = [[label, *(values[i] for values in series.values())] for i, label in enumerate(labels)]
