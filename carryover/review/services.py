@@ -19,3 +19,8 @@ def review_settings_save(*, practice_id: int, quiet_days: int) -> None:
     from .models import ReviewSettings
 
     ReviewSettings.objects.update_or_create(practice_id=practice_id, defaults={"quiet_days": quiet_days})
+
+
+def session_delete(*, session: Session) -> None:
+    """A session recorded by mistake (a wrong date) goes; the summary window then starts at the one before."""
+    session.delete()

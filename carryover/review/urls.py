@@ -17,3 +17,6 @@ urlpatterns += [
 urlpatterns += [
     path("practice/review-settings/", views.review_settings, name="review_settings"),
 ]
+urlpatterns += [
+    path("sessions/<int:pk>/delete/", views.session_delete, name="session_delete"),
+]

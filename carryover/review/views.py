@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
 
 from carryover.accounts.access import (
     get_caseload_for_therapist,
@@ -20,6 +21,7 @@ from carryover.lib.recovery import recovered_initial
 from carryover.lib.types import AuthedRequest
 
 from . import insight, services
+from .access import get_session_for_therapist
 from .caseload import SIGNAL_KINDS, caseload_rows, filter_rows
 from .forms import ReviewSettingsForm, SessionForm, WindowForm
 from .models import ReviewSettings, Session
@@ -138,3 +140,12 @@ def review_settings(request: AuthedRequest) -> HttpResponse:
         messages.success(request, "Review settings saved.")
         return redirect("review_settings")
     return TemplateResponse(request, "review/review_settings.html", {"form": form, "practice": practice})
+
+
+@require_POST
+@role_required(Role.THERAPIST)
+def session_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = get_session_for_therapist(request, pk, action=Action.DELETE)
+    services.session_delete(session=session)
+    messages.success(request, f"The session on {session.date:%-d %b %Y} was removed.")
+    return redirect("client_sessions", session.client.user_id)

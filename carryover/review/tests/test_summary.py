@@ -201,3 +201,20 @@ def test_pdf_paper_follows_the_practice_country_unless_chosen(client, personas, 
     letter = client.get(url, {"paper": "letter"}).content
     assert b"/MediaBox [0 0 595" in inflated(a4) and b"/MediaBox [0 0 612 792]" in inflated(letter)
     assert client.get(url, {"paper": "A0 please"}).status_code == 200  # unknown paper: the default
+
+
+def test_removing_a_session_recorded_by_mistake(client, personas):
+    client.force_login(personas.alice)
+    with time_machine.travel("2026-03-09 09:00 +00:00", tick=False):
+        client.force_login(personas.alice)
+        client.post(reverse("client_sessions", args=[personas.bob.pk]), {"date": "2026-03-02"})
+        client.post(reverse("client_sessions", args=[personas.bob.pk]), {"date": "2026-03-08"})  # meant the 9th
+        wrong = Session.objects.get(date=date(2026, 3, 8))
+        client.force_login(personas.frank)
+        assert client.post(reverse("session_delete", args=[wrong.pk])).status_code == 404
+        client.force_login(personas.alice)
+        response = client.post(reverse("session_delete", args=[wrong.pk]), follow=True)
+        assert "The session on 8 Mar 2026 was removed." in response.content.decode()
+        page = client.get(reverse("client_summary", args=[personas.bob.pk])).content.decode()
+    assert "since the session on 2 Mar" in page
+    assert AuditEvent.objects.filter(action=Action.DELETE, object_type="session", object_id=str(wrong.pk)).exists()
