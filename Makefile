@@ -37,6 +37,9 @@ typecheck: $(VENV)/.installed
 # Benchmarks print figures; they are not tests. Each app adds its own command here.
 bench: $(VENV)/.installed
 	true
+	# Review: caseload, timeline, summary and PDF on a generated practice (BENCH_REVIEW="--scale 0.05" for a quick run).
+	SQLITE_PATH=$${SQLITE_PATH:-var/bench-review.sqlite3} $(PY) manage.py migrate --noinput -v 0
+	SQLITE_PATH=$${SQLITE_PATH:-var/bench-review.sqlite3} $(PY) manage.py bench_review $(BENCH_REVIEW)
 
 totp: $(VENV)/.installed
 	@$(PY) manage.py demo_totp

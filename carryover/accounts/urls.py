@@ -4,7 +4,7 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("caseload/", views.caseload, name="caseload"),
+    # "caseload" (the therapist's home) is served by carryover.review.
     path("clients/invite/", views.invite_client, name="invite_client"),
     path("practice/", views.practice_home, name="practice_home"),
     path("practice/settings/", views.practice_settings, name="practice_settings"),

@@ -13,7 +13,6 @@ from carryover.lib.types import AuthedRequest
 
 from . import services
 from .access import (
-    get_caseload_for_therapist,
     get_invitation_for_user,
     get_practice_for_admin,
     has_totp,
@@ -48,17 +47,6 @@ def home(request: AuthedRequest) -> HttpResponse:
     if target is None:
         return TemplateResponse(request, "accounts/no_role.html")
     return redirect(target)
-
-
-@role_required(Role.THERAPIST)
-def caseload(request: AuthedRequest) -> HttpResponse:
-    clients = get_caseload_for_therapist(request)
-    waiting = Invitation.objects.filter(invited_by=request.user, accepted_at__isnull=True, revoked_at__isnull=True)
-    return TemplateResponse(
-        request,
-        "accounts/caseload.html",
-        {"clients": clients, "invitations": waiting.order_by("-created_at")},
-    )
 
 
 @role_required(Role.THERAPIST)

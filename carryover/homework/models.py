@@ -352,7 +352,11 @@ class Entry(models.Model):
     submitted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        indexes = [models.Index(fields=["client", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["client", "submitted_at"]),
+            # The session-prep summary and the timeline read a client's entries by the local day they happened.
+            models.Index(fields=["client", "done_on"], name="homework_entry_client_done_on"),
+        ]
         ordering = ["-submitted_at"]
 
     @property

@@ -6,3 +6,8 @@ class MeasuresConfig(AppConfig):
 
     name = "carryover.measures"
     label = "measures"
+
+    def ready(self) -> None:
+        from . import review_hooks  # the review app's models and pages must be loaded first
+
+        review_hooks.register()

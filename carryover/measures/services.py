@@ -250,27 +250,27 @@ def pair_outcome_for(summary_list: list[MeasureSummary]) -> scoring.PairOutcome 
 
 
 def caseload_flags(client_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """For the caseload: per client (by user id) the open alerts, the latest score of each measure, reliable
-    change from the previous score and from baseline, and whether anything reliably worsened. Two queries
-    whatever the number of clients."""
+    """For the caseload: per client (by membership id) the alerts not yet resolved (open, and acknowledged), the
+    latest score of each measure, reliable change from the previous score and from baseline, and whether anything
+    reliably worsened. Two queries whatever the number of clients."""
     ids = list(client_ids)
     flags: dict[int, dict[str, Any]] = {
-        cid: {"open_alerts": 0, "latest": {}, "worsening": False, "improving": False} for cid in ids
+        cid: {"open_alerts": 0, "acknowledged_alerts": 0, "latest": {}, "worsening": [], "improving": []} for cid in ids
     }
     alerts = (
-        RiskAlert.objects.filter(client__user_id__in=ids, status=AlertStatus.OPEN)
-        .values("client__user_id")
+        RiskAlert.objects.filter(client_id__in=ids)
+        .exclude(status=AlertStatus.RESOLVED)
+        .values("client_id", "status")
         .annotate(n=Count("id"))
     )
     for row in alerts:
-        flags[row["client__user_id"]]["open_alerts"] = row["n"]
+        key = "open_alerts" if row["status"] == AlertStatus.OPEN else "acknowledged_alerts"
+        flags[row["client_id"]][key] += row["n"]
     results: dict[int, list[MeasureResult]] = {}
-    for result in (
-        MeasureResult.objects.filter(client__user_id__in=ids)
-        .select_related("client")
-        .only("client__user_id", "measure", "total", "band", "taken_on", "created_at", "risk_value")
+    for result in MeasureResult.objects.filter(client_id__in=ids).only(
+        "client_id", "measure", "total", "band", "taken_on", "created_at", "risk_value"
     ):
-        results.setdefault(result.client.user_id, []).append(result)
+        results.setdefault(result.client_id, []).append(result)
     for cid, rows in results.items():
         for summary in summaries(rows):
             previous, baseline = summary.from_previous, summary.from_baseline
@@ -281,10 +281,12 @@ def caseload_flags(client_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
                 "from_previous": previous,
                 "from_baseline": baseline,
             }
-            if previous and previous.direction == scoring.DETERIORATED:
-                flags[cid]["worsening"] = True
+            if (previous and previous.direction == scoring.DETERIORATED) or (
+                baseline and baseline.direction == scoring.DETERIORATED
+            ):
+                flags[cid]["worsening"].append(summary.name)
             if baseline and baseline.direction == scoring.IMPROVED:
-                flags[cid]["improving"] = True
+                flags[cid]["improving"].append(summary.name)
     return flags
 
 

@@ -99,6 +99,24 @@ MATRIX: dict[str, Row] = {
     "client_detail": Row(
         only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
     ),
+    # --- Review (therapist side) ---
+    "caseload_insight": Row(only(200, *THERAPISTS), audited=True),
+    "review_settings": Row(only(200, "admin")),
+    "client_summary": Row(
+        only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
+    ),
+    "client_summary_pdf": Row(
+        only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
+    ),
+    "client_sessions": Row(
+        only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
+    ),
+    "session_delete": Row(
+        only(404, *THERAPISTS, therapist=302), method="post", kwargs=lambda p, s: {"pk": s["session"].pk}, audited=True
+    ),
+    "client_timeline": Row(
+        only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
+    ),
     "library": Row(only(200, *THERAPISTS)),
     "template_new": Row(only(200, *THERAPISTS)),
     "template_copy": Row(only(200, *THERAPISTS), kwargs=lambda p, s: {"pk": s["template"].pk}),
@@ -182,6 +200,7 @@ def homework_state(personas) -> dict:
     from carryover.homework.attachments import attachment_store
     from carryover.homework.models import AssignmentRevision, Draft, Template
     from carryover.homework.tests.conftest import assign
+    from carryover.review.services import session_record
 
     invitation = invitation_create(inviter=personas.alice, email="invitee@example.test", role=Role.CLIENT)
     assignment = assign(personas.alice, personas.bob, key="journal", formats=["write", "draw"])
@@ -202,6 +221,9 @@ def homework_state(personas) -> dict:
         "revision": AssignmentRevision.objects.get(assignment=assignment),
         "notice": hw.notice_create(client=personas.bob.membership, assignment=assignment, reason="unclear", note=""),
         "template": Template.objects.get(key="journal"),
+        "session": session_record(
+            therapist=personas.alice.membership, client=personas.bob.membership, date=occurrences[0].due_date
+        ),
     }
 
 

@@ -77,13 +77,13 @@ def test_clients_see_their_charts_only_once_shared(client, personas, bob_history
 
 def test_caseload_flags_take_a_constant_number_of_queries(personas, bob_history, django_assert_num_queries):
     RiskAlert.objects.create(practice=personas.practice, client=personas.erin.membership, source="help_now")
-    ids = [personas.bob.pk, personas.erin.pk, personas.dana.pk]
+    bob_id, erin_id, dana_id = (p.membership.pk for p in (personas.bob, personas.erin, personas.dana))
     with django_assert_num_queries(2):
-        flags = services.caseload_flags(ids)
-    bob, erin = flags[personas.bob.pk], flags[personas.erin.pk]
-    assert bob["open_alerts"] == 0 and erin["open_alerts"] == 1 and flags[personas.dana.pk]["latest"] == {}
+        flags = services.caseload_flags([bob_id, erin_id, dana_id])
+    bob, erin = flags[bob_id], flags[erin_id]
+    assert bob["open_alerts"] == 0 and erin["open_alerts"] == 1 and flags[dana_id]["latest"] == {}
     assert bob["latest"]["phq9"]["total"] == 11 and bob["latest"]["gad7"]["band"] == "Moderate"
-    assert bob["worsening"] and bob["improving"]  # GAD-7 reliably worse than last time; PHQ-9 reliably better
+    assert bob["worsening"] == ["GAD-7"] and bob["improving"] == ["PHQ-9"]  # GAD-7 worse, PHQ-9 reliably better
     assert bob["latest"]["gad7"]["from_baseline"].direction == "deteriorated"
 
 

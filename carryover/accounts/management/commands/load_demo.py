@@ -13,6 +13,7 @@ from carryover.accounts.services import practice_create
 from carryover.homework.demo import load_homework_demo
 from carryover.homework.models import Assignment
 from carryover.measures.demo import load_measures_demo
+from carryover.review.demo import load_review_demo
 
 DEMO_PASSWORD = "carryover-demo"
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
@@ -62,6 +63,7 @@ def load_demo() -> list[str]:
         if not Assignment.objects.filter(client__in=clients).exists():
             created += load_homework_demo(therapist=therapist, clients=clients)  # eight weeks of activities
             created += load_measures_demo(therapist=therapist, clients=clients)  # weekly PHQ-9 and GAD-7
+        created += load_review_demo(therapist=therapist, clients=clients)  # weekly sessions, the next one booked
     return created
 
 

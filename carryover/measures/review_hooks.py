@@ -1,0 +1,136 @@
+"""What the measures add to the review pages: risk and score signals on the caseload, a scores section (with a
+chart per measure, session days marked) in the session-prep summary and its PDF, and scores and alerts on the
+client timeline. Plugged in from `MeasuresConfig.ready()`; each hook runs a constant number of queries.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.urls import reverse
+
+from carryover.accounts.models import Membership
+from carryover.review.caseload import CaseloadContext, Signal, register_signal_provider
+from carryover.review.charts import Chart
+from carryover.review.models import Session
+from carryover.review.summary import SUMMARY_SECTIONS, SummarySection
+from carryover.review.timeline import KINDS, TIMELINE_PROVIDERS, Event
+from carryover.review.windows import Window
+
+from . import services
+from .charts import measure_chart
+from .models import AlertStatus, MeasureResult, RiskAlert
+
+RISK_WEIGHT = 1000  # an unacknowledged safety alert outranks everything else on the caseload
+
+
+def risk_and_scores_signal(ctx: CaseloadContext) -> dict[int, list[Signal]]:
+    result: dict[int, list[Signal]] = {}
+    for client_id, flags in services.caseload_flags(ctx.ids).items():
+        signals = []
+        if flags["open_alerts"]:
+            signals.append(Signal("risk", "Safety alert: not yet acknowledged", RISK_WEIGHT, "risk"))
+        if flags["acknowledged_alerts"]:
+            signals.append(Signal("risk", "Safety alert: acknowledged, not resolved", RISK_WEIGHT // 2, "risk"))
+        if flags["worsening"]:
+            signals.append(Signal("worse", "Reliably worse: " + ", ".join(flags["worsening"]), 40))
+        if signals:
+            result[client_id] = signals
+    return result
+
+
+def _session_dates(client: Membership) -> list:
+    return list(Session.objects.filter(client=client).values_list("date", flat=True))
+
+
+def _alert_line(alert: RiskAlert) -> str:
+    state = {
+        AlertStatus.OPEN: "open, not yet acknowledged",
+        AlertStatus.ACKNOWLEDGED: "acknowledged, not resolved",
+        AlertStatus.RESOLVED: "resolved",
+    }[AlertStatus(alert.status)]
+    return f"Safety alert of {alert.created_at:%-d %b}: {alert.get_source_display().lower()} ({state})"
+
+
+def alerts_section(client: Membership, window: Window) -> SummarySection | None:
+    since = datetime.combine(window.start, time.min, client.user.zone)
+    alerts = RiskAlert.objects.filter(client=client).exclude(status=AlertStatus.RESOLVED, created_at__lt=since)
+    lines = [_alert_line(alert) for alert in alerts.order_by("created_at")]
+    return SummarySection("Safety", lines, level="risk") if lines else None
+
+
+def scores_section(client: Membership, window: Window) -> SummarySection | None:
+    """Scores over the whole course of care (change from baseline needs the baseline), with what changed."""
+    summaries = services.summaries(MeasureResult.objects.filter(client=client, taken_on__lte=window.end))
+    if not summaries:
+        return None
+    sessions = _session_dates(client)
+    lines, charts = [], []
+    for summary in summaries:
+        latest = summary.latest
+        line = f"{summary.name}: {latest.total} ({latest.band_label}) on {latest.taken_on:%-d %b}"
+        if summary.from_previous:
+            line += f" · since the previous score: {summary.from_previous.text.lower()}"
+        if len(summary.results) > 2 and summary.from_baseline:
+            line += f" · since the first: {summary.from_baseline.text.lower()}"
+        if latest.risk_value is not None:
+            # A 0 on item 9 is what was answered, not a statement that the client is safe.
+            line += f" · question 9 answered {latest.risk_value}" + (
+                "" if latest.risk_value else " (does not rule out risk)"
+            )
+        lines.append(line)
+        svg = measure_chart(summary.measure, summary.results, [d for d in sessions if d <= window.end])
+        charts.append(Chart(
+            f"{summary.name} over time",
+            f"{summary.name} scores from {summary.baseline.taken_on:%-d %b %Y} to {latest.taken_on:%-d %b %Y}, "
+            f"with the severity bands shaded and session days as dashed lines.",
+            svg.decode(), ["Date", "Score", "Severity"],
+            [[r.taken_on.strftime("%-d %b %Y"), r.total, r.band_label] for r in summary.results],
+        ))  # fmt: skip
+    outcome = services.pair_outcome_for(summaries)
+    if outcome is not None:
+        lines.append(
+            "PHQ-9 and GAD-7 together (NHS Talking Therapies): "
+            + ("reliable recovery" if outcome.reliable_recovery else "")
+            + ("reliable improvement" if outcome.reliable_improvement and not outcome.reliable_recovery else "")
+            + ("reliable deterioration" if outcome.reliable_deterioration else "")
+            + (
+                "no reliable change"
+                if not (outcome.reliable_improvement or outcome.reliable_deterioration or outcome.reliable_recovery)
+                else ""
+            )
+        )
+    return SummarySection("Questionnaires", lines, charts)
+
+
+def timeline_events(client: Membership, window: Window, wanted: set[str], assignment_id: int | None) -> list[Event]:
+    zone = client.user.zone
+    events: list[Event] = []
+    if "score" in wanted:
+        results = MeasureResult.objects.filter(client=client, taken_on__gte=window.start, taken_on__lte=window.end)
+        if assignment_id is not None:
+            results = results.filter(entry__assignment_id=assignment_id)
+        for r in results:
+            detail = f"Score {r.total} ({r.band_label})"
+            if r.risk_value is not None:
+                detail += f" · question 9 answered {r.risk_value}"
+            events.append(Event(r.taken_on, r.created_at, "score", r.definition["name"], detail,
+                                url=reverse("entry_detail", args=[r.entry_id]),
+                                assignment_id=None))  # fmt: skip
+    if "alert" in wanted and assignment_id is None:
+        since = datetime.combine(window.start, time.min, zone)
+        until = datetime.combine(window.end + timedelta(days=1), time.min, zone)
+        for alert in RiskAlert.objects.filter(client=client, created_at__gte=since, created_at__lt=until):
+            events.append(Event(alert.created_at.astimezone(zone).date(), alert.created_at, "alert", "Safety alert",
+                                _alert_line(alert), url=reverse("alert_detail", args=[alert.pk])))  # fmt: skip
+    return events
+
+
+def register() -> None:
+    register_signal_provider(risk_and_scores_signal, {"risk": "Open safety alert", "worse": "Scores reliably worse"})
+    for section in (alerts_section, scores_section):
+        if section not in SUMMARY_SECTIONS:
+            SUMMARY_SECTIONS.append(section)
+    KINDS.update({"score": "Questionnaire scores", "alert": "Safety alert"})
+    if timeline_events not in TIMELINE_PROVIDERS:
+        TIMELINE_PROVIDERS.append(timeline_events)

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import datetime
+from datetime import timedelta
+
+from django import forms
+
+
+class SessionForm(forms.Form):
+    date = forms.DateField(label="Date of the session", widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(
+        label="Short note (optional)",
+        required=False,
+        max_length=200,
+        help_text="A few words, not clinical notes: for example “reviewed exposure, set step 3”.",
+    )
+    next_date = forms.DateField(
+        label="Next session (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_date(self) -> datetime.date:
+        day = self.cleaned_data["date"]
+        # A day's grace: the therapist's today may be the client's tomorrow.
+        if day > self.today + timedelta(days=1):
+            raise forms.ValidationError(
+                "A session is recorded once it has happened; put a future one in “Next session”."
+            )
+        return day
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        day, next_day = cleaned.get("date"), cleaned.get("next_date")
+        if day and next_day and next_day <= day:
+            self.add_error("next_date", "The next session has to be after this one.")
+        return cleaned
+
+
+class WindowForm(forms.Form):
+    """Only for labelled inputs; the dates are read (and corrected) by windows.window_for."""
+
+    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ReviewSettingsForm(forms.Form):
+    quiet_days = forms.IntegerField(
+        label="Flag a client as quiet after this many days without activity",
+        min_value=2,
+        max_value=60,
+        help_text="Shown on therapists' caseloads as “Quiet for N days”. Between 2 and 60.",
+    )

@@ -1,0 +1,46 @@
+"""The summary as a PDF (WeasyPrint), from the same template and charts as the page."""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+
+from django.contrib.staticfiles import finders
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+# WeasyPrint narrates every step at INFO; a server log needs none of it.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+
+@cache
+def _stylesheets() -> tuple:
+    from weasyprint import CSS
+
+    return tuple(CSS(filename=finders.find(name)) for name in ("carryover/review.css", "carryover/review-print.css"))
+
+
+def _fetcher():
+    # The PDF never fetches anything over the network: charts are data: URLs and the stylesheets are passed in.
+    # Allowing only data: keeps a stray URL in client-written text from making the server request it.
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols=("data",), timeout=1)
+
+
+PAPER = {"a4": "A4", "letter": "letter"}
+
+
+def paper_for(country: str, chosen: str | None) -> str:
+    """Letter in the US, A4 elsewhere, unless the therapist picked one."""
+    if chosen in PAPER:
+        return chosen
+    return "letter" if country == "US" else "a4"
+
+
+def summary_pdf(context: dict, *, request: HttpRequest, paper: str = "a4") -> bytes:
+    from weasyprint import CSS, HTML
+
+    html = render_to_string("review/summary_pdf.html", context, request=request)
+    page = CSS(string=f"@page {{ size: {PAPER[paper]}; }}")
+    return HTML(string=html, url_fetcher=_fetcher()).write_pdf(stylesheets=[*_stylesheets(), page])

@@ -1,0 +1,316 @@
+"""The session-prep summary: what happened in a window, per assignment, with barriers, time, ratings, flagged
+entries, instrument pictures, an adherence calendar and questions for the session.
+
+`build_summary` runs a fixed number of queries whatever the window or history length (see the query-count
+test); everything else is arithmetic on those rows. Private entries count towards adherence through their
+occurrence, and nothing else of them is read: their content is never even loaded.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from statistics import mean
+from typing import Any
+
+from carryover.accounts.models import Membership
+from carryover.homework.models import (
+    Assignment,
+    BarrierCode,
+    Entry,
+    Notice,
+    Occurrence,
+    OccurrenceStatus,
+    Outcome,
+    ScheduleKind,
+    Visibility,
+)
+from carryover.homework.render import display_answers
+
+from . import instruments
+from .charts import Chart, bar_chart
+from .models import Session
+from .suggestions import suggestions_for
+from .windows import Window
+
+BARRIER_LABELS = dict(BarrierCode.choices)
+ATTACHMENT_FIELDS = {"drawing", "photo", "audio"}
+LATEST_IN_FULL = 3
+
+
+def mean_or_none(values: list[int] | list[float]) -> float | None:
+    return round(mean(values), 1) if values else None
+
+
+@dataclass
+class AssignmentStats:
+    assignment: Assignment
+    due: int = 0
+    done: int = 0
+    partial: int = 0
+    skipped: int = 0
+    missed: int = 0
+    pending: int = 0
+    credit: Decimal = Decimal(0)
+    minutes: list[int] = field(default_factory=list)
+    helpful: list[int] = field(default_factory=list)
+    hard: list[int] = field(default_factory=list)
+    barriers: Counter = field(default_factory=Counter)
+    private: int = 0
+
+    @property
+    def closed(self) -> int:
+        return self.due - self.pending
+
+    @property
+    def adherence(self) -> Decimal | None:
+        """The same definition as OccurrenceQuerySet.adherence: mean credit of the occurrences already closed."""
+        return (self.credit / self.closed).quantize(Decimal("0.01")) if self.closed else None
+
+    @property
+    def mean_minutes(self) -> float | None:
+        return mean_or_none(self.minutes)
+
+    @property
+    def mean_helpful(self) -> float | None:
+        return mean_or_none(self.helpful)
+
+    @property
+    def mean_hard(self) -> float | None:
+        return mean_or_none(self.hard)
+
+    def top_barriers(self) -> list[tuple[str, int]]:
+        return [(BARRIER_LABELS.get(code, code), n) for code, n in self.barriers.most_common()]
+
+
+@dataclass
+class CalendarDay:
+    day: date
+    credit: Decimal | None  # mean credit of what was due (or done) that day; None when nothing was
+    in_window: bool
+
+    @property
+    def level(self) -> str:
+        if not self.in_window:
+            return "out"
+        if self.credit is None:
+            return "none"
+        if self.credit >= 1:
+            return "full"
+        if self.credit >= Decimal("0.5"):
+            return "most"
+        return "some" if self.credit > 0 else "zero"
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.credit is None else int(self.credit * 100)
+
+
+@dataclass
+class SummarySection:
+    """A block other apps add to the summary (measures: scores and reliable change) through SUMMARY_SECTIONS."""
+
+    title: str
+    lines: list[str] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    level: str = ""  # "risk" puts it first, highlighted
+
+
+# Other apps plug sections in here: functions of (client, window) returning a section or None, each running a
+# constant number of queries. The measures app appends its scores, charts and risk flags to this list.
+SUMMARY_SECTIONS: list[Callable[[Membership, Window], SummarySection | None]] = []
+
+
+@dataclass
+class Summary:
+    client: Membership
+    window: Window
+    sessions: list[Session]
+    assignments: list[AssignmentStats]
+    entries: list[Entry]  # shared entries in the window, oldest first
+    private_count: int
+    free_practice: int
+    barrier_counts: list[tuple[str, int]]
+    barrier_words: list[dict[str, Any]]
+    flagged: list[Entry]
+    latest: list[dict[str, Any]]
+    notices: list[Notice]
+    calendar: list[list[CalendarDay]]
+    barrier_chart: Chart | None
+    charts: list[Chart]  # the instruments' pictures
+    sections: list[SummarySection]
+    suggestions: list[str] = field(default_factory=list)
+
+    @property
+    def totals(self) -> AssignmentStats:
+        total = AssignmentStats(assignment=None)  # type: ignore[arg-type]
+        for row in self.assignments:
+            for name in ("due", "done", "partial", "skipped", "missed", "pending", "credit"):
+                setattr(total, name, getattr(total, name) + getattr(row, name))
+        return total
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.assignments and not self.entries and not self.private_count
+
+    @property
+    def next_session(self) -> date | None:
+        latest = self.sessions[0] if self.sessions else None
+        return latest.next_date if latest else None
+
+
+def build_summary(client: Membership, window: Window, sessions: list[Session], *, today: date) -> Summary:
+    assignments = {a.pk: a for a in Assignment.objects.filter(client=client).select_related("template_version")}
+    stats: dict[int, AssignmentStats] = {}
+
+    def row(assignment_id: int) -> AssignmentStats:
+        if assignment_id not in stats:
+            stats[assignment_id] = AssignmentStats(assignments[assignment_id])
+        return stats[assignment_id]
+
+    # An N-times-a-week slot is due by the week's Sunday: a week that overlaps the window belongs to it, even
+    # when its Sunday comes after the window's end.
+    occurrences = [
+        row
+        for row in Occurrence.objects.filter(
+            client=client, due_date__gte=window.start, due_date__lte=window.end + timedelta(days=6)
+        ).values_list("id", "assignment_id", "due_date", "status", "credit")
+        if row[2] <= window.end or assignments[row[1]].schedule_kind == ScheduleKind.PER_WEEK
+    ]
+    # Open from before the client's today is missed, whether or not occurrences_refresh has recorded it yet.
+    occurrences = [
+        (pk, aid, due, OccurrenceStatus.MISSED if status == OccurrenceStatus.PENDING and due < today else status, c)
+        for pk, aid, due, status, c in occurrences
+    ]
+    for _, assignment_id, _, status, credit in occurrences:
+        stat = row(assignment_id)
+        stat.due += 1
+        setattr(stat, status, getattr(stat, status) + 1)
+        if status != OccurrenceStatus.PENDING:
+            stat.credit += credit or Decimal(0)
+
+    in_window = {"client": client, "done_on__gte": window.start, "done_on__lte": window.end}
+    shared = list(
+        Entry.objects.filter(visibility=Visibility.SHARED, **in_window)
+        .select_related("assignment", "template_version__template")
+        .order_by("done_on", "submitted_at")
+    )
+    # Private entries: only that they exist and which occurrence they closed. Their content stays encrypted.
+    private = list(
+        Entry.objects.filter(visibility=Visibility.PRIVATE, **in_window).values_list(
+            "assignment_id", "occurrence_id", "done_on"
+        )
+    )
+    done_on = {occurrence_id: day for _, occurrence_id, day in private if occurrence_id}
+    for assignment_id, _, _ in private:
+        if assignment_id in assignments:
+            row(assignment_id).private += 1
+
+    barrier_total: Counter = Counter()
+    words = []
+    for entry in shared:
+        if entry.occurrence_id:
+            done_on[entry.occurrence_id] = entry.done_on
+        if entry.assignment_id is None or entry.assignment_id not in assignments:
+            continue
+        stat = row(entry.assignment_id)
+        stat.barriers.update(entry.barriers)
+        barrier_total.update(entry.barriers)
+        if entry.minutes_spent is not None and entry.outcome == Outcome.DONE:
+            stat.minutes.append(entry.minutes_spent)
+        if entry.helpfulness is not None:
+            stat.helpful.append(entry.helpfulness)
+        if entry.difficulty is not None:
+            stat.hard.append(entry.difficulty)
+        other = entry.content.get("barrier_other")
+        if other:
+            words.append({"entry": entry, "text": other})
+
+    ordered = sorted(stats.values(), key=lambda s: (s.assignment.status != "active", -s.due, s.assignment.pk))
+    barrier_counts = [(BARRIER_LABELS.get(code, code), n) for code, n in barrier_total.most_common()]
+    barrier_chart = None
+    if barrier_counts:
+        top = barrier_counts[0]
+        barrier_chart = bar_chart(
+            "What got in the way",
+            f"Barriers the client chose, {sum(n for _, n in barrier_counts)} in all; the most common was "
+            f"“{top[0]}” ({top[1]}).",
+            barrier_counts,
+        )
+    summary = Summary(
+        client=client,
+        window=window,
+        sessions=sessions,
+        assignments=ordered,
+        entries=shared,
+        private_count=len(private),
+        free_practice=sum(1 for e in shared if e.assignment_id is None),
+        barrier_counts=barrier_counts,
+        barrier_words=words,
+        flagged=[e for e in shared if e.talk_next_session],
+        latest=[_in_full(e) for e in reversed([e for e in shared if e.outcome != Outcome.SKIPPED][-LATEST_IN_FULL:])],
+        notices=list(Notice.objects.filter(client=client, resolved_at__isnull=True).select_related("assignment")),
+        calendar=_calendar(window, occurrences, assignments, done_on),
+        barrier_chart=barrier_chart,
+        charts=instruments.charts_for(_picture_history(client, window) + shared),
+        sections=[s for s in (section(client, window) for section in SUMMARY_SECTIONS) if s is not None],
+    )
+    summary.suggestions = suggestions_for(summary)
+    return summary
+
+
+def _picture_history(client: Membership, window: Window) -> list[Entry]:
+    """Shared entries from the weeks before the window, for the instrument pictures only: whether distress
+    comes down between practices shows over several sessions, not within one week."""
+    since = window.end - timedelta(days=instruments.HISTORY_DAYS - 1)
+    if since >= window.start:
+        return []
+    return list(
+        Entry.objects.filter(client=client, visibility=Visibility.SHARED, done_on__gte=since, done_on__lt=window.start)
+        .exclude(outcome=Outcome.SKIPPED)
+        .select_related("template_version__template")
+        .order_by("done_on", "submitted_at")
+    )
+
+
+def _in_full(entry: Entry) -> dict[str, Any]:
+    steps = display_answers(entry.template_version.schema, entry.answers)
+    for step in steps:
+        for item in step["items"]:
+            if item["field"]["type"] in ATTACHMENT_FIELDS:
+                item["field"] = {**item["field"], "type": "attachment_note"}
+                item["value"] = "An attachment: open the entry to see or hear it."
+    return {"entry": entry, "steps": steps}
+
+
+def _calendar(
+    window: Window,
+    occurrences: list[tuple[int, int, date, str, Decimal | None]],
+    assignments: dict[int, Assignment],
+    done_on: dict[int, date],
+) -> list[list[CalendarDay]]:
+    """Weeks (Monday first) of days coloured by the mean credit of what fell on them. An N-times-a-week slot
+    is due by Sunday; once done it counts on the day it was done, so the week isn't all piled on Sunday."""
+    credits: dict[date, list[Decimal]] = defaultdict(list)
+    for occurrence_id, assignment_id, due, status, credit in occurrences:
+        if status == OccurrenceStatus.PENDING:
+            continue
+        day = due
+        if assignments[assignment_id].schedule_kind == ScheduleKind.PER_WEEK and occurrence_id in done_on:
+            day = done_on[occurrence_id]
+        credits[day].append(credit or Decimal(0))
+    first = window.start - timedelta(days=window.start.weekday())
+    last = window.end + timedelta(days=6 - window.end.weekday())
+    weeks, week = [], []
+    for n in range((last - first).days + 1):
+        day = first + timedelta(days=n)
+        values = credits.get(day)
+        credit = (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.01")) if values else None
+        week.append(CalendarDay(day, credit, window.contains(day)))
+        if len(week) == 7:
+            weeks.append(week)
+            week = []
+    return weeks

@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
+
+from carryover.accounts.access import (
+    get_caseload_for_therapist,
+    get_client_for_therapist,
+    get_practice_for_admin,
+    role_required,
+)
+from carryover.accounts.models import Invitation, Role
+from carryover.audit.models import Action
+from carryover.homework.models import Assignment, local_today
+from carryover.lib.recovery import recovered_initial
+from carryover.lib.types import AuthedRequest
+
+from . import insight, services
+from .access import get_session_for_therapist
+from .caseload import SIGNAL_KINDS, caseload_rows, filter_rows
+from .forms import ReviewSettingsForm, SessionForm, WindowForm
+from .models import ReviewSettings, Session
+from .pdf import paper_for, summary_pdf
+from .summary import build_summary
+from .timeline import KINDS, timeline_events
+from .windows import window_for
+
+RECENT_SESSIONS = 8
+TIMELINE_DAYS = 30
+
+
+def _summary_context(request: AuthedRequest, client_id: int) -> dict:
+    # Reading the summary (page or PDF) is an export of the client's record, audited as one.
+    client = get_client_for_therapist(request, client_id, action=Action.EXPORT, object_type="session_summary")
+    sessions = list(Session.objects.for_client(client)[:RECENT_SESSIONS])
+    today = local_today(client.user)
+    window = window_for(
+        today=today,
+        last_session=sessions[0] if sessions else None,
+        start=request.GET.get("start"),
+        end=request.GET.get("end"),
+    )
+    form = WindowForm(initial={"start": window.start, "end": window.end})
+    summary = build_summary(client, window, sessions, today=today)
+    return {"client": client, "summary": summary, "window": window, "form": form}
+
+
+@role_required(Role.THERAPIST)
+def client_summary(request: AuthedRequest, client_id: int) -> HttpResponse:
+    return TemplateResponse(request, "review/summary.html", _summary_context(request, client_id))
+
+
+@role_required(Role.THERAPIST)
+def client_summary_pdf(request: AuthedRequest, client_id: int) -> HttpResponse:
+    context = _summary_context(request, client_id)
+    window = context["window"]
+    paper = paper_for(context["client"].practice.country, request.GET.get("paper"))
+    response = HttpResponse(summary_pdf(context, request=request, paper=paper), content_type="application/pdf")
+    # No name in the file name: it ends up in download folders and browser histories.
+    response["Content-Disposition"] = f'attachment; filename="session-summary-{window.start}-to-{window.end}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@role_required(Role.THERAPIST)
+def client_sessions(request: AuthedRequest, client_id: int) -> HttpResponse:
+    client = get_client_for_therapist(
+        request, client_id, action=Action.CREATE if request.method == "POST" else Action.READ, object_type="session"
+    )
+    form = SessionForm(request.POST or None, today=local_today(client.user), initial={"date": local_today(client.user)})
+    if request.method == "POST" and form.is_valid():
+        services.session_record(therapist=request.user.membership, client=client, **form.cleaned_data)
+        messages.success(request, "Session recorded. The summary now starts from it.")
+        return redirect("client_sessions", client.user_id)
+    sessions = Session.objects.for_client(client).select_related("therapist__user")[:50]
+    return TemplateResponse(request, "review/sessions.html", {"client": client, "form": form, "sessions": sessions})
+
+
+@role_required(Role.THERAPIST)
+def client_timeline(request: AuthedRequest, client_id: int) -> HttpResponse:
+    client = get_client_for_therapist(request, client_id, object_type="timeline")
+    window = window_for(
+        today=local_today(client.user), last_session=None, start=request.GET.get("start"),
+        end=request.GET.get("end"), default_days=TIMELINE_DAYS,
+    )  # fmt: skip
+    assignments = list(Assignment.objects.filter(client=client).order_by("-created_at"))
+    kind = request.GET.get("kind", "")
+    if kind and kind not in KINDS:
+        window.notes.append("That type isn't one we know, so every type is shown.")
+        kind = ""
+    chosen = request.GET.get("assignment", "")
+    assignment_id = next((a.pk for a in assignments if str(a.pk) == chosen), None)
+    if chosen and assignment_id is None:
+        window.notes.append(f"That isn't one of {client.user.display_name}’s, so all are shown.")
+    events = timeline_events(client, window, kinds={kind} if kind else None, assignment_id=assignment_id)
+    days: dict = {}
+    for event in events:
+        days.setdefault(event.day, []).append(event)
+    context = {
+        "client": client, "window": window, "days": days, "kinds": KINDS, "kind": kind,
+        "assignments": assignments, "assignment_id": assignment_id, "earlier": window.start - timedelta(days=1),
+        "form": WindowForm(initial={"start": window.start, "end": window.end}),
+    }  # fmt: skip
+    return TemplateResponse(request, "review/timeline.html", context)
+
+
+@role_required(Role.THERAPIST)
+def caseload(request: AuthedRequest) -> HttpResponse:
+    clients = get_caseload_for_therapist(request)
+    search = request.GET.get("q", "").strip()[:100]
+    show = request.GET.get("show", "")
+    rows = caseload_rows(request.user.membership, clients, search=search)
+    waiting = Invitation.objects.filter(invited_by=request.user, accepted_at__isnull=True, revoked_at__isnull=True)
+    context = {
+        "rows": filter_rows(rows, show), "total": len(rows), "search": search, "show": show,
+        "kinds": SIGNAL_KINDS, "invitations": waiting.order_by("-created_at"),
+    }  # fmt: skip
+    return TemplateResponse(request, "review/caseload.html", context)
+
+
+@role_required(Role.THERAPIST)
+def caseload_insight(request: AuthedRequest) -> HttpResponse:
+    clients = get_caseload_for_therapist(request)
+    context = {"days": insight.DAYS, **insight.caseload_insight(clients.order_by(), local_today(request.user))}
+    return TemplateResponse(request, "review/insight.html", context)
+
+
+@role_required(Role.ADMIN)
+def review_settings(request: AuthedRequest) -> HttpResponse:
+    practice = get_practice_for_admin(request)
+    initial = recovered_initial(request) or {"quiet_days": ReviewSettings.quiet_days_for(practice.pk)}
+    form = ReviewSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.review_settings_save(practice_id=practice.pk, quiet_days=form.cleaned_data["quiet_days"])
+        messages.success(request, "Review settings saved.")
+        return redirect("review_settings")
+    return TemplateResponse(request, "review/review_settings.html", {"form": form, "practice": practice})
+
+
+@require_POST
+@role_required(Role.THERAPIST)
+def session_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = get_session_for_therapist(request, pk, action=Action.DELETE)
+    services.session_delete(session=session)
+    messages.success(request, f"The session on {session.date:%-d %b %Y} was removed.")
+    return redirect("client_sessions", session.client.user_id)

@@ -1,0 +1,77 @@
+"""The review window: "since the last session" by default, or a range the therapist chooses.
+
+Dates are the client's local calendar dates, like occurrences' due dates and entries' `done_on`: the client's
+"today" decides where the window ends, whatever the therapist's own time zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from .models import Session
+
+DEFAULT_DAYS = 14  # with no session recorded yet
+MAX_DAYS = 366  # a year at most: the summary stays one page and fast
+
+
+@dataclass(frozen=True)
+class Window:
+    start: date
+    end: date
+    session: Session | None = None  # the session the window starts at
+    chosen: bool = False  # the therapist picked the dates
+    notes: list[str] = field(default_factory=list)  # what was corrected in what they typed
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    def dates(self) -> list[date]:
+        return [self.start + timedelta(days=n) for n in range(self.days)]
+
+
+def _parse(text: str | None) -> date | None | str:
+    """A date, None when empty, or "bad" when it isn't a date."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return "bad"
+
+
+def window_for(
+    *,
+    today: date,
+    last_session: Session | None,
+    start: str | None = None,
+    end: str | None = None,
+    default_days: int = DEFAULT_DAYS,
+) -> Window:
+    """The window from the last session (inclusive: homework set in a session often starts that day) to the
+    client's today, unless the therapist chose dates. Bad input is corrected and explained, never an error."""
+    notes: list[str] = []
+    chosen_start, chosen_end = _parse(start), _parse(end)
+    if "bad" in (chosen_start, chosen_end):
+        notes.append("One of the dates wasn't a date we could read (use the date picker, or YYYY-MM-DD), so the "
+                     "default range is shown.")  # fmt: skip
+        chosen_start = chosen_end = None
+    if chosen_start is None and chosen_end is None:
+        if last_session is not None and last_session.date <= today:
+            return Window(last_session.date, today, session=last_session, notes=notes)
+        return Window(today - timedelta(days=default_days - 1), today, notes=notes)
+    assert not isinstance(chosen_start, str) and not isinstance(chosen_end, str)
+    first = chosen_start or (chosen_end or today) - timedelta(days=default_days - 1)
+    last = chosen_end or today
+    if first > last:
+        first, last = last, first
+        notes.append("The start date was after the end date, so they were swapped.")
+    if (last - first).days + 1 > MAX_DAYS:
+        first = last - timedelta(days=MAX_DAYS - 1)
+        notes.append(f"A summary covers at most {MAX_DAYS} days; it starts on {first:%-d %b %Y}.")
+    return Window(first, last, chosen=True, notes=notes)
