@@ -132,6 +132,7 @@ class ScheduleKind(models.TextChoices):
     DAILY = "daily", "Every day"
     WEEKDAYS = "weekdays", "On chosen days"
     PER_WEEK = "per_week", "A number of times a week"
+    FORTNIGHT = "fortnight", "Every two weeks, on the starting day"  # e.g. a questionnaire between sessions
 
 
 class AssignmentStatus(models.TextChoices):
@@ -200,6 +201,8 @@ class Assignment(models.Model):
             return [(day, 0) for day in days]
         if self.schedule_kind == ScheduleKind.WEEKDAYS:
             return [(day, 0) for day in days if day.weekday() in self.weekdays]
+        if self.schedule_kind == ScheduleKind.FORTNIGHT:
+            return [(day, 0) for day in days if (day - self.start_date).days % 14 == 0]
         # A week only partly inside the schedule (it starts on a Thursday, say) asks for a fair share of the N.
         active_from = max(self.start_date, self.resumed_on or self.start_date)
         per_week = self.times_per_week or 1
@@ -217,6 +220,8 @@ class Assignment(models.Model):
             return "Every day"
         if self.schedule_kind == ScheduleKind.WEEKDAYS:
             return "On " + ", ".join(WEEKDAY_NAMES[d] for d in sorted(self.weekdays))
+        if self.schedule_kind == ScheduleKind.FORTNIGHT:
+            return f"Every other {self.start_date:%A}"
         return f"{self.times_per_week} times a week"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from carryover.accounts.access import _deny, get_client_for_therapist, get_own_client_record
 from carryover.accounts.models import Membership, Role
 from carryover.audit.models import Action
-from carryover.homework.access import THERAPIST_ONLY, _fetch
+from carryover.homework.access import THERAPIST_ONLY, _allow, _fetch
 from carryover.lib.types import AuthedRequest
 
 from .models import MeasureSharing, RiskAlert
@@ -16,8 +16,19 @@ def charts_shared(client: Membership) -> bool:
 
 
 def get_alert_for_therapist(request: AuthedRequest, pk: int, *, action: str = Action.READ) -> RiskAlert:
+    """The client's care team, or the practice's designated contact once the alert was escalated to them: an
+    escalation to someone who cannot open the alert and acknowledge it would be an escalation in name only."""
     queryset = RiskAlert.objects.select_related("client__user", "acknowledged_by", "resolved_by", "escalated_to")
+    escalated = queryset.filter(pk=pk, escalated_to=request.user, practice_id=request.user.membership.practice_id)
+    if (alert := escalated.first()) is not None:
+        _allow(request, alert.client.user_id, alert.practice_id, action, "risk_alert", pk)
+        return alert
     return _fetch(request, queryset, pk, roles=THERAPIST_ONLY, object_type="risk_alert", action=action)
+
+
+def in_care_team(request: AuthedRequest, alert: RiskAlert) -> bool:
+    me = request.user.membership
+    return me.role == Role.THERAPIST and Membership.objects.clients_of(me).filter(pk=alert.client_id).exists()
 
 
 def get_chart_client(request: AuthedRequest, client_id: int) -> Membership:

@@ -10,6 +10,7 @@ Self-contained on purpose: the shared reminders/delivery machinery is being buil
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -24,6 +25,19 @@ from carryover.accounts.models import Role, User
 from .models import AlertEmail, AlertEmailKind, AlertStatus, RiskAlert, SafetySettings
 
 logger = logging.getLogger(__name__)
+
+# A failed send (mail server down, refused) is tried again after these delays, then given up with an error in the
+# log; the alert itself is already on the care team's caseload, so a lost email never hides it.
+RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
+
+
+def _retry_later(task_function, alert_id: int, attempt: int) -> None:
+    if attempt > len(RETRY_DELAYS):
+        logger.error("alert email for alert=%s not sent after %s attempts; giving up", alert_id, attempt)
+        return
+    delay = RETRY_DELAYS[attempt - 1]
+    logger.warning("alert email for alert=%s failed (attempt %s); trying again in %s", alert_id, attempt, delay)
+    task_function.using(run_after=timezone.now() + delay).enqueue(alert_id, attempt=attempt + 1)
 
 
 def _send_once(alert: RiskAlert, kind: str, recipient: User, template: str, context: dict) -> bool:
@@ -56,25 +70,32 @@ def care_team(alert: RiskAlert) -> list[User]:
 
 
 @task()
-def alert_notify(alert_id: int) -> int:
+def alert_notify(alert_id: int, attempt: int = 1) -> int:
     """Email every therapist in the client's care team that an alert is waiting. Returns how many were sent."""
     alert = RiskAlert.objects.filter(pk=alert_id).first()
     if alert is None or alert.status != AlertStatus.OPEN:
         return 0  # rolled back, or already seen in the app: nothing to say
     context = {"alerts_url": settings.SITE_URL + reverse("alerts")}
-    return sum(
-        _send_once(alert, AlertEmailKind.NOTIFY, therapist, "measures/email/alert.txt", context)
-        for therapist in care_team(alert)
-    )
+    sent, failed = 0, False
+    for therapist in care_team(alert):
+        try:
+            sent += _send_once(alert, AlertEmailKind.NOTIFY, therapist, "measures/email/alert.txt", context)
+        except OSError:  # smtplib's errors are OSErrors; one therapist's failure doesn't stop the others
+            failed = True
+    if failed:
+        _retry_later(alert_notify, alert.pk, attempt)  # those already sent are recorded and not sent again
+    return sent
 
 
 @task()
-def alert_escalate(alert_id: int) -> bool:
+def alert_escalate(alert_id: int, attempt: int = 1) -> bool:
     """If the alert is still unacknowledged, tell the practice's designated contact. Runs after the practice's
     escalation time; safe to run again (it escalates once)."""
-    alert = RiskAlert.objects.filter(pk=alert_id).select_related("practice").first()
-    if alert is None or alert.status != AlertStatus.OPEN or alert.escalated_at is not None:
+    alert = RiskAlert.objects.filter(pk=alert_id).select_related("practice", "escalated_to").first()
+    if alert is None or alert.status != AlertStatus.OPEN:
         return False
+    if alert.escalated_at is not None:  # a retry: the escalation stands, only the email is still owed
+        return _escalation_email(alert, alert.escalated_to, attempt) if alert.escalated_to else False
     safety = SafetySettings.objects.filter(practice_id=alert.practice_id).select_related("designated_contact").first()
     contact = safety.designated_contact if safety else None
     if contact is None or not contact.is_active:
@@ -89,9 +110,18 @@ def alert_escalate(alert_id: int) -> bool:
     )
     if not updated:
         return False  # acknowledged (or escalated) in the meantime
+    return _escalation_email(alert, contact, attempt)
+
+
+def _escalation_email(alert: RiskAlert, contact: User, attempt: int) -> bool:
+    safety = SafetySettings.objects.filter(practice_id=alert.practice_id).first()
     context = {
         "minutes": safety.escalation_minutes if safety else None,
         "therapists": [t.display_name for t in care_team(alert)],
-        "alerts_url": settings.SITE_URL + reverse("home"),
+        "alerts_url": settings.SITE_URL + reverse("alert_detail", args=[alert.pk]),
     }
-    return _send_once(alert, AlertEmailKind.ESCALATE, contact, "measures/email/escalation.txt", context)
+    try:
+        return _send_once(alert, AlertEmailKind.ESCALATE, contact, "measures/email/escalation.txt", context)
+    except OSError:
+        _retry_later(alert_escalate, alert.pk, attempt)
+        return False

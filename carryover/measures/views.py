@@ -21,7 +21,7 @@ from carryover.homework.models import AssignmentStatus
 from carryover.lib.types import AuthedRequest
 
 from . import services
-from .access import get_alert_for_therapist, get_chart_client
+from .access import get_alert_for_therapist, get_chart_client, in_care_team
 from .charts import measure_chart
 from .flow import client_in_crisis_care, measure_flow
 from .forms import ResolveAlertForm, SafetyPlanForm, SafetySettingsForm
@@ -112,16 +112,21 @@ def alerts(request: AuthedRequest) -> HttpResponse:
     return TemplateResponse(request, "measures/alerts.html", {"alerts": rows})
 
 
-@role_required(Role.THERAPIST)
-def alert_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    alert = get_alert_for_therapist(request, pk)
-    result = getattr(alert.entry, "measure_result", None) if alert.entry_id else None
-    context = {"alert": alert, "result": result, "form": ResolveAlertForm()}
+def _alert_page(request: AuthedRequest, alert, form: ResolveAlertForm) -> HttpResponse:
+    care_team = in_care_team(request, alert)
+    # The designated contact sees that an alert is waiting and for whom, not the answers behind it.
+    result = getattr(alert.entry, "measure_result", None) if alert.entry_id and care_team else None
+    context = {"alert": alert, "result": result, "form": form, "care_team": care_team}
     return TemplateResponse(request, "measures/alert_detail.html", context)
 
 
+@role_required(Role.THERAPIST, Role.ADMIN)
+def alert_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _alert_page(request, get_alert_for_therapist(request, pk), ResolveAlertForm())
+
+
 @require_POST
-@role_required(Role.THERAPIST)
+@role_required(Role.THERAPIST, Role.ADMIN)
 def alert_acknowledge(request: AuthedRequest, pk: int) -> HttpResponse:
     alert = get_alert_for_therapist(request, pk, action=Action.UPDATE)
     if services.alert_acknowledge(alert=alert, actor=request.user):
@@ -140,8 +145,7 @@ def alert_resolve(request: AuthedRequest, pk: int) -> HttpResponse:
         services.alert_resolve(alert=alert, actor=request.user, note=form.cleaned_data["note"])
         messages.success(request, "Resolved, with your note.")
         return redirect("alert_detail", alert.pk)
-    result = getattr(alert.entry, "measure_result", None) if alert.entry_id else None
-    return TemplateResponse(request, "measures/alert_detail.html", {"alert": alert, "result": result, "form": form})
+    return _alert_page(request, alert, form)
 
 
 @role_required(Role.THERAPIST)

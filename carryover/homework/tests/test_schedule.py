@@ -147,3 +147,11 @@ def test_adherence_of_an_empty_window_is_none(personas, monday):
         .adherence()
         is None
     )
+
+
+def test_every_two_weeks_falls_on_the_starting_weekday(personas, monday):
+    assignment = assign(personas.alice, personas.bob, schedule_kind="fortnight", start_date="2026-03-02")
+    assert due(assignment) == [("2026-03-02", 0)]
+    services.occurrences_refresh(client=personas.bob.membership, today=date(2026, 3, 24))
+    assert [d for d, _ in due(assignment)] == ["2026-03-02", "2026-03-16", "2026-03-30"]
+    assert assignment.schedule_text() == "Every other Monday"

@@ -3,6 +3,7 @@ the real task worker, escalation after the practice's time, the lifecycle, and v
 
 from __future__ import annotations
 
+import socket
 import threading
 from datetime import timedelta
 
@@ -182,3 +183,48 @@ def test_alerts_are_visible_only_to_the_clients_care_team(client, personas):
     assert b"Safety alerts" not in client.get(reverse("caseload")).content
     alert.refresh_from_db()
     assert alert.status == "open"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_designated_contact_can_open_and_acknowledge_an_alert_escalated_to_them(client, personas):
+    safety = services.safety_settings(personas.practice)
+    safety.designated_contact, safety.escalation_minutes = personas.admin, 30
+    safety.save()
+    with time_machine.travel("2026-03-02 09:00 +00:00", tick=False) as clock:
+        submit(personas.alice, personas.bob, NINE_WITH_RISK)
+        alert = RiskAlert.objects.get()
+        client.force_login(personas.admin)
+        assert client.get(reverse("alert_detail", args=[alert.pk])).status_code == 404  # not escalated yet
+        clock.shift(timedelta(minutes=31))
+        run_worker()
+        client.force_login(personas.admin)  # the clinician idle time-out passed meanwhile
+        page = client.get(reverse("alert_detail", args=[alert.pk])).content.decode()
+        assert "designated contact" in page and "Bob Client" in page
+        assert "PHQ-9 total" not in page and reverse("client_detail", args=[personas.bob.pk]) not in page  # no answers
+        client.post(reverse("alert_acknowledge", args=[alert.pk]))
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.ACKNOWLEDGED and alert.acknowledged_by == personas.admin
+    client.force_login(personas.sue)  # anyone else in the practice still gets a 404
+    assert client.get(reverse("alert_detail", args=[alert.pk])).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_alert_email_is_tried_again_later_and_sent_once(personas, mailoutbox, settings):
+    with socket.socket() as s:  # a loopback port nobody listens on: the mail server is "down"
+        s.bind(("127.0.0.1", 0))
+        closed_port = s.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port, 2
+    with time_machine.travel("2026-03-02 09:00 +00:00", tick=False) as clock:
+        submit(personas.alice, personas.bob, NINE_WITH_RISK)
+        run_worker()
+        assert AlertEmail.objects.count() == 0
+        retry = DBTaskResult.objects.filter(status="READY").get(task_path__endswith="alert_notify")
+        assert retry.run_after is not None and retry.args_kwargs["kwargs"] == {"attempt": 2}
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # the server is back
+        run_worker()
+        assert mailoutbox == []  # not before its time
+        clock.shift(timedelta(minutes=2))
+        run_worker()
+        run_worker()
+    assert [m.to for m in mailoutbox] == [[personas.alice.email]] and AlertEmail.objects.count() == 1
