@@ -1,0 +1,170 @@
+"""Claiming due reminders and sending them: exactly once per reminder where the channel allows it.
+
+A worker claims a small batch in one short transaction (SKIP LOCKED on PostgreSQL; on SQLite a conditional
+update does the same job), holding each row for a lease. Before sending it records the attempt on the Delivery
+row and commits; after sending it records the outcome and commits. So a crash between the two leaves the row
+"sending" with an expired lease: another worker sends it again with the same idempotency key. A channel that
+honours the key shows it once; for SMTP that is the one message that may arrive twice, per crash.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .channels import ChannelError, Message, send
+from .models import Channel, Delivery, DeliveryStatus, Reminder, ReminderSettings, ReminderStatus
+from .planning import open_count, open_work
+
+MAX_ATTEMPTS = 3  # per channel, then the next channel the client chose
+BACKOFF = [timedelta(minutes=1), timedelta(minutes=4)]
+
+
+def lease() -> timedelta:
+    return timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
+
+
+def catch_up() -> timedelta:
+    return timedelta(minutes=settings.REMINDER_CATCH_UP_MINUTES)
+
+
+def due(now: datetime):
+    return Reminder.objects.filter(
+        Q(status=ReminderStatus.SCHEDULED, next_attempt_at__lte=now)
+        | Q(status=ReminderStatus.SENDING, lease_until__lt=now)
+    )
+
+
+def claim_due(*, limit: int = 10, now: datetime | None = None) -> tuple[uuid.UUID, list[int]]:
+    now = now or timezone.now()
+    claim = uuid.uuid4()
+    with transaction.atomic():
+        candidates = due(now).order_by("next_attempt_at")
+        if connection.features.has_select_for_update_skip_locked:
+            candidates = candidates.select_for_update(skip_locked=True)
+        ids = list(candidates.values_list("pk", flat=True)[:limit])
+        # Repeating the condition makes the claim safe where rows cannot be locked (SQLite): a row another
+        # worker claimed in between no longer matches, and stays theirs.
+        due(now).filter(pk__in=ids).update(status=ReminderStatus.SENDING, claim=claim, lease_until=now + lease())
+    return claim, list(Reminder.objects.filter(pk__in=ids, claim=claim).values_list("pk", flat=True))
+
+
+class Sender:
+    """One batch's worth of sending, reusing one SMTP connection."""
+
+    def __init__(self) -> None:
+        self.connection = get_connection()
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def deliver(self, reminder_id: int, claim: uuid.UUID) -> str:
+        reminder = Reminder.objects.select_related("client__user", "client__practice").get(pk=reminder_id)
+        if reminder.claim != claim:
+            return "lost"
+        now = timezone.now()
+        setting, _ = ReminderSettings.objects.get_or_create(client=reminder.client)
+        if not setting.enabled:
+            return self.finish(reminder, claim, ReminderStatus.CANCELLED, "Reminders are switched off")
+        count = open_count(reminder.client, reminder.local_date, reminder.key)
+        if count == 0:
+            return self.finish(reminder, claim, ReminderStatus.CANCELLED, "Nothing left to do that day")
+        if now - reminder.fire_at > catch_up():
+            late = int((now - reminder.fire_at).total_seconds() // 60)
+            return self.finish(reminder, claim, ReminderStatus.SKIPPED, f"Too late to be useful ({late} min late)")
+        channels = [c for c in setting.channels if c in Channel.values] or [Channel.IN_APP]
+        if reminder.channel_index >= len(channels):
+            return self.finish(reminder, claim, ReminderStatus.FAILED, "No channel left to try")
+        channel = channels[reminder.channel_index]
+        with transaction.atomic():
+            delivery, _ = Delivery.objects.get_or_create(
+                reminder=reminder, channel=channel, defaults={"scheduled_at": reminder.fire_at}
+            )
+            delivery.attempts += 1
+            delivery.status, delivery.updated_at = DeliveryStatus.SENDING, now
+            delivery.save(update_fields=["attempts", "status", "updated_at"])
+        message = Message.build(reminder, count)
+        try:
+            response = send(
+                channel, reminder, delivery, message, connection=self.connection, titles=self.titles(reminder)
+            )
+        except ChannelError as error:
+            return self.failed(reminder, claim, delivery, error, channels)
+        with transaction.atomic():
+            Delivery.objects.filter(pk=delivery.pk).update(
+                status=DeliveryStatus.SENT, provider_response=response, error="", sent_at=timezone.now(),
+                updated_at=timezone.now(),
+            )  # fmt: skip
+            self.finish(reminder, claim, ReminderStatus.SENT, "", sent_at=timezone.now(), sent_channel=channel)
+        return "sent"
+
+    def titles(self, reminder: Reminder) -> list[str]:
+        """Titles only for push devices whose owner opted in; never used by any other channel."""
+        from carryover.homework.models import Assignment
+
+        if not reminder.client.push_subscriptions.filter(show_titles=True).exists():
+            return []
+        ids = open_work([reminder.client_id], reminder.local_date, reminder.local_date).get(
+            (reminder.client_id, reminder.local_date), set()
+        )
+        if reminder.key.startswith("a"):
+            ids &= {int(reminder.key[1:])}
+        return [a.title for a in Assignment.objects.filter(pk__in=ids).order_by("pk")]
+
+    def failed(self, reminder, claim, delivery: Delivery, error: ChannelError, channels: list[str]) -> str:
+        now = timezone.now()
+        retry = not error.permanent and delivery.attempts < MAX_ATTEMPTS
+        with transaction.atomic():
+            Delivery.objects.filter(pk=delivery.pk).update(
+                status=DeliveryStatus.RETRYING if retry else DeliveryStatus.FAILED, error=error.message, updated_at=now
+            )
+            if retry:
+                from .tasks import wake_at
+
+                wait = BACKOFF[min(delivery.attempts - 1, len(BACKOFF) - 1)]
+                self.finish(reminder, claim, ReminderStatus.SCHEDULED, error.message, next_attempt_at=now + wait)
+                wake_at([now + wait])
+                return "retry"
+            if reminder.channel_index + 1 < len(channels):
+                self.finish(
+                    reminder, claim, ReminderStatus.SCHEDULED, error.message,
+                    channel_index=reminder.channel_index + 1, next_attempt_at=now,
+                )  # fmt: skip
+                return "fallback"
+            self.finish(reminder, claim, ReminderStatus.FAILED, f"Could not be sent: {error.message}"[:200])
+        return "failed"
+
+    def finish(self, reminder: Reminder, claim: uuid.UUID, status: str, reason: str, **fields) -> str:
+        Reminder.objects.filter(pk=reminder.pk, claim=claim).update(
+            status=status, reason=reason[:200], claim=None, lease_until=None, **fields
+        )
+        return status
+
+
+def deliver_batch(*, limit: int = 10) -> int:
+    """Claim and send up to `limit` due reminders; returns how many were claimed (0: nothing is due)."""
+    claim, ids = claim_due(limit=limit)
+    if not ids:
+        return 0
+    sender = Sender()
+    try:
+        for pk in ids:
+            sender.deliver(pk, claim)
+    finally:
+        sender.close()
+    return len(ids)
+
+
+def next_due_at() -> datetime | None:
+    return (
+        Reminder.objects.filter(status=ReminderStatus.SCHEDULED)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
