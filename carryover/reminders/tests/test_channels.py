@@ -211,7 +211,7 @@ def test_expired_subscription_is_removed_and_email_takes_over(personas, monday, 
     "body,message",
     [
         (b"not json", "could not read"),
-        (b'{"subscription": {"endpoint": "http://push.example/1", "keys": {"p256dh": "' + b"a" * 87 + b'", "auth": "x"}}}',
+        (json.dumps({"subscription": {"endpoint": "http://push.example/1", "keys": {"p256dh": "a" * 87, "auth": "x"}}}),
          "not a secure web address"),
         (b'{"subscription": {"endpoint": "https://push.example/1", "keys": {"auth": "x"}}}', "incomplete"),
         (b'{"subscription": "nonsense"}', "could not read"),
