@@ -37,6 +37,7 @@ typecheck: $(VENV)/.installed
 # Benchmarks print figures; they are not tests. Each app adds its own command here.
 bench: $(VENV)/.installed
 	true
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/carryover_bench_reminders} $(PY) manage.py bench_reminders
 
 totp: $(VENV)/.installed
 	@$(PY) manage.py demo_totp

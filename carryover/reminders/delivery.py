@@ -15,13 +15,14 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .channels import ChannelError, Message, send
 from .models import Channel, Delivery, DeliveryStatus, Reminder, ReminderSettings, ReminderStatus
-from .planning import open_count, open_work
+from .planning import open_work
 
+NOTHING_LEFT = "Nothing left to do that day"
 MAX_ATTEMPTS = 3  # per channel, then the next channel the client chose
 BACKOFF = [timedelta(minutes=1), timedelta(minutes=4)]
 
@@ -56,52 +57,86 @@ def claim_due(*, limit: int = 10, now: datetime | None = None) -> tuple[uuid.UUI
 
 
 class Sender:
-    """One batch's worth of sending, reusing one SMTP connection."""
+    """Sends one claimed batch: reads what it needs for the whole batch at once, reuses one SMTP connection, and
+    commits each reminder's outcome on its own, right after its send."""
 
     def __init__(self) -> None:
         self.connection = get_connection()
+        self.connected = False
 
     def close(self) -> None:
-        self.connection.close()
+        if self.connected:
+            self.connection.close()
 
-    def deliver(self, reminder_id: int, claim: uuid.UUID) -> str:
-        reminder = Reminder.objects.select_related("client__user", "client__practice").get(pk=reminder_id)
-        if reminder.claim != claim:
-            return "lost"
+    def deliver_many(self, ids: list[int], claim: uuid.UUID) -> dict[int, str]:
+        reminders = list(
+            Reminder.objects.filter(pk__in=ids, claim=claim)
+            .select_related("client__user", "client__practice")
+            .order_by("next_attempt_at", "pk")
+        )
+        if not reminders:
+            return {}
+        client_ids = list({r.client_id for r in reminders})
+        settings_of = {s.client_id: s for s in ReminderSettings.objects.filter(client_id__in=client_ids)}
+        days = [r.local_date for r in reminders]
+        work = open_work(client_ids, min(days), max(days))
         now = timezone.now()
-        setting, _ = ReminderSettings.objects.get_or_create(client=reminder.client)
-        if not setting.enabled:
-            return self.finish(reminder, claim, ReminderStatus.CANCELLED, "Reminders are switched off")
-        count = open_count(reminder.client, reminder.local_date, reminder.key)
-        if count == 0:
-            return self.finish(reminder, claim, ReminderStatus.CANCELLED, "Nothing left to do that day")
-        if now - reminder.fire_at > catch_up():
-            late = int((now - reminder.fire_at).total_seconds() // 60)
-            return self.finish(reminder, claim, ReminderStatus.SKIPPED, f"Too late to be useful ({late} min late)")
-        channels = [c for c in setting.channels if c in Channel.values] or [Channel.IN_APP]
-        if reminder.channel_index >= len(channels):
-            return self.finish(reminder, claim, ReminderStatus.FAILED, "No channel left to try")
-        channel = channels[reminder.channel_index]
-        with transaction.atomic():
-            delivery, _ = Delivery.objects.get_or_create(
-                reminder=reminder, channel=channel, defaults={"scheduled_at": reminder.fire_at}
-            )
-            delivery.attempts += 1
-            delivery.status, delivery.updated_at = DeliveryStatus.SENDING, now
-            delivery.save(update_fields=["attempts", "status", "updated_at"])
-        message = Message.build(reminder, count)
+        outcomes: dict[int, str] = {}
+        to_send: list[tuple[Reminder, str, int, list[str]]] = []
+        for reminder in reminders:
+            setting = settings_of.get(reminder.client_id) or ReminderSettings(client_id=reminder.client_id)
+            open_ids = work.get((reminder.client_id, reminder.local_date), set())
+            count = (1 if int(reminder.key[1:]) in open_ids else 0) if reminder.key.startswith("a") else len(open_ids)
+            channels = [c for c in setting.channels if c in Channel.values] or [Channel.IN_APP]
+            if not setting.enabled:
+                outcomes[reminder.pk] = self.finish(reminder, claim, ReminderStatus.CANCELLED, "Reminders are off")
+            elif count == 0:
+                outcomes[reminder.pk] = self.finish(reminder, claim, ReminderStatus.CANCELLED, NOTHING_LEFT)
+            elif now - reminder.fire_at > catch_up():
+                late = int((now - reminder.fire_at).total_seconds() // 60)
+                outcomes[reminder.pk] = self.finish(
+                    reminder, claim, ReminderStatus.SKIPPED, f"Too late to be useful ({late} min late)"
+                )
+            elif reminder.channel_index >= len(channels):
+                outcomes[reminder.pk] = self.finish(reminder, claim, ReminderStatus.FAILED, "No channel left to try")
+            else:
+                to_send.append((reminder, channels[reminder.channel_index], count, channels))
+        # The delivery rows (and their idempotency keys) exist before anything is sent, so a send repeated after
+        # a crash carries the same key.
+        Delivery.objects.bulk_create(
+            [Delivery(reminder=r, channel=channel, scheduled_at=r.fire_at) for r, channel, _, _ in to_send],
+            ignore_conflicts=True,
+        )
+        deliveries = {
+            (d.reminder_id, d.channel): d for d in Delivery.objects.filter(reminder__in=[r for r, *_ in to_send])
+        }
+        for reminder, channel, count, channels in to_send:
+            delivery = deliveries[(reminder.pk, channel)]
+            outcomes[reminder.pk] = self.send_one(reminder, claim, delivery, count, channels)
+        return outcomes
+
+    def send_one(self, reminder: Reminder, claim: uuid.UUID, delivery: Delivery, count: int, channels) -> str:
+        if delivery.channel == Channel.EMAIL and not self.connected:
+            try:
+                self.connection.open()  # kept open for the whole batch
+                self.connected = True
+            except OSError:
+                pass  # the send below reports it, as for any other failure
+        delivery.attempts += 1
         try:
             response = send(
-                channel, reminder, delivery, message, connection=self.connection, titles=self.titles(reminder)
-            )
+                delivery.channel, reminder, delivery, Message.build(reminder, count),
+                connection=self.connection, titles=self.titles(reminder) if delivery.channel == Channel.PUSH else [],
+            )  # fmt: skip
         except ChannelError as error:
             return self.failed(reminder, claim, delivery, error, channels)
         with transaction.atomic():
+            now = timezone.now()
             Delivery.objects.filter(pk=delivery.pk).update(
-                status=DeliveryStatus.SENT, provider_response=response, error="", sent_at=timezone.now(),
-                updated_at=timezone.now(),
+                status=DeliveryStatus.SENT, attempts=F("attempts") + 1, provider_response=response, error="",
+                sent_at=now, updated_at=now,
             )  # fmt: skip
-            self.finish(reminder, claim, ReminderStatus.SENT, "", sent_at=timezone.now(), sent_channel=channel)
+            self.finish(reminder, claim, ReminderStatus.SENT, "", sent_at=now, sent_channel=delivery.channel)
         return "sent"
 
     def titles(self, reminder: Reminder) -> list[str]:
@@ -122,8 +157,9 @@ class Sender:
         retry = not error.permanent and delivery.attempts < MAX_ATTEMPTS
         with transaction.atomic():
             Delivery.objects.filter(pk=delivery.pk).update(
-                status=DeliveryStatus.RETRYING if retry else DeliveryStatus.FAILED, error=error.message, updated_at=now
-            )
+                status=DeliveryStatus.RETRYING if retry else DeliveryStatus.FAILED, error=error.message,
+                attempts=F("attempts") + 1, updated_at=now,
+            )  # fmt: skip
             if retry:
                 from .tasks import wake_at
 
@@ -154,8 +190,7 @@ def deliver_batch(*, limit: int = 10) -> int:
         return 0
     sender = Sender()
     try:
-        for pk in ids:
-            sender.deliver(pk, claim)
+        sender.deliver_many(ids, claim)
     finally:
         sender.close()
     return len(ids)

@@ -3,14 +3,23 @@ and a way to run what the workers run."""
 
 from __future__ import annotations
 
+import base64
 import email
+import io
+import json
+import os
 import socket
 import threading
 from email.message import Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import http_ece
 import pytest
 import time_machine
 from aiosmtpd.controller import Controller
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from django.core.management import call_command
 
 from carryover.homework.tests.conftest import assign  # noqa: F401 - re-exported for the reminder tests
 
@@ -83,3 +92,58 @@ def run_worker() -> int:
         result.set_successful(result.task.call(*task_result.args, **task_result.kwargs))
         ran += 1
     return ran
+
+
+def b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+class FakePushService:
+    """A push service on loopback: records each request, answers 201, or 410 for endpoints marked gone. It
+    honours the Topic header the way real services collapse messages: one shown per topic."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict] = []
+        service = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                headers = {key.lower(): value for key, value in self.headers.items()}
+                service.requests.append({"path": self.path, "headers": headers, "body": body})
+                self.send_response(410 if "gone" in self.path else 201)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def shown(self) -> dict[str, dict]:
+        return {r["headers"]["topic"]: r for r in self.requests if "gone" not in r["path"]}
+
+
+class Device:
+    def __init__(self) -> None:
+        self.key = ec.generate_private_key(ec.SECP256R1())
+        self.auth = os.urandom(16)
+        public = self.key.public_key().public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
+        self.p256dh = b64(public)
+
+    def read(self, body: bytes) -> dict:
+        return json.loads(http_ece.decrypt(body, private_key=self.key, auth_secret=self.auth, version="aes128gcm"))
+
+
+@pytest.fixture
+def push(settings):
+    out = io.StringIO()
+    call_command("vapid_keys", stdout=out)
+    keys = dict(line.split("=", 1) for line in out.getvalue().split())
+    settings.VAPID_PRIVATE_KEY, settings.VAPID_PUBLIC_KEY = keys["VAPID_PRIVATE_KEY"], keys["VAPID_PUBLIC_KEY"]
+    service = FakePushService()
+    yield service
+    service.server.shutdown()
