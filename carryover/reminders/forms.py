@@ -50,6 +50,9 @@ class SettingsForm(forms.Form):
     def assignment_fields(self):
         return [self[f"time_{pk}"] for pk in self.assignment_ids]
 
+    def main_fields(self):
+        return [self[name] for name in self.fields if not name.startswith("time_")]
+
     def clean(self):
         data = super().clean() or {}
         channels = [data.get(f"channel_{n}") for n in range(3)]

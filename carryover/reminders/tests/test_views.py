@@ -116,3 +116,16 @@ def test_admin_sees_failures_of_their_own_practice_only(client, personas, monday
     client.force_login(personas.admin)
     page = client.get(reverse("reminder_failures")).content.decode()
     assert "bob@harbour.test" in page and "dana@elsewhere.test" not in page
+
+
+def test_log_and_next_reminder_in_the_clients_own_time(client, bob, personas, monday, smtp):
+    bob.time_zone = "America/New_York"
+    bob.save(update_fields=["time_zone"])
+    assign(personas.alice, bob, key="journal", if_when="dinner")
+    plan_clients([bob.membership])
+    assert "Next reminder: Mon 19:30." in client.get(reverse("client_home")).content.decode()
+    monday.move_to("2026-03-03 00:30 +00:00")  # 19:30 in New York
+    call_command("reminders_clock", once=True)
+    run_worker()
+    client.force_login(bob)
+    assert "reminder sent 19:30 by email" in client.get(reverse("reminder_settings")).content.decode()
