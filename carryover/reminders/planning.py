@@ -24,6 +24,7 @@ from .times import anchor_time, local_instant
 PLAN_DAYS = 2  # today and tomorrow, in the client's zone; planning runs several times a day
 REPLAN_EVERY = timedelta(hours=4)
 LATER_PREFIX = "later-"
+SETTINGS_CHANGED = "Settings changed"
 
 
 def open_work(client_ids: list[int], first: date, last: date) -> dict[tuple[int, date], set[int]]:
@@ -147,7 +148,7 @@ def plan_clients(clients: list[Membership], *, now: datetime | None = None, refr
             moved_to = wanted.get(ident)
             if moved_to is None:
                 if reminder.fire_at > now:
-                    reminder.status, reminder.reason = ReminderStatus.CANCELLED, "Settings changed"
+                    reminder.status, reminder.reason = ReminderStatus.CANCELLED, SETTINGS_CHANGED
                     reminder.save(update_fields=["status", "reason"])
             elif moved_to != reminder.fire_at:
                 reminder.fire_at = reminder.next_attempt_at = moved_to
@@ -164,7 +165,12 @@ def plan_clients(clients: list[Membership], *, now: datetime | None = None, refr
         # A reminder cancelled by a settings change may be wanted again at a new time (but never one sent).
         for c, d, k in cancelled_again:
             Reminder.objects.filter(
-                client_id=c, local_date=d, key=k, status=ReminderStatus.CANCELLED, fire_at__gt=now
+                client_id=c,
+                local_date=d,
+                key=k,
+                status=ReminderStatus.CANCELLED,
+                reason=SETTINGS_CHANGED,
+                fire_at__gt=now,
             ).update(status=ReminderStatus.SCHEDULED, fire_at=wanted[(c, d, k)], next_attempt_at=wanted[(c, d, k)])
         ReminderSettings.objects.filter(client_id__in=ids).update(planned_at=now)
         for client in clients:

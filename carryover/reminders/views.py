@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -75,14 +77,16 @@ def feed_token(request: AuthedRequest) -> HttpResponse:
     else:
         token = services.feed_token_create(client=me)
         # Shown once, on the next page; only its hash is stored.
-        request.session["new_feed_url"] = request.build_absolute_uri(f"/reminders/feed/{token}.ics")
+        request.session["new_feed_url"] = request.build_absolute_uri(
+            reverse("calendar_feed") + "?" + urlencode({"key": token})
+        )
         messages.success(request, "Here is your new private calendar address. Any old one no longer works.")
     return redirect("reminder_settings")
 
 
 @require_GET
-def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    client = services.client_for_feed_token(token)
+def calendar_feed(request: HttpRequest) -> HttpResponse:
+    client = services.client_for_feed_token(request.GET.get("key", ""))
     if client is None:
         raise Http404()
     audit_record(actor_id=client.user_id, practice_id=client.practice_id, client_id=client.user_id,

@@ -3,7 +3,7 @@ falling back to the next channel, skipped when too late."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -169,3 +169,29 @@ def test_saving_settings_queues_a_worker_for_the_reminder_time(personas, monday,
     monday.move_to("2026-03-02 19:30 +00:00")
     assert run_worker() == 1
     assert len(smtp.messages) == 1
+
+
+def test_a_crashed_workers_reminders_are_taken_over_by_the_next_tick(personas, monday, smtp, dinner, settings):
+    plan_now()
+    DBTaskResult.objects.all().delete()  # the task that claimed it died with its worker: nothing is queued
+    monday.move_to("2026-03-02 19:30 +00:00")
+    Reminder.objects.filter(local_date="2026-03-02").update(
+        status=ReminderStatus.SENDING, lease_until=at("2026-03-02 19:30") + timedelta(seconds=30)
+    )
+    plan_now()
+    assert smtp.messages == []  # still held by the dead worker
+    monday.move_to("2026-03-02 19:31 +00:00")
+    plan_now()
+    assert len(smtp.messages) == 1
+    assert Reminder.objects.get(local_date="2026-03-02").status == ReminderStatus.SENT
+
+
+def test_postponed_until_tomorrow_stays_postponed_when_planning_runs_again(personas, monday, dinner):
+    from carryover.reminders.services import reminder_later
+
+    plan_now()
+    assert reminder_later(client=personas.bob.membership, choice="tomorrow").startswith("No more reminders today")
+    monday.move_to("2026-03-02 14:00 +00:00")  # hours later the plan is refreshed
+    plan_now()
+    assert Reminder.objects.get(local_date="2026-03-02").status == ReminderStatus.CANCELLED
+    assert Reminder.objects.get(local_date="2026-03-03").status == ReminderStatus.SCHEDULED
