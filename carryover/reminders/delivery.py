@@ -23,6 +23,7 @@ from .models import Channel, Delivery, DeliveryStatus, Reminder, ReminderSetting
 from .planning import open_work
 
 NOTHING_LEFT = "Nothing left to do that day"
+BATCH = 20  # claimed at once: fewer round trips, while a crash strands few (until their lease ends)
 MAX_ATTEMPTS = 3  # per channel, then the next channel the client chose
 BACKOFF = [timedelta(minutes=1), timedelta(minutes=4)]
 
@@ -42,14 +43,21 @@ def due(now: datetime):
     )
 
 
-def claim_due(*, limit: int = 10, now: datetime | None = None) -> tuple[uuid.UUID, list[int]]:
+def claim_due(*, limit: int = BATCH, now: datetime | None = None) -> tuple[uuid.UUID, list[int]]:
     now = now or timezone.now()
     claim = uuid.uuid4()
     with transaction.atomic():
-        candidates = due(now).order_by("next_attempt_at")
-        if connection.features.has_select_for_update_skip_locked:
-            candidates = candidates.select_for_update(skip_locked=True)
-        ids = list(candidates.values_list("pk", flat=True)[:limit])
+        # Two queries that each walk a partial index in order, rather than one OR that sorts every due row.
+        expired = Reminder.objects.filter(status=ReminderStatus.SENDING, lease_until__lt=now).order_by("lease_until")
+        scheduled = Reminder.objects.filter(status=ReminderStatus.SCHEDULED, next_attempt_at__lte=now).order_by(
+            "next_attempt_at"
+        )
+        ids: list[int] = []
+        for candidates in (expired, scheduled):
+            if len(ids) < limit:
+                if connection.features.has_select_for_update_skip_locked:
+                    candidates = candidates.select_for_update(skip_locked=True)
+                ids += list(candidates.values_list("pk", flat=True)[: limit - len(ids)])
         # Repeating the condition makes the claim safe where rows cannot be locked (SQLite): a row another
         # worker claimed in between no longer matches, and stays theirs.
         due(now).filter(pk__in=ids).update(status=ReminderStatus.SENDING, claim=claim, lease_until=now + lease())
@@ -183,7 +191,7 @@ class Sender:
         return status
 
 
-def deliver_batch(*, limit: int = 10) -> int:
+def deliver_batch(*, limit: int = BATCH) -> int:
     """Claim and send up to `limit` due reminders; returns how many were claimed (0: nothing is due)."""
     claim, ids = claim_due(limit=limit)
     if not ids:

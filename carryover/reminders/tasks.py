@@ -17,10 +17,9 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from .delivery import deliver_batch, due, next_due_at
+from .delivery import BATCH, deliver_batch, due, next_due_at
 from .planning import clients_to_plan, plan_clients
 
-BATCH = 10
 TASK_SECONDS = 50  # one run of deliver_due, so a worker is never held for long
 MAX_WAITING_HELPERS = 8
 

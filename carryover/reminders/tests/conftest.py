@@ -7,6 +7,7 @@ import base64
 import email
 import io
 import json
+import logging
 import os
 import socket
 import threading
@@ -57,6 +58,7 @@ class Sink:
 
 @pytest.fixture
 def smtp(settings):
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command at INFO
     sink = Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=free_port())
     controller.start()

@@ -4,6 +4,7 @@ same minute to an SMTP sink on loopback. Prints timings and lateness. Meant for 
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import statistics
@@ -22,7 +23,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from carryover.accounts.models import Membership, Practice, Role, User
-from carryover.homework.models import Assignment, AssignmentStatus, ScheduleKind, Template
+from carryover.homework.models import Assignment, AssignmentStatus, Occurrence, ScheduleKind, Template
 from carryover.homework.services import builtin_sync
 from carryover.reminders.models import Reminder, ReminderSettings, ReminderStatus
 from carryover.reminders.planning import plan_clients
@@ -49,14 +50,16 @@ class Command(BaseCommand):
         parser.add_argument("--clients", type=int, default=10_000)
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--keep", action="store_true", help="Keep the benchmark data afterwards.")
+        parser.add_argument("--skip-planning", action="store_true")
 
-    def handle(self, *args, clients: int, workers: int, keep: bool, **options):
+    def handle(self, *args, clients: int, workers: int, keep: bool, skip_planning: bool, **options):
         call_command("migrate", verbosity=0)
         self.cleanup()
         builtin_sync()
         people = self.make_clients(clients)
         try:
-            self.bench_planning(people)
+            if not skip_planning:
+                self.bench_planning(people)
             self.bench_delivery(people, workers)
         finally:
             if not keep:
@@ -125,6 +128,7 @@ class Command(BaseCommand):
         Reminder.objects.filter(client__in=people).delete()
         DBTaskResult.objects.filter(task_path__startswith="carryover.reminders").delete()
         ReminderSettings.objects.filter(client__in=people).update(channels=["email"])
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command at INFO
         sink = Sink()
         port = free_port()
         controller = Controller(sink, hostname="127.0.0.1", port=port)
@@ -143,6 +147,12 @@ class Command(BaseCommand):
                 [Reminder(client=m, key="day", local_date=due.astimezone(m.user.zone).date(), fire_at=due,
                           next_attempt_at=due) for m in people],
                 batch_size=2000,
+            )  # fmt: skip
+            assignments = dict(Assignment.objects.filter(client__in=people).values_list("client_id", "pk"))
+            Occurrence.objects.bulk_create(
+                [Occurrence(assignment_id=assignments[m.pk], client=m, due_date=due.astimezone(m.user.zone).date())
+                 for m in people],
+                ignore_conflicts=True, batch_size=2000,
             )  # fmt: skip
             deliver_due.using(run_after=due).enqueue()  # what planning does for each reminder time
             open_rows = Reminder.objects.filter(client__in=people, status__in=["scheduled", "sending"])
