@@ -9,6 +9,7 @@ honours the key shows it once; for SMTP that is the one message that may arrive 
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import datetime, timedelta
 
@@ -22,6 +23,7 @@ from .channels import ChannelError, Message, send
 from .models import Channel, Delivery, DeliveryStatus, Reminder, ReminderSettings, ReminderStatus
 from .planning import open_work
 
+logger = logging.getLogger(__name__)
 NOTHING_LEFT = "Nothing left to do that day"
 BATCH = 20  # claimed at once: fewer round trips, while a crash strands few (until their lease ends)
 MAX_ATTEMPTS = 3  # per channel, then the next channel the client chose
@@ -138,6 +140,10 @@ class Sender:
             )  # fmt: skip
         except ChannelError as error:
             return self.failed(reminder, claim, delivery, error, channels)
+        except Exception as error:  # noqa: BLE001 - one broken reminder must not stop the batch or the worker
+            logger.exception("Reminder %s: unexpected error while sending", reminder.pk)  # ids only, no content
+            return self.failed(reminder, claim, delivery, ChannelError(f"Unexpected error ({type(error).__name__})"),
+                               channels)  # fmt: skip
         with transaction.atomic():
             now = timezone.now()
             Delivery.objects.filter(pk=delivery.pk).update(

@@ -40,6 +40,7 @@ class Sink:
         self.messages: list[Message] = []
         self.lock = threading.Lock()
         self.refuse: dict[str, str] = {}  # address → SMTP reply, e.g. "550 no such user"
+        self.after_accept = None
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -50,6 +51,8 @@ class Sink:
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
             self.messages.append(email.message_from_bytes(envelope.content))
+        if self.after_accept is not None:
+            self.after_accept()  # e.g. kill the sender before it hears "250": an ambiguous send
         return "250 Message accepted"
 
     def to(self, address: str) -> list[Message]:

@@ -195,3 +195,34 @@ def test_postponed_until_tomorrow_stays_postponed_when_planning_runs_again(perso
     plan_now()
     assert Reminder.objects.get(local_date="2026-03-02").status == ReminderStatus.CANCELLED
     assert Reminder.objects.get(local_date="2026-03-03").status == ReminderStatus.SCHEDULED
+
+
+def test_a_broken_reminder_does_not_hold_up_the_others(personas, monday, smtp, monkeypatch):
+    from carryover.reminders import channels
+
+    assign(personas.alice, personas.bob, key="journal", if_when="dinner")
+    assign(personas.alice, personas.erin, key="journal", if_when="dinner")
+    real = channels.send_email
+
+    def broken_for_bob(reminder, *args, **kwargs):
+        if reminder.client.user.email == "bob@harbour.test":
+            raise ValueError("a bug")
+        return real(reminder, *args, **kwargs)
+
+    monkeypatch.setattr(channels, "send_email", broken_for_bob)
+    plan_now()
+    monday.move_to("2026-03-02 19:30 +00:00")
+    run_worker()
+    assert len(smtp.to("erin@harbour.test")) == 1
+    bob = Reminder.objects.get(client=personas.bob.membership, local_date="2026-03-02")
+    assert bob.status == ReminderStatus.SCHEDULED and bob.reason == "Unexpected error (ValueError)"  # retried
+
+
+def test_an_unknown_time_zone_falls_back_to_utc_instead_of_failing(personas, monday):
+    from carryover.reminders.planning import plan_clients
+
+    personas.bob.time_zone = "Mars/Olympus_Mons"
+    personas.bob.save(update_fields=["time_zone"])
+    assign(personas.alice, personas.bob, key="journal", if_when="dinner")
+    plan_clients([personas.bob.membership])
+    assert Reminder.objects.get(local_date="2026-03-02").fire_at == at("2026-03-02 19:30")

@@ -135,7 +135,8 @@ def worker_process(deadline: float) -> int:
 def test_killed_workers_lose_nothing_and_duplicate_only_the_message_in_flight(
     transactional_db, personas, smtp, settings, push
 ):
-    """50 trials: a worker is SIGKILLed at a random moment in a batch of 40, then another finishes the work.
+    """50 trials: a worker is SIGKILLed at a random moment in a batch of 40 (or, every other trial, just after the
+    SMTP server accepted a message), then another finishes the work.
     Push (which honours the idempotency key as its Topic) shows each reminder once; SMTP may get the one message
     that was accepted just before the kill again — at most one per crash."""
     settings.REMINDER_LEASE_SECONDS = 0.4  # a dead worker's claim expires quickly (a live one never waits that long)
@@ -153,9 +154,14 @@ def test_killed_workers_lose_nothing_and_duplicate_only_the_message_in_flight(
         reminders = due_reminders(people, 4, f"c{trial}-")
         connections.close_all()  # the forked workers open their own connections
         victim = worker_process(time.monotonic() + 10)
-        time.sleep(rng.uniform(0, 0.25))
-        os.kill(victim, signal.SIGKILL)
+        if trial % 2:  # at a random moment
+            time.sleep(rng.uniform(0, 0.25))
+            os.kill(victim, signal.SIGKILL)
+        else:  # the worst moment for SMTP: the server has the message, the worker has not heard "250" yet
+            countdown = iter(range(rng.randint(0, 15), -1, -1))
+            smtp.after_accept = lambda: next(countdown, 1) == 0 and os.kill(victim, signal.SIGKILL)
         os.waitpid(victim, 0)
+        smtp.after_accept = None
         _, status = os.waitpid(worker_process(time.monotonic() + 10), 0)
         assert status == 0
         ids = [r.pk for r in reminders]
@@ -165,6 +171,7 @@ def test_killed_workers_lose_nothing_and_duplicate_only_the_message_in_flight(
         assert set(sent) == keys
         ambiguous_per_crash.append(sum(n - 1 for n in sent.values()))
     assert max(ambiguous_per_crash) <= 1
+    assert sum(ambiguous_per_crash) >= 10  # the kills after "accepted" did make ambiguous sends, and were counted
     topics = {d.idempotency_key.hex for d in Delivery.objects.filter(channel="push")}
     assert set(push.shown()) == topics and len(topics) == 50 * 20  # each shown once, none lost
     print(f"\nSMTP messages sent twice after a crash: {sum(ambiguous_per_crash)} in 50 crashes")
