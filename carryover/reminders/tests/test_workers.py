@@ -3,6 +3,7 @@ claiming rows at once is what it is for; SQLite allows one writer, and one worke
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 import signal
@@ -113,6 +114,11 @@ def database_url() -> str:
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
+def kill_at_zero(countdown, pid: int) -> None:
+    if next(countdown, 1) == 0:
+        os.kill(pid, signal.SIGKILL)
+
+
 def worker_process(deadline: float) -> int:
     """A worker running the delivery loop (what deliver_due does) in a forked process, until nothing is left."""
     pid = os.fork()
@@ -159,7 +165,7 @@ def test_killed_workers_lose_nothing_and_duplicate_only_the_message_in_flight(
             os.kill(victim, signal.SIGKILL)
         else:  # the worst moment for SMTP: the server has the message, the worker has not heard "250" yet
             countdown = iter(range(rng.randint(0, 15), -1, -1))
-            smtp.after_accept = lambda: next(countdown, 1) == 0 and os.kill(victim, signal.SIGKILL)
+            smtp.after_accept = functools.partial(kill_at_zero, countdown, victim)
         os.waitpid(victim, 0)
         smtp.after_accept = None
         _, status = os.waitpid(worker_process(time.monotonic() + 10), 0)
