@@ -92,8 +92,10 @@ def plan_clients(clients: list[Membership], *, now: datetime | None = None, refr
     if not clients:
         return []
     if refresh:
-        for client in clients:
-            occurrences_refresh(client=client, today=now.astimezone(client.user.zone).date())
+        for start in range(0, len(clients), 100):
+            with transaction.atomic():  # one commit per hundred clients, not three per client
+                for client in clients[start : start + 100]:
+                    occurrences_refresh(client=client, today=now.astimezone(client.user.zone).date())
     ids = [client.pk for client in clients]
     ReminderSettings.objects.bulk_create([ReminderSettings(client_id=pk) for pk in ids], ignore_conflicts=True)
     settings = {s.client_id: s for s in ReminderSettings.objects.filter(client_id__in=ids)}
