@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
@@ -68,4 +68,8 @@ def tick() -> int:
     from .therapists import digests_send
 
     digests_send(now=now)
+    # Finished ticks and deliveries say nothing the Reminder and Delivery rows don't: keep a day of them.
+    DBTaskResult.objects.filter(
+        task_path__startswith="carryover.reminders.", status="SUCCESSFUL", finished_at__lt=now - timedelta(days=1)
+    ).delete()
     return len(clients)

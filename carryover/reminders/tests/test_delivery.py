@@ -226,3 +226,14 @@ def test_an_unknown_time_zone_falls_back_to_utc_instead_of_failing(personas, mon
     assign(personas.alice, personas.bob, key="journal", if_when="dinner")
     plan_clients([personas.bob.membership])
     assert Reminder.objects.get(local_date="2026-03-02").fire_at == at("2026-03-02 19:30")
+
+
+def test_the_clock_queues_one_tick_at_a_time_and_old_results_are_pruned(personas, monday):
+    call_command("reminders_clock", once=True)
+    call_command("reminders_clock", once=True)
+    assert DBTaskResult.objects.filter(task_path="carryover.reminders.tasks.tick").count() == 1
+    run_worker()
+    monday.move_to("2026-03-03 09:01 +00:00")
+    call_command("reminders_clock", once=True)
+    run_worker()
+    assert DBTaskResult.objects.filter(task_path="carryover.reminders.tasks.tick").count() == 1  # yesterday's gone
