@@ -89,12 +89,15 @@ def reminder_later(*, client: Membership, choice: str, now: datetime | None = No
         ).update(status=ReminderStatus.CANCELLED, reason="Postponed by you")
         if choice == "tomorrow":
             return "No more reminders today. Tomorrow's will come as usual."
+        at = EVENING
         if choice == "hour":
-            fire_at = now.replace(second=0, microsecond=0) + timedelta(hours=1)
-        else:
-            fire_at = local_instant(today, quiet_adjusted(setting, EVENING), zone)
+            in_an_hour = (now.replace(second=0, microsecond=0) + timedelta(hours=1)).astimezone(zone)
+            if in_an_hour.date() != today:
+                return "No more reminders today. Tomorrow's will come as usual."
+            at = in_an_hour.time()
+        fire_at = local_instant(today, quiet_adjusted(setting, at), zone)  # never in quiet hours
         local = fire_at.astimezone(zone)
-        if local.date() != today:
+        if fire_at <= now:
             return "No more reminders today. Tomorrow's will come as usual."
         reminder, created = Reminder.objects.get_or_create(
             client=client, local_date=today, key=f"{LATER_PREFIX}{local:%H%M}",

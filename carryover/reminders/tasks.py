@@ -49,8 +49,10 @@ def deliver_due() -> int:
 
 
 def wake_at(moments: Iterable[datetime]) -> None:
-    """Make sure a deliver_due runs at each of these moments (one task per distinct second)."""
-    for moment in sorted({m.replace(microsecond=0) for m in moments}):
+    """Make sure a deliver_due runs at each of these moments (one task per distinct second, rounded up so it
+    never runs a moment too early and finds nothing due)."""
+    whole_seconds = {m.replace(microsecond=0) + timedelta(seconds=1 if m.microsecond else 0) for m in moments}
+    for moment in sorted(whole_seconds):
         if not waiting(deliver_due.module_path, run_after=moment).exists():
             deliver_due.using(run_after=moment).enqueue()
 

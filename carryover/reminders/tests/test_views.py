@@ -129,3 +129,16 @@ def test_log_and_next_reminder_in_the_clients_own_time(client, bob, personas, mo
     run_worker()
     client.force_login(bob)
     assert "reminder sent 19:30 by email" in client.get(reverse("reminder_settings")).content.decode()
+
+
+def test_remind_me_later_respects_quiet_hours(client, bob, personas, monday):
+    ReminderSettings.objects.create(client=bob.membership, quiet_start=time(22), quiet_end=time(7))
+    monday.move_to("2026-03-02 21:30 +00:00")
+    client.force_login(bob)
+    response = client.post(reverse("reminder_later"), {"when": "hour"}, follow=True)
+    assert "remind you again at 21:45." in response.content.decode()  # not 22:30: just before the quiet hours
+    monday.move_to("2026-03-02 21:50 +00:00")
+    client.force_login(bob)
+    response = client.post(reverse("reminder_later"), {"when": "hour"}, follow=True)
+    assert "No more reminders today." in response.content.decode()
+    assert list(Reminder.objects.values_list("key", flat=True)) == ["later-2145"]
