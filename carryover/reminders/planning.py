@@ -174,11 +174,11 @@ def plan_clients(clients: list[Membership], *, now: datetime | None = None, refr
                 reason=SETTINGS_CHANGED,
                 fire_at__gt=now,
             ).update(status=ReminderStatus.SCHEDULED, fire_at=wanted[(c, d, k)], next_attempt_at=wanted[(c, d, k)])
-        ReminderSettings.objects.filter(client_id__in=ids).update(planned_at=now)
+        by_zone: dict[str, list[int]] = defaultdict(list)
         for client in clients:
-            ReminderSettings.objects.filter(client_id=client.pk).exclude(planned_zone=client.user.time_zone).update(
-                planned_zone=client.user.time_zone
-            )
+            by_zone[client.user.time_zone].append(client.pk)
+        for zone_name, zone_ids in by_zone.items():
+            ReminderSettings.objects.filter(client_id__in=zone_ids).update(planned_at=now, planned_zone=zone_name)
     return woken + [r.fire_at for r in new]
 
 
