@@ -87,12 +87,8 @@ def test_four_db_workers_deliver_ten_thousand_reminders_exactly_once(transaction
     assert len(reminders) == 10_000
     for _ in range(4):
         deliver_due.enqueue()
-    env = {
-        **os.environ, "DATABASE_URL": database_url(), "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(settings.EMAIL_PORT), "EMAIL_USE_TLS": "", "EMAIL_USE_SSL": "",
-    }  # fmt: skip
-    command = [sys.executable, "manage.py", "db_worker", "--interval", "0.1", "--no-startup-delay", "--verbosity", "0"]
-    workers = [subprocess.Popen([*command, "--worker-id", f"w{n}"], env=env, cwd=settings.BASE_DIR) for n in range(4)]
+    env = worker_env(settings.EMAIL_PORT)
+    workers = [start([*WORKER, "--worker-id", f"w{n}"], env) for n in range(4)]
     try:
         done = wait_until(lambda: not Reminder.objects.filter(status__in=["scheduled", "sending"]).exists(), 180)
     finally:
@@ -107,6 +103,52 @@ def test_four_db_workers_deliver_ten_thousand_reminders_exactly_once(transaction
     assert set(keys) == {d.idempotency_key.hex for d in Delivery.objects.all()}
     workers_used = {w for t in DBTaskResult.objects.filter(task_path=deliver_due.module_path) for w in t.worker_ids}
     assert len(workers_used) >= 2
+
+
+@on_postgres
+@pytest.mark.postgres
+def test_a_killed_db_worker_is_replaced_and_the_clock_recovers_its_batch(transactional_db, personas, smtp):
+    """The whole stack: a real db_worker SIGKILLed mid-batch leaves its task RUNNING for ever (django-tasks-db
+    never retries); the reminders_clock's tick sees the expired claims and queues a new deliver_due, which a
+    restarted worker runs. Nothing is lost; at most the one message in flight is sent twice."""
+    people = clients_with_work(personas, 10)
+    env = worker_env(settings.EMAIL_PORT, REMINDER_LEASE_SECONDS="1")
+    for trial in range(3):
+        reminders = due_reminders(people, 30, f"k{trial}-")
+        before = len(smtp.messages)
+        deliver_due.enqueue()
+        victim = start([*WORKER, "--worker-id", f"victim{trial}"], env)
+        assert wait_until(lambda: len(smtp.messages) >= before + 20 + 10 * trial, 30)  # noqa: B023
+        victim.send_signal(signal.SIGKILL)
+        victim.wait()
+        assert DBTaskResult.objects.filter(status="RUNNING", worker_ids__contains=[f"victim{trial}"]).exists()
+        helpers = [start([*WORKER, "--worker-id", f"after{trial}"], env),
+                   start([sys.executable, "manage.py", "reminders_clock", "--interval", "1"], env)]  # fmt: skip
+        try:
+            ids = [r.pk for r in reminders]
+            left = Reminder.objects.filter(pk__in=ids).exclude(status=ReminderStatus.SENT)
+            assert wait_until(lambda: not left.exists(), 60)  # noqa: B023
+        finally:
+            for process in helpers:
+                process.send_signal(signal.SIGTERM)
+                process.wait(timeout=30)
+        keys = {d.idempotency_key.hex for d in Delivery.objects.filter(reminder__in=reminders)}
+        sent = Counter(m["X-Carryover-Delivery"] for m in smtp.messages if m["X-Carryover-Delivery"] in keys)
+        assert set(sent) == keys and sum(n - 1 for n in sent.values()) <= 1
+
+
+WORKER = [sys.executable, "manage.py", "db_worker", "--interval", "0.1", "--no-startup-delay", "--verbosity", "0"]
+
+
+def worker_env(smtp_port: int, **extra: str) -> dict[str, str]:
+    return {
+        **os.environ, "DATABASE_URL": database_url(), "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_port), "EMAIL_USE_TLS": "", "EMAIL_USE_SSL": "", **extra,
+    }  # fmt: skip
+
+
+def start(command: list[str], env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(command, env=env, cwd=settings.BASE_DIR)
 
 
 def database_url() -> str:
