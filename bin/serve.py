@@ -28,10 +28,11 @@ WEB = [
     "10",
 ]
 WORKER = [sys.executable, "manage.py", "db_worker", "--interval", "1"]
+CLOCK = [sys.executable, "manage.py", "reminders_clock"]  # queues the reminders tick every minute
 
 
 def main() -> int:
-    children = [subprocess.Popen(WEB), subprocess.Popen(WORKER)]
+    children = [subprocess.Popen(WEB), subprocess.Popen(WORKER), subprocess.Popen(CLOCK)]
     stopping = False
 
     def stop(signum=None, frame=None):

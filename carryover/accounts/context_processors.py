@@ -5,9 +5,9 @@ from .middleware import idle_limit_for
 from .models import WORK_WORDS, Role, Terminology
 
 NAV = {
-    Role.CLIENT: [("client_home", "Home")],
-    Role.THERAPIST: [("caseload", "Caseload"), ("library", "Library")],
-    Role.ADMIN: [("practice_home", "Practice"), ("audit_log", "Audit log")],
+    Role.CLIENT: [("client_home", "Home"), ("reminder_settings", "Reminders")],
+    Role.THERAPIST: [("caseload", "Caseload"), ("library", "Library"), ("therapist_attention", "Needs attention")],
+    Role.ADMIN: [("practice_home", "Practice"), ("audit_log", "Audit log"), ("reminder_failures", "Reminders")],
 }
 
 

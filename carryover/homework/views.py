@@ -59,6 +59,13 @@ from .render import display_answers
 # --- Client ----------------------------------------------------------------------------------------------------
 
 
+def reminders_panel(me) -> dict:
+    from carryover.reminders.services import badge, later_choices, next_reminder
+
+    return {"reminder_badge": badge(me, mark_seen=True), "next_reminder": next_reminder(me),
+            "later_choices": later_choices(me)}  # fmt: skip
+
+
 @role_required(Role.CLIENT)
 def today(request: AuthedRequest) -> HttpResponse:
     me = get_own_client_record(request, object_type="today")
@@ -92,6 +99,7 @@ def today(request: AuthedRequest) -> HttpResponse:
         "later": later,
         "updates": services.revisions_unseen(me),
         "has_ladder": LadderItem.objects.filter(client=me, archived=False).exists(),
+        **reminders_panel(me),
     }
     return TemplateResponse(request, "homework/today.html", context)
 

@@ -162,6 +162,17 @@ MATRIX: dict[str, Row] = {
     ),
     "invitation_request_link": Row(everyone(200)),
     "invitation_accept": Row(everyone(404), kwargs={"token": "not-a-real-token"}),
+    # --- reminders ---
+    "reminder_settings": Row(only(200, *CLIENTS), audited=True),
+    "reminder_later": Row(only(200, *CLIENTS), audited=True),
+    "reminder_feed_token": Row(only(302, *CLIENTS), method="post", audited=True),
+    "calendar_feed": Row(everyone(404)),  # without its secret key
+    "push_subscribe": Row(only(400, *CLIENTS), method="post", audited=True),  # an empty body is refused clearly
+    "push_unsubscribe": Row(only(302, *CLIENTS), method="post", kwargs={"pk": 999999}, audited=True),
+    "reminder_failures": Row(only(200, "admin"), audited=True),
+    "therapist_attention": Row(only(200, *THERAPISTS), audited=True),
+    "web_manifest": Row(everyone(200)),
+    "service_worker": Row(everyone(200)),
     "help": Row(everyone(200)),
     "profile": Row(signed_in(200)),
     "mfa_required": Row(signed_in(302)),

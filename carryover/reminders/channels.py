@@ -1,0 +1,130 @@
+"""How a reminder reaches someone: email, web push, or the in-app badge. Each channel either returns the
+provider's short response or raises ChannelError, saying whether trying again might help.
+
+Reminder texts are rendered from a context that holds only a count, the practice's word for the work and
+links: there is nothing clinical in reach of the templates. (A client may opt in, per device, to push titles.)
+"""
+
+from __future__ import annotations
+
+import json
+import smtplib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.core.mail.backends.base import BaseEmailBackend
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .models import Channel, Delivery, PushSubscription, Reminder
+
+
+class ChannelError(Exception):
+    def __init__(self, message: str, *, permanent: bool = False):
+        super().__init__(message)
+        self.message = message[:300]
+        self.permanent = permanent
+
+
+@dataclass
+class Message:
+    count: int
+    work: str  # "activity" / "activities", the practice's own word
+    today_url: str
+    later_url: str
+    settings_url: str
+
+    @classmethod
+    def build(cls, reminder: Reminder, count: int) -> Message:
+        practice = reminder.client.practice
+        return cls(
+            count=count,
+            work=practice.work_singular if count == 1 else practice.work_plural,
+            today_url=settings.SITE_URL + reverse("client_home"),
+            later_url=settings.SITE_URL + reverse("reminder_later"),
+            settings_url=settings.SITE_URL + reverse("reminder_settings"),
+        )
+
+    @property
+    def text(self) -> str:
+        return f"You have {self.count} {self.work} for today."
+
+
+def render_email(message: Message) -> tuple[str, str]:
+    context = {"m": message}
+    subject = render_to_string("reminders/email_subject.txt", context).strip()
+    return subject, render_to_string("reminders/email_body.txt", context)
+
+
+def send_email(reminder: Reminder, delivery: Delivery, message: Message, connection: BaseEmailBackend) -> str:
+    subject, body = render_email(message)
+    key = delivery.idempotency_key.hex
+    email = EmailMessage(
+        subject, body, to=[reminder.client.user.email], connection=connection,
+        headers={"Message-ID": f"<{key}@reminders.carryover>", "X-Carryover-Delivery": key},
+    )  # fmt: skip
+    try:
+        email.send()
+    except smtplib.SMTPRecipientsRefused as error:
+        codes = [code for code, _ in error.recipients.values()]
+        raise ChannelError(
+            f"The mail server refused the address (SMTP {codes[0]})", permanent=min(codes) >= 500
+        ) from error
+    except smtplib.SMTPResponseException as error:
+        raise ChannelError(f"The mail server said {error.smtp_code}", permanent=error.smtp_code >= 500) from error
+    except (smtplib.SMTPException, OSError) as error:
+        connection.close()
+        raise ChannelError(f"Could not reach the mail server ({type(error).__name__})") from error
+    return "accepted by the mail server"
+
+
+def push_payload(message: Message, titles: list[str] | None) -> str:
+    body = message.text if not titles else "For today: " + ", ".join(titles)
+    return json.dumps({"title": "Carryover", "body": body, "url": message.today_url, "later": message.later_url})
+
+
+def send_push(reminder: Reminder, delivery: Delivery, message: Message, titles: list[str]) -> str:
+    from pywebpush import WebPushException, webpush
+
+    subscriptions = list(PushSubscription.objects.filter(client=reminder.client))
+    if not subscriptions:
+        raise ChannelError("No phone or computer has notifications switched on", permanent=True)
+    if not settings.VAPID_PRIVATE_KEY:
+        raise ChannelError("Notifications are not set up on this server (no VAPID key)", permanent=True)
+    delivered, errors = 0, []
+    for subscription in subscriptions:
+        try:
+            webpush(
+                subscription.as_info(),
+                data=push_payload(message, titles if subscription.show_titles else None),
+                vapid_private_key=settings.VAPID_PRIVATE_KEY,
+                vapid_claims={"sub": settings.VAPID_SUBJECT},
+                # The Topic lets the push service replace rather than repeat a reminder sent again after a crash.
+                headers={"Topic": delivery.idempotency_key.hex, "Urgency": "normal"},
+                ttl=3600,
+                timeout=10,
+            )
+            delivered += 1
+        except WebPushException as error:
+            status = getattr(error.response, "status_code", None)
+            if status in (404, 410):  # the browser dropped this subscription for good
+                subscription.delete()
+                errors.append(f"subscription gone ({status})")
+            else:
+                errors.append(f"push service said {status}")
+        except Exception as error:  # noqa: BLE001 - a broken endpoint must not stop the others
+            errors.append(type(error).__name__)
+    if delivered:
+        return f"delivered to {delivered} device(s)"
+    raise ChannelError("; ".join(errors)[:300], permanent=all("gone" in e for e in errors))
+
+
+def send(channel: str, reminder: Reminder, delivery: Delivery, message: Message, **kwargs) -> str:
+    if channel == Channel.EMAIL:
+        return send_email(reminder, delivery, message, kwargs["connection"])
+    if channel == Channel.PUSH:
+        return send_push(reminder, delivery, message, kwargs.get("titles", []))
+    if channel == Channel.IN_APP:
+        return "shown on Today"
+    raise ChannelError(f"Unknown channel {channel}", permanent=True)

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from django import forms
+
+from carryover.homework.models import Assignment
+
+from .models import Channel, Mode, ReminderSettings, TherapistDigest
+from .services import LATER_CHOICES, SettingsData
+from .times import anchor_time
+
+TIME_ERRORS = {"invalid": "Please enter a time like 19:30."}
+CHANNEL_CHOICES = [("", "— none —"), *Channel.choices]
+ORDER_LABELS = ["First, remind me by", "If that does not work, by", "And if that fails too, by"]
+
+
+def time_field(label: str, help_text: str = "") -> forms.TimeField:
+    return forms.TimeField(
+        required=False, label=label, help_text=help_text, error_messages=TIME_ERRORS,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )  # fmt: skip
+
+
+class SettingsForm(forms.Form):
+    enabled = forms.BooleanField(required=False, label="Send me reminders")
+    mode = forms.ChoiceField(choices=Mode.choices, widget=forms.RadioSelect, label="How many reminders")
+    time = time_field("Time for the daily reminder", "Leave empty to use the time that fits your plan.")
+    quiet_start = time_field("Quiet hours from", "No reminder comes in quiet hours.")
+    quiet_end = time_field("Quiet hours until")
+    channel_0 = forms.ChoiceField(choices=CHANNEL_CHOICES, label=ORDER_LABELS[0])
+    channel_1 = forms.ChoiceField(choices=CHANNEL_CHOICES, required=False, label=ORDER_LABELS[1])
+    channel_2 = forms.ChoiceField(choices=CHANNEL_CHOICES, required=False, label=ORDER_LABELS[2])
+
+    def __init__(self, *args, assignments: list[Assignment], setting: ReminderSettings, **kwargs):
+        own = {a.pk: getattr(a, "reminder", None) for a in assignments}
+        initial = {
+            "enabled": setting.enabled, "mode": setting.mode, "time": setting.time,
+            "quiet_start": setting.quiet_start, "quiet_end": setting.quiet_end,
+            **{f"channel_{n}": c for n, c in enumerate(setting.channels[:3])},
+            **{f"time_{pk}": r.time for pk, r in own.items() if r is not None and r.time},
+        }  # fmt: skip
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        self.assignment_ids = []
+        for assignment in assignments:
+            default = anchor_time(assignment.c("if_when"))
+            hint = f"Empty means {default:%H:%M}, from your plan “after {assignment.c('if_when')}”." if default else ""
+            self.fields[f"time_{assignment.pk}"] = time_field(f"Time for “{assignment.title}”", hint)
+            self.assignment_ids.append(assignment.pk)
+
+    def assignment_fields(self):
+        return [self[f"time_{pk}"] for pk in self.assignment_ids]
+
+    def main_fields(self):
+        return [self[name] for name in self.fields if not name.startswith("time_")]
+
+    def clean(self):
+        data = super().clean() or {}
+        channels = [data.get(f"channel_{n}") for n in range(3)]
+        chosen = [c for c in channels if c]
+        if len(set(chosen)) != len(chosen):
+            self.add_error("channel_1", "Please choose each way only once.")
+        if bool(data.get("quiet_start")) != bool(data.get("quiet_end")):
+            self.add_error("quiet_end", "Please give both the start and the end of quiet hours, or neither.")
+        probe = ReminderSettings(quiet_start=data.get("quiet_start"), quiet_end=data.get("quiet_end"))
+        for name in ["time", *(f"time_{pk}" for pk in self.assignment_ids)]:
+            at = data.get(name)
+            if at and probe.in_quiet_hours(at):
+                self.add_error(name, "This time is inside your quiet hours. Please choose another time.")
+        data["channels"] = chosen
+        return data
+
+    def data_object(self) -> SettingsData:
+        data = self.cleaned_data
+        return SettingsData(
+            enabled=data["enabled"], mode=data["mode"], time=data.get("time"),
+            quiet_start=data.get("quiet_start"), quiet_end=data.get("quiet_end"), channels=data["channels"],
+            assignment_times={pk: data.get(f"time_{pk}") for pk in self.assignment_ids},
+        )  # fmt: skip
+
+
+class LaterForm(forms.Form):
+    when = forms.ChoiceField(choices=list(LATER_CHOICES.items()), widget=forms.RadioSelect, label="Remind me")
+
+
+class DigestForm(forms.ModelForm):
+    class Meta:
+        model = TherapistDigest
+        fields = ["enabled", "time"]
+        labels = {"enabled": "Email me a daily summary", "time": "At (your time)"}
+        widgets = {"time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+        error_messages = {"time": TIME_ERRORS}

@@ -1,0 +1,189 @@
+"""Benchmark: plan a week for N clients, then let W real `db_worker` processes deliver N reminders due in the
+same minute to an SMTP sink on loopback. Prints timings and lateness. Meant for a scratch PostgreSQL database
+(DATABASE_URL=…/carryover_bench_reminders); it deletes the reminders, tasks and benchmark people it made."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+
+from aiosmtpd.controller import Controller
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from carryover.accounts.models import Membership, Practice, Role, User
+from carryover.homework.models import Assignment, AssignmentStatus, Occurrence, ScheduleKind, Template
+from carryover.homework.services import builtin_sync
+from carryover.reminders.models import Reminder, ReminderSettings, ReminderStatus
+from carryover.reminders.planning import plan_clients
+from carryover.reminders.tasks import deliver_due
+
+DOMAIN = "bench.carryover.invalid"
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.count = 0
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.count += 1
+        return "250 OK"
+
+
+class Command(BaseCommand):
+    help = "Reminder benchmark: planning cost and delivery of N reminders due in one minute by W workers."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--clients", type=int, default=10_000)
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--keep", action="store_true", help="Keep the benchmark data afterwards.")
+        parser.add_argument("--skip-planning", action="store_true")
+
+    def handle(self, *args, clients: int, workers: int, keep: bool, skip_planning: bool, **options):
+        call_command("migrate", verbosity=0)
+        self.cleanup()
+        builtin_sync()
+        people = self.make_clients(clients)
+        try:
+            if not skip_planning:
+                self.bench_planning(people)
+            self.bench_delivery(people, workers)
+        finally:
+            if not keep:
+                self.cleanup()
+
+    def out(self, text: str) -> None:
+        self.stdout.write(text)
+        self.stdout.flush()
+
+    def cleanup(self) -> None:
+        Reminder.objects.filter(client__user__email__endswith=DOMAIN).delete()
+        DBTaskResult.objects.filter(task_path__startswith="carryover.reminders").delete()
+        Assignment.objects.filter(client__user__email__endswith=DOMAIN).delete()
+        User.objects.filter(email__endswith=DOMAIN).delete()
+
+    def make_clients(self, count: int) -> list[Membership]:
+        started = time.perf_counter()
+        practice = Practice.objects.filter(name="Benchmark practice").first() or Practice.objects.create(
+            name="Benchmark practice", country="GB"
+        )
+        therapist_user = User.objects.create(email=f"therapist@{DOMAIN}", name="Bench Therapist")
+        therapist = Membership.objects.create(user=therapist_user, practice=practice, role=Role.THERAPIST)
+        zones = ["Europe/London", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "America/Sao_Paulo"]
+        users = User.objects.bulk_create(
+            [User(email=f"c{n}@{DOMAIN}", name=f"Client {n}", time_zone=zones[n % len(zones)]) for n in range(count)],
+            batch_size=2000,
+        )
+        members = Membership.objects.bulk_create(
+            [Membership(user=u, practice=practice, role=Role.CLIENT) for u in users], batch_size=2000
+        )
+        version = Template.objects.get(key="journal", practice__isnull=True).latest_version()
+        today = timezone.now().date()
+        Assignment.objects.bulk_create(
+            [
+                Assignment(
+                    practice=practice, client=m, therapist=therapist, template_version=version,
+                    content={"title": "Journal", "if_when": "dinner"}, schedule_kind=ScheduleKind.DAILY,
+                    start_date=today - timedelta(days=1), status=AssignmentStatus.ACTIVE,
+                )
+                for m in members
+            ],
+            batch_size=2000,
+        )  # fmt: skip
+        for member, user in zip(members, users, strict=True):
+            member.user = user
+        self.out(f"setup: {count} clients with a daily activity in {time.perf_counter() - started:.1f} s")
+        return members
+
+    def bench_planning(self, people: list[Membership]) -> None:
+        started = time.perf_counter()
+        for n in range(0, len(people), 500):
+            plan_clients(people[n : n + 500])
+        spent = time.perf_counter() - started
+        self.out(
+            f"planning: occurrences for a week + today's and tomorrow's reminders for {len(people)} clients: "
+            f"{spent:.1f} s ({1000 * spent / len(people):.2f} ms per client); "
+            f"{Reminder.objects.filter(client__in=people).count()} reminders planned"
+        )
+        started = time.perf_counter()
+        for n in range(0, len(people), 500):
+            plan_clients(people[n : n + 500], refresh=False)
+        spent = time.perf_counter() - started
+        self.out(f"replanning (nothing changed, no occurrence refresh): {spent:.1f} s")
+
+    def bench_delivery(self, people: list[Membership], workers: int) -> None:
+        Reminder.objects.filter(client__in=people).delete()
+        DBTaskResult.objects.filter(task_path__startswith="carryover.reminders").delete()
+        ReminderSettings.objects.filter(client__in=people).update(channels=["email"])
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command at INFO
+        sink = Sink()
+        port = free_port()
+        controller = Controller(sink, hostname="127.0.0.1", port=port)
+        controller.start()
+        env = {
+            **os.environ, "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(port), "EMAIL_USE_TLS": "", "EMAIL_USE_SSL": "",
+        }  # fmt: skip
+        command = [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay", "-v", "0"]
+        procs = [subprocess.Popen([*command, "--worker-id", f"bench{n}"], env=env, cwd=settings.BASE_DIR)  # noqa: S603
+                 for n in range(workers)]  # fmt: skip
+        try:
+            time.sleep(3)  # workers up and idle, as they would be in production
+            due = (timezone.now() + timedelta(seconds=5)).replace(microsecond=0)
+            Reminder.objects.bulk_create(
+                [Reminder(client=m, key="day", local_date=due.astimezone(m.user.zone).date(), fire_at=due,
+                          next_attempt_at=due) for m in people],
+                batch_size=2000,
+            )  # fmt: skip
+            assignments = dict(Assignment.objects.filter(client__in=people).values_list("client_id", "pk"))
+            Occurrence.objects.bulk_create(
+                [Occurrence(assignment_id=assignments[m.pk], client=m, due_date=due.astimezone(m.user.zone).date())
+                 for m in people],
+                ignore_conflicts=True, batch_size=2000,
+            )  # fmt: skip
+            deliver_due.using(run_after=due).enqueue()  # what planning does for each reminder time
+            open_rows = Reminder.objects.filter(client__in=people, status__in=["scheduled", "sending"])
+            while open_rows.exists() and timezone.now() < due + timedelta(minutes=10):
+                time.sleep(0.5)
+            finished = timezone.now()
+        finally:
+            for proc in procs:
+                proc.send_signal(signal.SIGTERM)
+            for proc in procs:
+                proc.wait(timeout=30)
+            controller.stop()
+        sent = list(
+            Reminder.objects.filter(client__in=people, status=ReminderStatus.SENT).values_list("sent_at", flat=True)
+        )
+        lateness = sorted((at - due).total_seconds() for at in sent if at is not None)
+        within = sum(1 for late in lateness if late <= 60)
+        self.out(
+            f"delivery: {workers} workers, {len(people)} reminders due at the same second, {connection.vendor}: "
+            f"all done {(finished - due).total_seconds():.1f} s after due; sent {len(sent)}, "
+            f"SMTP sink received {sink.count}; within 60 s: {within}"
+        )
+        if lateness:
+            p50 = statistics.median(lateness)
+            p99 = lateness[min(len(lateness) - 1, int(len(lateness) * 0.99))]
+            self.out(f"lateness: p50 {p50:.1f} s, p99 {p99:.1f} s, max {lateness[-1]:.1f} s")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
