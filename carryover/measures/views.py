@@ -19,6 +19,7 @@ from carryover.audit.models import Action
 from carryover.homework.access import get_occurrence_for_client
 from carryover.homework.models import AssignmentStatus
 from carryover.lib.types import AuthedRequest
+from carryover.review.models import Session
 
 from . import services
 from .access import get_alert_for_therapist, get_chart_client, in_care_team
@@ -97,7 +98,8 @@ def chart(request: AuthedRequest, client_id: int, measure: str) -> HttpResponse:
     if measure not in MEASURES:
         raise Http404()
     results = list(MeasureResult.objects.filter(client=client, measure=measure))
-    response = HttpResponse(measure_chart(measure, results), content_type="image/svg+xml")
+    sessions = list(Session.objects.filter(client=client).values_list("date", flat=True))
+    response = HttpResponse(measure_chart(measure, results, sessions), content_type="image/svg+xml")
     response["Cache-Control"] = "no-store"
     return response
 

@@ -44,3 +44,8 @@ def help_for_client(context) -> dict:
         return {"show": False}
     plan = services.safety_plan_of(membership)
     return {"show": True, "plan": plan, "sections": SAFETY_PLAN_SECTIONS, "csrf_token": context.get("csrf_token")}
+
+
+@register.inclusion_tag("measures/_timeline_charts.html")
+def timeline_charts(client: Membership) -> dict:
+    return {"client": client, "summaries": services.client_summaries(client)}

@@ -61,3 +61,16 @@ def test_timeline_shows_scores_and_alerts_and_filters_them(client, personas):
     assert "Score 18 (Moderately severe)" in page and reverse("alert_detail", args=[RiskAlert.objects.get().pk]) in page
     only_scores = client.get(url, {"kind": "score"}).content.decode()
     assert "Score 18" in only_scores and "Safety alert of" not in only_scores
+
+
+def test_charts_mark_the_recorded_sessions_and_appear_on_the_timeline(client, personas):
+    from carryover.review.models import Session
+
+    submit(personas.alice, personas.bob, NINE_NO_RISK)
+    client.force_login(personas.alice)
+    chart_url = reverse("measure_chart", args=[personas.bob.pk, "phq9"])
+    assert b"Session" not in client.get(chart_url).content  # no session recorded: no marker in the legend
+    Session.objects.create(client=personas.bob.membership, therapist=personas.alice.membership, date="2026-03-01")
+    assert b"Session" in client.get(chart_url).content
+    timeline = client.get(reverse("client_timeline", args=[personas.bob.pk])).content.decode()
+    assert chart_url in timeline and "Questionnaire scores over time (PHQ-9)" in timeline
