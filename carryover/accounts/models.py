@@ -199,6 +199,14 @@ class InvitationStatus(models.TextChoices):
     EXPIRED = "expired", "Expired"
 
 
+class InvitationEmail(models.TextChoices):
+    """Where the invitation email is: the task that sends it runs after the page has answered."""
+
+    QUEUED = "queued", "Sending"
+    SENT = "sent", "Emailed"
+    FAILED = "failed", "Not emailed"
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -213,6 +221,9 @@ class Invitation(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Of the latest send asked for (create or resend); failed attempts count towards the retries' bound.
+    email_status = models.CharField(max_length=10, choices=InvitationEmail.choices, default=InvitationEmail.QUEUED)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")

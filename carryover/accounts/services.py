@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 import logging
-import secrets
-from datetime import timedelta
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from carryover.audit.models import Action, Outcome
@@ -22,6 +16,7 @@ from .models import (
     CareLink,
     CrisisResource,
     Invitation,
+    InvitationEmail,
     InvitationStatus,
     Membership,
     Practice,
@@ -29,6 +24,7 @@ from .models import (
     User,
     hash_token,
 )
+from .tasks import invitation_request_notify, invitation_send, new_token
 
 logger = logging.getLogger(__name__)
 
@@ -65,40 +61,6 @@ def crisis_resources_save(*, practice: Practice, formset) -> None:
             resource.delete()
 
 
-def invitation_link(token: str) -> str:
-    return settings.SITE_URL + reverse("invitation_accept", args=[token])
-
-
-def _new_token(invitation: Invitation) -> str:
-    # 256 bits from the OS's CSPRNG; only the hash is kept.
-    token = secrets.token_urlsafe(32)
-    invitation.token_hash = hash_token(token)
-    invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_DAYS)
-    return token
-
-
-def _send_invitation(invitation: Invitation, token: str) -> None:
-    context = {
-        "invitation": invitation,
-        "practice": invitation.practice,
-        "inviter": invitation.invited_by,
-        "link": invitation_link(token),
-        "days": settings.INVITATION_DAYS,
-    }
-    try:
-        send_mail(
-            subject=f"Your invitation to {invitation.practice.name} on Carryover",
-            message=render_to_string("accounts/email/invitation.txt", context),
-            from_email=None,
-            recipient_list=[invitation.email],
-        )
-    except Exception:  # the mail server is down or refused: the page says "not sent" and offers a resend
-        logger.exception("Invitation %s could not be sent", invitation.pk)
-        return
-    invitation.sent_at = timezone.now()
-    Invitation.objects.filter(pk=invitation.pk).update(sent_at=invitation.sent_at)
-
-
 def invitation_create(*, inviter: User, email: str, role: str, name: str = "") -> Invitation:
     """Therapists invite clients; admins invite therapists and other admins."""
     me = inviter.membership
@@ -118,7 +80,7 @@ def invitation_create(*, inviter: User, email: str, role: str, name: str = "") -
     ).exists():
         raise InvitationError("There is already a waiting invitation for that address; resend it instead.")
     invitation = Invitation(practice=me.practice, email=email, name=name.strip(), role=role, invited_by=inviter)
-    token = _new_token(invitation)
+    new_token(invitation)  # a placeholder nobody ever sees; the worker mints the emailed link
     with transaction.atomic():
         invitation.save()
         audit_record(
@@ -129,16 +91,20 @@ def invitation_create(*, inviter: User, email: str, role: str, name: str = "") -
             object_type="invitation",
             object_id=invitation.pk,
         )
-    _send_invitation(invitation, token)  # after the commit: never email a link whose invitation was rolled back
+        # In the same transaction: a rolled-back invitation sends nothing. Only the id goes in the task table; the
+        # worker mints the link (the token above is never sent).
+        invitation_send.enqueue(invitation.pk)
     return invitation
 
 
 def invitation_resend(*, invitation: Invitation, actor: User) -> None:
     if invitation.status() not in (InvitationStatus.PENDING, InvitationStatus.EXPIRED):
         raise InvitationError("This invitation was already used or revoked.")
-    token = _new_token(invitation)  # the old link stops working
-    invitation.save(update_fields=["token_hash", "expires_at"])
-    _send_invitation(invitation, token)
+    new_token(invitation)  # the old link stops working now; the worker emails a new one
+    invitation.email_status, invitation.email_attempts = InvitationEmail.QUEUED, 0
+    with transaction.atomic():
+        invitation.save(update_fields=["token_hash", "expires_at", "email_status", "email_attempts"])
+        invitation_send.enqueue(invitation.pk)
 
 
 def invitation_revoke(*, invitation: Invitation, actor: User) -> None:
@@ -204,13 +170,7 @@ def invitation_request_new(*, email: str) -> None:
     )
     if invitation is None or invitation.invited_by is None:
         return
-    context = {"invitation": invitation, "link": settings.SITE_URL + reverse("home")}
-    send_mail(
-        subject="Someone asked for a new Carryover invitation link",
-        message=render_to_string("accounts/email/invitation_requested.txt", context),
-        from_email=None,
-        recipient_list=[invitation.invited_by.email],
-    )
+    invitation_request_notify.enqueue(invitation.pk)
 
 
 def profile_update(*, user: User, name: str, time_zone: str) -> None:

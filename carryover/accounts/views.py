@@ -28,7 +28,7 @@ from .forms import (
     ProfileForm,
     RequestNewLinkForm,
 )
-from .models import CLINICIAN_ROLES, Country, Invitation, InvitationStatus, Role
+from .models import CLINICIAN_ROLES, Country, InvitationStatus, Role
 
 HOME_FOR_ROLE: dict[str | None, str] = {
     Role.CLIENT: "client_home",
@@ -72,16 +72,10 @@ def _invite(request: AuthedRequest, form_class, *, role, done: str) -> HttpRespo
         except services.InvitationError as error:
             form.add_error("email", str(error))
         else:
-            _report_sent(request, invitation, "Invitation sent to {email}.")
+            # The worker sends it; the invitations list shows whether it went out.
+            messages.success(request, f"Invitation to {invitation.email} created; the email is on its way.")
             return redirect(done)
     return TemplateResponse(request, "accounts/invite.html", {"form": form, "role": role})
-
-
-def _report_sent(request: AuthedRequest, invitation: Invitation, text: str) -> None:
-    if invitation.sent_at:
-        messages.success(request, text.format(email=invitation.email))
-    else:
-        messages.error(request, f"The invitation to {invitation.email} could not be emailed. Please try “Resend”.")
 
 
 @require_POST
@@ -93,7 +87,7 @@ def invitation_resend(request: AuthedRequest, pk: int) -> HttpResponse:
     except services.InvitationError as error:
         messages.error(request, str(error))
     else:
-        _report_sent(request, invitation, "A new link was sent to {email}; the old one no longer works.")
+        messages.success(request, f"A new link is on its way to {invitation.email}; the old one no longer works.")
     return redirect(HOME_FOR_ROLE[request.user.role])
 
 

@@ -4,11 +4,24 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from carryover.accounts.models import CareLink, Invitation, Role, User
 from carryover.conftest import PASSWORD, without_csrf
+
+# The worker (run in this process) closes the database connection, which a test wrapped in a transaction can't survive.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_worker():
+    """The real `manage.py db_worker`, until nothing is ready to run."""
+    call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
+
+
+def emailed_token(message) -> str:
+    return re.search(r"/invite/([\w-]+)/", message.body).group(1)
 
 
 def invite(client, therapist, email="new.client@example.test", name="New Client"):
@@ -16,7 +29,8 @@ def invite(client, therapist, email="new.client@example.test", name="New Client"
     response = client.post(reverse("invite_client"), {"email": email, "name": name})
     assert response.status_code == 302, response.content
     client.logout()
-    return re.search(r"/invite/([\w-]+)/", mail.outbox[-1].body).group(1)
+    run_worker()
+    return emailed_token(mail.outbox[-1])
 
 
 def accept(client, token, **overrides):
@@ -78,6 +92,7 @@ def test_asking_for_new_link_tells_inviter_without_revealing_anything(client, pe
     mail.outbox.clear()
     known = client.post(reverse("invitation_request_link"), {"email": "new.client@example.test"})
     unknown = client.post(reverse("invitation_request_link"), {"email": "nobody@example.test"})
+    run_worker()
     assert known.status_code == unknown.status_code == 200
     assert without_csrf(known.content) == without_csrf(unknown.content)
     assert b"passed it on" in known.content
@@ -89,7 +104,8 @@ def test_resend_replaces_the_link_and_revoke_kills_it(client, personas):
     invitation = Invitation.objects.get(email="new.client@example.test")
     client.force_login(personas.alice)
     client.post(reverse("invitation_resend", args=[invitation.pk]))
-    new = re.search(r"/invite/([\w-]+)/", mail.outbox[-1].body).group(1)
+    run_worker()
+    new = emailed_token(mail.outbox[-1])
     assert new != old
     assert client.get(reverse("invitation_accept", args=[old])).status_code in (302, 404, 410)
     client.post(reverse("invitation_revoke", args=[invitation.pk]))
@@ -133,7 +149,8 @@ def test_invite_refuses_existing_account_and_duplicates(client, personas):
 def test_admin_invites_therapist_who_must_set_up_two_factor(client, personas):
     client.force_login(personas.admin)
     client.post(reverse("invite_staff"), {"email": "new.therapist@example.test", "role": "therapist"})
-    token = re.search(r"/invite/([\w-]+)/", mail.outbox[-1].body).group(1)
+    run_worker()
+    token = emailed_token(mail.outbox[-1])
     client.logout()
     accept(client, token, name="New Therapist")
     response = client.get(reverse("caseload"))
