@@ -1,6 +1,7 @@
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -8,10 +9,17 @@ from carryover.accounts.models import User
 
 from .models import Action, Outcome
 
+# A day past the last date would overflow; nothing in the log is that old or that new.
+SENSIBLE_DATES = [MinValueValidator(date(2000, 1, 1)), MaxValueValidator(date(2999, 12, 31))]
+
 
 class AuditFilterForm(forms.Form):
-    start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}), validators=SENSIBLE_DATES
+    )
+    end = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}), validators=SENSIBLE_DATES
+    )
     person = forms.EmailField(required=False, label="Person (email)", max_length=254)
     action = forms.ChoiceField(required=False, choices=[("", "Any")] + Action.choices)
     outcome = forms.ChoiceField(required=False, choices=[("", "Any")] + Outcome.choices)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from carryover.accounts.access import get_client_for_therapist, get_own_client_record, role_required
 from carryover.accounts.models import CareLink, Role
 from carryover.audit.models import Action
+from carryover.lib.converters import parse_id
 from carryover.lib.types import AuthedRequest
 from carryover.measures.services import measure_of
 
@@ -209,10 +210,10 @@ def entry_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def library(request: AuthedRequest) -> HttpResponse:
     client = None
     if request.GET.get("for"):
-        try:
-            client = get_client_for_therapist(request, int(request.GET["for"]))
-        except ValueError:
-            raise Http404() from None
+        client_id = parse_id(request.GET["for"])
+        if client_id is None:
+            raise Http404()
+        client = get_client_for_therapist(request, client_id)
     versions = _latest_versions(Template.objects.visible_to(request.user.membership))
     categories: dict[str, list[TemplateVersion]] = {}
     for version in sorted(versions, key=lambda v: (v.category, v.name)):

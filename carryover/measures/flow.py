@@ -12,6 +12,7 @@ from carryover.homework import schema as worksheet
 from carryover.homework import services as homework
 from carryover.homework.models import BarrierCode, Draft, Occurrence
 from carryover.homework.render import bind_step
+from carryover.lib.converters import parse_id
 from carryover.lib.types import AuthedRequest
 
 from . import services
@@ -20,8 +21,8 @@ from .models import AlertStatus, RiskAlert
 
 
 def _step_from(value, total: int) -> int:
-    text = str(value or "0")
-    return min(int(text), total - 1) if text.isdigit() else 0
+    step = parse_id(str(value or "0"))
+    return min(step, total - 1) if step is not None else 0
 
 
 def measure_flow(request: AuthedRequest, occurrence: Occurrence, measure: str) -> HttpResponse:
@@ -64,7 +65,6 @@ def _finish(request: AuthedRequest, draft: Draft, measure: str) -> HttpResponse:
         if "form" in error.errors:  # already sent: nothing more to do
             messages.info(request, error.errors["form"])
             return redirect("client_home")
-        first = next(iter(error.errors))
         missing = [
             i
             for i, s in enumerate(draft.template_version.schema["steps"])
@@ -73,7 +73,7 @@ def _finish(request: AuthedRequest, draft: Draft, measure: str) -> HttpResponse:
         messages.error(request, "A few questions still need an answer; your other answers are kept.")
         step = missing[0] if missing else 0
         homework.draft_save(draft=draft, updates={"_step": str(step)})
-        return redirect(f"{request.path}?step={step}&missing={first}")
+        return redirect(f"{request.path}?step={step}")  # which questions are unanswered stays out of the URL
     if result.risk_value:
         return redirect("crisis_support")
     messages.success(

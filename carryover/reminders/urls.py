@@ -9,7 +9,7 @@ urlpatterns = [
     # The secret goes in the query string, which the access log leaves out (bin/serve.py).
     path("reminders/calendar.ics", views.calendar_feed, name="calendar_feed"),
     path("reminders/push/", views.push_subscribe, name="push_subscribe"),
-    path("reminders/push/<int:pk>/remove/", views.push_unsubscribe, name="push_unsubscribe"),
+    path("reminders/push/<id:pk>/remove/", views.push_unsubscribe, name="push_unsubscribe"),
     path("practice/reminders/failures/", views.reminder_failures, name="reminder_failures"),
     path("attention/", views.therapist_attention, name="therapist_attention"),
     path("manifest.webmanifest", views.manifest, name="web_manifest"),

@@ -4,12 +4,12 @@ from . import views
 
 urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
-    path("clients/<int:client_id>/summary/", views.client_summary, name="client_summary"),
-    path("clients/<int:client_id>/summary.pdf", views.client_summary_pdf, name="client_summary_pdf"),
-    path("clients/<int:client_id>/sessions/", views.client_sessions, name="client_sessions"),
+    path("clients/<id:client_id>/summary/", views.client_summary, name="client_summary"),
+    path("clients/<id:client_id>/summary.pdf", views.client_summary_pdf, name="client_summary_pdf"),
+    path("clients/<id:client_id>/sessions/", views.client_sessions, name="client_sessions"),
 ]
 urlpatterns += [
-    path("clients/<int:client_id>/timeline/", views.client_timeline, name="client_timeline"),
+    path("clients/<id:client_id>/timeline/", views.client_timeline, name="client_timeline"),
 ]
 urlpatterns += [
     path("caseload/insight/", views.caseload_insight, name="caseload_insight"),
@@ -18,5 +18,5 @@ urlpatterns += [
     path("practice/review-settings/", views.review_settings, name="review_settings"),
 ]
 urlpatterns += [
-    path("sessions/<int:pk>/delete/", views.session_delete, name="session_delete"),
+    path("sessions/<id:pk>/delete/", views.session_delete, name="session_delete"),
 ]

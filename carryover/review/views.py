@@ -112,7 +112,7 @@ def client_timeline(request: AuthedRequest, client_id: int) -> HttpResponse:
 @role_required(Role.THERAPIST)
 def caseload(request: AuthedRequest) -> HttpResponse:
     clients = get_caseload_for_therapist(request)
-    search = request.GET.get("q", "").strip()[:100]
+    search = request.GET.get("q", "").replace("\x00", "").strip()[:100]  # PostgreSQL refuses NUL in a query
     show = request.GET.get("show", "")
     rows = caseload_rows(request.user.membership, clients, search=search)
     waiting = Invitation.objects.filter(invited_by=request.user, accepted_at__isnull=True, revoked_at__isnull=True)

@@ -13,6 +13,7 @@ from .models import Session
 
 DEFAULT_DAYS = 14  # with no session recorded yet
 MAX_DAYS = 366  # a year at most: the summary stays one page and fast
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)  # far from date.min/max, so moving by days cannot overflow
 
 
 @dataclass(frozen=True)
@@ -35,14 +36,15 @@ class Window:
 
 
 def _parse(text: str | None) -> date | None | str:
-    """A date, None when empty, or "bad" when it isn't a date."""
+    """A date, None when empty, "bad" when it isn't a date, or "far" when it is out of any sensible range."""
     text = (text or "").strip()
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         return "bad"
+    return day if EARLIEST <= day <= LATEST else "far"
 
 
 def window_for(
@@ -60,6 +62,9 @@ def window_for(
     if "bad" in (chosen_start, chosen_end):
         notes.append("One of the dates wasn't a date we could read (use the date picker, or YYYY-MM-DD), so the "
                      "default range is shown.")  # fmt: skip
+        chosen_start = chosen_end = None
+    elif "far" in (chosen_start, chosen_end):
+        notes.append(f"Dates go from {EARLIEST.year} to {LATEST.year}, so the default range is shown.")
         chosen_start = chosen_end = None
     if chosen_start is None and chosen_end is None:
         if last_session is not None and last_session.date <= today:

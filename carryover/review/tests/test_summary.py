@@ -129,6 +129,8 @@ def test_window_starts_on_the_last_session_day_inclusive(personas, journal_week)
         ("yesterday", "", ("2026-02-24", "2026-03-09"), "wasn't a date"),
         ("2024-01-01", "2026-03-09", ("2025-03-09", "2026-03-09"), "at most 366 days"),
         ("", "2026-03-05", ("2026-02-20", "2026-03-05"), None),
+        ("", "0001-01-01", ("2026-02-24", "2026-03-09"), "Dates go from 1900 to 2999"),  # a day before: overflow
+        ("9999-12-31", "", ("2026-02-24", "2026-03-09"), "Dates go from 1900 to 2999"),
     ],
 )
 def test_window_corrects_bad_input_and_says_so(start, end, expected, note):
@@ -140,7 +142,8 @@ def test_window_corrects_bad_input_and_says_so(start, end, expected, note):
 
 
 @pytest.mark.parametrize("query", [{}, {"start": "2026-03-09", "end": "2026-01-01"}, {"start": "nonsense"},
-                                   {"start": "2030-01-01", "end": "2030-02-01"}])  # fmt: skip
+                                   {"start": "2030-01-01", "end": "2030-02-01"}, {"end": "0001-01-01"},
+                                   {"start": "9999-12-31"}])  # fmt: skip
 def test_empty_windows_and_bad_ranges_are_a_clear_page(client, personas, query):
     client.force_login(personas.alice)
     with time_machine.travel("2026-03-09 09:00 +00:00", tick=False):
