@@ -10,6 +10,7 @@ honours the key shows it once; for SMTP that is the one message that may arrive 
 from __future__ import annotations
 
 import logging
+import traceback
 import uuid
 from datetime import datetime, timedelta
 
@@ -141,7 +142,9 @@ class Sender:
         except ChannelError as error:
             return self.failed(reminder, claim, delivery, error, channels)
         except Exception as error:  # noqa: BLE001 - one broken reminder must not stop the batch or the worker
-            logger.exception("Reminder %s: unexpected error while sending", reminder.pk)  # ids only, no content
+            # The frames (code lines) but not the error's message, which could quote a title a client let through.
+            logger.error("Reminder %s: unexpected %s while sending\n%s", reminder.pk, type(error).__name__,
+                         "".join(traceback.format_tb(error.__traceback__)))  # fmt: skip
             return self.failed(reminder, claim, delivery, ChannelError(f"Unexpected error ({type(error).__name__})"),
                                channels)  # fmt: skip
         with transaction.atomic():
