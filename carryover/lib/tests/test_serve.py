@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -51,6 +52,9 @@ def test_serve_starts_web_and_worker_and_demo_login_works(tmp_path):
     server = subprocess.Popen(
         [sys.executable, "bin/serve.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(server.stdout), daemon=True)  # type: ignore[arg-type]
+    reader.start()
     try:
         wait_for(base + "/healthz")
         jar = http.cookiejar.CookieJar()
@@ -69,9 +73,15 @@ def test_serve_starts_web_and_worker_and_demo_login_works(tmp_path):
             assert redirect.code == 302
         home = opener.open(base + "/today/", timeout=10).read().decode()
         assert "Hello, Sam" in home
+        # The worker starts beside the web server; on a busy machine it may still be starting at this point.
+        deadline = time.monotonic() + 30
+        while not any("Starting worker" in line for line in lines) and time.monotonic() < deadline:
+            time.sleep(0.2)
     finally:
         server.send_signal(signal.SIGINT)
-        output, _ = server.communicate(timeout=30)
+        server.wait(timeout=30)
+        reader.join(timeout=10)
+    output = "".join(lines)
     assert server.returncode == 0, output
     assert "Starting worker" in output  # the db_worker ran beside the web server
     assert "Carryover stopped." in output
