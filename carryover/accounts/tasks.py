@@ -22,13 +22,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
+from carryover.lib.tasks import email_retry_delay
+
 from .models import Invitation, InvitationEmail, InvitationStatus, hash_token
 
 logger = logging.getLogger(__name__)
-
-# A failed send is tried again after each of these delays; after the last the invitation shows "not emailed" and
-# the inviter can press Resend.
-RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
 
 
 def new_token(invitation: Invitation) -> str:
@@ -83,19 +81,20 @@ def invitation_send(invitation_id: int) -> bool:
 
 
 def _retry_or_give_up(invitation_id: int) -> None:
+    """Try again later; after the last try the invitation shows "not emailed" and the inviter can press Resend."""
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().filter(pk=invitation_id).first()
         if invitation is None or invitation.email_status != InvitationEmail.QUEUED:
             return
         attempts = invitation.email_attempts + 1
-        if attempts > len(RETRY_DELAYS):
+        delay = email_retry_delay(attempts)
+        if delay is None:
             logger.error("invitation %s not emailed after %s attempts; giving up", invitation_id, attempts)
             Invitation.objects.filter(pk=invitation_id).update(
                 email_attempts=F("email_attempts") + 1, email_status=InvitationEmail.FAILED
             )
             return
         Invitation.objects.filter(pk=invitation_id).update(email_attempts=F("email_attempts") + 1)
-        delay = RETRY_DELAYS[attempts - 1]
         logger.warning("invitation %s email failed (attempt %s); trying again in %s", invitation_id, attempts, delay)
         invitation_send.using(run_after=timezone.now() + delay).enqueue(invitation_id)
 
@@ -121,10 +120,10 @@ def invitation_request_notify(invitation_id: int, attempt: int = 1) -> bool:
         )
     except Exception:
         logger.exception("new-link request for invitation %s could not be emailed (attempt %s)", invitation_id, attempt)
-        if attempt > len(RETRY_DELAYS):
+        delay = email_retry_delay(attempt)
+        if delay is None:
             logger.error("new-link request for invitation %s: giving up", invitation_id)
             return False
-        run_after = timezone.now() + RETRY_DELAYS[attempt - 1]
-        invitation_request_notify.using(run_after=run_after).enqueue(invitation_id, attempt=attempt + 1)
+        invitation_request_notify.using(run_after=timezone.now() + delay).enqueue(invitation_id, attempt=attempt + 1)
         return False
     return True

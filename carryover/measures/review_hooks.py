@@ -17,7 +17,7 @@ from carryover.review.summary import SUMMARY_SECTIONS, SummarySection
 from carryover.review.timeline import KINDS, TIMELINE_PROVIDERS, Event
 from carryover.review.windows import Window
 
-from . import services
+from . import scoring, services
 from .charts import measure_chart
 from .models import AlertStatus, MeasureResult, RiskAlert
 
@@ -37,10 +37,6 @@ def risk_and_scores_signal(ctx: CaseloadContext) -> dict[int, list[Signal]]:
         if signals:
             result[client_id] = signals
     return result
-
-
-def _session_dates(client: Membership) -> list:
-    return list(Session.objects.filter(client=client).values_list("date", flat=True))
 
 
 def _alert_line(alert: RiskAlert) -> str:
@@ -64,7 +60,7 @@ def scores_section(client: Membership, window: Window) -> SummarySection | None:
     summaries = services.summaries(MeasureResult.objects.filter(client=client, taken_on__lte=window.end))
     if not summaries:
         return None
-    sessions = _session_dates(client)
+    sessions = Session.objects.dates_for(client)
     lines, charts = [], []
     for summary in summaries:
         latest = summary.latest
@@ -89,18 +85,18 @@ def scores_section(client: Membership, window: Window) -> SummarySection | None:
         ))  # fmt: skip
     outcome = services.pair_outcome_for(summaries)
     if outcome is not None:
-        lines.append(
-            "PHQ-9 and GAD-7 together (NHS Talking Therapies): "
-            + ("reliable recovery" if outcome.reliable_recovery else "")
-            + ("reliable improvement" if outcome.reliable_improvement and not outcome.reliable_recovery else "")
-            + ("reliable deterioration" if outcome.reliable_deterioration else "")
-            + (
-                "no reliable change"
-                if not (outcome.reliable_improvement or outcome.reliable_deterioration or outcome.reliable_recovery)
-                else ""
-            )
-        )
+        lines.append(f"PHQ-9 and GAD-7 together (NHS Talking Therapies): {_pair_text(outcome)}")
     return SummarySection("Questionnaires", lines, charts)
+
+
+def _pair_text(outcome: scoring.PairOutcome) -> str:
+    if outcome.reliable_recovery:
+        return "reliable recovery"
+    if outcome.reliable_improvement:
+        return "reliable improvement"
+    if outcome.reliable_deterioration:
+        return "reliable deterioration"
+    return "no reliable change"
 
 
 def timeline_events(client: Membership, window: Window, wanted: set[str], assignment_id: int | None) -> list[Event]:

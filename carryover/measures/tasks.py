@@ -10,7 +10,6 @@ Self-contained on purpose: the shared reminders/delivery machinery is being buil
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -21,21 +20,20 @@ from django.utils import timezone
 from django_tasks import task
 
 from carryover.accounts.models import Role, User
+from carryover.lib.tasks import email_retry_delay
 
 from .models import AlertEmail, AlertEmailKind, AlertStatus, RiskAlert, SafetySettings
 
 logger = logging.getLogger(__name__)
 
-# A failed send (mail server down, refused) is tried again after these delays, then given up with an error in the
-# log; the alert itself is already on the care team's caseload, so a lost email never hides it.
-RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
-
 
 def _retry_later(task_function, alert_id: int, attempt: int) -> None:
-    if attempt > len(RETRY_DELAYS):
+    """Try a failed alert email again later; after the last try, give up with an error in the log (the alert
+    itself is already on the care team's caseload, so a lost email never hides it)."""
+    delay = email_retry_delay(attempt)
+    if delay is None:
         logger.error("alert email for alert=%s not sent after %s attempts; giving up", alert_id, attempt)
         return
-    delay = RETRY_DELAYS[attempt - 1]
     logger.warning("alert email for alert=%s failed (attempt %s); trying again in %s", alert_id, attempt, delay)
     task_function.using(run_after=timezone.now() + delay).enqueue(alert_id, attempt=attempt + 1)
 

@@ -98,7 +98,7 @@ def chart(request: AuthedRequest, client_id: int, measure: str) -> HttpResponse:
     if measure not in MEASURES:
         raise Http404()
     results = list(MeasureResult.objects.filter(client=client, measure=measure))
-    sessions = list(Session.objects.filter(client=client).values_list("date", flat=True))
+    sessions = Session.objects.dates_for(client)
     response = HttpResponse(measure_chart(measure, results, sessions), content_type="image/svg+xml")
     response["Cache-Control"] = "no-store"
     return response

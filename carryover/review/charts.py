@@ -86,6 +86,18 @@ def _render(chart: Any) -> str:
     return chart.render(is_unicode=True)
 
 
+def _series_chart(
+    chart: Any, title: str, alt: str, labels: Sequence[str], series: Mapping[str, Sequence[float | None]]
+) -> Chart:
+    """One line or bar per series over the labels, with the same numbers as a table (the text alternative)."""
+    chart.title = title
+    _label_axis(chart, labels)
+    for name, values in series.items():
+        chart.add(name, list(values))
+    rows = [[label, *(values[i] for values in series.values())] for i, label in enumerate(labels)]
+    return Chart(title, alt, _render(chart), ["", *series.keys()], rows)
+
+
 def line_chart(
     title: str,
     alt: str,
@@ -95,13 +107,7 @@ def line_chart(
     low: float = 0,
     high: float = 10,
 ) -> Chart:
-    chart = pygal.Line(**_config(range=(low, high)))
-    chart.title = title
-    _label_axis(chart, labels)
-    for name, values in series.items():
-        chart.add(name, list(values))
-    rows = [[label, *(values[i] for values in series.values())] for i, label in enumerate(labels)]
-    return Chart(title, alt, _render(chart), ["", *series.keys()], rows)
+    return _series_chart(pygal.Line(**_config(range=(low, high))), title, alt, labels, series)
 
 
 def bar_chart(title: str, alt: str, counts: Sequence[tuple[str, int]], *, unit: str = "times") -> Chart:
@@ -116,10 +122,4 @@ def bar_chart(title: str, alt: str, counts: Sequence[tuple[str, int]], *, unit: 
 def grouped_bars(
     title: str, alt: str, labels: Sequence[str], series: Mapping[str, Sequence[float | None]], *, high: float = 100
 ) -> Chart:
-    chart = pygal.Bar(**_config(range=(0, high)))
-    chart.title = title
-    _label_axis(chart, labels)
-    for name, values in series.items():
-        chart.add(name, list(values))
-    rows = [[label, *(values[i] for values in series.values())] for i, label in enumerate(labels)]
-    return Chart(title, alt, _render(chart), ["", *series.keys()], rows)
+    return _series_chart(pygal.Bar(**_config(range=(0, high))), title, alt, labels, series)

@@ -12,6 +12,10 @@ class SessionQuerySet(models.QuerySet["Session"]):
     def for_client(self, client: Membership) -> SessionQuerySet:
         return self.filter(client=client).order_by("-date", "-id")
 
+    def dates_for(self, client: Membership) -> list:
+        """The days of a client's sessions, oldest first (the markers on charts over time)."""
+        return list(self.filter(client=client).order_by("date").values_list("date", flat=True))
+
 
 class Session(models.Model):
     """A therapy session, recorded by the therapist. The date is the client's local calendar date: the

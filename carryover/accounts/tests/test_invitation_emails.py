@@ -20,7 +20,8 @@ from django_tasks_db.models import DBTaskResult
 
 from carryover.accounts import services
 from carryover.accounts.models import Invitation, InvitationEmail, hash_token
-from carryover.accounts.tasks import RETRY_DELAYS, invitation_send
+from carryover.accounts.tasks import invitation_send
+from carryover.lib.tasks import EMAIL_RETRY_DELAYS as RETRY_DELAYS
 from carryover.reminders.tests.conftest import Sink, free_port
 
 from .test_invitations import accept, emailed_token, run_worker
