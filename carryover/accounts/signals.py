@@ -6,8 +6,8 @@ from django.dispatch import receiver
 
 @receiver(user_logged_in)
 def start_session_clock(sender, request, user, **kwargs) -> None:
-    # Idle and absolute session limits count from here (SessionLimitsMiddleware).
+    # Idle and absolute session limits count from here (SessionLimitsMiddleware); the first request after signing
+    # in records activity and this device (however the person signed in: password, invitation, passkey).
     if request is not None and hasattr(request, "session"):
-        now = time.time()
-        request.session["auth_started_at"] = now
-        request.session["last_seen_at"] = now
+        request.session["auth_started_at"] = time.time()
+        request.session.pop("last_seen_at", None)
