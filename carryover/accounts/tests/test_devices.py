@@ -134,3 +134,17 @@ def test_the_device_list_costs_the_same_queries_for_one_device_or_many(personas,
 )
 def test_devices_are_named_as_people_know_them(user_agent, label):
     assert device_label(user_agent) == label
+
+
+def test_changing_the_password_ends_the_other_devices_and_lists_only_this_one(personas):
+    phone, laptop = device(personas.bob, PHONE), device(personas.bob, LAPTOP)
+    new_password = "another long and friendly passphrase"
+    response = phone.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": new_password, "password2": new_password},
+    )
+    assert response.status_code == 302
+    assert laptop.get(reverse("client_home")).url.startswith(reverse("account_login"))
+    page = phone.get(reverse("profile")).content.decode()
+    assert "Chrome on Android" in page and "Firefox on Windows" not in page
+    assert list(UserSession.objects.filter(user=personas.bob).values_list("user_agent", flat=True)) == [PHONE]

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from carryover.conftest import PASSWORD
+from carryover.conftest import PASSWORD, totp_code
 from carryover.homework.models import Draft, Occurrence
 from carryover.homework.tests.conftest import assign
 
@@ -50,6 +50,23 @@ def test_the_next_person_to_sign_in_on_a_shared_browser_never_sees_what_was_kept
         client.post(reverse("profile"), {"name": "Erin Client", "time_zone": "Europe/London"})
     personas.erin.refresh_from_db()
     assert personas.erin.name == "Erin Client"
+
+
+def test_a_clinician_signing_in_with_a_code_after_another_gets_a_clean_session(client, personas):
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client.post("/accounts/login/", {"login": personas.alice.email, "password": PASSWORD})
+        client.post(reverse("mfa_authenticate"), {"code": totp_code()})
+        client.get(reverse("invite_client"))
+        clock.shift(timedelta(minutes=16))
+        typed = {"email": "alices.client@example.test", "name": "Alice's words"}
+        login_url = client.post(reverse("invite_client"), typed, headers=SAME_ORIGIN).url
+        # Frank, her colleague, signs in on the same computer: the flush must not lose his two-step sign-in.
+        response = client.post(login_url, {"login": personas.frank.email, "password": PASSWORD})
+        clock.shift(timedelta(seconds=31))  # a fresh code window
+        response = client.post(response.url, {"code": totp_code()})
+        assert response.url == reverse("invite_client") and client.session["_auth_user_id"] == str(personas.frank.pk)
+        page = client.get(response.url).content.decode()
+        assert "alices.client@example.test" not in page and "Alice" not in page
 
 
 def test_kept_text_is_dropped_for_someone_signed_in_by_another_way(client, personas):
