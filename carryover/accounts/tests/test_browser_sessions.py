@@ -4,8 +4,10 @@ worksheet and changes nothing; the client sees where he is signed in and signs h
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -80,3 +82,17 @@ def test_a_client_signs_out_his_other_devices(live_server, new_page, axe_check):
     expect(laptop).to_have_url(re.compile(r"/accounts/login/"))
     phone.goto("/today/")
     expect(phone.get_by_role("heading", level=1)).to_contain_text("Hello")
+
+
+def test_stay_signed_in_after_the_server_signed_out_shows_the_sign_in_page(live_server, new_page):
+    practice = practice_create(name="Riverside Therapy", country="GB")
+    bob = make_person(practice, "bob@riverside.test", "Bob Client", Role.CLIENT)
+    phone = new_page()
+    sign_in(phone, bob.email)
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("Hello")
+    # The server counts activity to the minute, so it may sign out a little before the page's own timer.
+    with time_machine.travel(timezone.now() + timedelta(minutes=31)):
+        phone.evaluate("document.getElementById('idle-warning').hidden = false")
+        phone.get_by_role("button", name="Stay signed in").click()
+        expect(phone).to_have_url(re.compile(r"/accounts/login/"))
+        expect(phone.get_by_role("status")).to_contain_text("signed out after 30 minutes")
