@@ -19,6 +19,7 @@ from .access import (
     role_required,
 )
 from .crisis import DEFAULT_CRISIS_RESOURCES, DEFAULTS_VERIFIED
+from .devices import devices_active, devices_sign_out_others
 from .forms import (
     AcceptInvitationForm,
     CrisisResourceFormSet,
@@ -178,7 +179,19 @@ def profile(request: AuthedRequest) -> HttpResponse:
         services.profile_update(user=user, name=form.cleaned_data["name"], time_zone=form.cleaned_data["time_zone"])
         messages.success(request, "Your details were saved.")
         return redirect("profile")
-    return TemplateResponse(request, "accounts/profile.html", {"form": form})
+    devices = devices_active(user=user, current_session_key=request.session.session_key)
+    return TemplateResponse(request, "accounts/profile.html", {"form": form, "devices": devices})
+
+
+@require_POST
+@login_required
+def sign_out_other_devices(request: AuthedRequest) -> HttpResponse:
+    ended = devices_sign_out_others(user=request.user, current_session_key=request.session.session_key)
+    if ended:
+        messages.success(request, "You were signed out on your other devices. This one stays signed in.")
+    else:
+        messages.info(request, "You weren't signed in on any other device.")
+    return redirect("profile")
 
 
 def help_now(request: AuthedRequest) -> HttpResponse:
