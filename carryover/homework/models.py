@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from carryover.accounts.models import Membership, Practice, User
 from carryover.lib.crypto import EncryptedJSONField
+from carryover.lib.times import local_day
 
 
 class Format(models.TextChoices):
@@ -451,7 +452,7 @@ class Comment(models.Model):
 
 
 def local_today(user: User) -> date:
-    return timezone.now().astimezone(user.zone).date()
+    return local_day(timezone.now(), user.zone)
 
 
 def local_day_bounds(day: date, user: User) -> tuple[datetime, datetime]:

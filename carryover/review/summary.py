@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from statistics import mean
 from typing import Any
@@ -109,6 +109,16 @@ class CalendarDay:
         return None if self.credit is None else int(self.credit * 100)
 
 
+@dataclass(frozen=True)
+class TimedLine:
+    """A line about something that happened at a moment (a safety alert raised). The text places it on the client's
+    day, like the rest of the summary; the template adds the moment in the reader's own time zone, labelled."""
+
+    text: str
+    at: datetime
+    verb: str = "at"  # "raised 30 Nov 2026, 23:00 New York time"
+
+
 @dataclass
 class SummarySection:
     """A block other apps add to the summary (measures: scores and reliable change) through SUMMARY_SECTIONS."""
@@ -117,6 +127,7 @@ class SummarySection:
     lines: list[str] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     level: str = ""  # "risk" puts it first, highlighted
+    timed: list[TimedLine] = field(default_factory=list)  # shown before the lines
 
 
 # Other apps plug sections in here: functions of (client, window) returning a section or None, each running a
