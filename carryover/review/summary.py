@@ -26,6 +26,7 @@ from carryover.homework.models import (
     OccurrenceStatus,
     Outcome,
     ScheduleKind,
+    Tally,
     Visibility,
 )
 from carryover.homework.render import display_answers
@@ -150,6 +151,7 @@ class Summary:
     latest: list[dict[str, Any]]
     notices: list[Notice]
     calendar: list[list[CalendarDay]]
+    questionnaires: Tally  # answered of those due in the window: apart from adherence, which is about activities
     barrier_chart: Chart | None
     charts: list[Chart]  # the instruments' pictures
     sections: list[SummarySection]
@@ -174,7 +176,10 @@ class Summary:
 
 
 def build_summary(client: Membership, window: Window, sessions: list[Session], *, today: date) -> Summary:
-    assignments = {a.pk: a for a in Assignment.objects.filter(client=client).select_related("template_version")}
+    # Activities only: questionnaires are not homework done or missed, and are counted on their own below.
+    assignments = {
+        a.pk: a for a in Assignment.objects.filter(client=client).activities().select_related("template_version")
+    }
     stats: dict[int, AssignmentStats] = {}
 
     def row(assignment_id: int) -> AssignmentStats:
@@ -186,9 +191,9 @@ def build_summary(client: Membership, window: Window, sessions: list[Session], *
     # when its Sunday comes after the window's end.
     occurrences = [
         row
-        for row in Occurrence.objects.filter(
-            client=client, due_date__gte=window.start, due_date__lte=window.end + timedelta(days=6)
-        ).values_list("id", "assignment_id", "due_date", "status", "credit")
+        for row in Occurrence.objects.activities()
+        .filter(client=client, due_date__gte=window.start, due_date__lte=window.end + timedelta(days=6))
+        .values_list("id", "assignment_id", "due_date", "status", "credit")
         if row[2] <= window.end or assignments[row[1]].schedule_kind == ScheduleKind.PER_WEEK
     ]
     # Open from before the client's today is missed, whether or not occurrences_refresh has recorded it yet.
@@ -265,6 +270,10 @@ def build_summary(client: Membership, window: Window, sessions: list[Session], *
         latest=[_in_full(e) for e in reversed([e for e in shared if e.outcome != Outcome.SKIPPED][-LATEST_IN_FULL:])],
         notices=list(Notice.objects.filter(client=client, resolved_at__isnull=True).select_related("assignment")),
         calendar=_calendar(window, occurrences, assignments, done_on),
+        questionnaires=Occurrence.objects.filter(client=client)
+        .due_between(window.start, window.end)
+        .questionnaire_tallies("client_id", today={client.pk: today})
+        .get(client.pk, Tally()),
         barrier_chart=barrier_chart,
         charts=instruments.charts_for(_picture_history(client, window) + shared),
         sections=[s for s in (section(client, window) for section in SUMMARY_SECTIONS) if s is not None],
