@@ -118,6 +118,7 @@ def test_the_pdf_shows_the_moment_in_the_readers_zone(client, personas, alerts, 
     assert response.content.startswith(b"%PDF")
     [html] = seen
     assert "Safety alert of Mon 30 Nov" in html and f"raised {NEW_YORK}" in html and LONDON not in html
+    assert "prepared 1 Dec 2026, 00:00 New York time" in html
 
 
 @pytest.mark.parametrize(

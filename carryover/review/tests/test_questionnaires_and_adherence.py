@@ -131,3 +131,16 @@ def test_a_tally_says_what_it_counts():
     assert str(Tally(answered=2, due=2)) == "2 of 2 questionnaires answered"
     assert str(Tally(answered=0, due=1, open=1)) == "0 of 1 questionnaire answered, 1 still open"
     assert not Tally()
+
+
+def test_the_migration_marks_the_measures_already_in_the_library(personas):
+    """Existing installations: measures assigned before this change leave activity adherence for their history too."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    measures.measures_sync()
+    Template.objects.update(kind=TemplateKind.ACTIVITY)  # as an installation was before the field existed
+    import_module("carryover.measures.migrations.0003_measures_are_questionnaires").mark_questionnaires(apps, None)
+    questionnaires = Template.objects.filter(kind=TemplateKind.QUESTIONNAIRE)
+    assert sorted(questionnaires.values_list("key", flat=True)) == ["gad7", "pcl5", "phq9"]
