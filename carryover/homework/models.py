@@ -329,7 +329,9 @@ class OccurrenceQuerySet(models.QuerySet["Occurrence"]):
         from before it was missed, whether or not occurrences_refresh has recorded that yet; one due that day and
         still open isn't judged yet. With `days`, only the last `days` days up to each client's own today count."""
         tallies: dict[int, Tally] = {}
-        rows = self.questionnaires().filter(client_id__in=today).values_list(key, "client_id", "due_date", "status")
+        rows = (
+            self.questionnaires().filter(client_id__in=today.keys()).values_list(key, "client_id", "due_date", "status")
+        )
         for group, client_id, due, status in rows:
             own = today[client_id]
             if due > own or (days is not None and due <= own - timedelta(days=days)):

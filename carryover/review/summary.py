@@ -2,7 +2,9 @@
 entries, instrument pictures, an adherence calendar and questions for the session.
 
 `build_summary` runs a fixed number of queries whatever the window or history length (see the query-count
-test); everything else is arithmetic on those rows. Private entries count towards adherence through their
+test); everything else is arithmetic on those rows. Adherence is about activities: questionnaires are counted
+apart (`OccurrenceQuerySet.activities` / `questionnaire_tallies`), and safety alerts sit on the client's day with the
+moment they were raised shown in the reader's own time zone. Private entries count towards adherence through their
 occurrence, and nothing else of them is read: their content is never even loaded.
 """
 
