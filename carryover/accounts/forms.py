@@ -72,8 +72,31 @@ class PracticeSettingsForm(forms.ModelForm):
         }
         widgets = {"terms": forms.Textarea(attrs={"rows": 6})}
 
-    country = forms.ChoiceField(choices=Country.choices)
+    country = forms.ChoiceField(
+        choices=Country.choices,
+        error_messages={
+            "invalid_choice": "Carryover has no checked crisis lines for “%(value)s” yet, so the practice can't be "
+            "set to it and nothing was saved. Choose one of the listed countries."
+        },
+    )
     terminology = forms.ChoiceField(choices=Terminology.choices)
+
+
+class CountryChangeForm(forms.Form):
+    """The second step of a country change: which of the practice's own lines to keep beside the new defaults."""
+
+    confirm_country = forms.CharField(widget=forms.HiddenInput)
+    fingerprint = forms.CharField(widget=forms.HiddenInput)
+    keep = forms.TypedMultipleChoiceField(
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Keep these lines your practice added or changed",
+    )
+
+    def __init__(self, *args, own: list[CrisisResource], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].choices = [(r.pk, f"{r.name}: {r.phone or r.sms}") for r in own]
 
 
 class CrisisResourceForm(forms.ModelForm):
@@ -81,8 +104,14 @@ class CrisisResourceForm(forms.ModelForm):
 
     class Meta:
         model = CrisisResource
-        fields = ["name", "how", "phone", "sms", "url", "last_verified", "position"]
-        labels = {"how": "What to do", "sms": "Text number", "url": "Website", "last_verified": "Last checked on"}
+        fields = ["name", "how", "phone", "sms", "sms_body", "url", "last_verified", "position"]
+        labels = {
+            "how": "What to do",
+            "sms": "Text number",
+            "sms_body": "Text message to pre-fill",
+            "url": "Website",
+            "last_verified": "Last checked on",
+        }
         widgets = {"last_verified": forms.DateInput(attrs={"type": "date"})}
 
 
