@@ -96,7 +96,9 @@ class CountryChangeForm(forms.Form):
 
     def __init__(self, *args, own: list[CrisisResource], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["keep"].choices = [(r.pk, f"{r.name}: {r.phone or r.sms}") for r in own]
+        keep = self.fields["keep"]
+        assert isinstance(keep, forms.TypedMultipleChoiceField)
+        keep.choices = [(r.pk, f"{r.name}: {r.phone or r.sms}") for r in own]
 
 
 class CrisisResourceForm(forms.ModelForm):
