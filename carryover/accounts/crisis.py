@@ -163,7 +163,7 @@ DEFAULTS: dict[str, CountryDefaults] = {
             },
             {
                 "name": "Suicide Crisis Helpline",
-                "how": "Call 0508 828 865 (0508 TAUTOKO), free, any time.",
+                "how": "Call 0508 828 865, free, any time.",
                 "phone": "0508 828 865",
             },
         ),
