@@ -167,10 +167,8 @@ def test_a_confirmation_made_against_lines_that_changed_meanwhile_is_refused(cli
     data = {"name": practice.name, "country": "AU", "terminology": practice.terminology, "terms": practice.terms}
     seen = client.post(reverse("practice_settings"), data).context["confirm"]["fingerprint"].value()
     # A colleague adds a line while the first admin reads the confirmation page.
-    CrisisResource.objects.create(
-        practice=practice, name="Harbour walk-in", how="Call 01234 000000.", phone="01234 000000",
-        last_verified=date(2026, 11, 30),
-    )  # fmt: skip
+    walk_in = {"name": "Harbour walk-in", "how": "Call 01234 000000.", "phone": "01234 000000"}
+    CrisisResource.objects.create(practice=practice, last_verified=date(2026, 11, 30), **walk_in)
     again = client.post(reverse("practice_settings"), {**data, "confirm_country": "AU", "fingerprint": seen})
     assert again.status_code == 200
     assert "The crisis lines changed while you were deciding" in again.content.decode()
