@@ -258,3 +258,29 @@ def test_no_page_screen_or_email_shows_another_countrys_numbers(client, personas
         assert len(mail.outbox) >= 4, subjects  # invitation, alert, escalation, password reset
         for message in mail.outbox:
             assert_only_country(country, message.subject + "\n" + message.body, f"email “{message.subject}”")
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        {"keep": ["zzz"]},
+        {"keep": [str(10**30)]},
+        {"keep": ["a\x00b"]},
+        {"fingerprint": "x" * 5000},
+        {"fingerprint": "a\x00b"},
+        {"fingerprint": ""},
+        {"confirm_country": "a\x00b"},
+    ],
+)
+def test_a_garbled_confirmation_changes_nothing_and_never_errors(client, personas, garbage):
+    practice = personas.practice
+    before = content(practice)
+    client.force_login(personas.admin)
+    data = {"name": practice.name, "country": "CA", "terminology": practice.terminology, "terms": practice.terms}
+    seen = client.post(reverse("practice_settings"), data).context["confirm"]["fingerprint"].value()
+    response = client.post(
+        reverse("practice_settings"), {**data, "confirm_country": "CA", "fingerprint": seen, **garbage}
+    )
+    assert response.status_code == 200 and "Change the country to Canada?" in response.content.decode()
+    practice.refresh_from_db()
+    assert practice.country == "GB" and content(practice) == before
