@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.core.validators import RegexValidator
 
 from .models import Country, CrisisResource, Practice, Role, Terminology, User, all_time_zones
 
@@ -101,6 +102,12 @@ class CountryChangeForm(forms.Form):
         keep.choices = [(r.pk, f"{r.name}: {r.phone or r.sms}") for r in own]
 
 
+# What a phone can dial from a button: digits, with the spaces, dashes and brackets people read numbers with.
+DIALABLE = RegexValidator(
+    r"^\+?[0-9][0-9 ()-]*$", "Write the number as it is dialled, e.g. “116 123” or “1-800-668-6868”: digits only."
+)
+
+
 class CrisisResourceForm(forms.ModelForm):
     url = forms.URLField(required=False, assume_scheme="https", label="Website", max_length=200)
 
@@ -115,6 +122,17 @@ class CrisisResourceForm(forms.ModelForm):
             "last_verified": "Last checked on",
         }
         widgets = {"last_verified": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].validators.append(DIALABLE)
+        self.fields["sms"].validators.append(DIALABLE)
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        if cleaned.get("sms_body") and not cleaned.get("sms"):
+            self.add_error("sms_body", "Add the number to text first: the message is pre-filled for that number.")
+        return cleaned
 
 
 CrisisResourceFormSet = forms.modelformset_factory(

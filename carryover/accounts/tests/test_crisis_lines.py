@@ -248,14 +248,17 @@ def test_no_page_screen_or_email_shows_another_countrys_numbers(client, personas
         pages["signed-out help page (browser)"] = client.get(reverse("help"), headers=accept)
         client.post(reverse("account_reset_password"), {"email": person.email})
         run_ready_tasks()  # the invitation and the alert emails
+        client.post(reverse("invitation_request_link"), {"email": f"new{n}@example.test"})  # "my link is dead"
+        run_ready_tasks()
         alert_escalate.call(RiskAlert.objects.get(client=person.membership).pk)  # as if nobody acknowledged it
         for where, response in pages.items():
             assert response.status_code == 200, where
             html = response.content.decode()
             assert_only_country(country, html, where)
             assert numbers_of(country) & numbers_shown(html), f"{where} shows none of {country}'s lines"
+            assert html.count("Last checked") >= len(crisis.DEFAULTS[country].lines), where
         subjects = sorted(m.subject for m in mail.outbox)
-        assert len(mail.outbox) >= 4, subjects  # invitation, alert, escalation, password reset
+        assert len(mail.outbox) == 5, subjects  # invitation, new link asked, alert, escalation, password reset
         for message in mail.outbox:
             assert_only_country(country, message.subject + "\n" + message.body, f"email “{message.subject}”")
 
@@ -284,3 +287,23 @@ def test_a_garbled_confirmation_changes_nothing_and_never_errors(client, persona
     assert response.status_code == 200 and "Change the country to Canada?" in response.content.decode()
     practice.refresh_from_db()
     assert practice.country == "GB" and content(practice) == before
+
+
+def test_the_admin_page_refuses_a_number_no_phone_can_dial_and_a_keyword_without_a_number(client, personas):
+    client.force_login(personas.admin)
+    data = {"form-TOTAL_FORMS": 1, "form-INITIAL_FORMS": 0, "form-MAX_NUM_FORMS": 20}
+    line = {"name": "Harbour line", "how": "Call us.", "last_verified": "2026-11-30", "position": 5}
+    before = content(personas.practice)
+    for bad, field, message in [
+        ({"phone": "call the office"}, "phone", "digits only"),
+        ({"sms": "HELP"}, "sms", "digits only"),
+        ({"phone": "01234 567890", "sms_body": "HOME"}, "sms_body", "Add the number to text first"),
+    ]:
+        form = {**data, **{f"form-0-{k}": v for k, v in {**line, **bad}.items()}}
+        response = client.post(reverse("practice_crisis_resources"), form)
+        assert response.status_code == 200 and message in response.content.decode(), field
+    assert content(personas.practice) == before
+    good = {**data, **{f"form-0-{k}": v for k, v in {**line, "sms": "+44 7700 900123", "sms_body": "HI"}.items()}}
+    assert client.post(reverse("practice_crisis_resources"), good).status_code == 302
+    added = personas.practice.crisis_resources.get(name="Harbour line")
+    assert added.text_href == "sms:+447700900123?&body=HI"
