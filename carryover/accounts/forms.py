@@ -69,12 +69,14 @@ class PracticeSettingsForm(forms.ModelForm):
         labels = {
             "terminology": "Word for the work between sessions",
             "terms": "Terms clients and staff agree to",
-            "country": "Country (sets default crisis resources)",
         }
         widgets = {"terms": forms.Textarea(attrs={"rows": 6})}
 
     country = forms.ChoiceField(
         choices=Country.choices,
+        label="Country",
+        help_text="Sets the crisis lines clients see. Changing it replaces them with that country's lines; you see "
+        "what will change before anything is saved.",
         error_messages={
             "invalid_choice": "Carryover has no checked crisis lines for “%(value)s” yet, so the practice can't be "
             "set to it and nothing was saved. Choose one of the listed countries."

@@ -84,3 +84,27 @@ def test_every_crisis_surface_puts_the_lines_first_on_a_phone(live_server, new_p
             axe_check(phone, "crisis-lines-help-signed-in")
         phone.context.close()
     print("\n".join(figures))
+
+
+def test_an_admin_changes_the_country_through_the_confirmation_page(live_server, new_page, axe_check):
+    practice = practice_create(name="Harbour Practice", country="GB")
+    admin = make_person(practice, "ada@harbour.test", "Ada Admin", Role.ADMIN)
+    client = make_person(practice, "cal@harbour.test", "Cal Client", Role.CLIENT)
+    page = new_page()
+    sign_in(page, admin.email, code=True)
+    page.goto("/practice/settings/")
+    page.get_by_label("Country").select_option("CA")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name="Change the country to Canada?")).to_be_visible()
+    expect(page.get_by_text("Samaritans: 116 123")).to_be_visible()
+    axe_check(page, "crisis-lines-country-confirmation")
+    page.get_by_role("button", name="Change to Canada and replace the crisis lines").click()
+    expect(page.get_by_text("Clients now see the crisis lines for Canada.")).to_be_visible()
+
+    phone = new_page(**PHONE)
+    sign_in(phone, client.email)
+    phone.wait_for_url("**/today/")
+    phone.goto("/help/")
+    expect(phone.get_by_role("heading", name="Call or text now: Canada")).to_be_visible()
+    expect(phone.get_by_role("link", name="Call 988")).to_have_attribute("href", "tel:988")
+    expect(phone.get_by_text("Samaritans")).to_have_count(0)
