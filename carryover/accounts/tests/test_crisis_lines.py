@@ -307,3 +307,9 @@ def test_the_admin_page_refuses_a_number_no_phone_can_dial_and_a_keyword_without
     assert client.post(reverse("practice_crisis_resources"), good).status_code == 302
     added = personas.practice.crisis_resources.get(name="Harbour line")
     assert added.text_href == "sms:+447700900123?&body=HI"
+
+
+def test_a_canadian_practice_prints_on_letter_paper_like_its_neighbour():
+    from carryover.review.pdf import paper_for
+
+    assert [paper_for(code, None) for code in ("US", "CA", "GB", "IE", "AU", "NZ")] == ["letter"] * 2 + ["a4"] * 4
