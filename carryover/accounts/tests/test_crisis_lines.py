@@ -17,6 +17,7 @@ from carryover.accounts.services import practice_create
 from carryover.conftest import link, make_person
 from carryover.measures.models import RiskAlert
 from carryover.measures.tasks import alert_escalate
+from carryover.review.pdf import paper_for
 
 # Every order visits each country from another one, so every step is a real change of country.
 WALK = ["US", "CA", "IE", "AU", "NZ", "GB"]
@@ -310,6 +311,4 @@ def test_the_admin_page_refuses_a_number_no_phone_can_dial_and_a_keyword_without
 
 
 def test_a_canadian_practice_prints_on_letter_paper_like_its_neighbour():
-    from carryover.review.pdf import paper_for
-
     assert [paper_for(code, None) for code in ("US", "CA", "GB", "IE", "AU", "NZ")] == ["letter"] * 2 + ["a4"] * 4
