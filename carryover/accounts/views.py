@@ -155,7 +155,10 @@ def practice_settings(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["country"] != stored_country:
             return _country_change(request, practice, form)
-        services.practice_update(practice=practice, actor=request.user, **form.cleaned_data)
+        try:
+            services.practice_update(practice=practice, actor=request.user, **form.cleaned_data)
+        except services.CountryChangeStale:  # a colleague changed the country since this page was read
+            return _country_change(request, practice, form)
         messages.success(request, "Practice settings saved.")
         return redirect("practice_home")
     return TemplateResponse(request, "accounts/practice_settings.html", {"form": form, "practice": practice})

@@ -11,8 +11,8 @@ from django.core import mail
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from carryover.accounts import crisis
-from carryover.accounts.models import Country, CrisisResource, Role, dialable
+from carryover.accounts import crisis, services
+from carryover.accounts.models import Country, CrisisResource, Practice, Role, dialable
 from carryover.accounts.services import practice_create
 from carryover.conftest import link, make_person
 from carryover.measures.models import RiskAlert
@@ -204,7 +204,7 @@ def test_a_country_without_checked_lines_is_refused_with_a_clear_message_and_not
     assert content(practice) == before
     with pytest.raises(crisis.NoCrisisDefaults):
         practice_create(name="Paris", country="FR")
-    assert not practice.__class__.objects.filter(name="Paris").exists()
+    assert not Practice.objects.filter(name="Paris").exists()
 
 
 def test_a_confirmation_keeping_a_line_that_is_not_the_practices_own_is_refused(client, personas):
@@ -312,3 +312,15 @@ def test_the_admin_page_refuses_a_number_no_phone_can_dial_and_a_keyword_without
 
 def test_a_canadian_practice_prints_on_letter_paper_like_its_neighbour():
     assert [paper_for(code, None) for code in ("US", "CA", "GB", "IE", "AU", "NZ")] == ["letter"] * 2 + ["a4"] * 4
+
+
+def test_saving_settings_read_before_a_colleague_changed_the_country_never_swaps_lines_unasked(client, personas):
+    practice = personas.practice
+    read_earlier = Practice.objects.get(pk=practice.pk)  # the page was read while the practice was in the UK
+    change_country(client, personas.admin, "AU")
+    fields = {"name": "Renamed", "country": "GB", "terminology": "homework", "terms": read_earlier.terms}
+    with pytest.raises(services.CountryChangeStale):
+        services.practice_update(practice=read_earlier, actor=personas.admin, **fields)
+    practice.refresh_from_db()
+    assert (practice.name, practice.country) == ("Harbour Practice", "AU")
+    assert content(practice) == [crisis.content_of(r) for r in crisis.default_resources("AU")]
