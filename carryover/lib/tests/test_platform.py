@@ -63,8 +63,9 @@ def test_need_help_link_on_every_page_and_crisis_lines_listed(client, personas):
     assert "Samaritans" in page and "116123" in page and "not a crisis service" in page
     assert "Last checked" in page
     client.logout()
-    anonymous = client.get("/help/").content.decode()
-    assert "988" in anonymous and "Samaritans" in anonymous
+    anonymous = client.get("/help/").content.decode()  # no practice, no hint: the United States, and the others
+    assert "988" in anonymous and "Samaritans" not in anonymous and 'href="?country=GB"' in anonymous
+    assert "Samaritans" in client.get("/help/?country=GB").content.decode()
 
 
 def test_server_error_page_is_generic(settings, db):
