@@ -170,6 +170,12 @@ class Assignment(models.Model):
     revision = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Optional risk rules of the worksheet (the DBT card's urges, a therapist's own risk questions) alert the
+    # therapist unless turned off for this client, with a reason kept on record; the crisis lines are shown anyway.
+    risk_alerts = models.BooleanField(default=True)
+    risk_alerts_off_reason = EncryptedJSONField(default=str, blank=True)
+    risk_alerts_off_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    risk_alerts_off_at = models.DateTimeField(null=True, blank=True)
 
     objects = AssignmentQuerySet.as_manager()
 

@@ -307,13 +307,28 @@ def draft_for(*, client: Membership, occurrence: Occurrence | None, version: Tem
     return free or Draft.objects.create(client=client, occurrence=None, template_version=version)
 
 
+class DraftGone(SubmissionError):
+    """The draft was sent (and so deleted) by another request: a double-click, a retry, another device."""
+
+    def __init__(self) -> None:
+        super().__init__({"form": "This has already been sent. Thank you."})
+
+
 def draft_save(*, draft: Draft, updates: dict[str, Any], step: int | None = None) -> Draft:
-    """Merge what was typed into the draft. Nothing is validated here: a draft keeps even what is wrong."""
-    draft.raw = {**draft.raw, **updates}
-    if step is not None:
-        draft.step = step
-    draft.updated_at = timezone.now()
-    draft.save(update_fields=["raw", "step", "updated_at"])
+    """Merge what was typed into the draft. Nothing is validated here: a draft keeps even what is wrong.
+
+    Two devices (or a tab's autosave and its Next) may save one draft at once, each with only the fields it
+    changed: the merge happens on the row as it is now, under its lock (SQLite's IMMEDIATE transactions lock the
+    whole database), so neither save loses the other's fields. Raises DraftGone if the draft was sent meanwhile."""
+    with transaction.atomic():
+        current = Draft.objects.select_for_update().filter(pk=draft.pk).first()
+        if current is None:
+            raise DraftGone()
+        draft.raw = {**current.raw, **updates}
+        if step is not None:
+            draft.step = step
+        draft.updated_at = timezone.now()
+        draft.save(update_fields=["raw", "step", "updated_at"])
     return draft
 
 

@@ -9,12 +9,14 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from carryover.accounts.access import get_client_for_therapist, get_own_client_record, role_required
 from carryover.accounts.models import CareLink, Role
 from carryover.audit.models import Action
 from carryover.lib.converters import parse_id
 from carryover.lib.types import AuthedRequest
+from carryover.measures import risk
 from carryover.measures.services import measure_of
 
 from . import services
@@ -137,7 +139,13 @@ def draft_autosave(request: AuthedRequest, pk: int) -> HttpResponse:
     from .flow import raw_from_request
 
     draft = get_draft_for_client(request, pk)
-    services.draft_save(draft=draft, updates=raw_from_request(request, draft))
+    before = dict(draft.raw)
+    try:
+        services.draft_save(draft=draft, updates=raw_from_request(request, draft))
+    except services.DraftGone:
+        return HttpResponse(status=204)  # sent from another tab or device: nothing left to save
+    if risk.draft_check(draft=draft, before=before).crisis:
+        return HttpResponseClientRedirect(reverse("crisis_support"))  # htmx follows it: the whole page changes
     return TemplateResponse(request, "homework/_saved.html", {"draft": draft})
 
 
