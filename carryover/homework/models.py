@@ -16,6 +16,8 @@ from django.utils import timezone
 from carryover.accounts.models import Membership, Practice, User
 from carryover.lib.crypto import EncryptedJSONField
 
+from .schema import risk_fields
+
 
 class Format(models.TextChoices):
     WRITE = "write", "Write"
@@ -86,6 +88,11 @@ class TemplateVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} v{self.number}"
+
+    @property
+    def has_optional_risk_rules(self) -> bool:
+        """Risk rules a therapist may turn off per client (with a reason); "always" rules are not theirs to."""
+        return any(field["risk"].get("alert", "optional") == "optional" for field in risk_fields(self.schema))
 
 
 # --- Goals and fear ladders ---------------------------------------------------------------------------------

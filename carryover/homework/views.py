@@ -102,6 +102,7 @@ def today(request: AuthedRequest) -> HttpResponse:
         "later": later,
         "updates": services.revisions_unseen(me),
         "has_ladder": LadderItem.objects.filter(client=me, archived=False).exists(),
+        **risk.today_panel(me),
         **reminders_panel(me),
     }
     return TemplateResponse(request, "homework/today.html", context)
@@ -265,7 +266,7 @@ def assign(request: AuthedRequest, client_id: int, template_id: int) -> HttpResp
     goals = Goal.objects.filter(client=client, archived=False)
     form = AssignmentForm(
         request.POST or None, goals=goals, allowed_formats=version.formats,
-        initial=version_initial(version, local_today(client.user)),
+        initial=version_initial(version, local_today(client.user)), optional_risk=version.has_optional_risk_rules,
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         services.assignment_create(
@@ -285,8 +286,9 @@ def assignment_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     version = assignment.template_version
     goals = Goal.objects.filter(client=assignment.client, archived=False)
     form = AssignmentForm(
-        request.POST or None, goals=goals, allowed_formats=version.formats, initial=assignment_initial(assignment)
-    )
+        request.POST or None, goals=goals, allowed_formats=version.formats, initial=assignment_initial(assignment),
+        optional_risk=version.has_optional_risk_rules,
+    )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         revision = services.assignment_update(assignment=assignment, actor=request.user, data=form.data_object())
         if revision:

@@ -167,6 +167,15 @@ def open_alert_exists(client: Membership) -> bool:
     return RiskAlert.objects.filter(client=client, status=AlertStatus.OPEN).exists()
 
 
+def today_panel(client: Membership) -> dict[str, Any]:
+    """For Today (one query): whether an alert is open, and the occurrences whose risk answer raised one, so their
+    card does not just say "Continue" as if nothing had happened."""
+    occurrences = list(
+        RiskAlert.objects.filter(client=client, status=AlertStatus.OPEN).values_list("occurrence_id", flat=True)
+    )
+    return {"open_alert": bool(occurrences), "alerted": {pk for pk in occurrences if pk is not None}}
+
+
 def crisis_shown(*, client: Membership, resources, plan: SafetyPlan | None) -> None:
     """Record on each alert whose crisis screen this is what it showed, once: the first showing is the one that
     followed the risk answer."""
