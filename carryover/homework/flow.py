@@ -94,7 +94,10 @@ def _step_errors(draft: Draft, step: str) -> dict[str, str]:
 def worksheet_flow(request: AuthedRequest, draft: Draft, assignment: Assignment | None) -> HttpResponse:
     recovered = recovered_initial(request)
     if recovered:  # typed before a sign-out or an expired form: merge it back into the draft
+        before = dict(draft.raw)
         services.draft_save(draft=draft, updates={k: v for k, v in recovered.items() if k[:2] in ("f-", "o-", "a-")})
+        if risk.draft_check(draft=draft, before=before).crisis:  # a risk answer that was typed is an answer given
+            return redirect("crisis_support")
     steps = flow_steps(draft, assignment)
     step = request.GET.get("step") or draft.raw.get("_step") or steps[0]
     if request.GET.get("skip") and assignment is not None:

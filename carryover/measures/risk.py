@@ -106,27 +106,36 @@ def _raise_for(draft: Draft, fields: list[dict], *, entry: Entry | None = None) 
     return alert, True
 
 
+SEEN = "_risk_seen"  # in a draft: the risk answers the crisis screen has been shown for
+
+
+def _seen_mark(draft: Draft, hits: list[dict]) -> dict[str, Any]:
+    return {f"f-{f['key']}": draft.raw.get(f"f-{f['key']}") for f in hits}
+
+
 def draft_check(*, draft: Draft, before: dict[str, Any]) -> RiskCheck:
-    """After a save of `draft` (whose answers were `before`): the crisis screen is due when a risk answer was just
-    given or changed, or its alert was just raised; the alert is raised if it is due and not yet there."""
+    """After a save of `draft` (whose answers were `before`): the alert is raised if it is due and not yet there,
+    and the crisis screen is due until it has really been shown for these risk answers (an htmx redirect can lose
+    its race with the form's own submit, so "we sent a redirect" is not "the client saw it")."""
     fields = worksheet.risk_fields(draft.template_version.schema)
     if not fields:
         return RiskCheck(False, None)
     hits = worksheet.risk_answers(draft.template_version.schema, draft.raw)
-    changed = {f["key"] for f in fields if draft.raw.get(f"f-{f['key']}") != before.get(f"f-{f['key']}")}
     alert = alert_of(draft)
     if not hits:
+        changed = any(draft.raw.get(f"f-{f['key']}") != before.get(f"f-{f['key']}") for f in fields)
         if alert is not None and changed:
             RiskAlert.objects.filter(pk=alert.pk, answer_changed_at__isnull=True).update(
                 answer_changed_at=timezone.now()
             )
+        if draft.raw.get(SEEN):  # the next risk answer, even the same one again, shows the screen again
+            homework.draft_save(draft=draft, updates={SEEN: None})
         return RiskCheck(False, alert)
-    raised = False
     assignment = draft.occurrence.assignment if draft.occurrence_id and draft.occurrence else None
     alerting = [f for f in hits if _alerts_therapist(f, assignment)]
     if alert is None and alerting:
-        alert, raised = _raise_for(draft, alerting)
-    return RiskCheck(raised or any(f["key"] in changed for f in hits), alert)
+        alert, _ = _raise_for(draft, alerting)
+    return RiskCheck(draft.raw.get(SEEN) != _seen_mark(draft, hits), alert)
 
 
 def entry_send(*, draft: Draft, outcome: str | None = None) -> tuple[Entry, RiskCheck]:
@@ -177,8 +186,8 @@ def today_panel(client: Membership) -> dict[str, Any]:
 
 
 def crisis_shown(*, client: Membership, resources, plan: SafetyPlan | None) -> None:
-    """Record on each alert whose crisis screen this is what it showed, once: the first showing is the one that
-    followed the risk answer."""
+    """Record on each alert whose crisis screen this is what it showed, once (the first showing is the one that
+    followed the risk answer), and on each draft that the screen was shown for its risk answers."""
     shown = {
         "lines": [{"name": r.name, "how": r.how, "phone": r.phone, "sms": r.sms} for r in resources],
         "plan": plan is not None and any(plan.content.values()),
@@ -186,3 +195,7 @@ def crisis_shown(*, client: Membership, resources, plan: SafetyPlan | None) -> N
     RiskAlert.objects.filter(client=client, shown_at__isnull=True).exclude(status=AlertStatus.RESOLVED).update(
         shown_at=timezone.now(), shown=shown
     )
+    for draft in Draft.objects.filter(client=client).select_related("template_version"):
+        hits = worksheet.risk_answers(draft.template_version.schema, draft.raw)
+        if hits and draft.raw.get(SEEN) != _seen_mark(draft, hits):
+            homework.draft_save(draft=draft, updates={SEEN: _seen_mark(draft, hits)})

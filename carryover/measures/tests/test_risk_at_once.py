@@ -59,8 +59,21 @@ def test_autosave_of_a_risk_answer_redirects_the_page_to_the_crisis_screen(clien
     url = reverse("draft_autosave", args=[draft.pk])
     response = client.post(url, {"f-q9": "2"}, headers={"HX-Request": "true"})
     assert response.status_code == 200 and response["HX-Redirect"] == reverse("crisis_support")
+    assert RiskAlert.objects.count() == 1
+    client.get(reverse("crisis_support"))  # htmx followed it: the screen was shown
     again = client.post(url, {"f-q9": "2", "f-q1": "0"}, headers={"HX-Request": "true"})
     assert "HX-Redirect" not in again and b"Saved" in again.content  # the same answer again: no loop
+    assert RiskAlert.objects.count() == 1
+
+
+def test_an_autosave_redirect_lost_to_the_next_button_still_ends_on_the_crisis_screen(client, personas, phq9):
+    client.force_login(personas.bob)
+    answer_item(client, phq9, 1, 0)
+    autosave = client.post(
+        reverse("draft_autosave", args=[Draft.objects.get().pk]), {"f-q9": "1"}, headers={"HX-Request": "true"}
+    )
+    assert autosave["HX-Redirect"] == reverse("crisis_support")  # ...but the page was already submitting Next
+    assert answer_item(client, phq9, 9, 1).url == reverse("crisis_support")
     assert RiskAlert.objects.count() == 1
 
 
