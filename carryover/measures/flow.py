@@ -79,7 +79,7 @@ def _finish(request: AuthedRequest, draft: Draft, measure: str) -> HttpResponse:
         step = missing[0] if missing else 0
         homework.draft_save(draft=draft, updates={"_step": str(step)})
         return redirect(f"{request.path}?step={step}")  # which questions are unanswered stays out of the URL
-    if risk.sent_with_risk(result.entry.occurrence):
+    if risk.has_risk_answer(result.entry):
         return redirect("crisis_support")
     messages.success(
         request, f"Thank you. Your answers to the {MEASURES[measure]['name']} were sent to your therapist."

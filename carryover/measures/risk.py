@@ -166,8 +166,10 @@ def entry_send(*, draft: Draft, outcome: str | None = None) -> tuple[Entry, Risk
 def sent_with_risk(occurrence: Occurrence) -> bool:
     """Whether this occurrence was sent with a risk answer: a second send of it gets the crisis screen again."""
     entry = Entry.objects.filter(occurrence=occurrence).select_related("template_version").first()
-    if entry is None:
-        return False
+    return entry is not None and has_risk_answer(entry)
+
+
+def has_risk_answer(entry: Entry) -> bool:
     return bool(worksheet.risk_hits(entry.template_version.schema, entry.answers))
 
 
