@@ -15,6 +15,7 @@ a therapist's own risk questions. Nothing here knows an instrument by name, so t
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -129,7 +130,8 @@ def draft_check(*, draft: Draft, before: dict[str, Any]) -> RiskCheck:
                 answer_changed_at=timezone.now()
             )
         if draft.raw.get(SEEN):  # the next risk answer, even the same one again, shows the screen again
-            homework.draft_save(draft=draft, updates={SEEN: None})
+            with contextlib.suppress(homework.DraftGone):
+                homework.draft_save(draft=draft, updates={SEEN: None})
         return RiskCheck(False, alert)
     assignment = draft.occurrence.assignment if draft.occurrence_id and draft.occurrence else None
     alerting = [f for f in hits if _alerts_therapist(f, assignment)]
@@ -200,4 +202,5 @@ def crisis_shown(*, client: Membership, resources, plan: SafetyPlan | None) -> N
     for draft in Draft.objects.filter(client=client).select_related("template_version"):
         hits = worksheet.risk_answers(draft.template_version.schema, draft.raw)
         if hits and draft.raw.get(SEEN) != _seen_mark(draft, hits):
-            homework.draft_save(draft=draft, updates={SEEN: _seen_mark(draft, hits)})
+            with contextlib.suppress(homework.DraftGone):  # sent meanwhile: nothing left to mark
+                homework.draft_save(draft=draft, updates={SEEN: _seen_mark(draft, hits)})
