@@ -43,7 +43,7 @@ class MeasureResult(models.Model):
 class AlertSource(models.TextChoices):
     PHQ9_ITEM9 = "phq9_item9", "PHQ-9 item 9 answered above 0"
     HELP_NOW = "help_now", "Client asked for help now"
-    DBT_URGE = "dbt_urge", "High self-harm urge on the DBT diary card"
+    DBT_URGE = "dbt_urge", "Self-harm urge, or acting on an urge, on the DBT diary card"
     RISK_ANSWER = "risk_answer", "An answer to a risk question"
 
 
