@@ -3,6 +3,7 @@ and a few quick questions afterwards. Every step is saved to the draft, so nothi
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.contrib import messages
@@ -133,7 +134,8 @@ def worksheet_flow(request: AuthedRequest, draft: Draft, assignment: Assignment 
                 return redirect("crisis_support" if sent.crisis else "client_home")
         elif not errors:
             step = steps[max(position - 1, 0)] if action == "back" else steps[min(position + 1, len(steps) - 1)]
-        services.draft_save(draft=draft, updates={"_step": step})
+        with contextlib.suppress(services.DraftGone):  # sent meanwhile: the redirect finds it sent
+            services.draft_save(draft=draft, updates={"_step": step})
         if check.crisis:  # at once, not at the final send: the rest can wait
             return redirect("crisis_support")
         if not errors:

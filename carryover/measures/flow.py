@@ -3,6 +3,8 @@ client can stop and come back; the last screen sends it, and it is scored once."
 
 from __future__ import annotations
 
+import contextlib
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -49,7 +51,8 @@ def measure_flow(request: AuthedRequest, occurrence: Occurrence, measure: str) -
             return _finish(request, draft, measure)
         elif not errors:
             step = min(step + 1, total - 1)
-        homework.draft_save(draft=draft, updates={"_step": str(step)})
+        with contextlib.suppress(homework.DraftGone):  # sent meanwhile: the redirect finds it sent
+            homework.draft_save(draft=draft, updates={"_step": str(step)})
         if check.crisis:  # at once, not at the final send: the rest can wait
             return redirect("crisis_support")
         if not errors:

@@ -61,6 +61,21 @@ def test_two_sends_of_the_same_positive_phq9_both_get_the_crisis_screen_one_aler
     assert [m.to for m in mailoutbox] == [[personas.alice.email]] and AlertEmail.objects.count() == 1
 
 
+def test_item9_saved_twice_at_once_shows_both_the_lines_and_raises_one_alert(personas, mailoutbox):
+    occurrence = assign_measure(personas.alice, personas.bob).occurrences.order_by("due_date").first()
+    answer(occurrence, [0] * 8)
+    url = reverse("measure_do", args=[occurrence.pk])
+    browsers = [Client(), Client()]  # Next pressed twice, or the autosave and Next together
+    for browser in browsers:
+        browser.force_login(personas.bob)
+    data = {"step": "8", "f-q9": "3", "go": "next"}
+    responses = at_once(*[lambda b=b: b.post(url, data) for b in browsers])
+    assert [(r.status_code, r.url) for r in responses] == [(302, reverse("crisis_support"))] * 2
+    assert RiskAlert.objects.count() == 1 and not Entry.objects.exists()
+    run_worker()
+    assert len(mailoutbox) == 1
+
+
 def test_two_devices_saving_different_answers_of_one_draft_keep_both(personas):
     occurrence = assign_measure(personas.alice, personas.bob).occurrences.order_by("due_date").first()
     answer(occurrence, [])
