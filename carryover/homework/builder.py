@@ -166,6 +166,9 @@ class FieldRowForm(forms.Form):
     def _clean_risk(self, cleaned: dict[str, Any]) -> None:
         """The row's risk rule as schema data (`risk`); whether it fits the scale is the schema's own check."""
         kind, answer = cleaned.get("type"), (cleaned.get("risk_at") or "").strip()
+        kept = self.base.get(cleaned.get("key") or "", {})
+        if kept.get("risk") and kept.get("type") == kind and answer == _risk_answer(kept):
+            return  # a copied or edited field keeps its rule as it was (a PHQ-9 item's "1 or more")
         if kind not in worksheet.RISK_TYPES:
             self.add_error("risk", "Only a rating scale, a number or a choice can be a risk question, not free text.")
         elif not answer:
@@ -334,9 +337,10 @@ def _field(row: Mapping[str, Any], key: str, old: Mapping[str, Any] | None) -> d
             field.pop(name, None)
         else:
             field[name] = value
-    field.pop("risk", None)
+    kept = field.pop("risk", None)
     if row.get("risk"):
-        field["risk"] = _risk_rule(field, row["risk_at"].strip())
+        answer = row["risk_at"].strip()
+        field["risk"] = kept if kept and answer == _risk_answer({**field, "risk": kept}) else _risk_rule(field, answer)
     return field
 
 

@@ -230,3 +230,25 @@ def test_the_schema_refuses_a_rule_on_text_or_off_the_scale_and_saves_nothing(pe
                 rationale="x", minutes=5, formats=["write"], schema=schema,
             )  # fmt: skip
     assert not Template.objects.filter(practice=personas.practice).exists()
+
+
+def test_a_copied_dbt_card_keeps_its_risk_rules_unless_the_therapist_changes_them(client, personas):
+    from carryover.homework.builder import rows_initial
+    from carryover.homework.tests.conftest import version_of
+
+    source = version_of("dbt_diary_card")
+    post = {"name": "My diary card", "instructions": "Daily.", "rationale": "Patterns.", "minutes": "5"}
+    rows = rows_initial(source)
+    for index, row in enumerate(rows):
+        post.update({f"fields-{index}-{name}": value for name, value in row.items() if value not in (False, None)})
+    post.update({"fields-TOTAL_FORMS": str(len(rows)), "fields-INITIAL_FORMS": "0", "action": "save"})
+    client.force_login(personas.alice)
+    response = client.post(reverse("template_copy", args=[source.template_id]), post)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    copy = Template.objects.get(practice=personas.practice).latest_version()
+    assert worksheet.risk_fields(copy.schema) == worksheet.risk_fields(source.schema)
+    urge = next(i for i, row in enumerate(rows) if row["key"] == "urge_self_harm")
+    post[f"fields-{urge}-risk_at"] = "3"  # a lower threshold for this client group
+    client.post(reverse("template_edit", args=[copy.template_id]), {**post, "based_on": "1"})
+    edited = Template.objects.get(practice=personas.practice).latest_version()
+    assert worksheet.field_map(edited.schema)["urge_self_harm"]["risk"] == {"at_least": 3, "alert": "optional"}
