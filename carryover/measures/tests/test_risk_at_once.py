@@ -148,6 +148,7 @@ def test_dbt_card_alert_turned_off_for_a_client_still_shows_the_lines(client, pe
     assignment.refresh_from_db()
     assert not assignment.risk_alerts and assignment.risk_alerts_off_by == personas.alice
     assert assignment.risk_alerts_off_reason == form["risk_alerts_off_reason"]
+    assert "risk alerts off" in client.get(reverse("client_detail", args=[personas.bob.pk])).content.decode()
     client.force_login(personas.bob)
     occurrence = assignment.occurrences.first()
     assert dbt_urges(client, occurrence, urge=5, acted="yes").url == reverse("crisis_support")
