@@ -253,3 +253,21 @@ def test_a_copied_dbt_card_keeps_its_risk_rules_unless_the_therapist_changes_the
     client.post(reverse("template_edit", args=[copy.template_id]), {**post, "based_on": "1"})
     edited = Template.objects.get(practice=personas.practice).latest_version()
     assert worksheet.field_map(edited.schema)["urge_self_harm"]["risk"] == {"at_least": 3, "alert": "optional"}
+
+
+def test_clients_already_on_an_older_phq9_or_dbt_version_get_the_risk_rules_too(personas):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("carryover.measures.migrations.0003_risk_alert_at_once_and_shown_record")
+    for key, field_key in (("phq9", "q9"), ("dbt_diary_card", "urge_self_harm")):
+        version = Template.objects.get(key=key, practice__isnull=True).latest_version()
+        for step in version.schema["steps"]:  # as stored before this change
+            for field in step["fields"]:
+                field.pop("risk", None)
+        version.save(update_fields=["schema"])
+        assert not worksheet.risk_fields(version.schema)
+        migration.risk_rules_onto_stored_versions(apps, None)
+        version.refresh_from_db()
+        assert field_key in {f["key"] for f in worksheet.risk_fields(version.schema)}
