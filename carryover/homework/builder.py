@@ -57,7 +57,7 @@ MAX_CHOICES = 30
 BLANK_ROWS = 3
 PREFIX = "fields"
 ROW_NAMES = ("step_title", "step_help", "type", "label", "help", "required", "choices", "min", "max",
-             "min_label", "max_label", "unit", "key", "order", "remove")  # fmt: skip
+             "min_label", "max_label", "unit", "risk", "risk_at", "key", "order", "remove")  # fmt: skip
 CONTENT_NAMES = ("step_title", "step_help", "label", "help", "choices", "min", "max", "min_label", "max_label", "unit")
 
 
@@ -109,6 +109,15 @@ class FieldRowForm(forms.Form):
     min_label = forms.CharField(max_length=60, required=False, label="Lowest means")
     max_label = forms.CharField(max_length=60, required=False, label="Highest means")
     unit = forms.CharField(max_length=20, required=False, label="Unit (like km or cups)")
+    risk = forms.BooleanField(
+        required=False, label="Risk question",
+        help_text="An alerting answer shows the client crisis lines at once and alerts you (you can turn alerts "
+        "off per client when assigning, with a reason).",
+    )  # fmt: skip
+    risk_at = forms.CharField(
+        max_length=120, required=False, label="Alerting answer",
+        help_text="For a scale or number, the lowest value that alerts; for a choice, the choice that alerts.",
+    )  # fmt: skip
     key = forms.CharField(max_length=40, required=False, widget=forms.HiddenInput)
     order = forms.FloatField(
         required=False, label="Position", widget=forms.NumberInput(attrs={"step": "any", "class": "short"})
@@ -150,7 +159,26 @@ class FieldRowForm(forms.Form):
             low, high = cleaned.get("min"), cleaned.get("max")
             if low is not None and high is not None and low > high:
                 self.add_error("max", f"The highest allowed number must be at least the lowest ({low:g}).")
+        if cleaned.get("risk"):
+            self._clean_risk(cleaned)
         return cleaned
+
+    def _clean_risk(self, cleaned: dict[str, Any]) -> None:
+        """The row's risk rule as schema data (`risk`); whether it fits the scale is the schema's own check."""
+        kind, answer = cleaned.get("type"), (cleaned.get("risk_at") or "").strip()
+        kept = self.base.get(cleaned.get("key") or "", {})
+        if kept.get("risk") and kept.get("type") == kind and answer == _risk_answer(kept):
+            return  # a copied or edited field keeps its rule as it was (a PHQ-9 item's "1 or more")
+        if kind not in worksheet.RISK_TYPES:
+            self.add_error("risk", "Only a rating scale, a number or a choice can be a risk question, not free text.")
+        elif not answer:
+            self.add_error("risk_at", "Please say which answer alerts you.")
+        elif kind in CHOICE_TYPES:
+            labels = {label.casefold() for label in cleaned.get("choice_labels") or []}
+            if answer.casefold() not in labels:
+                self.add_error("risk_at", "Please type one of the choices above, exactly as listed.")
+        elif _number_or(answer.replace(",", "."), None) is None:
+            self.add_error("risk_at", "Please enter the lowest alerting value as a number.")
 
     def _choice_labels(self, text: str) -> list[str]:
         labels = [line.strip() for line in text.splitlines() if line.strip()]
@@ -309,7 +337,18 @@ def _field(row: Mapping[str, Any], key: str, old: Mapping[str, Any] | None) -> d
             field.pop(name, None)
         else:
             field[name] = value
+    kept = field.pop("risk", None)
+    if row.get("risk"):
+        answer = row["risk_at"].strip()
+        field["risk"] = kept if kept and answer == _risk_answer({**field, "risk": kept}) else _risk_rule(field, answer)
     return field
+
+
+def _risk_rule(field: Mapping[str, Any], answer: str) -> dict[str, Any]:
+    if field["type"] in CHOICE_TYPES:
+        values = [value for value, label in field["choices"] if label.casefold() == answer.casefold()]
+        return {"answers": values[:1], "alert": "optional"}
+    return {"at_least": _plain(float(answer.replace(",", "."))), "alert": "optional"}
 
 
 def _plain(number: float | None) -> int | float | None:
@@ -350,8 +389,18 @@ def rows_initial(version: TemplateVersion | None) -> list[dict[str, Any]]:
             if field["type"] in ("rating", "number"):
                 row.update({name: field[name] for name in ("min", "max", "min_label", "max_label", "unit")
                             if name in field})  # fmt: skip
+            if field.get("risk"):
+                row.update(risk=True, risk_at=_risk_answer(field))
             rows.append(row)
     return rows
+
+
+def _risk_answer(field: Mapping[str, Any]) -> str:
+    rule = field["risk"]
+    if "at_least" in rule:
+        return f"{rule['at_least']:g}"
+    labels = {str(value): str(label) for value, label in field.get("choices", [])}
+    return labels.get(str(rule["answers"][0]), "")
 
 
 def preview_steps(schema: Mapping, formats: list[str]) -> list[dict]:
@@ -359,6 +408,11 @@ def preview_steps(schema: Mapping, formats: list[str]) -> list[dict]:
         {"title": step["title"], "help": step.get("help", ""), "fields": bind_step(schema, i, {}, {}, formats=formats)}
         for i, step in enumerate(schema["steps"])
     ]
+
+
+def _quoted(error: Exception) -> set[str]:
+    """The quoted names in a schema error ('key' or “label”), to find the row it is about."""
+    return set(re.findall(r"'[^']*'|“[^”]*”", str(error)))
 
 
 class Builder:
@@ -392,7 +446,7 @@ class Builder:
         except worksheet.SchemaError as error:
             # Point at the row the message names, if it names one.
             pairs = zip(forms_, worksheet.iter_fields(schema), strict=True)
-            named = [form for form, field in pairs if repr(field["key"]) in str(error)]
+            named = [form for form, field in pairs if {repr(field["key"]), f"“{field['label']}”"} & _quoted(error)]
             (named[0] if named else self.form).add_error(None, str(error))
             return None
         content = {name: meta[name] for name in ("name", "category", "summary", "instructions", "rationale", "minutes")}

@@ -1048,6 +1048,8 @@ SLEEP_DIARY = {
 }
 
 
+DBT_SELF_HARM_RULE = {"at_least": 4, "alert": "optional", "source": "dbt_urge"}
+
 DBT_DIARY_CARD = {
     "key": "dbt_diary_card",
     "name": "DBT diary card",
@@ -1077,6 +1079,9 @@ DBT_DIARY_CARD = {
                 min_label="None",
                 max_label="Strongest",
                 required=True,
+                # Crisis lines are shown at or above this whatever the setting; the therapist is alerted unless
+                # they turned it off for this client, with a reason (clinical.md §1.6, §5.1).
+                risk=DBT_SELF_HARM_RULE,
             ),
             _rating(
                 "urge_use",
@@ -1087,7 +1092,12 @@ DBT_DIARY_CARD = {
                 max_label="Strongest",
                 required=True,
             ),
-            _choice("acted_on", "Did I act on an urge?", [["no", "No"], ["yes", "Yes"]]),
+            _choice(
+                "acted_on",
+                "Did I act on an urge?",
+                [["no", "No"], ["yes", "Yes"]],
+                risk={"answers": ["yes"], "alert": "optional", "source": "dbt_urge"},
+            ),
         ),
         _step(
             "Emotions today",

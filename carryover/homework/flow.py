@@ -3,6 +3,7 @@ and a few quick questions afterwards. Every step is saved to the draft, so nothi
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.contrib import messages
@@ -12,6 +13,8 @@ from django.template.response import TemplateResponse
 
 from carryover.lib.recovery import recovered_initial
 from carryover.lib.types import AuthedRequest
+from carryover.measures import risk
+from carryover.measures.flow import already_sent
 
 from . import schema as worksheet
 from . import services
@@ -92,7 +95,10 @@ def _step_errors(draft: Draft, step: str) -> dict[str, str]:
 def worksheet_flow(request: AuthedRequest, draft: Draft, assignment: Assignment | None) -> HttpResponse:
     recovered = recovered_initial(request)
     if recovered:  # typed before a sign-out or an expired form: merge it back into the draft
+        before = dict(draft.raw)
         services.draft_save(draft=draft, updates={k: v for k, v in recovered.items() if k[:2] in ("f-", "o-", "a-")})
+        if risk.draft_check(draft=draft, before=before).crisis:  # a risk answer that was typed is an answer given
+            return redirect("crisis_support")
     steps = flow_steps(draft, assignment)
     step = request.GET.get("step") or draft.raw.get("_step") or steps[0]
     if request.GET.get("skip") and assignment is not None:
@@ -104,24 +110,34 @@ def worksheet_flow(request: AuthedRequest, draft: Draft, assignment: Assignment 
     if request.method == "POST":
         updates = raw_from_request(request, draft)
         _store_uploads(request, draft, step, updates, errors)
-        services.draft_save(draft=draft, updates=updates)
+        before = dict(draft.raw)
+        try:
+            services.draft_save(draft=draft, updates=updates)
+        except services.DraftGone:  # sent meanwhile by a double-click or another device
+            return already_sent(request, draft.occurrence)
+        check = risk.draft_check(draft=draft, before=before)
         steps = flow_steps(draft, assignment)
         errors.update(_step_errors(draft, step))
         action = request.POST.get("go", "next")
         position = steps.index(step) if step in steps else 0
         if not errors and action == "finish" and step == steps[-1]:
             try:
-                entry = services.entry_submit(draft=draft, outcome=Outcome.DONE if assignment is None else None)
+                entry, sent = risk.entry_send(draft=draft, outcome=Outcome.DONE if assignment is None else None)
+            except services.DraftGone:
+                return already_sent(request, draft.occurrence)
             except services.SubmissionError as error:
                 errors = error.errors
                 step = step_of(next(iter(errors)), draft)
                 messages.error(request, "A few answers need a look before this can be saved.")
             else:
                 messages.success(request, _thanks(entry.outcome))
-                return redirect("client_home")
+                return redirect("crisis_support" if sent.crisis else "client_home")
         elif not errors:
             step = steps[max(position - 1, 0)] if action == "back" else steps[min(position + 1, len(steps) - 1)]
-        services.draft_save(draft=draft, updates={"_step": step})
+        with contextlib.suppress(services.DraftGone):  # sent meanwhile: the redirect finds it sent
+            services.draft_save(draft=draft, updates={"_step": step})
+        if check.crisis:  # at once, not at the final send: the rest can wait
+            return redirect("crisis_support")
         if not errors:
             return redirect(f"{request.path}?step={step}")
     return TemplateResponse(request, "homework/flow.html", _context(draft, assignment, steps, step, errors))

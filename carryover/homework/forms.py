@@ -46,8 +46,19 @@ class AssignmentForm(forms.Form):
         choices=Format.choices, required=False, label="Ways to answer", widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, goals=None, allowed_formats=None, **kwargs):
+    risk_alerts = forms.BooleanField(
+        required=False, initial=True, label="Alert me when this client gives a risk answer",
+        help_text="This worksheet has risk questions. The client is shown crisis lines whatever you choose here.",
+    )  # fmt: skip
+    risk_alerts_off_reason = forms.CharField(
+        max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why no alerts for this client", help_text="Needed to turn alerts off; kept on record.",
+    )  # fmt: skip
+
+    def __init__(self, *args, goals=None, allowed_formats=None, optional_risk: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not optional_risk:  # only a worksheet with optional risk rules has anything to choose
+            del self.fields["risk_alerts"], self.fields["risk_alerts_off_reason"]
         goal_field = self.fields["goal"]
         assert isinstance(goal_field, forms.ModelChoiceField)
         goal_field.queryset = goals if goals is not None else Goal.objects.none()
@@ -68,16 +79,21 @@ class AssignmentForm(forms.Form):
             self.add_error("end_date", "Please choose the date it is due by.")
         if start and end and end < start:
             self.add_error("end_date", "This must be on or after the start date.")
+        alerts_off = "risk_alerts" in self.fields and not cleaned.get("risk_alerts")
+        if alerts_off and not (cleaned.get("risk_alerts_off_reason") or "").strip():
+            self.add_error("risk_alerts_off_reason", "Please give a reason for not being alerted, for the record.")
         return cleaned
 
     def data_object(self) -> AssignmentData:
         c = self.cleaned_data
+        alerts = "risk_alerts" not in self.fields or bool(c.get("risk_alerts"))
         return AssignmentData(
             title=c["title"], instructions=c["instructions"], rationale=c["rationale"], minutes=c["minutes"],
             schedule_kind=c["schedule_kind"], start_date=c["start_date"], end_date=c.get("end_date"),
             weekdays=c.get("weekdays") or [], times_per_week=c.get("times_per_week"),
             if_when=c.get("if_when", ""), if_then=c.get("if_then", ""), minimum=c.get("minimum", ""),
             coping=c.get("coping", ""), formats=c.get("formats") or [], goal=c.get("goal"),
+            risk_alerts=alerts, risk_alerts_off_reason="" if alerts else c["risk_alerts_off_reason"].strip(),
         )  # fmt: skip
 
 
@@ -92,6 +108,8 @@ def assignment_initial(assignment) -> dict:
         "end_date": assignment.end_date,
         "goal": assignment.goal_id,
         "formats": assignment.formats,
+        "risk_alerts": assignment.risk_alerts,
+        "risk_alerts_off_reason": assignment.risk_alerts_off_reason,
     }
 
 

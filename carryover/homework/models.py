@@ -18,6 +18,8 @@ from carryover.accounts.models import Membership, Practice, User
 from carryover.lib.crypto import EncryptedJSONField
 from carryover.lib.times import local_day
 
+from .schema import risk_fields
+
 
 class Format(models.TextChoices):
     WRITE = "write", "Write"
@@ -97,6 +99,11 @@ class TemplateVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} v{self.number}"
+
+    @property
+    def has_optional_risk_rules(self) -> bool:
+        """Risk rules a therapist may turn off per client (with a reason); "always" rules are not theirs to."""
+        return any(field["risk"].get("alert", "optional") == "optional" for field in risk_fields(self.schema))
 
 
 # --- Goals and fear ladders ---------------------------------------------------------------------------------
@@ -185,6 +192,12 @@ class Assignment(models.Model):
     revision = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Optional risk rules of the worksheet (the DBT card's urges, a therapist's own risk questions) alert the
+    # therapist unless turned off for this client, with a reason kept on record; the crisis lines are shown anyway.
+    risk_alerts = models.BooleanField(default=True)
+    risk_alerts_off_reason = EncryptedJSONField(default=str, blank=True)
+    risk_alerts_off_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    risk_alerts_off_at = models.DateTimeField(null=True, blank=True)
 
     objects = AssignmentQuerySet.as_manager()
 

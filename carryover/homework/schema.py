@@ -25,6 +25,11 @@ Types and their options:
                                                                            value: [{"label", "value", "min", "max"}]
     ladder_item  -  (one of the client's fear-ladder items)                value: {"id", "description", "suds"}
 
+Any numeric or choice field may carry a risk rule (see `check_risk_rule`):
+    risk         {"at_least": number} (rating, number, or a choice of numbers) or {"answers": [value, ...]}
+                 (choices); "alert": "always" (cannot be turned off per client) or "optional" (the default);
+                 "source": the RiskAlert source it raises (default "risk_answer")
+
 Raw form input uses the names `f-<key>`, `f-<key>-<i>-<subkey>`, `f-<key>-mark` and `f-<key>-<i>` (rerate), so
 a draft can keep exactly what was typed, valid or not.
 """
@@ -115,6 +120,86 @@ def _check_field(field: Mapping, seen: set[str], *, nested: bool) -> None:
             raise SchemaError(f"List {key!r}: mark_one needs a label.")
     if kind == "rerate" and field.get("source") not in seen:
         raise SchemaError(f"Field {key!r} re-rates {field.get('source')!r}, which must be an earlier list.")
+    if "risk" in field:
+        check_risk_rule(field)
+
+
+# --- Risk rules ---------------------------------------------------------------------------------------------
+
+RISK_TYPES = {"rating", "number", "single_choice", "multi_choice"}
+RISK_ALERTS = ("always", "optional")
+
+
+def _scale(field: Mapping) -> tuple[float | None, float | None]:
+    if field["type"] == "rating":
+        return field.get("min", 0), field.get("max", 10)
+    if field["type"] == "number":
+        return field.get("min"), field.get("max")
+    values = [float(value) for value, _ in field["choices"]]  # a choice of numbers, like a PHQ-9 item
+    return min(values), max(values)
+
+
+def check_risk_rule(field: Mapping) -> None:
+    """A risk rule must be one that an answer can meet: on a numeric or choice field, with a threshold on the
+    field's own scale (a rule nobody can trigger would look like safety and give none)."""
+    rule, label = field["risk"], field.get("label") or field.get("key")
+    if field["type"] not in RISK_TYPES:
+        raise SchemaError(f"“{label}”: a risk question must be a rating, a number or a choice, not free text.")
+    if not isinstance(rule, Mapping) or ("at_least" in rule) == ("answers" in rule):
+        raise SchemaError(f"“{label}”: a risk rule needs either a lowest alerting value or the alerting answers.")
+    if rule.get("alert", "optional") not in RISK_ALERTS:
+        raise SchemaError(f"“{label}”: a risk rule alerts “always” or is “optional”.")
+    if "answers" in rule:
+        allowed = {str(value) for value, _ in field.get("choices") or []}
+        answers = rule["answers"]
+        if not isinstance(answers, list) or not answers or not {str(a) for a in answers} <= allowed:
+            raise SchemaError(f"“{label}”: the alerting answers must be among the field's choices.")
+        return
+    threshold = rule["at_least"]
+    try:
+        low, high = _scale(field)
+    except ValueError:
+        raise SchemaError(f"“{label}”: choose the alerting answers (these choices are not numbers).") from None
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not math.isfinite(threshold):
+        raise SchemaError(f"“{label}”: the lowest alerting value must be a number.")
+    if (low is not None and threshold < low) or (high is not None and threshold > high):
+        scale = f"{low:g} to {high:g}" if low is not None and high is not None else "the field's limits"
+        raise SchemaError(f"“{label}”: the lowest alerting value ({threshold:g}) must be on the scale ({scale}).")
+
+
+def risk_fields(schema: Mapping) -> list[dict]:
+    return [field for field in iter_fields(schema) if field.get("risk")]
+
+
+def risk_met(field: Mapping, value: Any) -> bool:
+    """Whether a cleaned answer meets the field's risk rule."""
+    rule = field["risk"]
+    if isinstance(value, dict):  # a rating
+        value = value.get("value")
+    values = value if isinstance(value, list) else [value]
+    if "answers" in rule:
+        return bool({str(a) for a in rule["answers"]} & {str(v) for v in values})
+    try:
+        return any(v is not None and float(v) >= rule["at_least"] for v in values)
+    except (TypeError, ValueError):
+        return False
+
+
+def risk_answers(schema: Mapping, raw: Mapping[str, Any]) -> list[dict]:
+    """The risk fields whose answer in `raw` (a draft as typed, or an entry's raw form) meets their rule. A value
+    that does not clean (not on the scale, not a choice) meets nothing: only real answers raise alerts."""
+    fields = risk_fields(schema)
+    if not fields:
+        return []
+    answers, _ = clean_answers({"steps": [{"fields": fields}]}, raw, require_complete=False)
+    return risk_hits(schema, answers)
+
+
+def risk_hits(schema: Mapping, answers: Mapping[str, Any]) -> list[dict]:
+    """The risk fields whose cleaned answer (keyed by field key, as an entry keeps them) meets their rule."""
+    return [
+        field for field in risk_fields(schema) if field["key"] in answers and risk_met(field, answers[field["key"]])
+    ]
 
 
 # --- Reading raw input ------------------------------------------------------------------------------------

@@ -163,6 +163,8 @@ class AssignmentData:
     coping: str = ""
     formats: list[str] = field(default_factory=list)
     goal: Goal | None = None
+    risk_alerts: bool = True
+    risk_alerts_off_reason: str = ""
 
     def content(self) -> dict[str, str]:
         return {key: getattr(self, key) for key in CONTENT_LABELS}
@@ -193,12 +195,24 @@ def assignment_create(
             schedule_kind=data.schedule_kind, weekdays=sorted(data.weekdays), times_per_week=data.times_per_week,
             start_date=data.start_date, end_date=data.end_date,
         )  # fmt: skip
+        _risk_alerts_set(assignment, data, therapist.user)
         AssignmentRevision.objects.create(
             assignment=assignment, number=1, snapshot=_snapshot(assignment), created_by=therapist.user,
             seen_by_client_at=timezone.now(),
         )  # fmt: skip
         occurrences_refresh(client=client)
     return assignment
+
+
+def _risk_alerts_set(assignment: Assignment, data: AssignmentData, actor: User) -> None:
+    """Whether the worksheet's optional risk rules alert the therapist for this client; turning them off keeps the
+    reason, who and when (rules marked "always", like PHQ-9 item 9, alert whatever this says)."""
+    if data.risk_alerts == assignment.risk_alerts and data.risk_alerts_off_reason == assignment.risk_alerts_off_reason:
+        return
+    assignment.risk_alerts, assignment.risk_alerts_off_reason = data.risk_alerts, data.risk_alerts_off_reason
+    assignment.risk_alerts_off_by = None if data.risk_alerts else actor
+    assignment.risk_alerts_off_at = None if data.risk_alerts else timezone.now()
+    assignment.save(update_fields=["risk_alerts", "risk_alerts_off_reason", "risk_alerts_off_by", "risk_alerts_off_at"])
 
 
 def assignment_update(
@@ -218,6 +232,7 @@ def assignment_update(
     after = _snapshot(assignment)
     labels = {**CONTENT_LABELS, **SCHEDULE_LABELS}
     changed = sorted({labels[key] for key in after if after[key] != before.get(key)})
+    _risk_alerts_set(assignment, data, actor)  # the therapist's own setting: no revision for the client to see
     if not changed:
         return None
     with transaction.atomic():
@@ -311,13 +326,28 @@ def draft_for(*, client: Membership, occurrence: Occurrence | None, version: Tem
     return free or Draft.objects.create(client=client, occurrence=None, template_version=version)
 
 
+class DraftGone(SubmissionError):
+    """The draft was sent (and so deleted) by another request: a double-click, a retry, another device."""
+
+    def __init__(self) -> None:
+        super().__init__({"form": "This has already been sent. Thank you."})
+
+
 def draft_save(*, draft: Draft, updates: dict[str, Any], step: int | None = None) -> Draft:
-    """Merge what was typed into the draft. Nothing is validated here: a draft keeps even what is wrong."""
-    draft.raw = {**draft.raw, **updates}
-    if step is not None:
-        draft.step = step
-    draft.updated_at = timezone.now()
-    draft.save(update_fields=["raw", "step", "updated_at"])
+    """Merge what was typed into the draft. Nothing is validated here: a draft keeps even what is wrong.
+
+    Two devices (or a tab's autosave and its Next) may save one draft at once, each with only the fields it
+    changed: the merge happens on the row as it is now, under its lock (SQLite's IMMEDIATE transactions lock the
+    whole database), so neither save loses the other's fields. Raises DraftGone if the draft was sent meanwhile."""
+    with transaction.atomic():
+        current = Draft.objects.select_for_update().filter(pk=draft.pk).first()
+        if current is None:
+            raise DraftGone()
+        draft.raw = {**current.raw, **updates}
+        if step is not None:
+            draft.step = step
+        draft.updated_at = timezone.now()
+        draft.save(update_fields=["raw", "step", "updated_at"])
     return draft
 
 

@@ -9,12 +9,14 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from carryover.accounts.access import get_client_for_therapist, get_own_client_record, role_required
 from carryover.accounts.models import CareLink, Role
 from carryover.audit.models import Action
 from carryover.lib.converters import parse_id
 from carryover.lib.types import AuthedRequest
+from carryover.measures import risk
 from carryover.measures.services import measure_of
 
 from . import services
@@ -100,6 +102,7 @@ def today(request: AuthedRequest) -> HttpResponse:
         "later": later,
         "updates": services.revisions_unseen(me),
         "has_ladder": LadderItem.objects.filter(client=me, archived=False).exists(),
+        **risk.today_panel(me),
         **reminders_panel(me),
     }
     return TemplateResponse(request, "homework/today.html", context)
@@ -137,7 +140,13 @@ def draft_autosave(request: AuthedRequest, pk: int) -> HttpResponse:
     from .flow import raw_from_request
 
     draft = get_draft_for_client(request, pk)
-    services.draft_save(draft=draft, updates=raw_from_request(request, draft))
+    before = dict(draft.raw)
+    try:
+        services.draft_save(draft=draft, updates=raw_from_request(request, draft))
+    except services.DraftGone:
+        return HttpResponse(status=204)  # sent from another tab or device: nothing left to save
+    if risk.draft_check(draft=draft, before=before).crisis:
+        return HttpResponseClientRedirect(reverse("crisis_support"))  # htmx follows it: the whole page changes
     return TemplateResponse(request, "homework/_saved.html", {"draft": draft})
 
 
@@ -257,7 +266,7 @@ def assign(request: AuthedRequest, client_id: int, template_id: int) -> HttpResp
     goals = Goal.objects.filter(client=client, archived=False)
     form = AssignmentForm(
         request.POST or None, goals=goals, allowed_formats=version.formats,
-        initial=version_initial(version, local_today(client.user)),
+        initial=version_initial(version, local_today(client.user)), optional_risk=version.has_optional_risk_rules,
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         services.assignment_create(
@@ -277,8 +286,9 @@ def assignment_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     version = assignment.template_version
     goals = Goal.objects.filter(client=assignment.client, archived=False)
     form = AssignmentForm(
-        request.POST or None, goals=goals, allowed_formats=version.formats, initial=assignment_initial(assignment)
-    )
+        request.POST or None, goals=goals, allowed_formats=version.formats, initial=assignment_initial(assignment),
+        optional_risk=version.has_optional_risk_rules,
+    )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         revision = services.assignment_update(assignment=assignment, actor=request.user, data=form.data_object())
         if revision:

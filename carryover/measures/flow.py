@@ -3,6 +3,8 @@ client can stop and come back; the last screen sends it, and it is scored once."
 
 from __future__ import annotations
 
+import contextlib
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -15,9 +17,8 @@ from carryover.homework.render import bind_step
 from carryover.lib.converters import parse_id
 from carryover.lib.types import AuthedRequest
 
-from . import services
+from . import risk, services
 from .instruments import MEASURES
-from .models import AlertStatus, RiskAlert
 
 
 def _step_from(value, total: int) -> int:
@@ -36,7 +37,12 @@ def measure_flow(request: AuthedRequest, occurrence: Occurrence, measure: str) -
     errors: dict[str, str] = {}
     if request.method == "POST":
         step = _step_from(request.POST.get("step"), total)
-        homework.draft_save(draft=draft, updates=worksheet.raw_from_post(schema, request.POST, step))
+        before = dict(draft.raw)
+        try:
+            homework.draft_save(draft=draft, updates=worksheet.raw_from_post(schema, request.POST, step))
+        except homework.DraftGone:  # sent meanwhile by a double-click or another device
+            return already_sent(request, occurrence)
+        check = risk.draft_check(draft=draft, before=before)
         errors = _step_errors(draft, step)
         action = request.POST.get("go", "next")
         if action == "back":
@@ -45,7 +51,10 @@ def measure_flow(request: AuthedRequest, occurrence: Occurrence, measure: str) -
             return _finish(request, draft, measure)
         elif not errors:
             step = min(step + 1, total - 1)
-        homework.draft_save(draft=draft, updates={"_step": str(step)})
+        with contextlib.suppress(homework.DraftGone):  # sent meanwhile: the redirect finds it sent
+            homework.draft_save(draft=draft, updates={"_step": str(step)})
+        if check.crisis:  # at once, not at the final send: the rest can wait
+            return redirect("crisis_support")
         if not errors:
             return redirect(f"{request.path}?step={step}")
     return TemplateResponse(request, "measures/flow.html", _context(draft, occurrence, measure, step, errors))
@@ -63,8 +72,7 @@ def _finish(request: AuthedRequest, draft: Draft, measure: str) -> HttpResponse:
         result = services.measure_submit(draft=draft)
     except homework.SubmissionError as error:
         if "form" in error.errors:  # already sent: nothing more to do
-            messages.info(request, error.errors["form"])
-            return redirect("client_home")
+            return already_sent(request, draft.occurrence)
         missing = [
             i
             for i, s in enumerate(draft.template_version.schema["steps"])
@@ -74,11 +82,20 @@ def _finish(request: AuthedRequest, draft: Draft, measure: str) -> HttpResponse:
         step = missing[0] if missing else 0
         homework.draft_save(draft=draft, updates={"_step": str(step)})
         return redirect(f"{request.path}?step={step}")  # which questions are unanswered stays out of the URL
-    if result.risk_value:
+    if risk.has_risk_answer(result.entry):
         return redirect("crisis_support")
     messages.success(
         request, f"Thank you. Your answers to the {MEASURES[measure]['name']} were sent to your therapist."
     )
+    return redirect("client_home")
+
+
+def already_sent(request: AuthedRequest, occurrence: Occurrence | None) -> HttpResponse:
+    """A second send, a double-click or a retry (of a measure or a worksheet): the crisis screen again if what was
+    sent had a risk answer, so nobody is dropped on Today after answering one."""
+    if occurrence is not None and risk.sent_with_risk(occurrence):
+        return redirect("crisis_support")
+    messages.info(request, services.ALREADY_SENT)
     return redirect("client_home")
 
 
@@ -114,8 +131,3 @@ def _context(draft: Draft, occurrence: Occurrence, measure: str, step: int, erro
         "fields": bind_step(schema, step, draft.raw, errors, formats=["write"]),
         "errors": errors,
     }
-
-
-def client_in_crisis_care(client) -> bool:
-    """Whether the care team has an alert for this client that is not yet resolved."""
-    return RiskAlert.objects.filter(client=client).exclude(status=AlertStatus.RESOLVED).exists()

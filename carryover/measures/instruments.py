@@ -72,6 +72,9 @@ PHQ9: dict[str, Any] = {
     "caseness": 10,
     # Any answer of 1 or more on item 9 is a risk flag whatever the total (Simon et al. 2013; clinical.md §3.3).
     "risk_item": "q9",
+    # The same rule as data on the item's field, so the answer raises an alert the moment it is saved; "always":
+    # no therapist can turn it off for a client.
+    "risk_rule": {"at_least": 1, "alert": "always", "source": "phq9_item9"},
     "minutes": 3,
     "summary": "Nine questions about mood over the last two weeks. Scored 0–27.",
     "rationale": (
@@ -219,6 +222,7 @@ def _template(measure: dict[str, Any]) -> dict[str, Any]:
             "help": measure["stem"],
             "fields": [
                 {"key": key, "type": "single_choice", "label": text, "help": "", "required": True, "choices": choices}
+                | ({"risk": measure["risk_rule"]} if key == measure.get("risk_item") else {})
             ],
         }
         for number, (key, text) in enumerate(measure["items"], start=1)

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from carryover.accounts.models import Membership, Practice, User
-from carryover.homework.models import Entry
+from carryover.homework.models import Draft, Entry, Occurrence
 from carryover.lib.crypto import EncryptedJSONField
 
 from .instruments import MEASURES
@@ -43,7 +43,8 @@ class MeasureResult(models.Model):
 class AlertSource(models.TextChoices):
     PHQ9_ITEM9 = "phq9_item9", "PHQ-9 item 9 answered above 0"
     HELP_NOW = "help_now", "Client asked for help now"
-    DBT_URGE = "dbt_urge", "High self-harm urge on the DBT diary card"
+    DBT_URGE = "dbt_urge", "Self-harm urge, or acting on an urge, on the DBT diary card"
+    RISK_ANSWER = "risk_answer", "An answer to a risk question"
 
 
 class AlertStatus(models.TextChoices):
@@ -58,8 +59,22 @@ class RiskAlert(models.Model):
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
     client = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="risk_alerts")
     source = models.CharField(max_length=20, choices=AlertSource.choices)
-    # The submission that raised it: one alert per entry, whoever submits it twice and however fast.
+    # Raised the moment a risk answer is saved, so it belongs to the occurrence (or, for practice on one's own,
+    # the draft) being answered: one alert each, held by the constraints below, however many saves or sends race.
+    # Sending links the entry; a free-practice draft is deleted then, and the entry carries the link.
+    occurrence = models.ForeignKey(
+        Occurrence, null=True, blank=True, on_delete=models.SET_NULL, related_name="risk_alerts"
+    )
+    draft = models.ForeignKey(Draft, null=True, blank=True, on_delete=models.SET_NULL, related_name="risk_alerts")
     entry = models.OneToOneField(Entry, null=True, blank=True, on_delete=models.CASCADE, related_name="risk_alert")
+    # Which questions met their rule, and the answers as given: [{"label", "answer"}]. Clinical, so encrypted.
+    trigger = EncryptedJSONField(default=list, blank=True)
+    # An alert is never withdrawn when the answer is changed back; the care team is told it was.
+    answer_changed_at = models.DateTimeField(null=True, blank=True)
+    # What the client's crisis screen showed, written when it was first shown for this alert:
+    # {"lines": [{"name", "number", "text"}], "plan": bool}.
+    shown_at = models.DateTimeField(null=True, blank=True)
+    shown = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=15, choices=AlertStatus.choices, default=AlertStatus.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
@@ -76,6 +91,12 @@ class RiskAlert(models.Model):
             models.UniqueConstraint(
                 fields=["client"], condition=Q(source="help_now", status="open"), name="one_open_help_now_alert"
             ),
+            models.UniqueConstraint(
+                fields=["occurrence"], condition=Q(occurrence__isnull=False), name="one_risk_alert_per_occurrence"
+            ),
+            models.UniqueConstraint(
+                fields=["draft"], condition=Q(draft__isnull=False), name="one_risk_alert_per_draft"
+            ),
         ]
         indexes = [models.Index(fields=["client", "status"])]
         ordering = ["-created_at"]
@@ -83,6 +104,12 @@ class RiskAlert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == AlertStatus.OPEN
+
+    def shown_lines(self) -> list[dict]:
+        return self.shown.get("lines", [])
+
+    def shown_plan(self) -> bool:
+        return bool(self.shown.get("plan"))
 
 
 class AlertEmailKind(models.TextChoices):
@@ -115,6 +142,11 @@ class SafetySettings(models.Model):
     escalation_minutes = models.PositiveIntegerField(
         default=60, help_text="Minutes an alert may stay unacknowledged before the designated contact is told."
     )
+
+    @classmethod
+    def for_practice(cls, practice_id: int) -> SafetySettings:
+        settings, _ = cls.objects.get_or_create(practice_id=practice_id)
+        return settings
 
 
 class SafetyPlan(models.Model):

@@ -16,20 +16,11 @@ from django.utils import timezone
 from carryover.accounts.models import CrisisResource, Membership, Practice, User
 from carryover.homework import schema as worksheet
 from carryover.homework import services as homework
-from carryover.homework.models import (
-    Draft,
-    Entry,
-    Occurrence,
-    OccurrenceStatus,
-    Outcome,
-    TemplateKind,
-    TemplateVersion,
-)
+from carryover.homework.models import Draft, Occurrence, OccurrenceStatus, Outcome, TemplateKind, TemplateVersion
 
-from . import access, scoring
+from . import access, risk, scoring
 from .instruments import MEASURE_CATEGORY, MEASURE_TEMPLATES, MEASURES
 from .models import (
-    AlertSource,
     AlertStatus,
     MeasureResult,
     MeasureSharing,
@@ -37,7 +28,6 @@ from .models import (
     SafetyPlan,
     SafetySettings,
 )
-from .tasks import alert_escalate, alert_notify
 
 ALREADY_SENT = "This questionnaire has already been sent. Thank you."
 
@@ -59,9 +49,9 @@ def measure_of(version: TemplateVersion) -> str | None:
 
 
 def measure_submit(*, draft: Draft) -> MeasureResult:
-    """Score a completed measure: an entry (through homework's entry_submit), its result and, for PHQ-9 item 9
-    above 0, one risk alert. All or nothing, once per occurrence: a second submission (a double-click, another tab,
-    a second worker) gets SubmissionError and changes nothing."""
+    """Score a completed measure: an entry (through risk.entry_send, which links or raises the one risk alert of
+    the occurrence) and its result. All or nothing, once per occurrence: a second submission (a double-click,
+    another tab, a second worker) gets SubmissionError and changes nothing."""
     measure = measure_of(draft.template_version)
     if measure is None or draft.occurrence_id is None:
         raise ValueError("not a scheduled measure")
@@ -83,15 +73,15 @@ def measure_submit(*, draft: Draft) -> MeasureResult:
             raise homework.SubmissionError({"form": ALREADY_SENT})
         try:
             with transaction.atomic():
-                entry = homework.entry_submit(draft=draft, outcome=Outcome.DONE)
+                entry, _ = risk.entry_send(draft=draft, outcome=Outcome.DONE)
+        except homework.DraftGone as error:
+            raise homework.SubmissionError({"form": ALREADY_SENT}) from error
         except IntegrityError as error:  # the entry's one-per-occurrence constraint: the last line of defence
             raise homework.SubmissionError({"form": ALREADY_SENT}) from error
         saved = MeasureResult.objects.create(
             client=draft.client, entry=entry, measure=measure, total=result.total, band=result.band,
             subscales=result.subscales, flags=result.flags, risk_value=result.risk_value, taken_on=entry.done_on,
         )  # fmt: skip
-        if result.risk_flag:
-            alert_raise(client=draft.client, source=AlertSource.PHQ9_ITEM9, entry=entry)
     return saved
 
 
@@ -99,33 +89,7 @@ def measure_submit(*, draft: Draft) -> MeasureResult:
 
 
 def safety_settings(practice: Practice | int) -> SafetySettings:
-    practice_id = practice if isinstance(practice, int) else practice.pk
-    settings, _ = SafetySettings.objects.get_or_create(practice_id=practice_id)
-    return settings
-
-
-def alert_raise(*, client: Membership, source: str, entry: Entry | None = None) -> RiskAlert:
-    """One alert for the care team, seen in the app at once; the email and the escalation are enqueued in the same
-    transaction (the database task backend), so a rolled-back change leaves no alert and sends nothing.
-    "I need help now" while an earlier one is still open returns that one instead of raising a second."""
-    with transaction.atomic():
-        if source == AlertSource.HELP_NOW:
-            existing = RiskAlert.objects.filter(client=client, source=source, status=AlertStatus.OPEN).first()
-            if existing is not None:
-                return existing
-        try:
-            with transaction.atomic():
-                alert = RiskAlert.objects.create(
-                    practice_id=client.practice_id, client=client, source=source, entry=entry
-                )
-        except IntegrityError:
-            if source != AlertSource.HELP_NOW:
-                raise
-            return RiskAlert.objects.get(client=client, source=source, status=AlertStatus.OPEN)
-        minutes = safety_settings(client.practice_id).escalation_minutes
-        alert_notify.enqueue(alert.pk)
-        alert_escalate.using(run_after=alert.created_at + timedelta(minutes=minutes)).enqueue(alert.pk)
-    return alert
+    return SafetySettings.for_practice(practice if isinstance(practice, int) else practice.pk)
 
 
 def alert_acknowledge(*, alert: RiskAlert, actor: User) -> bool:

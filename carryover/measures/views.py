@@ -21,10 +21,10 @@ from carryover.homework.models import AssignmentStatus
 from carryover.lib.types import AuthedRequest
 from carryover.review.models import Session
 
-from . import services
+from . import risk, services
 from .access import get_alert_for_therapist, get_chart_client, in_care_team
 from .charts import measure_chart
-from .flow import client_in_crisis_care, measure_flow
+from .flow import already_sent, measure_flow
 from .forms import ResolveAlertForm, SafetyPlanForm, SafetySettingsForm
 from .instruments import MEASURES
 from .models import AlertSource, MeasureResult
@@ -41,34 +41,34 @@ def measure_do(request: AuthedRequest, pk: int) -> HttpResponse:
     if measure is None:
         raise Http404()
     if hasattr(occurrence, "entry"):
-        messages.info(request, services.ALREADY_SENT)
-        return redirect("client_home")
+        return already_sent(request, occurrence)
     if occurrence.assignment.status != AssignmentStatus.ACTIVE and not hasattr(occurrence, "draft"):
         messages.info(request, "This is paused or finished, so nothing is due.")
         return redirect("client_home")
     return measure_flow(request, occurrence, measure)
 
 
-def _crisis_context(client: Membership) -> dict:
-    return {
-        "resources": client.practice.crisis_resources.all(),
-        "plan": services.safety_plan_of(client),
-        "sections": services.SAFETY_PLAN_SECTIONS,
-        "told": client_in_crisis_care(client),
-    }
-
-
 @role_required(Role.CLIENT)
 def crisis_support(request: AuthedRequest) -> HttpResponse:
     me = get_own_client_record(request, object_type="crisis_support")
-    return TemplateResponse(request, "measures/crisis.html", _crisis_context(me))
+    resources = list(me.practice.crisis_resources.all())
+    plan = services.safety_plan_of(me)
+    plan = plan if plan is not None and any(plan.content.values()) else None  # an empty plan is no plan
+    risk.crisis_shown(client=me, resources=resources, plan=plan)
+    context = {
+        "resources": resources,
+        "plan": plan,
+        "sections": services.SAFETY_PLAN_SECTIONS,
+        "told": risk.open_alert_exists(me),
+    }
+    return TemplateResponse(request, "measures/crisis.html", context)
 
 
 @require_POST
 @role_required(Role.CLIENT)
 def help_request(request: AuthedRequest) -> HttpResponse:
     me = get_own_client_record(request, action=Action.CREATE, object_type="help_request")
-    services.alert_raise(client=me, source=AlertSource.HELP_NOW)
+    risk.alert_raise(client=me, source=AlertSource.HELP_NOW)
     return redirect("crisis_support")
 
 
