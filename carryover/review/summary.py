@@ -117,6 +117,7 @@ class SummarySection:
     lines: list[str] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     level: str = ""  # "risk" puts it first, highlighted
+    notes: list[Any] = field(default_factory=list)  # "how this is scored": objects with name, text and source
 
 
 # Other apps plug sections in here: functions of (client, window) returning a section or None, each running a
