@@ -4,7 +4,7 @@ from datetime import date
 
 from django import forms
 
-from .models import WEEKDAY_NAMES, Format, Goal, NoticeReason, ScheduleKind
+from .models import WEEKDAY_NAMES, Format, Goal, NoticeReason, ScheduleKind, due_before_session, open_days
 from .services import AssignmentData
 
 TEXT = {"class": "text"}
@@ -46,8 +46,9 @@ class AssignmentForm(forms.Form):
         choices=Format.choices, required=False, label="Ways to answer", widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, goals=None, allowed_formats=None, **kwargs):
+    def __init__(self, *args, goals=None, allowed_formats=None, next_session: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["schedule_kind"].help_text = before_session_note(next_session)
         goal_field = self.fields["goal"]
         assert isinstance(goal_field, forms.ModelChoiceField)
         goal_field.queryset = goals if goals is not None else Goal.objects.none()
@@ -79,6 +80,21 @@ class AssignmentForm(forms.Form):
             if_when=c.get("if_when", ""), if_then=c.get("if_then", ""), minimum=c.get("minimum", ""),
             coping=c.get("coping", ""), formats=c.get("formats") or [], goal=c.get("goal"),
         )  # fmt: skip
+
+
+def before_session_note(next_session: date | None) -> str:
+    """What "before each session" means for this client now: when it will be due, or that nothing will be."""
+    if next_session is None:
+        return (
+            "Before each session: no next session is booked for this client, so nothing will be due until one is "
+            "(book it on their Sessions page)."
+        )
+    days = open_days(ScheduleKind.BEFORE_SESSION, due_before_session(next_session))
+    opens, due = days[0], days[-1]
+    return (
+        f"Before each session: the next one is booked for {next_session:%a %-d %b}, so it will be open "
+        f"{opens:%a %-d} to {due:%a %-d %b}, and it follows the session if it is rebooked or cancelled."
+    )
 
 
 def assignment_initial(assignment) -> dict:
