@@ -213,8 +213,10 @@ class Assignment(models.Model):
             due = self.end_date or self.start_date
             return [(due, 0)] if start <= due <= end else []
         if self.schedule_kind == ScheduleKind.BEFORE_SESSION:
-            due = due_before_session(next_session) if next_session else None
-            return [(due, 0)] if due and first <= due <= last else []
+            if next_session is None:
+                return []
+            by = due_before_session(next_session)
+            return [(by, 0)] if first <= by <= last else []
         if first > last:
             return []
         days = [first + timedelta(days=n) for n in range((last - first).days + 1)]

@@ -85,7 +85,8 @@ def client_sessions(request: AuthedRequest, client_id: int) -> HttpResponse:
 def client_next_session(request: AuthedRequest, client_id: int) -> HttpResponse:
     client = get_client_for_therapist(request, client_id, action=Action.UPDATE, object_type="session")
     latest = Session.objects.latest_for(client)
-    next_form = NextSessionForm(request.POST, latest=latest and latest.date, today=local_today(client.user))
+    held = latest.date if latest else None
+    next_form = NextSessionForm(request.POST, latest=held, today=local_today(client.user))
     if latest is None or not next_form.is_valid():
         form = SessionForm(today=local_today(client.user), initial={"date": local_today(client.user)})
         return _sessions_page(request, client, form=form, next_form=next_form)
