@@ -1,6 +1,7 @@
 """Scoring, reliable change and the NHS Talking Therapies outcome definitions, as pure functions (no database).
 
-Numbers and rules come from `instruments.py`, where each one cites its source.
+Numbers and rules come from `instruments.py`, where each one cites its source; `docs/clinical-sources.md` lists
+them all. `how_scored` writes them out, with their sources, for the therapist's "how this is scored" panels.
 """
 
 from __future__ import annotations
