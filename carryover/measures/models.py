@@ -46,6 +46,10 @@ class MeasureResult(models.Model):
         return scoring.cluster_rule_text(self.measure, self.flags)
 
     @property
+    def difficulty_text(self) -> str | None:
+        return scoring.difficulty_text(self.measure, self.flags)
+
+    @property
     def how_scored(self) -> list[scoring.ScoringNote]:
         return scoring.how_scored(self.measure)
 

@@ -75,6 +75,8 @@ def scores_section(client: Membership, window: Window) -> SummarySection | None:
             line += f" · question 9 answered {latest.risk_value}" + (
                 "" if latest.risk_value else " (does not rule out risk)"
             )
+        if latest.difficulty_text:
+            line += f" · daily life: {latest.difficulty_text.lower()} (unscored)"
         if latest.cluster_rule_text:
             line += f" · {latest.cluster_rule_text}"
         notes += [replace(note, name=f"{summary.name}: {note.name}") for note in summary.how_scored]

@@ -85,6 +85,9 @@ def score(measure_key: str, answers: Mapping[str, Any]) -> Score:
         flags["above_cut_point"] = total >= measure["cut_point"]
     if "caseness" in measure:
         flags["case"] = total >= measure["caseness"]
+    extra = measure.get("extra")
+    if extra and answers.get(extra["key"]) in dict(extra["choices"]):
+        flags["difficulty"] = answers[extra["key"]]  # kept beside the score, never added to it
     risk_value = None
     if "risk_item" in measure:
         risk_value = values[item_keys(measure).index(measure["risk_item"])]
@@ -275,6 +278,12 @@ PAIR_NOTE = ScoringNote(
     "other reliably worsens counts as neither. Reliable recovery: both.",
     NHS_OUTCOMES,
 )
+
+
+def difficulty_text(measure_key: str, flags: dict[str, Any]) -> str | None:
+    """The unscored "how difficult" answer, as the client chose it ("Very difficult"), if they answered it."""
+    extra = MEASURES[measure_key].get("extra")
+    return dict(extra["choices"]).get(flags.get("difficulty", "")) if extra else None
 
 
 def cluster_rule_text(measure_key: str, flags: dict[str, Any]) -> str | None:

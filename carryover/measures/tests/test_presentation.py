@@ -112,6 +112,11 @@ def test_gad7_asks_the_unscored_difficulty_question_in_a_new_version_and_old_res
         assert page.status_code == 200
     assert "Very difficult" in client.get(reverse("entry_detail", args=[new_result.entry_id])).content.decode()
     assert "Mild" in client.get(reverse("client_measures", args=[personas.bob.pk])).content.decode()
+    assert (old_result.difficulty_text, new_result.difficulty_text) == (None, "Very difficult")
+    erin = client.get(reverse("client_measures", args=[personas.erin.pk])).content.decode()
+    assert "How difficult these problems made daily life (latest, unscored): Very difficult" in erin
+    summary = client.get(reverse("client_summary", args=[personas.erin.pk])).content.decode()
+    assert "GAD-7: 7 (Mild)" in summary and "daily life: very difficult (unscored)" in summary
 
 
 def test_the_client_flow_ends_with_the_optional_difficulty_question(client, personas):
