@@ -4,7 +4,7 @@ from datetime import date
 
 from django import forms
 
-from .models import WEEKDAY_NAMES, Format, Goal, NoticeReason, ScheduleKind
+from .models import WEEKDAY_NAMES, Format, Goal, NoticeReason, ScheduleKind, due_before_session, open_days
 from .services import AssignmentData
 
 TEXT = {"class": "text"}
@@ -47,16 +47,30 @@ class AssignmentForm(forms.Form):
     )
 
     risk_alerts = forms.BooleanField(
-        required=False, initial=True, label="Alert me when this client gives a risk answer",
+        required=False,
+        initial=True,
+        label="Alert me when this client gives a risk answer",
         help_text="This worksheet has risk questions. The client is shown crisis lines whatever you choose here.",
-    )  # fmt: skip
+    )
     risk_alerts_off_reason = forms.CharField(
-        max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        label="Why no alerts for this client", help_text="Needed to turn alerts off; kept on record.",
-    )  # fmt: skip
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why no alerts for this client",
+        help_text="Needed to turn alerts off; kept on record.",
+    )
 
-    def __init__(self, *args, goals=None, allowed_formats=None, optional_risk: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        goals=None,
+        allowed_formats=None,
+        optional_risk: bool = False,
+        next_session: date | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        self.fields["schedule_kind"].help_text = before_session_note(next_session)
         if not optional_risk:  # only a worksheet with optional risk rules has anything to choose
             del self.fields["risk_alerts"], self.fields["risk_alerts_off_reason"]
         goal_field = self.fields["goal"]
@@ -95,6 +109,21 @@ class AssignmentForm(forms.Form):
             coping=c.get("coping", ""), formats=c.get("formats") or [], goal=c.get("goal"),
             risk_alerts=alerts, risk_alerts_off_reason="" if alerts else c["risk_alerts_off_reason"].strip(),
         )  # fmt: skip
+
+
+def before_session_note(next_session: date | None) -> str:
+    """What "before each session" means for this client now: when it will be due, or that nothing will be."""
+    if next_session is None:
+        return (
+            "Before each session: no next session is booked for this client, so nothing will be due until one is "
+            "(book it on their Sessions page)."
+        )
+    days = open_days(ScheduleKind.BEFORE_SESSION, due_before_session(next_session))
+    opens, due = days[0], days[-1]
+    return (
+        f"Before each session: the next one is booked for {next_session:%a %-d %b}, so it will be open "
+        f"{opens:%a %-d} to {due:%a %-d %b}, and it follows the session if it is rebooked or cancelled."
+    )
 
 
 def assignment_initial(assignment) -> dict:

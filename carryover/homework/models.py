@@ -145,12 +145,29 @@ class LadderItem(models.Model):
 # --- Assignments ----------------------------------------------------------------------------------------------
 
 
+# "Before each session": open on the days before the next booked session, due by the day before it.
+SESSION_WINDOW_DAYS = 2
+
+
 class ScheduleKind(models.TextChoices):
     ONCE = "once", "Once, by a date"
     DAILY = "daily", "Every day"
     WEEKDAYS = "weekdays", "On chosen days"
     PER_WEEK = "per_week", "A number of times a week"
     FORTNIGHT = "fortnight", "Every two weeks, on the starting day"  # e.g. a questionnaire between sessions
+    # A questionnaire answered just before each session reads the client's state as the session will meet it.
+    BEFORE_SESSION = "session", f"Before each session (in the {SESSION_WINDOW_DAYS} days before it)"
+
+
+def due_before_session(session: date) -> date:
+    return session - timedelta(days=1)
+
+
+def open_days(kind: str, due: date) -> list[date]:
+    """The local days an occurrence due on `due` can be done (and is reminded about): a "N times a week" slot all
+    week up to its Sunday, a "before each session" one in the days before the session, any other on its day."""
+    days = 7 if kind == ScheduleKind.PER_WEEK else SESSION_WINDOW_DAYS if kind == ScheduleKind.BEFORE_SESSION else 1
+    return [due - timedelta(days=offset) for offset in reversed(range(days))]
 
 
 class AssignmentStatus(models.TextChoices):
@@ -214,14 +231,20 @@ class Assignment(models.Model):
     def c(self, key: str) -> str:
         return self.content.get(key, "")
 
-    def due_dates(self, start: date, end: date) -> list[tuple[date, int]]:
+    def due_dates(self, start: date, end: date, *, next_session: date | None = None) -> list[tuple[date, int]]:
         """(local due date, slot) pairs in [start, end]. A per-week assignment has N slots due by each week's end
-        (its Sunday); a week the schedule covers only in part gets its share, rounded up."""
+        (its Sunday); a week the schedule covers only in part gets its share, rounded up. A "before each session"
+        one is due the day before the next booked session (`next_session`), and nothing is due without one."""
         first = max(start, self.start_date, self.resumed_on or self.start_date)
         last = min(end, self.end_date) if self.end_date else end
         if self.schedule_kind == ScheduleKind.ONCE:
             due = self.end_date or self.start_date
             return [(due, 0)] if start <= due <= end else []
+        if self.schedule_kind == ScheduleKind.BEFORE_SESSION:
+            if next_session is None:
+                return []
+            by = due_before_session(next_session)
+            return [(by, 0)] if first <= by <= last else []
         if first > last:
             return []
         days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
@@ -250,6 +273,8 @@ class Assignment(models.Model):
             return "On " + ", ".join(WEEKDAY_NAMES[d] for d in sorted(self.weekdays))
         if self.schedule_kind == ScheduleKind.FORTNIGHT:
             return f"Every other {self.start_date:%A}"
+        if self.schedule_kind == ScheduleKind.BEFORE_SESSION:
+            return f"Before each session (the {SESSION_WINDOW_DAYS} days before)"
         return f"{self.times_per_week} times a week"
 
 
@@ -407,6 +432,10 @@ class Occurrence(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == OccurrenceStatus.PENDING
+
+    def opens_on(self) -> date:
+        """The first day it can be done (reads the assignment: select it with the occurrence)."""
+        return open_days(self.assignment.schedule_kind, self.due_date)[0]
 
 
 class Visibility(models.TextChoices):

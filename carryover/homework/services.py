@@ -4,6 +4,7 @@ Audit rows are written by the access helpers the views fetch through (one per re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -17,6 +18,7 @@ from carryover.accounts.models import Membership, User
 from . import schema as worksheet
 from .models import (
     PARTIAL_FRACTIONS,
+    SESSION_WINDOW_DAYS,
     Assignment,
     AssignmentRevision,
     AssignmentStatus,
@@ -30,6 +32,7 @@ from .models import (
     Occurrence,
     OccurrenceStatus,
     Outcome,
+    ScheduleKind,
     Template,
     TemplateKind,
     TemplateVersion,
@@ -287,16 +290,44 @@ def revision_mark_seen(*, client: Membership, revision: AssignmentRevision) -> N
 # --- Occurrences -----------------------------------------------------------------------------------------------
 
 
+# The next booked session lives in the review app, which imports homework (never the other way round): review
+# registers how to look it up when it starts (ReviewConfig.ready). Without it, nothing is ever booked.
+NEXT_SESSION_LOOKUPS: list[Callable[[Membership], date | None]] = []
+
+
+def next_session_of(client: Membership) -> date | None:
+    """The client's next booked session (their local date), or None when none is booked."""
+    return next((day for lookup in NEXT_SESSION_LOOKUPS if (day := lookup(client)) is not None), None)
+
+
 def occurrences_refresh(*, client: Membership, today: date | None = None) -> None:
     """Make the schedule concrete in the client's time zone: create what falls due up to a week ahead, and
-    record as missed whatever passed without an answer. Idempotent; safe to run from any process."""
+    record as missed whatever passed without an answer. Idempotent; safe to run from any process.
+
+    "Before each session" follows the booking: its occurrence is created only once its window (the days before
+    the next booked session) has opened, so it is never answered a week early; when the session is rebooked or
+    cancelled, a not-yet-started one goes and the new date gets its own. One the client has started stays where
+    it is, answers and all."""
     today = today or local_today(client.user)
     horizon = today + timedelta(days=HORIZON_DAYS)
+    assignments = list(Assignment.objects.filter(client=client, status=AssignmentStatus.ACTIVE))
+    before_session = [a for a in assignments if a.schedule_kind == ScheduleKind.BEFORE_SESSION]
+    next_session = next_session_of(client) if before_session else None
+    window_end = today + timedelta(days=SESSION_WINDOW_DAYS - 1)  # due by then means its window is open today
     wanted = [
         Occurrence(assignment=assignment, client=client, due_date=due, slot=slot)
-        for assignment in Assignment.objects.filter(client=client, status=AssignmentStatus.ACTIVE)
-        for due, slot in assignment.due_dates(assignment.start_date, horizon)
+        for assignment in assignments
+        for due, slot in (
+            assignment.due_dates(today, window_end, next_session=next_session)
+            if assignment in before_session
+            else assignment.due_dates(assignment.start_date, horizon)
+        )
     ]
+    if before_session:
+        # Each step is idempotent, so a refresh interrupted half-way is completed by the next one.
+        Occurrence.objects.filter(
+            assignment__in=before_session, status=OccurrenceStatus.PENDING, due_date__gte=today, draft__isnull=True
+        ).exclude(due_date__in=[o.due_date for o in wanted if o.assignment in before_session]).delete()
     Occurrence.objects.bulk_create(wanted, ignore_conflicts=True)
     Occurrence.objects.filter(client=client, status=OccurrenceStatus.PENDING, due_date__lt=today).update(
         status=OccurrenceStatus.MISSED, credit=Decimal(0), closed_at=timezone.now()

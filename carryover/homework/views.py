@@ -85,7 +85,7 @@ def today(request: AuthedRequest) -> HttpResponse:
     for occurrence in occurrences:
         if occurrence.assignment.schedule_kind == ScheduleKind.PER_WEEK:
             per_week.setdefault(occurrence.assignment_id, []).append(occurrence)
-        elif occurrence.due_date == day:
+        elif occurrence.opens_on() <= day:  # due today, or "before each session" and its window is open
             todays.append(occurrence)
         else:
             later.append(occurrence)
@@ -267,6 +267,7 @@ def assign(request: AuthedRequest, client_id: int, template_id: int) -> HttpResp
     form = AssignmentForm(
         request.POST or None, goals=goals, allowed_formats=version.formats,
         initial=version_initial(version, local_today(client.user)), optional_risk=version.has_optional_risk_rules,
+        next_session=services.next_session_of(client),
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         services.assignment_create(
@@ -286,9 +287,13 @@ def assignment_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     version = assignment.template_version
     goals = Goal.objects.filter(client=assignment.client, archived=False)
     form = AssignmentForm(
-        request.POST or None, goals=goals, allowed_formats=version.formats, initial=assignment_initial(assignment),
+        request.POST or None,
+        goals=goals,
+        allowed_formats=version.formats,
+        initial=assignment_initial(assignment),
         optional_risk=version.has_optional_risk_rules,
-    )  # fmt: skip
+        next_session=services.next_session_of(assignment.client),
+    )
     if request.method == "POST" and form.is_valid():
         revision = services.assignment_update(assignment=assignment, actor=request.user, data=form.data_object())
         if revision:

@@ -1,6 +1,8 @@
 """The built-in standardised measures as data: items, answer scales, scoring, bands, cut-points and sources.
 
-Facts and sources follow `reference/clinical.md` §3. The three measures are free to use, so the published item
+Every number here (bands, cut-points, thresholds, rules) and its published source is listed in
+`docs/clinical-sources.md`; `SOURCES` at the end of this module is what the "how this is scored" panels show. The
+three measures are free to use, so the published item
 wording is kept (a reworded item is no longer the validated instrument):
 - PHQ-9 and GAD-7: "without copyright restriction and at no charge" (Pfizer, 2010; news-medical.net 2010-07-23).
   PHQ-9: Kroenke, Spitzer & Williams (2001) J Gen Intern Med 16:606–613.
@@ -110,6 +112,10 @@ GAD7: dict[str, Any] = {
     "change_label": "reliable",
     # NHS Talking Therapies caseness: 8 or more (">7") (fingertips.phe.org.uk glossary; clinical.md §3.5).
     "caseness": 8,
+    # The published GAD-7 form ends with the same unscored functional question as the PHQ-9 (Spitzer et al. 2006):
+    # asked, kept, never added to the total. Adding it made a new template version (migration 0003); results
+    # scored before it keep reading right, as the score only ever reads q1–q7.
+    "extra": PHQ9["extra"],
     "minutes": 2,
     "summary": "Seven questions about anxiety over the last two weeks. Scored 0–21.",
     "rationale": (
@@ -117,6 +123,8 @@ GAD7: dict[str, Any] = {
         "therapist uses it to check the work is helping."
     ),
 }
+
+PCL5_CUT_POINT = 33
 
 PCL5: dict[str, Any] = {
     "key": "pcl5",
@@ -183,16 +191,18 @@ PCL5: dict[str, Any] = {
     "cluster_rule": {"B": 1, "C": 1, "D": 2, "E": 2},
     # Provisional cut-point: the published range is 31–33 (NC-PTSD; Blevins et al. 2015); we use the upper end, 33,
     # the value the NC-PTSD guidance quotes most often, so a positive screen is not over-called.
-    "cut_point": 33,
+    "cut_point": PCL5_CUT_POINT,
+    "cut_point_range": (31, 33),
     "bands": [
-        (0, 32, "below_cut_point", "Below the cut-point"),
-        (33, 80, "above_cut_point", "At or above the cut-point"),
+        (0, PCL5_CUT_POINT - 1, "below_cut_point", f"Below the provisional cut-point of {PCL5_CUT_POINT}"),
+        (PCL5_CUT_POINT, 80, "above_cut_point", f"At or above the provisional cut-point of {PCL5_CUT_POINT}"),
     ],
-    # NC-PTSD guidance: 5 points is the minimum for response, 10 points a clinically meaningful change
-    # (derived from the PCL for DSM-IV; clinical.md §3.1). PCL-5 has no NHS reliable change index.
+    # NC-PTSD guidance: 5 points is the minimum detectable change (the minimum for a response), 10 points a
+    # clinically meaningful change (derived from the PCL for DSM-IV; clinical.md §3.1). PCL-5 has no NHS reliable
+    # change index, so 10 is the threshold the caseload and the change arrows use, and 5 is shown beside it.
     "reliable_change": 10,
     "change_label": "clinically meaningful",
-    "response_change": 5,
+    "detectable_change": 5,
     "minutes": 6,
     "summary": "Twenty questions about reactions to a very stressful experience, over the past month. Scored 0–80.",
     "rationale": (
@@ -262,3 +272,29 @@ def _template(measure: dict[str, Any]) -> dict[str, Any]:
 
 
 MEASURE_TEMPLATES: list[dict[str, Any]] = [_template(measure) for measure in MEASURES.values()]
+
+
+# --- Sources ---------------------------------------------------------------------------------------------------
+# What the "how this is scored" panels cite, per measure and rule. The same references, with every number, are in
+# docs/clinical-sources.md (a test keeps the two in step).
+
+KROENKE_2001 = "Kroenke, Spitzer & Williams (2001), J Gen Intern Med 16:606–613"
+SPITZER_2006 = "Spitzer, Kroenke, Williams & Löwe (2006), Arch Intern Med 166:1092–1097"
+NHS_CASENESS = "NHS Talking Therapies caseness (fingertips.phe.org.uk glossary)"
+NHS_RELIABLE_CHANGE = "NHS Talking Therapies reliable improvement (NCT05134103; nhs.uk Scorecard)"
+NHS_OUTCOMES = "NHS Talking Therapies outcome definitions (Gyani et al. 2013, Behav Res Ther 51:597–606)"
+ITEM9_EVIDENCE = "Simon et al. (2013), Psychiatr Serv 64:1195–1202; Louzon et al. (2016), Psychiatr Serv"
+PCL5_SCORING = "Blevins et al. (2015), J Trauma Stress 28:489–498; US VA National Center for PTSD"
+PCL5_CHANGE = "US VA National Center for PTSD, PCL-5 guidance (from the PCL for DSM-IV)"
+
+SOURCES: dict[str, dict[str, str]] = {
+    "phq9": {
+        "total": KROENKE_2001,
+        "bands": KROENKE_2001,
+        "caseness": NHS_CASENESS,
+        "change": NHS_RELIABLE_CHANGE,
+        "risk_item": ITEM9_EVIDENCE,
+    },
+    "gad7": {"total": SPITZER_2006, "bands": SPITZER_2006, "caseness": NHS_CASENESS, "change": NHS_RELIABLE_CHANGE},
+    "pcl5": {"total": PCL5_SCORING, "cut_point": PCL5_SCORING, "cluster_rule": PCL5_SCORING, "change": PCL5_CHANGE},
+}

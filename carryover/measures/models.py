@@ -10,6 +10,7 @@ from carryover.accounts.models import Membership, Practice, User
 from carryover.homework.models import Draft, Entry, Occurrence
 from carryover.lib.crypto import EncryptedJSONField
 
+from . import scoring
 from .instruments import MEASURES
 
 
@@ -38,6 +39,19 @@ class MeasureResult(models.Model):
     @property
     def band_label(self) -> str:
         return next(label for _, _, band, label in self.definition["bands"] if band == self.band)
+
+    @property
+    def cluster_rule_text(self) -> str | None:
+        """PCL-5: whether the DSM-5 cluster rule was met, with the endorsed count per cluster."""
+        return scoring.cluster_rule_text(self.measure, self.flags)
+
+    @property
+    def difficulty_text(self) -> str | None:
+        return scoring.difficulty_text(self.measure, self.flags)
+
+    @property
+    def how_scored(self) -> list[scoring.ScoringNote]:
+        return scoring.how_scored(self.measure)
 
 
 class AlertSource(models.TextChoices):

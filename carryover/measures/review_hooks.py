@@ -5,6 +5,7 @@ client timeline. Plugged in from `MeasuresConfig.ready()`; each hook runs a cons
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 from django.urls import reverse
@@ -67,7 +68,7 @@ def scores_section(client: Membership, window: Window) -> SummarySection | None:
     if not summaries:
         return None
     sessions = Session.objects.dates_for(client)
-    lines, charts = [], []
+    lines, charts, notes = [], [], []
     for summary in summaries:
         latest = summary.latest
         line = f"{summary.name}: {latest.total} ({latest.band_label}) on {latest.taken_on:%-d %b}"
@@ -80,6 +81,11 @@ def scores_section(client: Membership, window: Window) -> SummarySection | None:
             line += f" · question 9 answered {latest.risk_value}" + (
                 "" if latest.risk_value else " (does not rule out risk)"
             )
+        if latest.difficulty_text:
+            line += f" · daily life: {latest.difficulty_text.lower()} (unscored)"
+        if latest.cluster_rule_text:
+            line += f" · {latest.cluster_rule_text}"
+        notes += [replace(note, name=f"{summary.name}: {note.name}") for note in summary.how_scored]
         lines.append(line)
         svg = measure_chart(summary.measure, summary.results, [d for d in sessions if d <= window.end])
         charts.append(Chart(
@@ -92,7 +98,8 @@ def scores_section(client: Membership, window: Window) -> SummarySection | None:
     outcome = services.pair_outcome_for(summaries)
     if outcome is not None:
         lines.append(f"PHQ-9 and GAD-7 together (NHS Talking Therapies): {_pair_text(outcome)}")
-    return SummarySection("Questionnaires", lines, charts)
+        notes.append(scoring.PAIR_NOTE)
+    return SummarySection("Questionnaires", lines, charts, notes=notes)
 
 
 def _pair_text(outcome: scoring.PairOutcome) -> str:

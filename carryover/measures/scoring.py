@@ -1,6 +1,7 @@
 """Scoring, reliable change and the NHS Talking Therapies outcome definitions, as pure functions (no database).
 
-Numbers and rules come from `instruments.py`, where each one cites its source.
+Numbers and rules come from `instruments.py`, where each one cites its source; `docs/clinical-sources.md` lists
+them all. `how_scored` writes them out, with their sources, for the therapist's "how this is scored" panels.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .instruments import GAD7, MEASURES, PHQ9, item_keys
+from .instruments import GAD7, MEASURES, NHS_OUTCOMES, PHQ9, SOURCES, item_keys
 
 
 class ScoringError(ValueError):
@@ -84,6 +85,9 @@ def score(measure_key: str, answers: Mapping[str, Any]) -> Score:
         flags["above_cut_point"] = total >= measure["cut_point"]
     if "caseness" in measure:
         flags["case"] = total >= measure["caseness"]
+    extra = measure.get("extra")
+    if extra and answers.get(extra["key"]) in dict(extra["choices"]):
+        flags["difficulty"] = answers[extra["key"]]  # kept beside the score, never added to it
     risk_value = None
     if "risk_item" in measure:
         risk_value = values[item_keys(measure).index(measure["risk_item"])]
@@ -104,14 +108,26 @@ class Change:
     direction: str  # IMPROVED / DETERIORATED (beyond the measure's threshold) or NO_CHANGE
     threshold: int
     label: str  # "reliable" or "clinically meaningful"
+    detectable: int | None = None  # PCL-5: the minimum detectable change (5), shown beside the meaningful one
+
+    @property
+    def points(self) -> str:
+        if not self.delta:
+            return "same score"
+        return f"{self.delta:+d} point{'s' if abs(self.delta) != 1 else ''}"
 
     @property
     def text(self) -> str:
         if self.direction == IMPROVED:
-            return f"{self.label.capitalize()} improvement ({self.delta:+d})"
+            return f"{self.label.capitalize()} improvement ({self.points})"
         if self.direction == DETERIORATED:
-            return f"{self.label.capitalize()} deterioration ({self.delta:+d})"
-        return f"No {self.label} change ({self.delta:+d})"
+            return f"{self.label.capitalize()} deterioration ({self.points})"
+        if not self.delta:
+            return "No change (same score)"
+        if self.detectable and abs(self.delta) >= self.detectable:
+            kind = "improvement" if self.delta < 0 else "deterioration"
+            return f"Detectable {kind}, not yet {self.label} ({self.points}; {self.label} is {self.threshold})"
+        return f"No {'detectable' if self.detectable else self.label} change ({self.points})"
 
 
 def change(measure_key: str, before: int, after: int) -> Change:
@@ -124,7 +140,16 @@ def change(measure_key: str, before: int, after: int) -> Change:
         direction = IMPROVED
     elif delta >= threshold:
         direction = DETERIORATED
-    return Change(measure_key, before, after, delta, direction, threshold, measure["change_label"])
+    return Change(
+        measure_key,
+        before,
+        after,
+        delta,
+        direction,
+        threshold,
+        measure["change_label"],
+        measure.get("detectable_change"),
+    )
 
 
 @dataclass(frozen=True)
@@ -167,3 +192,108 @@ def pair_outcome(*, phq9_before: int, gad7_before: int, phq9_after: int, gad7_af
     recovered = (not case_end) if case_start else None
     reliable_recovery = (recovered and improved) if case_start else None
     return PairOutcome(case_start, case_end, recovered, improved, deteriorated, reliable_recovery, phq, gad)
+
+
+# --- How it is scored --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoringNote:
+    """One line of a "how this is scored" panel: a total, band, threshold or rule, and its published source."""
+
+    name: str
+    text: str
+    source: str
+
+
+def _range_text(low: int, high: int) -> str:
+    return f"{low}–{high}" if low != high else str(low)
+
+
+def how_scored(measure_key: str) -> list[ScoringNote]:
+    """Every number a therapist sees for this measure, written out from `instruments.py` with its source."""
+    measure = MEASURES[measure_key]
+    sources = SOURCES[measure_key]
+    (low, low_label), (high, high_label) = measure["scale"][0], measure["scale"][-1]
+    count = len(measure["items"])
+    total = (
+        f"The sum of the {count} items, each from {low} ({low_label.lower()}) to {high} ({high_label.lower()}): "
+        f"{count * low}–{count * high}."
+    )
+    if measure.get("extra"):
+        total += " The closing “how difficult” question is asked and kept, never added to the total."
+    notes = [ScoringNote("Total", total, sources["total"])]
+    if "cut_point" in measure:
+        first, last = measure["cut_point_range"]
+        text = (
+            f"A total of {measure['cut_point']} or more is a positive screen for probable PTSD, to be confirmed by "
+            f"a clinical assessment. Published cut-points run from {first} to {last}; the upper end is used so a "
+            "positive screen is not over-called."
+        )
+        notes.append(ScoringNote("Cut-point", text, sources["cut_point"]))
+    else:
+        bands = ", ".join(f"{_range_text(lo, hi)} {label.lower()}" for lo, hi, _, label in measure["bands"])
+        notes.append(ScoringNote("Severity bands", bands[0].upper() + bands[1:] + ".", sources["bands"]))
+    if "caseness" in measure:
+        text = f"{measure['caseness']} or more counts as a case (above the clinical cut-off)."
+        notes.append(ScoringNote("Caseness", text, sources["caseness"]))
+    if "cluster_rule" in measure:
+        endorsed_at = measure["endorsed_at"]
+        clusters = measure["clusters"]
+        needs = ", ".join(
+            f"{need} {name} (items {_range_text(min(clusters[name][1]), max(clusters[name][1]))})"
+            for name, need in measure["cluster_rule"].items()
+        )
+        text = (
+            f"An item rated {endorsed_at} ({dict(measure['scale'])[endorsed_at].lower()}) or more counts as "
+            f"endorsed; the rule is met with at least {needs} endorsed. It is a provisional diagnosis, not a diagnosis."
+        )
+        notes.append(ScoringNote("Provisional PTSD (DSM-5 cluster rule)", text, sources["cluster_rule"]))
+    if measure.get("detectable_change"):
+        change_text = (
+            f"Minimum detectable change: {measure['detectable_change']} points (the minimum for a response). "
+            f"Clinically meaningful change: {measure['reliable_change']} points, used for “reliably worse” flags."
+        )
+    else:
+        change_text = (
+            f"A change of {measure['reliable_change']} points or more, either way, is reliable (beyond measurement "
+            "error); smaller changes may be noise."
+        )
+    notes.append(ScoringNote("Change", change_text, sources["change"]))
+    if "risk_item" in measure:
+        number = item_keys(measure).index(measure["risk_item"]) + 1
+        text = (
+            f"Any answer above 0 on item {number} raises a safety alert for the care team at once, whatever the "
+            "total. An answer of 0 does not rule out risk: most suicides in one large study followed a 0."
+        )
+        notes.append(ScoringNote(f"Item {number}", text, sources["risk_item"]))
+    return notes
+
+
+PAIR_NOTE = ScoringNote(
+    "PHQ-9 and GAD-7 together",
+    f"A case at the start (PHQ-9 ≥ {PHQ9['caseness']} or GAD-7 ≥ {GAD7['caseness']}) has recovered when below both "
+    f"cut-offs at the end. Reliable improvement: a drop of at least {PHQ9['reliable_change']} (PHQ-9) or "
+    f"{GAD7['reliable_change']} (GAD-7) points on one, with no reliable rise on the other; one improving while the "
+    "other reliably worsens counts as neither. Reliable recovery: both.",
+    NHS_OUTCOMES,
+)
+
+
+def difficulty_text(measure_key: str, flags: dict[str, Any]) -> str | None:
+    """The unscored "how difficult" answer, as the client chose it ("Very difficult"), if they answered it."""
+    extra = MEASURES[measure_key].get("extra")
+    return dict(extra["choices"]).get(flags.get("difficulty", "")) if extra else None
+
+
+def cluster_rule_text(measure_key: str, flags: dict[str, Any]) -> str | None:
+    """ "Provisional PTSD (DSM-5 cluster rule): met — B 3 of 5 (needs 1), …" from a PCL-5 result's flags."""
+    measure = MEASURES[measure_key]
+    if "cluster_rule" not in measure or "endorsed" not in flags:
+        return None
+    counts = ", ".join(
+        f"{name} {flags['endorsed'].get(name, 0)} of {len(measure['clusters'][name][1])} (needs {need})"
+        for name, need in measure["cluster_rule"].items()
+    )
+    verdict = "met" if flags.get("cluster_rule_met") else "not met"
+    return f"Provisional PTSD (DSM-5 cluster rule): {verdict} — items rated {measure['endorsed_at']} or more: {counts}"

@@ -181,6 +181,10 @@ class MeasureSummary:
         return self.results[-1]
 
     @property
+    def how_scored(self) -> list[scoring.ScoringNote]:
+        return scoring.how_scored(self.measure)
+
+    @property
     def baseline(self) -> MeasureResult:
         return self.results[0]
 

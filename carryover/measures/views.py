@@ -21,7 +21,7 @@ from carryover.homework.models import AssignmentStatus
 from carryover.lib.types import AuthedRequest
 from carryover.review.models import Session
 
-from . import risk, services
+from . import risk, scoring, services
 from .access import get_alert_for_therapist, get_chart_client, in_care_team
 from .charts import measure_chart
 from .flow import already_sent, measure_flow
@@ -164,6 +164,7 @@ def client_measures(request: AuthedRequest, client_id: int) -> HttpResponse:
         "client": client,
         "summaries": summaries,
         "pair": services.pair_outcome_for(summaries),
+        "pair_notes": [scoring.PAIR_NOTE],
         "shared": services.charts_shared(client),
         "alerts": client.risk_alerts.all()[:20],
     }

@@ -15,7 +15,7 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from carryover.accounts.models import Membership, Role
-from carryover.homework.models import Assignment, AssignmentStatus, Occurrence, OccurrenceStatus, ScheduleKind
+from carryover.homework.models import Assignment, AssignmentStatus, Occurrence, OccurrenceStatus, open_days
 from carryover.homework.services import occurrences_refresh
 
 from .models import DEFAULT_TIME, AssignmentReminder, Mode, Reminder, ReminderSettings, ReminderStatus
@@ -28,9 +28,9 @@ SETTINGS_CHANGED = "Settings changed"
 
 
 def open_work(client_ids: list[int], first: date, last: date) -> dict[tuple[int, date], set[int]]:
-    """(client, local day) → ids of active assignments with something open that day. An every-day or
-    chosen-days activity counts on its due day; a "N times a week" one on every day of its week while slots
-    are open."""
+    """(client, local day) → ids of active assignments with something open that day: each occurrence on the days
+    it can be done (homework.models.open_days: its due day, every day of its week for "N times a week", the days
+    before the session for "before each session")."""
     result: dict[tuple[int, date], set[int]] = defaultdict(set)
     rows = (
         Occurrence.objects.filter(
@@ -40,13 +40,9 @@ def open_work(client_ids: list[int], first: date, last: date) -> dict[tuple[int,
         .values_list("client_id", "assignment_id", "due_date", "assignment__schedule_kind")
     )
     for client_id, assignment_id, due, kind in rows:
-        if kind == ScheduleKind.PER_WEEK:
-            for offset in range(7):
-                day = due - timedelta(days=offset)
-                if first <= day <= last:
-                    result[(client_id, day)].add(assignment_id)
-        elif first <= due <= last:
-            result[(client_id, due)].add(assignment_id)
+        for day in open_days(kind, due):
+            if first <= day <= last:
+                result[(client_id, day)].add(assignment_id)
     return result
 
 

@@ -6,3 +6,12 @@ class ReviewConfig(AppConfig):
 
     name = "carryover.review"
     label = "review"
+
+    def ready(self) -> None:
+        from carryover.homework.services import NEXT_SESSION_LOOKUPS
+
+        from .models import Session
+
+        # "Before each session" measures fall due by the booked date (homework cannot import review).
+        if Session.objects.next_booked not in NEXT_SESSION_LOOKUPS:
+            NEXT_SESSION_LOOKUPS.append(Session.objects.next_booked)

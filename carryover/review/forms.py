@@ -39,6 +39,36 @@ class SessionForm(forms.Form):
         return cleaned
 
 
+class NextSessionForm(forms.Form):
+    """Rebook or cancel the next session booked at the latest recorded one."""
+
+    REBOOK, CANCEL = "rebook", "cancel"  # the value of the button pressed ("action")
+    next_date = forms.DateField(
+        label="New date for the next session", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, latest: datetime.date | None, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.latest, self.today = latest, today
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        if self.latest is None:
+            raise forms.ValidationError("Record a session first: the next one is booked with it.")
+        action = self.data.get("action") or self.REBOOK
+        if action not in (self.REBOOK, self.CANCEL):
+            raise forms.ValidationError("Please choose to rebook or to cancel the next session.")
+        if action == self.CANCEL:
+            cleaned["next_date"] = None
+            return cleaned
+        day = cleaned.get("next_date")
+        if day is None and "next_date" not in self.errors:
+            self.add_error("next_date", "Please choose the new date, or cancel the next session.")
+        elif day is not None and day <= max(self.latest, self.today - datetime.timedelta(days=1)):
+            self.add_error("next_date", "The next session has to be after the last one, and not in the past.")
+        return cleaned
+
+
 class WindowForm(forms.Form):
     """Only for labelled inputs; the dates are read (and corrected) by windows.window_for."""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import models
 from django.utils import timezone
 
@@ -11,6 +13,13 @@ from carryover.accounts.models import Membership, Practice
 class SessionQuerySet(models.QuerySet["Session"]):
     def for_client(self, client: Membership) -> SessionQuerySet:
         return self.filter(client=client).order_by("-date", "-id")
+
+    def latest_for(self, client: Membership) -> Session | None:
+        return self.for_client(client).first()
+
+    def next_booked(self, client: Membership) -> date | None:
+        """The next session as booked at the latest recorded one (None when none is booked)."""
+        return self.for_client(client).values_list("next_date", flat=True).first()
 
     def dates_for(self, client: Membership) -> list:
         """The days of a client's sessions, oldest first (the markers on charts over time)."""

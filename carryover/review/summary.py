@@ -131,6 +131,7 @@ class SummarySection:
     charts: list[Chart] = field(default_factory=list)
     level: str = ""  # "risk" puts it first, highlighted
     timed: list[TimedLine] = field(default_factory=list)  # shown before the lines
+    notes: list[Any] = field(default_factory=list)  # "how this is scored": objects with name, text and source
 
 
 # Other apps plug sections in here: functions of (client, window) returning a section or None, each running a

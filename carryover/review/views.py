@@ -17,14 +17,14 @@ from carryover.accounts.access import (
 )
 from carryover.accounts.models import Invitation, Role
 from carryover.audit.models import Action
-from carryover.homework.models import Assignment, local_today
+from carryover.homework.models import SESSION_WINDOW_DAYS, Assignment, local_today
 from carryover.lib.recovery import recovered_initial
 from carryover.lib.types import AuthedRequest
 
 from . import insight, services
 from .access import get_session_for_therapist
 from .caseload import SIGNAL_KINDS, caseload_rows, filter_rows
-from .forms import ReviewSettingsForm, SessionForm, WindowForm
+from .forms import NextSessionForm, ReviewSettingsForm, SessionForm, WindowForm
 from .models import ReviewSettings, Session
 from .pdf import paper_for, summary_pdf
 from .summary import build_summary
@@ -78,8 +78,37 @@ def client_sessions(request: AuthedRequest, client_id: int) -> HttpResponse:
         services.session_record(therapist=request.user.membership, client=client, **form.cleaned_data)
         messages.success(request, "Session recorded. The summary now starts from it.")
         return redirect("client_sessions", client.user_id)
-    sessions = Session.objects.for_client(client).select_related("therapist__user")[:50]
-    return TemplateResponse(request, "review/sessions.html", {"client": client, "form": form, "sessions": sessions})
+    return _sessions_page(request, client, form=form)
+
+
+@require_POST
+@role_required(Role.THERAPIST)
+def client_next_session(request: AuthedRequest, client_id: int) -> HttpResponse:
+    client = get_client_for_therapist(request, client_id, action=Action.UPDATE, object_type="session")
+    latest = Session.objects.latest_for(client)
+    held = latest.date if latest else None
+    next_form = NextSessionForm(request.POST, latest=held, today=local_today(client.user))
+    if latest is None or not next_form.is_valid():
+        form = SessionForm(today=local_today(client.user), initial={"date": local_today(client.user)})
+        return _sessions_page(request, client, form=form, next_form=next_form)
+    day = next_form.cleaned_data["next_date"]
+    services.next_session_set(session=latest, next_date=day)
+    if day is None:
+        messages.success(request, "Next session cancelled. Nothing “before each session” is due until one is booked.")
+    else:
+        messages.success(request, f"Next session moved to {day:%a %-d %b}. What is due before it moves too.")
+    return redirect("client_sessions", client.user_id)
+
+
+def _sessions_page(request: AuthedRequest, client, *, form: SessionForm, next_form=None) -> HttpResponse:
+    sessions = list(Session.objects.for_client(client).select_related("therapist__user")[:50])
+    latest = sessions[0] if sessions else None
+    if latest is not None and next_form is None:
+        next_form = NextSessionForm(
+            latest=latest.date, today=local_today(client.user), initial={"next_date": latest.next_date}
+        )
+    context = {"client": client, "form": form, "next_form": next_form, "sessions": sessions, "latest": latest}
+    return TemplateResponse(request, "review/sessions.html", {**context, "window_days": SESSION_WINDOW_DAYS})
 
 
 @role_required(Role.THERAPIST)

@@ -111,6 +111,13 @@ MATRIX: dict[str, Row] = {
     "client_sessions": Row(
         only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
     ),
+    # With no session recorded for Bob yet, the page comes back explaining why nothing can be rebooked.
+    "client_next_session": Row(
+        only(404, *THERAPISTS, therapist=200),
+        method="post",
+        kwargs=lambda p, s: {"client_id": p.bob.pk},
+        audited=True,
+    ),
     "session_delete": Row(
         only(404, *THERAPISTS, therapist=302), method="post", kwargs=lambda p, s: {"pk": s["session"].pk}, audited=True
     ),

@@ -43,8 +43,8 @@ def test_client_measures_page_shows_change_nhs_outcome_and_a_chart_with_a_text_a
 ):
     client.force_login(personas.alice)
     page = client.get(reverse("client_measures", args=[personas.bob.pk])).content.decode()
-    assert "from previous: Reliable improvement (-6)" in page
-    assert "from previous: Reliable deterioration (+4)" in page
+    assert "from previous: Reliable improvement (-6 points)" in page
+    assert "from previous: Reliable deterioration (+4 points)" in page
     assert "Reliable improvement: no · reliable deterioration: no" in page  # one improving, one worsening
     assert reverse("measure_chart", args=[personas.bob.pk, "phq9"]) in page
     assert "<caption>PHQ-9 scores</caption>" in page and "<td>11</td>" in page

@@ -169,9 +169,9 @@ def test_reliable_change_at_and_around_the_thresholds(measure, before, after, di
 
 
 def test_change_text_names_the_kind_of_change():
-    assert change("phq9", 18, 12).text == "Reliable improvement (-6)"
-    assert change("pcl5", 30, 40).text == "Clinically meaningful deterioration (+10)"
-    assert change("gad7", 9, 10).text == "No reliable change (+1)"
+    assert change("phq9", 18, 12).text == "Reliable improvement (-6 points)"
+    assert change("pcl5", 30, 40).text == "Clinically meaningful deterioration (+10 points)"
+    assert change("gad7", 9, 10).text == "No reliable change (+1 point)"
 
 
 # --- NHS Talking Therapies pair definitions --------------------------------------------------------------------
