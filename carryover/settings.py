@@ -189,8 +189,16 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "account_login"
 
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Passkeys (WebAuthn) serve twice: as a clinician's second factor beside an authenticator app, and as a
+# password-free sign-in (a discoverable passkey that verifies the person: fingerprint, face or device PIN).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_FORMS = {"add_webauthn": "carryover.accounts.forms.AddPasskeyForm"}
 MFA_TOTP_ISSUER = "Carryover"
+# Browsers allow passkeys on https and on http://localhost only (never on an IP address such as 127.0.0.1, which
+# cannot be a relying-party id), and fido2 accepts exactly those origins. MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN
+# would switch the origin check off altogether, so it stays off: develop passkeys on http://localhost:8000.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 
 # Sessions: idle limits per role are enforced by SessionLimitsMiddleware; the cookie itself never outlives
 # the absolute limit.
