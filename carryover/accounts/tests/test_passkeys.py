@@ -185,6 +185,12 @@ def test_garbage_passkey_answers_get_a_clear_refusal(client, personas, newcomer,
     assert response.status_code == 302 and response.url == reverse("account_login")
     assert not signed_in_as(client).is_authenticated
 
+    sign_in(client, personas.alice.email)  # the second step
+    client.get(reverse("mfa_authenticate"))
+    assert client.post(reverse("mfa_authenticate"), {"credential": credential}).status_code == 200
+    assert client.get(reverse("caseload")).status_code == 302
+    client.logout()
+
     sign_in(client, newcomer.email)
     confirm_password(client)
     client.get(reverse("mfa_add_webauthn"))
