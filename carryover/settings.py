@@ -219,6 +219,10 @@ FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
 AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
 MEDIA_ROOT = VAR_DIR / "private"  # never served directly: attachments go through access-checked views
 ATTACHMENT_MAX_BYTES = {"drawing": 3 * 1024 * 1024, "photo": 8 * 1024 * 1024, "audio": 12 * 1024 * 1024}
+# Room per client for all their photos, drawings and recordings (as stored: photos are scaled and re-encoded).
+# 250 MB holds a year of daily minute-long voice notes, or several hundred photos; lowering it refuses new files
+# beyond it and keeps every existing one.
+ATTACHMENT_QUOTA_BYTES = int(os.environ.get("ATTACHMENT_QUOTA_MB", "250")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024  # form posts (autosaved drafts of long answers stay well below)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 

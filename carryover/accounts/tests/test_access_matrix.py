@@ -228,6 +228,7 @@ def homework_state(personas) -> dict:
     from carryover.homework.attachments import attachment_store
     from carryover.homework.models import AssignmentRevision, Draft, Template
     from carryover.homework.tests.conftest import assign
+    from carryover.homework.tests.media_samples import image
     from carryover.review.services import session_record
 
     invitation = invitation_create(inviter=personas.alice, email="invitee@example.test", role=Role.CLIENT)
@@ -235,7 +236,7 @@ def homework_state(personas) -> dict:
     occurrences = list(assignment.occurrences.order_by("due_date"))
     entry = hw.skip_occurrence(client=personas.bob.membership, occurrence=occurrences[1], barriers=["forgot"])
     draft = hw.draft_for(client=personas.bob.membership, occurrence=occurrences[0], version=assignment.template_version)
-    png = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+    png = image("PNG")
     attachment = attachment_store(draft=draft, field_key="drawing", field_type="drawing", data=png)
     attachment.entry, attachment.draft = entry, None
     attachment.save()
