@@ -110,6 +110,8 @@ def test_client_chooses_password_free_sign_in(client, personas):
     assert response.status_code == 302
     assert signed_in_as(client) == personas.bob
     assert client.get(reverse("client_home")).status_code == 200
+    page = client.get(reverse("mfa_index")).content.decode()
+    assert "You have 1 passkey." in page and "10 of 10 are unused" in page
 
 
 def test_password_free_sign_in_requires_the_device_to_verify_the_person(client, personas):

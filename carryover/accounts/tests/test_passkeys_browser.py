@@ -112,12 +112,14 @@ def test_client_adds_a_passkey_and_signs_in_without_a_password(live_server, new_
     page.get_by_role("button", name="Add passkey").click()
     expect(page).not_to_have_url(re.compile(r"/webauthn/add/$"))
     assert Authenticator.objects.get(user=casey, type=Authenticator.Type.WEBAUTHN).wrap().is_passwordless
-    page.goto("/today/")
+    page.goto("/accounts/2fa/")
+    expect(page.get_by_role("main")).to_contain_text("You have 1 passkey.")
+    axe_check(page, "passkey-07-client-sign-in-security")
     sign_out(page)
 
     page.goto("/accounts/login/")
-    axe_check(page, "passkey-07-login-with-passkey-button")
-    page.get_by_role("button", name="Sign in with a passkey").click()
+    axe_check(page, "passkey-08-login-with-passkey-button")
+    page.get_by_role("button", name="Use a passkey instead of a password").click()
     expect(page).to_have_url(re.compile(r"/today/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Hello\b.*\bCasey\b"))
 
@@ -128,6 +130,6 @@ def test_a_cancelled_passkey_prompt_says_so_on_the_page(live_server, new_page):
     # The person dismisses the fingerprint prompt: the authenticator refuses to verify them.
     cdp.send("WebAuthn.setUserVerified", {"authenticatorId": authenticator_id, "isUserVerified": False})
     page.goto("/accounts/login/")
-    page.get_by_role("button", name="Sign in with a passkey").click()
+    page.get_by_role("button", name="Use a passkey instead of a password").click()
     expect(page.get_by_role("alert")).to_contain_text("You can try again, or use your password.")
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))
