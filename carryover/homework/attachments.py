@@ -100,3 +100,24 @@ def attachment_store(*, draft: Draft, field_key: str, field_type: str, data: byt
 
 def attachment_read(attachment: Attachment) -> bytes:
     return decrypt_bytes((Path(settings.MEDIA_ROOT) / attachment.path).read_bytes())
+
+
+def attachment_reclean(*, attachment: Attachment) -> bool:
+    """Re-encode an image stored before uploads were decoded (issue 11, item 13), dropping its EXIF/GPS.
+
+    True if it was rewritten; False for recordings, and for an image that does not decode, which is left as it
+    was for a person to look at (it is only ever served to the client and their therapist, as an image).
+    """
+    if attachment.kind == AttachmentKind.AUDIO:
+        return False
+    path = Path(settings.MEDIA_ROOT) / attachment.path
+    try:
+        data, content_type = clean_image(decrypt_bytes(path.read_bytes()), formats=IMAGE_FORMATS[attachment.kind])
+    except MediaError:
+        return False
+    # A new file, then the row, then the old file goes: a crash part-way leaves a readable attachment.
+    relative = f"attachments/{attachment.client_id}/{uuid.uuid4().hex}.bin"
+    (Path(settings.MEDIA_ROOT) / relative).write_bytes(encrypt_bytes(data))
+    Attachment.objects.filter(pk=attachment.pk).update(path=relative, content_type=content_type, size=len(data))
+    path.unlink()
+    return True

@@ -114,6 +114,17 @@ def test_client_chooses_password_free_sign_in(client, personas):
     assert "You have 1 passkey." in page and "10 of 10 are unused" in page
 
 
+def test_a_clinicians_password_free_passkey_counts_as_both_factors(client, personas, newcomer):
+    """A passkey sign-in always has the device verify the person (fingerprint, face or PIN) on top of holding the
+    key: two factors, phishing-resistant. So a clinician who chooses it reaches client data without a password."""
+    device = SoftPasskey()
+    sign_in(client, newcomer.email)
+    add_passkey(client, device, passwordless=True)
+    client.logout()
+    assert passkey_sign_in(client, device).status_code == 302
+    assert client.get(reverse("caseload")).status_code == 200
+
+
 def test_password_free_sign_in_requires_the_device_to_verify_the_person(client, personas):
     """A passkey that only proves possession (no fingerprint, face or PIN) is a second factor at most."""
     device = SoftPasskey(user_verified=False)

@@ -192,3 +192,27 @@ def test_two_uploads_at_once_cannot_both_squeeze_under_the_quota(draft, settings
         thread.join()
     assert sorted(outcomes) == ["refused", "stored"]
     assert Attachment.objects.count() == 1
+
+
+def test_images_stored_before_the_upgrade_lose_their_location(draft, settings):
+    """attachments_reclean: what was stored when only first bytes were checked is re-encoded in place."""
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    from carryover.lib.crypto import encrypt_bytes
+
+    old_photo = store(draft, "photo", image("JPEG"))
+    old_file = Path(settings.MEDIA_ROOT) / old_photo.path
+    old_file.write_bytes(encrypt_bytes(image("JPEG", gps=True)))  # as the old code kept it
+    junk = store(draft, "drawing", image("PNG"))
+    (Path(settings.MEDIA_ROOT) / junk.path).write_bytes(encrypt_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64))
+    voice = store(draft, "audio", WEBM)
+
+    out = io.StringIO()
+    call_command("attachments_reclean", stdout=out)
+    assert "Re-encoded: 1. Left as they were (they do not decode): 1." in out.getvalue()
+    old_photo.refresh_from_db()
+    assert not opened(attachment_read(old_photo)).getexif().get_ifd(GPS_IFD)
+    assert not old_file.exists()
+    assert attachment_read(voice) == WEBM
