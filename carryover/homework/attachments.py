@@ -20,7 +20,10 @@ from .models import Attachment, AttachmentKind, Draft
 
 # Pillow format names each image kind accepts. Photos from iPhones arrive as JPEG: Safari converts HEIC when a
 # page asks for "image/*", and HEIC would need a codec plugin to decode.
-IMAGE_FORMATS = {AttachmentKind.DRAWING: ("PNG",), AttachmentKind.PHOTO: ("JPEG", "PNG", "WEBP")}
+IMAGE_FORMATS: dict[str, tuple[str, ...]] = {
+    AttachmentKind.DRAWING: ("PNG",),
+    AttachmentKind.PHOTO: ("JPEG", "PNG", "WEBP"),
+}
 KIND_OF_FIELD = {"drawing": AttachmentKind.DRAWING, "photo": AttachmentKind.PHOTO, "audio": AttachmentKind.AUDIO}
 NOUN = {AttachmentKind.DRAWING: "drawing", AttachmentKind.PHOTO: "photo", AttachmentKind.AUDIO: "recording"}
 
