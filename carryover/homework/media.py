@@ -3,10 +3,10 @@
 Images are decoded with Pillow and re-encoded: whatever does not decode is refused, and what is stored is pixels
 only, so no EXIF (GPS position, device, time), XMP or text chunks survive, and nothing crafted rides along behind
 a valid header. Audio is kept as sent (re-encoding needs codecs we do not ship), so each accepted container's
-structure is parsed and must hold together and carry audio: EBML/WebM, Ogg (page checksums), ISO MP4 boxes,
+structure is parsed and must hold together and carry audio: EBML/WebM, Ogg (header checksums), ISO MP4 boxes,
 RIFF/WAVE chunks, MPEG audio frames.
 
-Tests: homework/tests/test_media.py, against recordings made by Chromium's MediaRecorder.
+Tests: homework/tests/test_uploads.py, with recordings made by Chromium's MediaRecorder (media_samples.py).
 """
 
 from __future__ import annotations
@@ -55,7 +55,8 @@ def clean_image(data: bytes, *, formats: tuple[str, ...]) -> tuple[bytes, str]:
         # SyntaxError, struct.error, DecompressionBombError, ...): whatever fails to decode is refused.
         raise MediaError("does not decode") from error
     upright.thumbnail((MAX_SIDE, MAX_SIDE))
-    upright.info = {}  # EXIF, XMP, comments, text chunks: Pillow would otherwise carry some of them over
+    # EXIF, XMP, comments, text chunks: Pillow would otherwise carry some of them over. Transparency is pixels.
+    upright.info = {key: value for key, value in upright.info.items() if key == "transparency"}
     options: dict = {}
     if image_format in ("JPEG", "WEBP"):
         options = {"quality": 85}
@@ -115,9 +116,9 @@ def _ebml_children(data: bytes, start: int, end: int):
         if unknown:
             if element not in (SEGMENT, CLUSTER):
                 raise IndexError("unknown size outside a segment or cluster")
-            size = len(data) - pos
-        if pos + size > len(data):
-            raise IndexError("element runs past the end")
+            size = end - pos
+        if pos + size > end:
+            raise IndexError("element runs past its parent")
         yield element, pos, pos + size
         pos += size
 
@@ -161,7 +162,7 @@ def ogg_crc(data: bytes) -> int:
     return crc
 
 
-OGG_CODECS = (b"OpusHead", b"\x01vorbis", b"\x7fFLAC", b"Speex   ")
+OGG_OTHER_CODECS = (b"\x01vorbis", b"\x7fFLAC", b"Speex   ")  # Opus is checked more closely: it is what phones send
 OGG_HEADER_PAGES = 2  # identification and comment headers
 
 
@@ -189,11 +190,9 @@ def _ogg(data: bytes) -> str | None:
                 return None  # the first page must begin the stream
             first_packet = data[body:end]
         pos = end
-    if first_packet.startswith(b"OpusHead") and len(first_packet) >= 19 and first_packet[9] >= 1:
-        return "audio/ogg"
-    if first_packet.startswith(OGG_CODECS[1:]):
-        return "audio/ogg"
-    return None
+    if first_packet.startswith(b"OpusHead"):
+        return "audio/ogg" if len(first_packet) >= 19 and first_packet[9] >= 1 else None  # at least one channel
+    return "audio/ogg" if first_packet.startswith(OGG_OTHER_CODECS) else None
 
 
 def _mp4_boxes(data: bytes, start: int, end: int):
@@ -225,8 +224,8 @@ def _mp4(data: bytes) -> str | None:
         if kind == b"trak":
             media = {k: (ms, me) for k, ms, me in _mp4_boxes(data, s, e)}.get(b"mdia")
             boxes = {k: (hs, he) for k, hs, he in _mp4_boxes(data, *media)} if media else {}
-            if b"hdlr" in boxes:
-                handlers.append(data[boxes[b"hdlr"][0] + 8 : boxes[b"hdlr"][0] + 12])
+            hdlr_start = boxes[b"hdlr"][0] if b"hdlr" in boxes else len(data)
+            handlers.append(data[hdlr_start + 8 : hdlr_start + 12])  # after version, flags and pre_defined
     if not handlers or any(handler != b"soun" for handler in handlers):
         return None  # no track, or a video
     return "audio/mp4"
