@@ -191,7 +191,18 @@ def test_nobody_can_rename_or_remove_someone_elses_passkey(client, personas):
 
 @pytest.mark.parametrize(
     "credential",
-    ["", "not json", "[]", "{}", '{"id": "x", "rawId": "y"}', json.dumps({"response": {"userHandle": "%%%"}})],
+    [
+        "",
+        "not json",
+        "[]",
+        "{}",
+        "5",
+        "null",
+        '"text"',
+        '{"id": "x", "rawId": "y"}',
+        json.dumps({"id": "AAAA", "rawId": "AAAA", "type": "public-key", "response": []}),
+        json.dumps({"response": {"userHandle": "%%%"}}),
+    ],
 )
 def test_garbage_passkey_answers_get_a_clear_refusal(client, personas, newcomer, credential):
     response = client.post(reverse("mfa_login_webauthn"), {"credential": credential})
