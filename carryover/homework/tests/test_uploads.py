@@ -24,6 +24,7 @@ from .test_attachments import journal
 @pytest.fixture
 def draft(personas, monday, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    hw.builtin_sync()  # an earlier transactional test's flush may have emptied the built-in library
     assignment = assign(personas.alice, personas.bob, key="journal", formats=["write", "draw", "voice"])
     occurrence = assignment.occurrences.order_by("due_date").first()
     return hw.draft_for(client=personas.bob.membership, occurrence=occurrence, version=assignment.template_version)
