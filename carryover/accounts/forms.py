@@ -1,3 +1,4 @@
+from allauth.mfa.models import Authenticator
 from allauth.mfa.webauthn.forms import AddWebAuthnForm
 from django import forms
 from django.contrib.auth import password_validation
@@ -108,6 +109,15 @@ class AddPasskeyForm(AddWebAuthnForm):
         label="Also let me sign in with just this passkey, without my password",
         help_text="Your device will then ask for your fingerprint, face or screen lock each time.",
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        count = Authenticator.objects.filter(user=kwargs["user"], type=Authenticator.Type.WEBAUTHN).count()
+        self.default_name = f"Passkey {count + 1}"  # rather than allauth's "Master key"
+        kwargs.setdefault("initial", {}).setdefault("name", self.default_name)
+        super().__init__(*args, **kwargs)
+
+    def clean_name(self) -> str:
+        return self.cleaned_data["name"] or self.default_name
 
     def clean(self) -> dict:
         try:

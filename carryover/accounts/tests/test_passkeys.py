@@ -114,6 +114,13 @@ def test_client_chooses_password_free_sign_in(client, personas):
     assert "You have 1 passkey." in page and "10 of 10 are unused" in page
 
 
+def test_an_unnamed_passkey_gets_a_plain_numbered_name(client, personas):
+    sign_in(client, personas.bob.email)
+    add_passkey(client, SoftPasskey(), passwordless=True, name="")
+    assert b'value="Passkey 2"' in client.get(reverse("mfa_add_webauthn")).content
+    assert Authenticator.objects.get(user=personas.bob, type=Authenticator.Type.WEBAUTHN).data["name"] == "Passkey 1"
+
+
 def test_a_clinicians_password_free_passkey_counts_as_both_factors(client, personas, newcomer):
     """A passkey sign-in always has the device verify the person (fingerprint, face or PIN) on top of holding the
     key: two factors, phishing-resistant. So a clinician who chooses it reaches client data without a password."""
