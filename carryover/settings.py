@@ -190,8 +190,16 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "account_login"
 
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Passkeys (WebAuthn) serve twice: as a clinician's second factor beside an authenticator app, and as a
+# password-free sign-in (a discoverable passkey that verifies the person: fingerprint, face or device PIN).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_FORMS = {"add_webauthn": "carryover.accounts.forms.AddPasskeyForm"}
 MFA_TOTP_ISSUER = "Carryover"
+# Browsers allow passkeys on https and on http://localhost only (never on an IP address such as 127.0.0.1, which
+# cannot be a relying-party id), and fido2 accepts exactly those origins. MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN
+# would switch the origin check off altogether, so it stays off: develop passkeys on http://localhost:8000.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 
 # Sessions: idle limits per role are enforced by SessionLimitsMiddleware; the cookie itself never outlives
 # the absolute limit.
@@ -221,6 +229,10 @@ FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
 AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
 MEDIA_ROOT = VAR_DIR / "private"  # never served directly: attachments go through access-checked views
 ATTACHMENT_MAX_BYTES = {"drawing": 3 * 1024 * 1024, "photo": 8 * 1024 * 1024, "audio": 12 * 1024 * 1024}
+# Room per client for all their photos, drawings and recordings (as stored: photos are scaled and re-encoded).
+# 250 MB holds a year of daily minute-long voice notes, or several hundred photos; lowering it refuses new files
+# beyond it and keeps every existing one.
+ATTACHMENT_QUOTA_BYTES = int(os.environ.get("ATTACHMENT_QUOTA_MB", "250")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024  # form posts (autosaved drafts of long answers stay well below)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 

@@ -47,8 +47,12 @@ def _deny(request: AuthedRequest, *, client_id=None, action, object_type, object
     return Http404()
 
 
-def has_totp(user) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
+
+
+def has_second_factor(user) -> bool:
+    """An authenticator app or a passkey. Recovery codes do not count: they come with either and only stand in."""
+    return Authenticator.objects.filter(user=user, type__in=SECOND_FACTORS).exists()
 
 
 def role_required(*roles: str):
@@ -62,7 +66,7 @@ def role_required(*roles: str):
             if membership is None or membership.role not in roles:
                 object_type = request.resolver_match.url_name if request.resolver_match else "page"
                 raise _deny(request, client_id=kwargs.get("client_id"), action=Action.READ, object_type=object_type)
-            if membership.role in CLINICIAN_ROLES and not has_totp(request.user):
+            if membership.role in CLINICIAN_ROLES and not has_second_factor(request.user):
                 return redirect("mfa_required")
             return view(request, *args, **kwargs)
 

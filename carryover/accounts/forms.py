@@ -1,3 +1,5 @@
+from allauth.mfa.models import Authenticator
+from allauth.mfa.webauthn.forms import AddWebAuthnForm
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.validators import RegexValidator
@@ -145,3 +147,32 @@ CrisisResourceFormSet = forms.modelformset_factory(
 class ProfileForm(forms.Form):
     name = forms.CharField(max_length=150, label="Your name")
     time_zone = forms.ChoiceField(label="Your time zone", choices=time_zone_choices)
+
+
+class AddPasskeyForm(AddWebAuthnForm):
+    """allauth's form in plain words (settings.MFA_FORMS), with a bounded name."""
+
+    name = forms.CharField(
+        max_length=60, required=False, label="Name for this passkey", help_text="For example “My phone”."
+    )
+    passwordless = forms.BooleanField(
+        required=False,
+        label="Also let me sign in with just this passkey, without my password",
+        help_text="Your device will then ask for your fingerprint, face or screen lock each time.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        count = Authenticator.objects.filter(user=kwargs["user"], type=Authenticator.Type.WEBAUTHN).count()
+        self.default_name = f"Passkey {count + 1}"  # rather than allauth's "Master key"
+        kwargs.setdefault("initial", {}).setdefault("name", self.default_name)
+        super().__init__(*args, **kwargs)
+
+    def clean_name(self) -> str:
+        return self.cleaned_data["name"] or self.default_name
+
+    def clean(self) -> dict:
+        try:
+            return super().clean()
+        except ValueError:
+            # allauth 65.21 lets fido2's ValueError for a malformed answer (say, id and rawId differ) escape.
+            raise forms.ValidationError("Your device's answer could not be read. Please try again.") from None

@@ -15,7 +15,7 @@ from . import crisis, services
 from .access import (
     get_invitation_for_user,
     get_practice_for_admin,
-    has_totp,
+    has_second_factor,
     role_required,
 )
 from .devices import devices_active, devices_sign_out_others
@@ -248,7 +248,7 @@ def help_now(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def mfa_required(request: AuthedRequest) -> HttpResponse:
-    if request.user.role not in CLINICIAN_ROLES or has_totp(request.user):
+    if request.user.role not in CLINICIAN_ROLES or has_second_factor(request.user):
         return redirect("home")
     return TemplateResponse(request, "accounts/mfa_required.html")
 

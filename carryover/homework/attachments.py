@@ -1,4 +1,5 @@
-"""Drawings, photos and voice recordings: checked by content (not by name), encrypted on disk, never public."""
+"""Drawings, photos and voice recordings: read and checked (media.py), within a per-client quota, encrypted on
+disk, never public."""
 
 from __future__ import annotations
 
@@ -8,29 +9,20 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
+from django.db.models import Sum
 
+from carryover.accounts.models import Membership
 from carryover.lib.crypto import decrypt_bytes, encrypt_bytes
 
+from .media import MediaError, audio_type, clean_image
 from .models import Attachment, AttachmentKind, Draft
 
-# First bytes of the formats each kind accepts, and the content type we serve them with.
-SIGNATURES: dict[str, list[tuple[bytes, int, str]]] = {
-    AttachmentKind.DRAWING: [(b"\x89PNG\r\n\x1a\n", 0, "image/png")],
-    AttachmentKind.PHOTO: [
-        (b"\xff\xd8\xff", 0, "image/jpeg"),
-        (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
-        (b"WEBP", 8, "image/webp"),
-        (b"ftypheic", 4, "image/heic"),
-        (b"ftypmif1", 4, "image/heif"),
-    ],
-    AttachmentKind.AUDIO: [
-        (b"\x1a\x45\xdf\xa3", 0, "audio/webm"),
-        (b"OggS", 0, "audio/ogg"),
-        (b"ftyp", 4, "audio/mp4"),
-        (b"WAVE", 8, "audio/wav"),
-        (b"ID3", 0, "audio/mpeg"),
-        (b"\xff\xfb", 0, "audio/mpeg"),
-    ],
+# Pillow format names each image kind accepts. Photos from iPhones arrive as JPEG: Safari converts HEIC when a
+# page asks for "image/*", and HEIC would need a codec plugin to decode.
+IMAGE_FORMATS: dict[str, tuple[str, ...]] = {
+    AttachmentKind.DRAWING: ("PNG",),
+    AttachmentKind.PHOTO: ("JPEG", "PNG", "WEBP"),
 }
 KIND_OF_FIELD = {"drawing": AttachmentKind.DRAWING, "photo": AttachmentKind.PHOTO, "audio": AttachmentKind.AUDIO}
 NOUN = {AttachmentKind.DRAWING: "drawing", AttachmentKind.PHOTO: "photo", AttachmentKind.AUDIO: "recording"}
@@ -44,12 +36,23 @@ def _size(n: int) -> str:
     return f"{n / 1_048_576:.1f} MB" if n >= 1_048_576 else f"{max(n // 1024, 1)} KB"
 
 
-def sniff(kind: str, data: bytes) -> str:
-    for signature, offset, content_type in SIGNATURES[kind]:
-        if data[offset : offset + len(signature)] == signature:
-            return content_type
-    allowed = {"drawing": "a PNG image", "photo": "a JPEG, PNG, WebP or HEIC photo", "audio": "an audio recording"}
-    raise AttachmentError(f"That file isn't {allowed[kind]}. Please try another.")
+def checked_content(kind: AttachmentKind, data: bytes) -> tuple[bytes, str]:
+    """What is stored (images re-encoded without metadata, recordings as sent) and its content type."""
+    try:
+        if kind == AttachmentKind.AUDIO:
+            return data, audio_type(data)
+        return clean_image(data, formats=IMAGE_FORMATS[kind])
+    except MediaError:
+        allowed = {
+            "drawing": "a PNG image",
+            "photo": "a JPEG, PNG or WebP photo that opens",
+            "audio": "a recording in a format we can play (WebM, Ogg, MP4/M4A, WAV or MP3)",
+        }
+        raise AttachmentError(f"That file isn't {allowed[kind]}. Please try another.") from None
+
+
+def storage_used(client: Membership) -> int:
+    return Attachment.objects.filter(client=client).aggregate(total=Sum("size"))["total"] or 0
 
 
 def decode_data_url(text: str) -> bytes:
@@ -72,16 +75,52 @@ def attachment_store(*, draft: Draft, field_key: str, field_type: str, data: byt
         )
     if not data:
         raise AttachmentError(f"That {NOUN[kind]} is empty. Please try again.")
-    content_type = sniff(kind, data)
-    relative = f"attachments/{draft.client_id}/{uuid.uuid4().hex}.bin"
-    path = Path(settings.MEDIA_ROOT) / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(encrypt_bytes(data))
-    return Attachment.objects.create(
-        client=draft.client, draft=draft, field_key=field_key, kind=kind, content_type=content_type, size=len(data),
-        path=relative,
-    )  # fmt: skip
+    data, content_type = checked_content(kind, data)
+    with transaction.atomic():
+        # The client's row is the lock: two uploads at once cannot both squeeze under the quota.
+        client = Membership.objects.select_for_update().get(pk=draft.client_id)
+        used, quota = storage_used(client), settings.ATTACHMENT_QUOTA_BYTES
+        if used + len(data) > quota:
+            raise AttachmentError(
+                f"There's no more room for this {NOUN[kind]} ({_size(len(data))}): your photos, drawings and "
+                f"recordings already use {_size(used)} of the {_size(quota)} each person has. Everything you "
+                "wrote is kept. You could put this one into words instead, or tell your therapist."
+            )
+        relative = f"attachments/{draft.client_id}/{uuid.uuid4().hex}.bin"
+        path = Path(settings.MEDIA_ROOT) / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(encrypt_bytes(data))
+        return Attachment.objects.create(
+            client=client,
+            draft=draft,
+            field_key=field_key,
+            kind=kind,
+            content_type=content_type,
+            size=len(data),
+            path=relative,
+        )
 
 
 def attachment_read(attachment: Attachment) -> bytes:
     return decrypt_bytes((Path(settings.MEDIA_ROOT) / attachment.path).read_bytes())
+
+
+def attachment_reclean(*, attachment: Attachment) -> bool:
+    """Re-encode an image stored before uploads were decoded (issue 11, item 13), dropping its EXIF/GPS.
+
+    True if it was rewritten; False for recordings, and for an image that does not decode, which is left as it
+    was for a person to look at (it is only ever served to the client and their therapist, as an image).
+    """
+    if attachment.kind == AttachmentKind.AUDIO:
+        return False
+    path = Path(settings.MEDIA_ROOT) / attachment.path
+    try:
+        data, content_type = clean_image(decrypt_bytes(path.read_bytes()), formats=IMAGE_FORMATS[attachment.kind])
+    except MediaError:
+        return False
+    # A new file, then the row, then the old file goes: a crash part-way leaves a readable attachment.
+    relative = f"attachments/{attachment.client_id}/{uuid.uuid4().hex}.bin"
+    (Path(settings.MEDIA_ROOT) / relative).write_bytes(encrypt_bytes(data))
+    Attachment.objects.filter(pk=attachment.pk).update(path=relative, content_type=content_type, size=len(data))
+    path.unlink()
+    return True

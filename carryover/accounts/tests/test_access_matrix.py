@@ -211,7 +211,24 @@ MATRIX: dict[str, Row] = {
     "mfa_view_recovery_codes": Row(signed_in(404)),
     "mfa_generate_recovery_codes": Row(signed_in(302)),
     "mfa_download_recovery_codes": Row(signed_in(404)),
+    # Passkeys: the list is one's own; adding, renaming and removing first ask for the password again, and only
+    # then look the key up among the person's own (test_passkeys.py shows a stranger's key is a 404).
+    "mfa_list_webauthn": Row(signed_in(200)),
+    "mfa_add_webauthn": Row(signed_in(302)),
+    "mfa_edit_webauthn": Row(signed_in(302), kwargs=lambda p, s: {"pk": bobs_passkey(p).pk}),
+    "mfa_remove_webauthn": Row(signed_in(302), kwargs=lambda p, s: {"pk": bobs_passkey(p).pk}),
+    "mfa_reauthenticate_webauthn": Row(signed_in(302)),  # no passkey of one's own: sent to the password form
+    # Without the script's "Accept: application/json" the challenge endpoint sends people to the sign-in page.
+    "mfa_login_webauthn": Row(everyone(HOME_REDIRECT, anon=LOGIN)),
 }
+
+
+def bobs_passkey(personas):
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.create(
+        user=personas.bob, type=Authenticator.Type.WEBAUTHN, data={"name": "Bob's phone", "credential": {}}
+    )
 
 
 def homework_state(personas) -> dict:
@@ -220,6 +237,7 @@ def homework_state(personas) -> dict:
     from carryover.homework.attachments import attachment_store
     from carryover.homework.models import AssignmentRevision, Draft, Template
     from carryover.homework.tests.conftest import assign
+    from carryover.homework.tests.media_samples import image
     from carryover.review.services import session_record
 
     invitation = invitation_create(inviter=personas.alice, email="invitee@example.test", role=Role.CLIENT)
@@ -227,7 +245,7 @@ def homework_state(personas) -> dict:
     occurrences = list(assignment.occurrences.order_by("due_date"))
     entry = hw.skip_occurrence(client=personas.bob.membership, occurrence=occurrences[1], barriers=["forgot"])
     draft = hw.draft_for(client=personas.bob.membership, occurrence=occurrences[0], version=assignment.template_version)
-    png = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+    png = image("PNG")
     attachment = attachment_store(draft=draft, field_key="drawing", field_type="drawing", data=png)
     attachment.entry, attachment.draft = entry, None
     attachment.save()
