@@ -291,3 +291,19 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 CSRF_FAILURE_VIEW = "carryover.lib.errors.csrf_failure"
+
+# === Emails lane (issue 11 items 5, 7, 8, 14): account emails, secrets out of logs, client IPs behind a proxy ===
+# "Forgot password" only enqueues; the worker looks the address up and emails (accounts/tasks.py), so a known and an
+# unknown address take the same path and the same time.
+ACCOUNT_FORMS = {"reset_password": "carryover.accounts.forms.ResetPasswordForm"}
+# "Ask for a new invitation link": per client IP and per address typed. Its inviter hears at most once a day per
+# invitation however often it is asked (accounts/tasks.py, NEW_LINK_NOTICE_EVERY).
+ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "invitation_new_link": "10/h/ip,3/h/key"}
+# Which address a request comes from, for the per-IP sign-in and request limits (docs/security.md, "Client
+# addresses"). Production runs behind a TLS proxy (see SECURE_PROXY_SSL_HEADER), so by default it trusts one proxy
+# hop of X-Forwarded-For; without that every person would share the proxy's address and one person's failures
+# would lock out everyone. TRUSTED_CLIENT_IP_HEADER names a header the proxy sets instead (X-Real-IP,
+# CF-Connecting-IP); it must be one the proxy always overwrites, or anyone could choose their own address.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if PRODUCTION else "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
+# === end of the emails lane's block ===
