@@ -275,15 +275,25 @@ if PRODUCTION:
     CSRF_COOKIE_NAME = "__Secure-csrftoken"
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
-# --- Logging: request ids, never request bodies ---------------------------------------------------------
+# --- Logging: request ids, never request bodies, never a secret link ----------------------------------------
+# Invitation tokens and password-reset / confirmation keys in a path are redacted from every line (lib/redact.py);
+# runserver's request lines go through the same handler. gunicorn's logs: bin/serve.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "carryover.lib.middleware.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "carryover.lib.middleware.RequestIdLogFilter"},
+        "redact_secrets": {"()": "carryover.lib.redact.RedactSecretsFilter"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id", "redact_secrets"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 LANGUAGE_CODE = "en-us"
@@ -292,7 +302,7 @@ USE_I18N = True
 USE_TZ = True
 CSRF_FAILURE_VIEW = "carryover.lib.errors.csrf_failure"
 
-# === Emails lane (issue 11 items 5, 7, 8, 14): account emails, secrets out of logs, client IPs behind a proxy ===
+# === Emails lane (issue 11 items 7, 8, 14): account emails, secrets out of logs, client IPs behind a proxy ===
 # "Forgot password" only enqueues; the worker looks the address up and emails (accounts/tasks.py), so a known and an
 # unknown address take the same path and the same time.
 ACCOUNT_FORMS = {"reset_password": "carryover.accounts.forms.ResetPasswordForm"}
