@@ -314,6 +314,9 @@ ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "invitation_new_link": "10/h/ip,3/
 # hop of X-Forwarded-For; without that every person would share the proxy's address and one person's failures
 # would lock out everyone. TRUSTED_CLIENT_IP_HEADER names a header the proxy sets instead (X-Real-IP,
 # CF-Connecting-IP); it must be one the proxy always overwrites, or anyone could choose their own address.
-ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if PRODUCTION else "0"))
+_proxy_count = os.environ.get("TRUSTED_PROXY_COUNT", "1" if PRODUCTION else "0").strip()
+if not _proxy_count.isdigit():
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be a whole number of proxy hops (0, 1, 2…).")
+ALLAUTH_TRUSTED_PROXY_COUNT = int(_proxy_count)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
 # === end of the emails lane's block ===

@@ -55,6 +55,8 @@ def test_production_trusts_one_proxy_hop_unless_told_otherwise():
     assert run_python(code, **env, TRUSTED_PROXY_COUNT="2").stdout.split() == ["2", "None"]
     assert run_python(code, **env, TRUSTED_CLIENT_IP_HEADER="X-Real-IP").stdout.split() == ["1", "X-Real-IP"]
     assert run_python(code).stdout.split() == ["0", "None"]  # no proxy in dev
+    refused = run_python(code, TRUSTED_PROXY_COUNT="one")
+    assert refused.returncode != 0 and "TRUSTED_PROXY_COUNT must be a whole number" in refused.stderr
 
 
 def test_one_address_guessing_does_not_lock_out_everyone_behind_the_proxy(client, personas, behind_a_proxy):
