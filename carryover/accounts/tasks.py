@@ -18,6 +18,7 @@ import logging
 import secrets
 from datetime import timedelta
 
+from allauth.account import app_settings as account_settings
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import filter_users_by_email, user_pk_to_url_str
 from django.conf import settings
@@ -190,6 +191,8 @@ def password_reset_send(email: str, attempt: int = 1) -> bool:
         days = max(settings.PASSWORD_RESET_TIMEOUT // 86400, 1)
         context = {"user": user, "link": settings.SITE_URL + path, "sign_in": sign_in, "days": days}
         message = render_to_string("accounts/email/password_reset.txt", context)
+    elif not account_settings.EMAIL_UNKNOWN_ACCOUNTS:
+        return False
     else:
         subject = "Carryover password reset: no account with this address"
         message = render_to_string("accounts/email/password_reset_unknown.txt", {"email": email, "sign_in": sign_in})

@@ -34,7 +34,10 @@ class RedactSecretsFilter(logging.Filter):
     """Rewrites a record's message (and traceback) with secrets redacted, before any handler formats it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed log call: let the handler report it as logging does, not raise here
+            return True
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None

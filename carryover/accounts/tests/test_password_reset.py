@@ -101,3 +101,8 @@ def test_mail_server_down_is_retried_with_a_fresh_key_and_sent_once(personas, ma
         run_worker()
     assert [m.to for m in mail.outbox] == [[personas.bob.email]] and "/password/reset/key/" in mail.outbox[0].body
     assert password_reset_send.call(UNKNOWN, attempt=5) is True  # the last attempt still sends when it can
+
+
+def test_unknown_addresses_get_no_email_when_the_site_says_so(personas, settings):
+    settings.ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+    assert password_reset_send.call(UNKNOWN) is False and mail.outbox == []

@@ -14,7 +14,7 @@ from django.core import mail
 from django.urls import get_resolver, reverse
 
 from carryover.accounts.tests.test_invitations import accept, invite, run_worker
-from carryover.lib.redact import REDACTED, redact
+from carryover.lib.redact import REDACTED, RedactSecretsFilter, redact
 
 # URL parameters that name a row (checked by access helpers) rather than grant anything by being known.
 PLAIN_IDS = {"pk", "client_id", "template_id", "measure"}
@@ -85,3 +85,8 @@ def test_django_request_warnings_for_used_links_carry_no_token(client, personas)
     assert "Gone: /invite/[redacted]/" in text and f"Not Found: /accounts/password/reset/key/{REDACTED}/" in text
     assert token not in text and key not in text and key.split("-", 1)[1] not in text
     assert "ValueError: could not handle /invite/[redacted]/" in text  # tracebacks too
+
+
+def test_a_malformed_log_call_is_left_to_the_handler_to_report():
+    record = logging.LogRecord("carryover", logging.INFO, __file__, 1, "%s and %s", ("one",), None)
+    assert RedactSecretsFilter().filter(record) is True  # logging's own handleError reports it; nothing raises here
