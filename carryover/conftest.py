@@ -97,4 +97,5 @@ def _fresh_rate_limits(request):
     if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
         from django.core.cache import cache
 
-        cache.clear()
+        with request.getfixturevalue("django_db_blocker").unblock():  # the test's own database access has ended
+            cache.clear()
