@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",  # the account page's list of signed-in devices and "sign out my other devices"
     "django_htmx",
     "template_partials",
     "django_tasks",
@@ -199,9 +200,18 @@ IDLE_TIMEOUT_CLIENT = 30 * 60
 IDLE_WARNING_BEFORE = 2 * 60
 SESSION_ABSOLUTE_LIMIT = 12 * 60 * 60
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIMIT
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# --- Sessions lane (issue 11 items 2, 3, 4, 15; devices): docs/security.md "Sessions and cookies" ---
+# The database store, encrypted with FIELD_ENCRYPTION_KEYS: sessions carry kept form text and messages.
+SESSION_ENGINE = "carryover.lib.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Messages can name people ("Invitation to … created"): kept in the (encrypted) session, not in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Pages hand the token to scripts and htmx in <meta name="csrf-token">; no script reads the cookie.
+CSRF_COOKIE_HTTPONLY = True
+# Device activity is recorded by SessionLimitsMiddleware at most once a minute, not by allauth on every request.
+USERSESSIONS_TRACK_ACTIVITY = False
+# --- end of the sessions lane's block ---
 
 INVITATION_DAYS = 7
 

@@ -1,6 +1,9 @@
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 urlpatterns = [
+    # allauth.usersessions' own page: the account page lists devices and signs the others out instead.
+    path("accounts/sessions/", RedirectView.as_view(pattern_name="profile"), name="usersessions_list"),
     path("accounts/", include("allauth.urls")),
     path("practice/audit/", include("carryover.audit.urls")),
     path("", include("carryover.accounts.urls")),

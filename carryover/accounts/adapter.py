@@ -23,6 +23,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from carryover.lib.recovery import kept_for_someone_else
+
 DEVICE_COOKIE = "carryover_device"
 DEVICE_COOKIE_AGE = timedelta(days=90)
 _DEVICE_SALT = "carryover.accounts.adapter.device"
@@ -88,6 +90,16 @@ class AccountAdapter(DefaultAccountAdapter):
             if _network_limit_reached(request):
                 raise self.validation_error("too_many_login_attempts_from_network") from None
             raise
+
+    def pre_login(self, request, user, **kwargs):
+        # Someone else was signed out on this browser and left text behind (lib/recovery.py): start this person
+        # on a clean session. What allauth has recorded of this sign-in so far (its "account_" keys: the
+        # password step, for whichever user is signing in) is carried over, or the sign-in would be lost.
+        if kept_for_someone_else(request, user.pk):
+            this_sign_in = {key: value for key, value in request.session.items() if key.startswith("account_")}
+            request.session.flush()
+            request.session.update(this_sign_in)
+        return super().pre_login(request, user, **kwargs)
 
     def post_login(self, request: HttpRequest, user, **kwargs: Any) -> HttpResponse:
         response = super().post_login(request, user, **kwargs)

@@ -2,6 +2,7 @@ from allauth.account.adapter import get_adapter
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from django import forms
 from django.contrib.auth import password_validation
+from django.core.validators import RegexValidator
 
 from .models import Country, CrisisResource, Practice, Role, Terminology, User, all_time_zones
 from .services import password_reset_request
@@ -83,12 +84,45 @@ class PracticeSettingsForm(forms.ModelForm):
         labels = {
             "terminology": "Word for the work between sessions",
             "terms": "Terms clients and staff agree to",
-            "country": "Country (sets default crisis resources)",
         }
         widgets = {"terms": forms.Textarea(attrs={"rows": 6})}
 
-    country = forms.ChoiceField(choices=Country.choices)
+    country = forms.ChoiceField(
+        choices=Country.choices,
+        label="Country",
+        help_text="Sets the crisis lines clients see. Changing it replaces them with that country's lines; you see "
+        "what will change before anything is saved.",
+        error_messages={
+            "invalid_choice": "Carryover has no checked crisis lines for “%(value)s” yet, so the practice can't be "
+            "set to it and nothing was saved. Choose one of the listed countries."
+        },
+    )
     terminology = forms.ChoiceField(choices=Terminology.choices)
+
+
+class CountryChangeForm(forms.Form):
+    """The second step of a country change: which of the practice's own lines to keep beside the new defaults."""
+
+    confirm_country = forms.CharField(widget=forms.HiddenInput)
+    fingerprint = forms.CharField(widget=forms.HiddenInput)
+    keep = forms.TypedMultipleChoiceField(
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Keep these lines your practice added or changed",
+    )
+
+    def __init__(self, *args, own: list[CrisisResource], **kwargs):
+        super().__init__(*args, **kwargs)
+        keep = self.fields["keep"]
+        assert isinstance(keep, forms.TypedMultipleChoiceField)
+        keep.choices = [(r.pk, f"{r.name}: {r.phone or r.sms}") for r in own]
+
+
+# What a phone can dial from a button: digits, with the spaces, dashes and brackets people read numbers with.
+DIALABLE = RegexValidator(
+    r"^\+?[0-9][0-9 ()-]*$", "Write the number as it is dialled, e.g. “116 123” or “1-800-668-6868”: digits only."
+)
 
 
 class CrisisResourceForm(forms.ModelForm):
@@ -96,9 +130,26 @@ class CrisisResourceForm(forms.ModelForm):
 
     class Meta:
         model = CrisisResource
-        fields = ["name", "how", "phone", "sms", "url", "last_verified", "position"]
-        labels = {"how": "What to do", "sms": "Text number", "url": "Website", "last_verified": "Last checked on"}
+        fields = ["name", "how", "phone", "sms", "sms_body", "url", "last_verified", "position"]
+        labels = {
+            "how": "What to do",
+            "sms": "Text number",
+            "sms_body": "Text message to pre-fill",
+            "url": "Website",
+            "last_verified": "Last checked on",
+        }
         widgets = {"last_verified": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].validators.append(DIALABLE)
+        self.fields["sms"].validators.append(DIALABLE)
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        if cleaned.get("sms_body") and not cleaned.get("sms"):
+            self.add_error("sms_body", "Add the number to text first: the message is pre-filled for that number.")
+        return cleaned
 
 
 CrisisResourceFormSet = forms.modelformset_factory(

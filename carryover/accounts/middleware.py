@@ -1,6 +1,7 @@
 import time
 from urllib.parse import urlencode, urlsplit
 
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -11,13 +12,21 @@ from carryover.lib.recovery import stash_post
 
 from .models import CLINICIAN_ROLES
 
+# Activity is written down at most this often (seconds): a page view within a minute of the last one writes nothing.
+SEEN_EVERY = 60
+
 
 def idle_limit_for(user) -> int:
     return settings.IDLE_TIMEOUT_CLINICIAN if user.role in CLINICIAN_ROLES else settings.IDLE_TIMEOUT_CLIENT
 
 
 class SessionLimitsMiddleware:
-    """Signs people out after an idle spell (15 min clinicians, 30 min clients) and after 12 hours in any case."""
+    """Signs people out after an idle spell (15 min clinicians, 30 min clients) and after 12 hours in any case.
+
+    Activity is written down at most once a minute (the session's `last_seen_at` and django-allauth's UserSession
+    row, rather than on every request as USERSESSIONS_TRACK_ACTIVITY would), so page views in between write
+    nothing: the idle limit is kept to the minute, and never late.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -27,25 +36,28 @@ class SessionLimitsMiddleware:
         if user.is_authenticated:
             now = time.time()
             started = request.session.setdefault("auth_started_at", now)
-            last_seen = request.session.get("last_seen_at", now)
+            last_seen = request.session.get("last_seen_at")
             if now - started > settings.SESSION_ABSOLUTE_LIMIT:
                 return self._sign_out(
                     request, "For your privacy you were signed out after 12 hours. Please sign in again."
                 )
-            if now - last_seen > idle_limit_for(user):
+            if last_seen is not None and now - last_seen > idle_limit_for(user):
                 minutes = idle_limit_for(user) // 60
                 return self._sign_out(
                     request, f"For your privacy you were signed out after {minutes} minutes without activity."
                 )
-            request.session["last_seen_at"] = now
+            if last_seen is None or now - last_seen >= SEEN_EVERY:
+                request.session["last_seen_at"] = now
+                UserSession.objects.create_from_request(request)  # the account page's device list
         return self.get_response(request)
 
     def _sign_out(self, request: HttpRequest, message: str) -> HttpResponse:
+        typed_by = request.user.pk
         logout(request)
         # A background (htmx) request, like a draft's autosave, belongs to the page the person is on.
         page = urlsplit(request.headers.get("HX-Current-URL", "")).path if getattr(request, "htmx", False) else ""
         page = page or request.path
-        if stash_post(request, page):
+        if stash_post(request, user_id=typed_by, path=page):
             message += " What you typed has been kept: sign in to check it and send it again."
         messages.info(request, message)
         target = reverse("account_login")

@@ -6,6 +6,7 @@ import hashlib
 import zoneinfo
 from functools import cached_property
 from typing import ClassVar
+from urllib.parse import quote
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
@@ -40,8 +41,14 @@ WORK_WORDS: dict[str, tuple[str, str]] = {
 
 
 class Country(models.TextChoices):
-    US = "US", "United States"
+    """Countries Carryover holds checked crisis lines for (accounts/crisis.py); a test keeps the two lists equal."""
+
+    AU = "AU", "Australia"
+    CA = "CA", "Canada"
+    IE = "IE", "Ireland"
+    NZ = "NZ", "New Zealand"
     GB = "GB", "United Kingdom"
+    US = "US", "United States"
 
 
 def all_time_zones() -> list[str]:
@@ -178,9 +185,12 @@ class CareLink(models.Model):
 class CrisisResource(models.Model):
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="crisis_resources")
     name = models.CharField(max_length=120)
-    how = models.CharField(max_length=200, help_text="What to do, in a few words: “Call or text 988”.")
+    how = models.CharField(max_length=200, help_text="What to do, in a few words: “Call or text, free, any time”.")
     phone = models.CharField(max_length=30, blank=True, help_text="Number to call, if any.")
     sms = models.CharField(max_length=30, blank=True, help_text="Number to text, if any.")
+    sms_body = models.CharField(
+        max_length=30, blank=True, help_text="Word the text starts with, if the line asks for one: “HOME”."
+    )
     url = models.URLField(blank=True)
     last_verified = models.DateField()
     position = models.PositiveSmallIntegerField(default=0)
@@ -190,6 +200,23 @@ class CrisisResource(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def call_href(self) -> str:
+        return f"tel:{dialable(self.phone)}" if self.phone else ""
+
+    @property
+    def text_href(self) -> str:
+        if not self.sms:
+            return ""
+        # "?&body=" is the form both iOS and Android Messages read; a plain "?body=" is ignored by older iPhones.
+        body = f"?&body={quote(self.sms_body)}" if self.sms_body else ""
+        return f"sms:{dialable(self.sms)}{body}"
+
+
+def dialable(number: str) -> str:
+    """What a phone dials: shown as "13 11 14" or "1-800-668-6868", dialled as 131114 and 18006686868."""
+    return "".join(c for c in number if c.isdigit() or c == "+")
 
 
 class InvitationStatus(models.TextChoices):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
+from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
@@ -11,7 +13,7 @@ from django.utils import timezone
 from carryover.audit.models import Action, Outcome
 from carryover.audit.services import audit_record
 
-from .crisis import DEFAULT_CRISIS_RESOURCES, DEFAULTS_VERIFIED
+from . import crisis
 from .models import (
     CareLink,
     CrisisResource,
@@ -34,22 +36,87 @@ class InvitationError(Exception):
 
 
 def practice_create(*, name: str, country: str = "US") -> Practice:
+    resources = crisis.default_resources(country)  # before anything is written: an unknown country saves nothing
     with transaction.atomic():
         practice = Practice.objects.create(name=name, country=country)
-        CrisisResource.objects.bulk_create(
-            CrisisResource(practice=practice, position=i, last_verified=DEFAULTS_VERIFIED, **resource)
-            for i, resource in enumerate(DEFAULT_CRISIS_RESOURCES.get(country, DEFAULT_CRISIS_RESOURCES["US"]))
-        )
+        for resource in resources:
+            resource.practice = practice
+        CrisisResource.objects.bulk_create(resources)
     return practice
 
 
-def practice_update(*, practice: Practice, actor: User, name: str, country: str, terminology: str, terms: str) -> None:
-    # Compare with the stored terms: a bound ModelForm has already copied the new text onto `practice`.
-    stored_terms = Practice.objects.values_list("terms", flat=True).get(pk=practice.pk)
-    if terms.strip() != stored_terms.strip():
-        practice.terms_version += 1
-    practice.name, practice.country, practice.terminology, practice.terms = name, country, terminology, terms
-    practice.save()
+class CountryChangeStale(Exception):
+    """The practice's crisis lines are no longer what the admin confirmed replacing (or nobody confirmed)."""
+
+
+@dataclass(frozen=True)
+class CountryChange:
+    """What changing a practice's country would do to its crisis lines, shown to the admin before it happens."""
+
+    country: str
+    label: str
+    removed: list[CrisisResource]  # copies of a country's defaults nobody edited: replaced without asking
+    own: list[CrisisResource]  # lines the practice added or changed: removed unless the admin keeps them
+    added: list[CrisisResource]  # the new country's defaults, unsaved
+    fingerprint: str
+
+
+def country_change_plan(*, practice: Practice, country: str) -> CountryChange:
+    added = crisis.default_resources(country)  # raises NoCrisisDefaults
+    current = list(practice.crisis_resources.all())
+    return CountryChange(
+        country=country,
+        label=crisis.DEFAULTS[country].label,
+        removed=[r for r in current if crisis.is_unedited_default(r)],
+        own=[r for r in current if not crisis.is_unedited_default(r)],
+        added=added,
+        fingerprint=crisis.fingerprint(current, country),
+    )
+
+
+def practice_update(
+    *,
+    practice: Practice,
+    actor: User,
+    name: str,
+    country: str,
+    terminology: str,
+    terms: str,
+    keep: Collection[int] = (),
+    confirmed: str = "",
+) -> None:
+    """Save the practice's settings. A new country replaces the crisis lines with that country's defaults, in the
+    same transaction, so clients never see one country's name over another's numbers. Only lines of the practice's
+    own that the admin chose in `keep` stay (after the defaults); `confirmed` is the fingerprint of the lines the
+    admin saw, and a change made against other lines (a colleague edited them meanwhile) is refused."""
+    with transaction.atomic():
+        # Locked: two admins confirming at once replace the lines once; the second finds the country already set.
+        stored = Practice.objects.select_for_update().get(pk=practice.pk)
+        if country != stored.country:
+            plan = country_change_plan(practice=stored, country=country)
+            if confirmed != plan.fingerprint:
+                raise CountryChangeStale("The crisis lines changed while you were deciding; please check again.")
+            kept = [r for r in plan.own if r.pk in set(keep)]
+            stored.crisis_resources.exclude(pk__in=[r.pk for r in kept]).delete()
+            for resource in plan.added:
+                resource.practice = stored
+            CrisisResource.objects.bulk_create(plan.added)
+            for position, resource in enumerate(kept, start=len(plan.added)):
+                resource.position = position
+                resource.save(update_fields=["position"])
+            audit_record(
+                actor_id=actor.pk,
+                practice_id=stored.pk,
+                client_id=None,
+                action=Action.UPDATE,
+                object_type="crisis_resources",
+                object_id=stored.pk,
+            )
+        # Compare with the stored terms: a bound ModelForm has already copied the new text onto `practice`.
+        if terms.strip() != stored.terms.strip():
+            practice.terms_version = stored.terms_version + 1
+        practice.name, practice.country, practice.terminology, practice.terms = name, country, terminology, terms
+        practice.save()
 
 
 def crisis_resources_save(*, practice: Practice, formset) -> None:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("invite/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("help/", views.help_now, name="help"),
     path("profile/", views.profile, name="profile"),
+    path("profile/sign-out-other-devices/", views.sign_out_other_devices, name="sign_out_other_devices"),
     path("account/two-factor-required/", views.mfa_required, name="mfa_required"),
     path("session/ping/", views.session_ping, name="session_ping"),
 ]

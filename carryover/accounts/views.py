@@ -12,16 +12,17 @@ from django.views.decorators.http import require_POST
 from carryover.lib.recovery import recovered_initial
 from carryover.lib.types import AuthedRequest
 
-from . import services
+from . import crisis, services
 from .access import (
     get_invitation_for_user,
     get_practice_for_admin,
     has_totp,
     role_required,
 )
-from .crisis import DEFAULT_CRISIS_RESOURCES, DEFAULTS_VERIFIED
+from .devices import devices_active, devices_sign_out_others
 from .forms import (
     AcceptInvitationForm,
+    CountryChangeForm,
     CrisisResourceFormSet,
     InviteClientForm,
     InviteStaffForm,
@@ -29,7 +30,7 @@ from .forms import (
     ProfileForm,
     RequestNewLinkForm,
 )
-from .models import CLINICIAN_ROLES, Country, InvitationStatus, Role
+from .models import CLINICIAN_ROLES, InvitationStatus, Practice, Role
 
 HOME_FOR_ROLE: dict[str | None, str] = {
     Role.CLIENT: "client_home",
@@ -157,12 +158,45 @@ def practice_home(request: AuthedRequest) -> HttpResponse:
 @role_required(Role.ADMIN)
 def practice_settings(request: AuthedRequest) -> HttpResponse:
     practice = get_practice_for_admin(request)
+    stored_country = practice.country  # read first: the bound form below copies the posted country onto `practice`
     form = PracticeSettingsForm(request.POST or None, instance=practice, initial=recovered_initial(request))
     if request.method == "POST" and form.is_valid():
-        services.practice_update(practice=practice, actor=request.user, **form.cleaned_data)
+        if form.cleaned_data["country"] != stored_country:
+            return _country_change(request, practice, form)
+        try:
+            services.practice_update(practice=practice, actor=request.user, **form.cleaned_data)
+        except services.CountryChangeStale:  # a colleague changed the country since this page was read
+            return _country_change(request, practice, form)
         messages.success(request, "Practice settings saved.")
         return redirect("practice_home")
     return TemplateResponse(request, "accounts/practice_settings.html", {"form": form, "practice": practice})
+
+
+def _country_change(request: AuthedRequest, practice: Practice, form: PracticeSettingsForm) -> HttpResponse:
+    """A new country replaces the practice's crisis lines: the admin sees what will change, then confirms. The
+    confirmation page carries the other settings along, so nothing is saved until then."""
+    country = form.cleaned_data["country"]
+    plan = services.country_change_plan(practice=practice, country=country)
+    initial = {"confirm_country": country, "fingerprint": plan.fingerprint}
+    posted = request.POST if request.POST.get("confirm_country") == country else None
+    confirm = CountryChangeForm(posted, own=plan.own, initial=initial)
+    if confirm.is_bound and confirm.is_valid():
+        try:
+            services.practice_update(
+                practice=practice,
+                actor=request.user,
+                **form.cleaned_data,
+                keep=confirm.cleaned_data["keep"],
+                confirmed=confirm.cleaned_data["fingerprint"],
+            )
+        except services.CountryChangeStale as error:
+            messages.error(request, str(error))
+            confirm = CountryChangeForm(own=plan.own, initial=initial)
+        else:
+            messages.success(request, f"Practice settings saved. Clients now see the crisis lines for {plan.label}.")
+            return redirect("practice_home")
+    context = {"form": form, "confirm": confirm, "plan": plan, "practice": practice}
+    return TemplateResponse(request, "accounts/practice_country.html", context)
 
 
 @role_required(Role.ADMIN)
@@ -185,17 +219,38 @@ def profile(request: AuthedRequest) -> HttpResponse:
         services.profile_update(user=user, name=form.cleaned_data["name"], time_zone=form.cleaned_data["time_zone"])
         messages.success(request, "Your details were saved.")
         return redirect("profile")
-    return TemplateResponse(request, "accounts/profile.html", {"form": form})
+    devices = devices_active(user=user, current_session_key=request.session.session_key)
+    return TemplateResponse(request, "accounts/profile.html", {"form": form, "devices": devices})
+
+
+@require_POST
+@login_required
+def sign_out_other_devices(request: AuthedRequest) -> HttpResponse:
+    ended = devices_sign_out_others(user=request.user, current_session_key=request.session.session_key)
+    if ended:
+        messages.success(request, "You were signed out on your other devices. This one stays signed in.")
+    else:
+        messages.info(request, "You weren't signed in on any other device.")
+    return redirect("profile")
 
 
 def help_now(request: AuthedRequest) -> HttpResponse:
     membership = request.user.membership_or_none if request.user.is_authenticated else None
-    groups: list[tuple[str, Any]]
+    context: dict[str, Any]
     if membership is not None:
-        groups = [(membership.practice.get_country_display(), membership.practice.crisis_resources.all())]
+        practice = membership.practice
+        context = {"country": practice.get_country_display(), "resources": practice.crisis_resources.all()}
     else:
-        groups = [(Country(code).label, resources) for code, resources in DEFAULT_CRISIS_RESOURCES.items()]
-    return TemplateResponse(request, "accounts/help.html", {"groups": groups, "verified": DEFAULTS_VERIFIED})
+        code = crisis.country_for_visitor(
+            asked=request.GET.get("country", ""), accept_language=request.headers.get("accept-language", "")
+        )
+        others = [(other, defaults.label) for other, defaults in crisis.DEFAULTS.items() if other != code]
+        context = {
+            "country": crisis.DEFAULTS[code].label,
+            "resources": crisis.default_resources(code),
+            "others": others,
+        }
+    return TemplateResponse(request, "accounts/help.html", context)
 
 
 @login_required

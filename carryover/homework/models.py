@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import math
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from carryover.accounts.models import Membership, Practice, User
 from carryover.lib.crypto import EncryptedJSONField
+from carryover.lib.times import local_day
 
 
 class Format(models.TextChoices):
@@ -25,6 +27,14 @@ class Format(models.TextChoices):
 
 
 # --- Library --------------------------------------------------------------------------------------------
+
+
+class TemplateKind(models.TextChoices):
+    """Questionnaires (the standardised measures) are scheduled and answered like any worksheet, but they are not
+    activities: answering one is not doing homework, so they never count towards activity adherence."""
+
+    ACTIVITY = "activity", "Activity"
+    QUESTIONNAIRE = "questionnaire", "Questionnaire"
 
 
 class TemplateQuerySet(models.QuerySet["Template"]):
@@ -44,6 +54,7 @@ class Template(models.Model):
     owner = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     shared = models.BooleanField(default=False, help_text="Other therapists in the practice can use it.")
     archived = models.BooleanField(default=False)
+    kind = models.CharField(max_length=15, choices=TemplateKind.choices, default=TemplateKind.ACTIVITY)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = TemplateQuerySet.as_manager()
@@ -148,6 +159,10 @@ WEEKDAY_NAMES = list(calendar.day_abbr)  # Mon..Sun, index = date.weekday()
 class AssignmentQuerySet(models.QuerySet["Assignment"]):
     def for_client(self, client: Membership) -> AssignmentQuerySet:
         return self.filter(client=client).exclude(status=AssignmentStatus.ARCHIVED)
+
+    def activities(self) -> AssignmentQuerySet:
+        """Assignments whose occurrences count towards adherence (as OccurrenceQuerySet.activities)."""
+        return self.filter(template_version__template__kind=TemplateKind.ACTIVITY)
 
 
 class Assignment(models.Model):
@@ -275,24 +290,77 @@ class BarrierCode(models.TextChoices):
     OTHER = "other", "Something else"
 
 
+KIND_OF_OCCURRENCE = "assignment__template_version__template__kind"
+
+
 class OccurrenceQuerySet(models.QuerySet["Occurrence"]):
     def due_between(self, start: date, end: date) -> OccurrenceQuerySet:
         return self.filter(due_date__gte=start, due_date__lte=end)
 
+    def activities(self) -> OccurrenceQuerySet:
+        """What activity adherence is about: everything but questionnaires. Every adherence figure (caseload,
+        summary, insight, the client page, the adherence-drop signal) starts here."""
+        return self.filter(**{KIND_OF_OCCURRENCE: TemplateKind.ACTIVITY})
+
+    def questionnaires(self) -> OccurrenceQuerySet:
+        """The measures, counted on their own: see `questionnaire_tallies`."""
+        return self.filter(**{KIND_OF_OCCURRENCE: TemplateKind.QUESTIONNAIRE})
+
     def adherence(self) -> Decimal | None:
-        """The one definition of adherence: the mean credit of the occurrences due in the window — done 1,
-        partial its stated fraction, skipped and missed 0. Still-open ones are not judged yet and are left out.
-        None when nothing in the window counts."""
-        return as_adherence(self.exclude(status=OccurrenceStatus.PENDING).aggregate(mean=mean_credit())["mean"])
+        """The one definition of adherence: the mean credit of the activities due in the window — done 1,
+        partial its stated fraction, skipped and missed 0. Still-open ones are not judged yet and are left out,
+        and so are questionnaires. None when nothing in the window counts."""
+        closed = self.activities().exclude(status=OccurrenceStatus.PENDING)
+        return as_adherence(closed.aggregate(mean=mean_credit())["mean"])
 
     def adherence_by_assignment(self, windows: dict[str, date]) -> dict[int, dict[str, Decimal | None]]:
         """adherence() per assignment for several windows at once ({"7": first_day, ...}), in one query."""
         rows = (
-            self.exclude(status=OccurrenceStatus.PENDING)
+            self.activities()
+            .exclude(status=OccurrenceStatus.PENDING)
             .values("assignment_id")
             .annotate(**{name: mean_credit(Q(due_date__gte=start)) for name, start in windows.items()})
         )
         return {row.pop("assignment_id"): {k: as_adherence(v) for k, v in row.items()} for row in rows}
+
+    def questionnaire_tallies(self, key: str, *, today: dict[int, date], days: int | None = None) -> dict[int, Tally]:
+        """Questionnaires answered of those due, grouped by `key` ("client_id" or "assignment_id"), in one query.
+        `today` is each client's own today (by membership id): what falls due after it isn't due yet; one still open
+        from before it was missed, whether or not occurrences_refresh has recorded that yet; one due that day and
+        still open isn't judged yet. With `days`, only the last `days` days up to each client's own today count."""
+        tallies: dict[int, Tally] = {}
+        rows = (
+            self.questionnaires().filter(client_id__in=today.keys()).values_list(key, "client_id", "due_date", "status")
+        )
+        for group, client_id, due, status in rows:
+            own = today[client_id]
+            if due > own or (days is not None and due <= own - timedelta(days=days)):
+                continue
+            tallies.setdefault(group, Tally()).count(status=status, judged=due < own)
+        return tallies
+
+
+@dataclass
+class Tally:
+    """How many questionnaires were answered of those due: shown on its own, beside activity adherence."""
+
+    answered: int = 0
+    due: int = 0  # answered, skipped, or passed without an answer
+    open: int = 0  # due today and not answered yet: not judged
+
+    def count(self, *, status: str, judged: bool) -> None:
+        if status == OccurrenceStatus.PENDING and not judged:
+            self.open += 1
+            return
+        self.due += 1
+        self.answered += status in (OccurrenceStatus.DONE, OccurrenceStatus.PARTIAL)
+
+    def __bool__(self) -> bool:
+        return bool(self.due or self.open)
+
+    def __str__(self) -> str:
+        text = f"{self.answered} of {self.due} questionnaire{'' if self.due == 1 else 's'} answered"
+        return text + (f", {self.open} still open" if self.open else "")
 
 
 def mean_credit(condition: Q | None = None) -> models.Avg:
@@ -451,7 +519,7 @@ class Comment(models.Model):
 
 
 def local_today(user: User) -> date:
-    return timezone.now().astimezone(user.zone).date()
+    return local_day(timezone.now(), user.zone)
 
 
 def local_day_bounds(day: date, user: User) -> tuple[datetime, datetime]:

@@ -31,6 +31,7 @@ from .models import (
     OccurrenceStatus,
     Outcome,
     Template,
+    TemplateKind,
     TemplateVersion,
     Visibility,
     local_today,
@@ -63,14 +64,17 @@ def template_version_add(*, template: Template, created_by: User | None, **conte
     )  # fmt: skip
 
 
-def builtin_sync(definitions: list[dict] | None = None) -> list[str]:
-    """Create or update the built-in library; a changed definition becomes a new version. Idempotent."""
+def builtin_sync(definitions: list[dict] | None = None, *, kind: str = TemplateKind.ACTIVITY) -> list[str]:
+    """Create or update the built-in library; a changed definition becomes a new version. Idempotent.
+    `kind`: the measures app loads its questionnaires here too, and says so."""
     from .builtin import BUILTIN_TEMPLATES
 
     changed = []
     with transaction.atomic():
         for definition in definitions if definitions is not None else BUILTIN_TEMPLATES:
-            template, _ = Template.objects.get_or_create(key=definition["key"], practice=None)
+            template, _ = Template.objects.get_or_create(key=definition["key"], practice=None, defaults={"kind": kind})
+            if template.kind != kind:
+                Template.objects.filter(pk=template.pk).update(kind=kind)
             latest = template.versions.order_by("-number").first()
             if latest is None or any(getattr(latest, key) != definition[key] for key in VERSION_FIELDS):
                 template_version_add(template=template, created_by=None, **definition)

@@ -351,8 +351,12 @@ def client_work(client, day) -> dict:
     )  # fmt: skip
     windows = {"a7": day - timedelta(days=6), "a30": day - timedelta(days=29)}
     recent = Occurrence.objects.filter(client=client).due_between(windows["a30"], day)
-    adherence = recent.adherence_by_assignment(windows)
-    rows = [{"assignment": a, **adherence.get(a.pk, {"a7": None, "a30": None})} for a in assignments]
+    adherence = recent.adherence_by_assignment(windows)  # activities only
+    answered = recent.questionnaire_tallies("assignment_id", today={client.pk: day})
+    rows = [
+        {"assignment": a, "questionnaires": answered.get(a.pk), **adherence.get(a.pk, {"a7": None, "a30": None})}
+        for a in assignments
+    ]
     entries = Entry.objects.filter(client=client).select_related("assignment")[:30]
     missed = Occurrence.objects.filter(client=client, status=OccurrenceStatus.MISSED).select_related("assignment")
     return {

@@ -42,7 +42,14 @@ def server_error(request):
 
 
 def csrf_failure(request, reason=""):
-    if stash_post(request):
+    """An expired form keeps what its signed-in sender typed; any other CSRF failure changes nothing.
+
+    A form another website submits arrives without the session cookie (SameSite=Lax): answering it with a kept
+    form or a message would start a session that replaces the person's own, so it gets the plain page and no
+    cookie. `stash_post` keeps text only for a signed-in sender on a request from this site.
+    """
+    user_id = request.user.pk if request.user.is_authenticated else None
+    if stash_post(request, user_id=user_id):
         messages.warning(
             request,
             "For your security, that form had expired. We kept what you typed (except passwords): "

@@ -10,10 +10,11 @@ from datetime import datetime, time, timedelta
 from django.urls import reverse
 
 from carryover.accounts.models import Membership
+from carryover.lib.times import local_day
 from carryover.review.caseload import CaseloadContext, Signal, register_signal_provider
 from carryover.review.charts import Chart
 from carryover.review.models import Session
-from carryover.review.summary import SUMMARY_SECTIONS, SummarySection
+from carryover.review.summary import SUMMARY_SECTIONS, SummarySection, TimedLine
 from carryover.review.timeline import KINDS, TIMELINE_PROVIDERS, Event
 from carryover.review.windows import Window
 
@@ -39,20 +40,25 @@ def risk_and_scores_signal(ctx: CaseloadContext) -> dict[int, list[Signal]]:
     return result
 
 
-def _alert_line(alert: RiskAlert) -> str:
+def _alert_line(alert: RiskAlert, client: Membership) -> str:
+    """On the client's own day, like everything else in the summary and timeline; the pages add the moment it was
+    raised in the reader's time zone."""
     state = {
         AlertStatus.OPEN: "open, not yet acknowledged",
         AlertStatus.ACKNOWLEDGED: "acknowledged, not resolved",
         AlertStatus.RESOLVED: "resolved",
     }[AlertStatus(alert.status)]
-    return f"Safety alert of {alert.created_at:%-d %b}: {alert.get_source_display().lower()} ({state})"
+    day = local_day(alert.created_at, client.user.zone)
+    return f"Safety alert of {day:%a %-d %b}: {alert.get_source_display()} ({state})"
 
 
 def alerts_section(client: Membership, window: Window) -> SummarySection | None:
     since = datetime.combine(window.start, time.min, client.user.zone)
     alerts = RiskAlert.objects.filter(client=client).exclude(status=AlertStatus.RESOLVED, created_at__lt=since)
-    lines = [_alert_line(alert) for alert in alerts.order_by("created_at")]
-    return SummarySection("Safety", lines, level="risk") if lines else None
+    timed = [
+        TimedLine(_alert_line(alert, client), alert.created_at, "raised") for alert in alerts.order_by("created_at")
+    ]
+    return SummarySection("Safety", level="risk", timed=timed) if timed else None
 
 
 def scores_section(client: Membership, window: Window) -> SummarySection | None:
@@ -117,8 +123,9 @@ def timeline_events(client: Membership, window: Window, wanted: set[str], assign
         since = datetime.combine(window.start, time.min, zone)
         until = datetime.combine(window.end + timedelta(days=1), time.min, zone)
         for alert in RiskAlert.objects.filter(client=client, created_at__gte=since, created_at__lt=until):
-            events.append(Event(alert.created_at.astimezone(zone).date(), alert.created_at, "alert", "Safety alert",
-                                _alert_line(alert), url=reverse("alert_detail", args=[alert.pk])))  # fmt: skip
+            events.append(Event(local_day(alert.created_at, zone), alert.created_at, "alert", "Safety alert",
+                                _alert_line(alert, client), url=reverse("alert_detail", args=[alert.pk]),
+                                timed=True))  # fmt: skip
     return events
 
 

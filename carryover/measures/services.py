@@ -16,7 +16,15 @@ from django.utils import timezone
 from carryover.accounts.models import CrisisResource, Membership, Practice, User
 from carryover.homework import schema as worksheet
 from carryover.homework import services as homework
-from carryover.homework.models import Draft, Entry, Occurrence, OccurrenceStatus, Outcome, TemplateVersion
+from carryover.homework.models import (
+    Draft,
+    Entry,
+    Occurrence,
+    OccurrenceStatus,
+    Outcome,
+    TemplateKind,
+    TemplateVersion,
+)
 
 from . import access, scoring
 from .instruments import MEASURE_CATEGORY, MEASURE_TEMPLATES, MEASURES
@@ -36,7 +44,7 @@ ALREADY_SENT = "This questionnaire has already been sent. Thank you."
 
 def measures_sync() -> list[str]:
     """Create or update the built-in measures in the homework library (a changed one becomes a new version)."""
-    return homework.builtin_sync(MEASURE_TEMPLATES)
+    return homework.builtin_sync(MEASURE_TEMPLATES, kind=TemplateKind.QUESTIONNAIRE)
 
 
 def measure_of(version: TemplateVersion) -> str | None:

@@ -184,7 +184,8 @@ def _safety_plan_page(request: AuthedRequest, client: Membership, *, done: str) 
         services.safety_plan_save(client=client, actor=request.user, content=form.cleaned_data)
         messages.success(request, "Safety plan saved.")
         return redirect(done, client.user_id) if done == "client_safety_plan" else redirect(done)
-    return TemplateResponse(request, "measures/safety_plan.html", {"form": form, "client": client, "plan": plan})
+    context = {"form": form, "client": client, "plan": plan, "resources": client.practice.crisis_resources.all()}
+    return TemplateResponse(request, "measures/safety_plan.html", context)
 
 
 # --- Practice admin ------------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from carryover.accounts.models import Membership
-from carryover.homework.models import Entry, Notice, Occurrence, OccurrenceStatus, Visibility
+from carryover.homework.models import Entry, Notice, Occurrence, OccurrenceStatus, Tally, Visibility, local_today
 
 from .models import ReviewSettings, Session
 
@@ -47,7 +47,7 @@ class CaseloadContext:
     today: dict[int, date]  # each client's own local today
     last_session: dict[int, date | None]
     last_activity: dict[int, datetime | None]
-    daily: dict[int, dict[date, tuple[Decimal, int]]]  # closed occurrences: (credit sum, count) per due date
+    daily: dict[int, dict[date, tuple[Decimal, int]]]  # closed activities: (credit sum, count) per due date
     quiet_days: int
 
 
@@ -64,7 +64,8 @@ def register_signal_provider(provider: SignalProvider, kinds: dict[str, str]) ->
 
 
 def adherence(daily: dict[date, tuple[Decimal, int]], first: date, last: date) -> Decimal | None:
-    """Mean credit of the closed occurrences due in [first, last]: the homework app's one definition."""
+    """Mean credit of the closed activities due in [first, last]: the homework app's one definition (questionnaires
+    are left out of `daily` by `OccurrenceQuerySet.activities`)."""
     total, count = Decimal(0), 0
     for day, (credit, n) in daily.items():
         if first <= day <= last:
@@ -142,6 +143,7 @@ class CaseloadRow:
     last_activity: datetime | None
     last_session: date | None
     next_session: date | None
+    questionnaires: Tally = field(default_factory=Tally)  # over the last 30 days, apart from adherence
     signals: list[Signal] = field(default_factory=list)
 
     @property
@@ -174,11 +176,12 @@ def caseload_rows(therapist: Membership, clients: QuerySet[Membership], *, searc
     members = list(_annotated(clients))
     if not members:
         return []
-    today = {m.pk: timezone.now().astimezone(m.user.zone).date() for m in members}
+    today = {m.pk: local_today(m.user) for m in members}
     earliest = min(today.values()) - timedelta(days=HISTORY_DAYS - 1)
     daily: dict[int, dict[date, tuple[Decimal, int]]] = defaultdict(dict)
     rows = (
-        Occurrence.objects.filter(client_id__in=today.keys(), due_date__gte=earliest, due_date__lte=max(today.values()))
+        Occurrence.objects.activities()
+        .filter(client_id__in=today.keys(), due_date__gte=earliest, due_date__lte=max(today.values()))
         .values("client_id", "due_date")
         .annotate(
             credit=Sum(Coalesce(F("credit"), Value(Decimal(0)))),
@@ -192,6 +195,9 @@ def caseload_rows(therapist: Membership, clients: QuerySet[Membership], *, searc
         judged = row["n"] - row["open"] if row["due_date"] >= today[row["client_id"]] else row["n"]
         if judged:
             daily[row["client_id"]][row["due_date"]] = (Decimal(row["credit"]), judged)
+    questionnaires = Occurrence.objects.filter(due_date__gte=earliest).questionnaire_tallies(
+        "client_id", today=today, days=HISTORY_DAYS
+    )
     ctx = CaseloadContext(
         therapist=therapist,
         ids=list(today),
@@ -214,6 +220,7 @@ def caseload_rows(therapist: Membership, clients: QuerySet[Membership], *, searc
                 client=m,
                 a7=adherence(d, t - timedelta(days=6), t),
                 a30=adherence(d, t - timedelta(days=29), t),
+                questionnaires=questionnaires.get(m.pk, Tally()),
                 last_activity=m.last_activity,  # type: ignore[attr-defined]
                 last_session=m.last_session,  # type: ignore[attr-defined]
                 next_session=m.next_session if m.next_session and m.next_session >= t else None,  # type: ignore[attr-defined]

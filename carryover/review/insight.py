@@ -60,7 +60,9 @@ def caseload_insight(clients: QuerySet[Membership], today: date) -> dict[str, li
     assignments = {a.pk: a for a in Assignment.objects.filter(client__in=clients).select_related("template_version")}
     rows = (
         # Still open from before today counts as missed, recorded yet or not.
-        Occurrence.objects.filter(client__in=clients, due_date__gte=since, due_date__lte=today)
+        # Activities only: whether a questionnaire was answered says nothing about how homework is set.
+        Occurrence.objects.activities()
+        .filter(client__in=clients, due_date__gte=since, due_date__lte=today)
         .exclude(status=OccurrenceStatus.PENDING, due_date__gte=today)
         .values("assignment_id", "client_id")
         .annotate(

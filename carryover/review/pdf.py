@@ -31,11 +31,14 @@ def _fetcher():
 PAPER = {"a4": "A4", "letter": "letter"}
 
 
+LETTER_COUNTRIES = frozenset({"US", "CA"})  # of the countries Carryover serves; the rest use A4
+
+
 def paper_for(country: str, chosen: str | None) -> str:
-    """Letter in the US, A4 elsewhere, unless the therapist picked one."""
+    """Letter in the US and Canada, A4 elsewhere, unless the therapist picked one."""
     if chosen in PAPER:
         return chosen
-    return "letter" if country == "US" else "a4"
+    return "letter" if country in LETTER_COUNTRIES else "a4"
 
 
 def summary_pdf(context: dict, *, request: HttpRequest, paper: str = "a4") -> bytes:

@@ -2,7 +2,9 @@
 entries, instrument pictures, an adherence calendar and questions for the session.
 
 `build_summary` runs a fixed number of queries whatever the window or history length (see the query-count
-test); everything else is arithmetic on those rows. Private entries count towards adherence through their
+test); everything else is arithmetic on those rows. Adherence is about activities: questionnaires are counted
+apart (`OccurrenceQuerySet.activities` / `questionnaire_tallies`), and safety alerts sit on the client's day with the
+moment they were raised shown in the reader's own time zone. Private entries count towards adherence through their
 occurrence, and nothing else of them is read: their content is never even loaded.
 """
 
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from statistics import mean
 from typing import Any
@@ -26,6 +28,7 @@ from carryover.homework.models import (
     OccurrenceStatus,
     Outcome,
     ScheduleKind,
+    Tally,
     Visibility,
 )
 from carryover.homework.render import display_answers
@@ -109,6 +112,16 @@ class CalendarDay:
         return None if self.credit is None else int(self.credit * 100)
 
 
+@dataclass(frozen=True)
+class TimedLine:
+    """A line about something that happened at a moment (a safety alert raised). The text places it on the client's
+    day, like the rest of the summary; the template adds the moment in the reader's own time zone, labelled."""
+
+    text: str
+    at: datetime
+    verb: str = "at"  # "raised 30 Nov 2026, 23:00 New York time"
+
+
 @dataclass
 class SummarySection:
     """A block other apps add to the summary (measures: scores and reliable change) through SUMMARY_SECTIONS."""
@@ -117,6 +130,7 @@ class SummarySection:
     lines: list[str] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     level: str = ""  # "risk" puts it first, highlighted
+    timed: list[TimedLine] = field(default_factory=list)  # shown before the lines
 
 
 # Other apps plug sections in here: functions of (client, window) returning a section or None, each running a
@@ -139,6 +153,7 @@ class Summary:
     latest: list[dict[str, Any]]
     notices: list[Notice]
     calendar: list[list[CalendarDay]]
+    questionnaires: Tally  # answered of those due in the window: apart from adherence, which is about activities
     barrier_chart: Chart | None
     charts: list[Chart]  # the instruments' pictures
     sections: list[SummarySection]
@@ -163,7 +178,10 @@ class Summary:
 
 
 def build_summary(client: Membership, window: Window, sessions: list[Session], *, today: date) -> Summary:
-    assignments = {a.pk: a for a in Assignment.objects.filter(client=client).select_related("template_version")}
+    # Activities only: questionnaires are not homework done or missed, and are counted on their own below.
+    assignments = {
+        a.pk: a for a in Assignment.objects.filter(client=client).activities().select_related("template_version")
+    }
     stats: dict[int, AssignmentStats] = {}
 
     def row(assignment_id: int) -> AssignmentStats:
@@ -175,9 +193,9 @@ def build_summary(client: Membership, window: Window, sessions: list[Session], *
     # when its Sunday comes after the window's end.
     occurrences = [
         row
-        for row in Occurrence.objects.filter(
-            client=client, due_date__gte=window.start, due_date__lte=window.end + timedelta(days=6)
-        ).values_list("id", "assignment_id", "due_date", "status", "credit")
+        for row in Occurrence.objects.activities()
+        .filter(client=client, due_date__gte=window.start, due_date__lte=window.end + timedelta(days=6))
+        .values_list("id", "assignment_id", "due_date", "status", "credit")
         if row[2] <= window.end or assignments[row[1]].schedule_kind == ScheduleKind.PER_WEEK
     ]
     # Open from before the client's today is missed, whether or not occurrences_refresh has recorded it yet.
@@ -254,6 +272,10 @@ def build_summary(client: Membership, window: Window, sessions: list[Session], *
         latest=[_in_full(e) for e in reversed([e for e in shared if e.outcome != Outcome.SKIPPED][-LATEST_IN_FULL:])],
         notices=list(Notice.objects.filter(client=client, resolved_at__isnull=True).select_related("assignment")),
         calendar=_calendar(window, occurrences, assignments, done_on),
+        questionnaires=Occurrence.objects.filter(client=client)
+        .due_between(window.start, window.end)
+        .questionnaire_tallies("client_id", today={client.pk: today})
+        .get(client.pk, Tally()),
         barrier_chart=barrier_chart,
         charts=instruments.charts_for(_picture_history(client, window) + shared),
         sections=[s for s in (section(client, window) for section in SUMMARY_SECTIONS) if s is not None],

@@ -23,6 +23,7 @@ from carryover.homework.models import (
     OccurrenceStatus,
     Visibility,
 )
+from carryover.lib.times import local_day
 
 from .models import Session
 from .windows import Window
@@ -49,6 +50,7 @@ class Event:
     url: str = ""
     private: bool = False
     assignment_id: int | None = None
+    timed: bool = False  # the page shows `at` itself, in the reader's time zone (a safety alert: when it was raised)
 
     @property
     def kind_label(self) -> str:
@@ -90,7 +92,7 @@ def timeline_events(
     until = datetime.combine(window.end + timedelta(days=1), time.min, zone)
 
     def local(moment: datetime) -> date:
-        return moment.astimezone(zone).date()
+        return local_day(moment, zone)
 
     wanted = kinds or set(KINDS)
     events: list[Event] = []

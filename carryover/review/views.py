@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from carryover.accounts.access import (
@@ -57,7 +58,7 @@ def client_summary(request: AuthedRequest, client_id: int) -> HttpResponse:
 
 @role_required(Role.THERAPIST)
 def client_summary_pdf(request: AuthedRequest, client_id: int) -> HttpResponse:
-    context = _summary_context(request, client_id)
+    context = {**_summary_context(request, client_id), "prepared_at": timezone.now()}
     window = context["window"]
     paper = paper_for(context["client"].practice.country, request.GET.get("paper"))
     response = HttpResponse(summary_pdf(context, request=request, paper=paper), content_type="application/pdf")

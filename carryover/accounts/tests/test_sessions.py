@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from carryover.conftest import PASSWORD, totp_code
 
+SAME_ORIGIN = {"Origin": "http://testserver"}  # what a browser sends with a form posted from one of our pages
+
 
 def signed_in_client(client, user):
     client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
@@ -98,7 +100,8 @@ def test_form_sent_after_idle_timeout_keeps_what_was_typed(client, personas):
         client.post(reverse("mfa_authenticate"), {"code": totp_code()})
         assert client.get(reverse("invite_client")).status_code == 200
         clock.shift(timedelta(minutes=16))
-        response = client.post(reverse("invite_client"), {"email": "typed@example.test", "name": "Typed Name"})
+        typed = {"email": "typed@example.test", "name": "Typed Name"}
+        response = client.post(reverse("invite_client"), typed, headers=SAME_ORIGIN)
         assert response.url == reverse("account_login") + "?next=%2Fclients%2Finvite%2F"
         assert b"What you typed has been kept" in client.get(response.url).content
         response = client.post(response.url, {"login": personas.alice.email, "password": PASSWORD})
@@ -114,7 +117,8 @@ def test_expired_csrf_token_keeps_what_was_typed(personas):
 
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(personas.bob)
-    response = browser.post(reverse("profile"), {"name": "Robert", "time_zone": "Asia/Tokyo", "password": "x"})
+    typed = {"name": "Robert", "time_zone": "Asia/Tokyo", "password": "x"}
+    response = browser.post(reverse("profile"), typed, headers=SAME_ORIGIN)
     assert response.status_code == 302 and response.url == reverse("profile")
     page = browser.get(reverse("profile")).content.decode()
     assert "that form had expired" in page

@@ -1,3 +1,5 @@
+import time
+
 import pytest
 from django.urls import reverse
 
@@ -320,7 +322,8 @@ def test_typed_input_comes_back_after_a_sign_out(client, personas):
     client.force_login(personas.alice)
     url = reverse("template_new")
     session = client.session
-    session["recovered_form"] = {"path": url, "data": {k: [v] for k, v in form_data(EVERY_TYPE).items()}}
+    typed = {k: [v] for k, v in form_data(EVERY_TYPE).items()}
+    session["recovered_form"] = {"user": personas.alice.pk, "at": time.time(), "path": url, "data": typed}
     session.save()
     page = client.get(url).content.decode()
     assert 'value="Evening check-in"' in page and 'value="Glasses of water"' in page

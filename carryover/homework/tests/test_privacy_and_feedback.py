@@ -150,7 +150,7 @@ def test_draft_survives_sign_out_and_returns_after_sign_in(client, personas, mon
     response = client.post(
         reverse("draft_autosave", args=[draft_id]),
         {"f-situation": "typed before the timeout, and a bit more"},
-        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver" + url},
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver" + url, "Origin": "http://testserver"},
     )
     assert response.status_code == 204 and response["HX-Redirect"].startswith("/accounts/login/")
     response = client.post(response["HX-Redirect"], {"login": personas.bob.email, "password": PASSWORD})

@@ -24,12 +24,13 @@ ODD_IDS = ["0", "9" * 18, "9" * 19, "9" * 30]  # 19 digits and more are past 64-
 GARBAGE_QUERIES = [
     {"start": "2026-13-45", "end": "1999-01-01", "kind": "zzz", "show": "zzz", "paper": "zzz", "assignment": "abc",
      "measure": "zzz", "action": "zzz", "skip": "zzz"},
-    {"start": "2026-05-01", "end": "1999-01-01", "q": LONG, "key": NUL, "page": "-1", "next": "//evil.example"},
+    {"start": "2026-05-01", "end": "1999-01-01", "q": LONG, "key": NUL, "page": "-1", "next": "//evil.example",
+     "country": NUL},
     {"start": "0001-01-01", "end": "9999-12-31", "assignment": str(HUGE), "kind": NUL, "show": NUL, "paper": NUL,
      "for": str(HUGE), "step": str(HUGE), "page": str(HUGE)},
     {"start": "9999-12-31", "q": NUL, "for": "²", "step": "²", "page": "²", "key": LONG},  # "²".isdigit() is True
     {"end": "0001-01-01"},
-    {"start": LONG, "end": NUL},
+    {"start": LONG, "end": NUL, "country": LONG},
 ]  # fmt: skip
 
 # Slow pages (a PDF drawn per request; hundreds of time zones listed) get a lighter sweep, as one persona. The

@@ -20,10 +20,11 @@ def plan_part(content: dict | None, key: str) -> str:
     return (content or {}).get(key, "")
 
 
-@register.inclusion_tag("measures/_client_panel.html")
-def measures_panel(client: Membership) -> dict:
+@register.inclusion_tag("measures/_client_panel.html", takes_context=True)
+def measures_panel(context, client: Membership) -> dict:
     return {
         "client": client,
+        "reader": context["request"].user,
         "summaries": services.client_summaries(client),
         "alerts": RiskAlert.objects.filter(client=client).exclude(status="resolved"),
         "has_plan": services.safety_plan_of(client) is not None,
@@ -32,8 +33,8 @@ def measures_panel(client: Membership) -> dict:
 
 @register.inclusion_tag("measures/_caseload_alerts.html", takes_context=True)
 def open_alerts_banner(context) -> dict:
-    membership = context["request"].user.membership
-    return {"alerts": services.open_alerts_for_therapist(membership)}
+    reader = context["request"].user
+    return {"alerts": services.open_alerts_for_therapist(reader.membership), "reader": reader}
 
 
 @register.inclusion_tag("measures/_help_extra.html", takes_context=True)

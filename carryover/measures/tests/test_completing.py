@@ -116,7 +116,8 @@ def test_item9_above_zero_shows_the_crisis_screen_with_resources_and_plan(client
     assert response.url == reverse("crisis_support")
     page = client.get(response.url).content.decode()
     assert "Your therapist has been told" in page
-    assert 'href="tel:116123"' in page and 'href="sms:85258"' in page  # the practice's (GB) lines, one tap away
+    # The practice's (GB) lines, one tap away.
+    assert 'href="tel:116123"' in page and 'href="sms:85258?&amp;body=SHOUT"' in page
     assert "Walk round the block with music on" in page
     assert RiskAlert.objects.get().source == "phq9_item9"
 

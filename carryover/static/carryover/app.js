@@ -24,7 +24,10 @@
 
     document.getElementById("idle-stay").addEventListener("click", function () {
       var token = document.querySelector('meta[name="csrf-token"]').content;
-      fetch(body.dataset.pingUrl, { method: "POST", headers: { "X-CSRFToken": token }, credentials: "same-origin" })
+      // Already signed out (the server counts activity to the minute), the ping is redirected to sign in: not
+      // followed here, so the reload shows the sign-in page with the reason.
+      fetch(body.dataset.pingUrl, { method: "POST", headers: { "X-CSRFToken": token }, credentials: "same-origin",
+                                    redirect: "manual" })
         .then(function (response) { if (response.ok) schedule(); else window.location.reload(); });
     });
     document.body.addEventListener("htmx:afterRequest", schedule);

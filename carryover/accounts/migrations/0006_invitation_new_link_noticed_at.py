@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_invites_email_status'),
+        ('accounts', '0005_practices_get_their_countrys_lines'),
     ]
 
     operations = [
