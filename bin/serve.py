@@ -24,6 +24,8 @@ WEB = [
     "-",
     "--access-logformat",
     '%(h)s "%(m)s %(U)s" %(s)s %(M)sms',  # no query strings
+    "--logger-class",
+    "carryover.lib.redact.GunicornLogger",  # no secret links: invitation tokens, reset keys
     "--graceful-timeout",
     "10",
 ]

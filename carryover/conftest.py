@@ -86,3 +86,16 @@ def _fast_password_hashing(settings, request):
     # Argon2 is deliberately slow; tests that check hashing itself ask for the `argon2` marker's real settings.
     if "argon2" not in request.keywords:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request):
+    """Rate limits live in the database cache, a table that a transactional test's flush leaves alone: empty it,
+    so one test's sign-in failures or requests never count against the next."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
+        from django.core.cache import cache
+
+        with request.getfixturevalue("django_db_blocker").unblock():  # the test's own database access has ended
+            cache.clear()

@@ -297,15 +297,25 @@ if PRODUCTION:
     CSRF_COOKIE_NAME = "__Secure-csrftoken"
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
-# --- Logging: request ids, never request bodies ---------------------------------------------------------
+# --- Logging: request ids, never request bodies, never a secret link ----------------------------------------
+# Invitation tokens and password-reset / confirmation keys in a path are redacted from every line (lib/redact.py);
+# runserver's request lines go through the same handler. gunicorn's logs: bin/serve.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "carryover.lib.middleware.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "carryover.lib.middleware.RequestIdLogFilter"},
+        "redact_secrets": {"()": "carryover.lib.redact.RedactSecretsFilter"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id", "redact_secrets"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 LANGUAGE_CODE = "en-us"
@@ -313,3 +323,22 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 CSRF_FAILURE_VIEW = "carryover.lib.errors.csrf_failure"
+
+# === Emails lane (issue 11 items 7, 8, 14): account emails, secrets out of logs, client IPs behind a proxy ===
+# "Forgot password" only enqueues; the worker looks the address up and emails (accounts/tasks.py), so a known and an
+# unknown address take the same path and the same time.
+ACCOUNT_FORMS = {"reset_password": "carryover.accounts.forms.ResetPasswordForm"}
+# "Ask for a new invitation link": per client IP and per address typed. Its inviter hears at most once a day per
+# invitation however often it is asked (accounts/tasks.py, NEW_LINK_NOTICE_EVERY).
+ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "invitation_new_link": "10/h/ip,3/h/key"}
+# Which address a request comes from, for the per-IP sign-in and request limits (docs/security.md, "Client
+# addresses"). Production runs behind a TLS proxy (see SECURE_PROXY_SSL_HEADER), so by default it trusts one proxy
+# hop of X-Forwarded-For; without that every person would share the proxy's address and one person's failures
+# would lock out everyone. TRUSTED_CLIENT_IP_HEADER names a header the proxy sets instead (X-Real-IP,
+# CF-Connecting-IP); it must be one the proxy always overwrites, or anyone could choose their own address.
+_proxy_count = os.environ.get("TRUSTED_PROXY_COUNT", "1" if PRODUCTION else "0").strip()
+if not _proxy_count.isdigit():
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be a whole number of proxy hops (0, 1, 2…).")
+ALLAUTH_TRUSTED_PROXY_COUNT = int(_proxy_count)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
+# === end of the emails lane's block ===

@@ -1,3 +1,5 @@
+from allauth.account.adapter import get_adapter
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.mfa.models import Authenticator
 from allauth.mfa.webauthn.forms import AddWebAuthnForm
 from django import forms
@@ -5,6 +7,7 @@ from django.contrib.auth import password_validation
 from django.core.validators import RegexValidator
 
 from .models import Country, CrisisResource, Practice, Role, Terminology, User, all_time_zones
+from .services import password_reset_request
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -62,6 +65,18 @@ class AcceptInvitationForm(forms.Form):
 
 class RequestNewLinkForm(forms.Form):
     email = forms.EmailField(max_length=254, label="Your email address")
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    """allauth's "forgot password" form, minus the account lookup and the email: both happen in the worker
+    (`password_reset_request`), so a known and an unknown address take the same path through the request."""
+
+    def clean_email(self) -> str:
+        return get_adapter().clean_email(self.cleaned_data["email"].lower())
+
+    def save(self, request, **kwargs) -> str:
+        password_reset_request(email=self.cleaned_data["email"])
+        return self.cleaned_data["email"]
 
 
 class PracticeSettingsForm(forms.ModelForm):

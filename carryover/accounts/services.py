@@ -26,7 +26,7 @@ from .models import (
     User,
     hash_token,
 )
-from .tasks import invitation_request_notify, invitation_send, new_token
+from .tasks import invitation_new_link_requested, invitation_send, new_token, password_reset_send
 
 logger = logging.getLogger(__name__)
 
@@ -135,9 +135,9 @@ def invitation_create(*, inviter: User, email: str, role: str, name: str = "") -
     allowed = may_invite.get(me.role, set())
     if role not in allowed:
         raise InvitationError("You can't invite someone in that role.")
+    # Whether the address already has an account (in any practice) is not said here: the worker tells the
+    # address's owner by email instead (accounts/tasks.py), so the form cannot be used to find who uses Carryover.
     email = email.strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise InvitationError("That email address already has a Carryover account.")
     if Invitation.objects.filter(
         practice=me.practice,
         email__iexact=email,
@@ -227,17 +227,17 @@ def invitation_accept(*, invitation: Invitation, name: str, password: str, time_
 
 
 def invitation_request_new(*, email: str) -> None:
-    """Someone with a dead link asks for a new one. We tell whoever invited them; we never reveal to the
-    asker whether the address is known."""
-    invitation = (
-        Invitation.objects.select_related("invited_by", "practice")
-        .filter(email__iexact=email.strip(), accepted_at__isnull=True, revoked_at__isnull=True)
-        .order_by("-created_at")
-        .first()
-    )
-    if invitation is None or invitation.invited_by is None:
-        return
-    invitation_request_notify.enqueue(invitation.pk)
+    """Someone with a dead link asks for a new one. The worker looks the address up and tells whoever invited
+    them; here nothing is looked up, so the asker learns nothing from the answer or from how long it took."""
+    with transaction.atomic():
+        invitation_new_link_requested.enqueue(email.strip().lower())
+
+
+def password_reset_request(*, email: str) -> None:
+    """ "Forgot password": the worker looks the address up and emails a link, or says there is no account; the page
+    answers the same, in the same time, for any address."""
+    with transaction.atomic():
+        password_reset_send.enqueue(email.strip().lower())
 
 
 def profile_update(*, user: User, name: str, time_zone: str) -> None:

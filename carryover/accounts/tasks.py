@@ -1,10 +1,15 @@
-"""Invitation emails, sent by the task worker (`manage.py db_worker`) so a slow or broken mail server never holds up
-or breaks a page.
+"""Account emails, sent by the task worker (`manage.py db_worker`) so a slow or broken mail server never holds up
+or breaks a page, and so a page answers the same way, in the same time, whoever's address was typed into it.
 
-The task table keeps its arguments as plain JSON, so a task gets only the invitation's id, never a link: the worker
-mints the single-use token itself, stores its hash and emails the link, all under the invitation's row lock. If the
-email fails, the new hash is rolled back with it and the send is tried again later; the row's `email_status` says
-where it is (Sending / Emailed / Not emailed), which the inviter sees on the invitations list.
+The task table keeps its arguments as plain JSON, so a task gets only an id or an email address, never a link: the
+worker mints each secret itself (an invitation's single-use token, a password-reset key) and emails it. For an
+invitation that happens under the invitation's row lock: if the email fails, the new hash is rolled back with it and
+the send is tried again later; the row's `email_status` says where it is (Sending / Emailed / Not emailed), which
+the inviter sees on the invitations list.
+
+Which address has an account, or a waiting invitation, is looked up here and never in the request: the invite
+form, "ask for a new link" and "forgot password" each enqueue one task whatever was typed, and the person behind
+the address learns the rest by email.
 """
 
 from __future__ import annotations
@@ -13,6 +18,9 @@ import logging
 import secrets
 from datetime import timedelta
 
+from allauth.account import app_settings as account_settings
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import filter_users_by_email, user_pk_to_url_str
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -24,9 +32,12 @@ from django_tasks import task
 
 from carryover.lib.tasks import email_retry_delay
 
-from .models import Invitation, InvitationEmail, InvitationStatus, hash_token
+from .models import Invitation, InvitationEmail, InvitationStatus, User, hash_token
 
 logger = logging.getLogger(__name__)
+
+# However often someone asks for a new invitation link, its inviter hears about it at most this often.
+NEW_LINK_NOTICE_EVERY = timedelta(days=1)
 
 
 def new_token(invitation: Invitation) -> str:
@@ -56,19 +67,27 @@ def invitation_send(invitation_id: int) -> bool:
                     invitation.email_status = InvitationEmail.FAILED
                     invitation.save(update_fields=["email_status"])
                 return False  # accepted or revoked meanwhile: a link now would be useless
-            token = new_token(invitation)
-            invitation.sent_at, invitation.email_status = timezone.now(), InvitationEmail.SENT
-            invitation.save(update_fields=["token_hash", "expires_at", "sent_at", "email_status"])
             context = {
                 "invitation": invitation,
                 "practice": invitation.practice,
                 "inviter": invitation.invited_by,
-                "link": invitation_link(token),
                 "days": settings.INVITATION_DAYS,
+                "site": settings.SITE_URL + reverse("home"),
+                "reset": settings.SITE_URL + reverse("account_reset_password"),
             }
+            # The inviter was told only "the email is on its way", whoever owns the address: an account in any
+            # practice is told here instead, with no link (an account belongs to one practice, so a link could not
+            # be used), and the inviter's list shows "emailed" either way.
+            template = "accounts/email/invitation.txt"
+            if User.objects.filter(email__iexact=invitation.email).exists():
+                template = "accounts/email/invitation_existing_account.txt"
+            else:
+                context["link"] = invitation_link(new_token(invitation))
+            invitation.sent_at, invitation.email_status = timezone.now(), InvitationEmail.SENT
+            invitation.save(update_fields=["token_hash", "expires_at", "sent_at", "email_status"])
             send_mail(
                 subject=f"Your invitation to {invitation.practice.name} on Carryover",
-                message=render_to_string("accounts/email/invitation.txt", context),
+                message=render_to_string(template, context),
                 from_email=None,
                 recipient_list=[invitation.email],
             )
@@ -125,5 +144,67 @@ def invitation_request_notify(invitation_id: int, attempt: int = 1) -> bool:
             logger.error("new-link request for invitation %s: giving up", invitation_id)
             return False
         invitation_request_notify.using(run_after=timezone.now() + delay).enqueue(invitation_id, attempt=attempt + 1)
+        return False
+    return True
+
+
+@task()
+def invitation_new_link_requested(email: str) -> bool:
+    """Someone with a dead invitation link asked for a new one: tell whoever invited them, at most once a day per
+    invitation, however often it is asked (the page itself answers the same for any address)."""
+    with transaction.atomic():
+        # The lock makes two requests racing each other count as one.
+        invitation = (
+            Invitation.objects.select_for_update()
+            .filter(email__iexact=email.strip(), accepted_at__isnull=True, revoked_at__isnull=True)
+            .exclude(invited_by=None)
+            .order_by("-created_at")
+            .first()
+        )
+        if invitation is None:
+            return False
+        now = timezone.now()
+        if invitation.new_link_noticed_at and now < invitation.new_link_noticed_at + NEW_LINK_NOTICE_EVERY:
+            return False
+        invitation.new_link_noticed_at = now
+        invitation.save(update_fields=["new_link_noticed_at"])
+        invitation_request_notify.enqueue(invitation.pk)
+    return True
+
+
+@task()
+def password_reset_send(email: str, attempt: int = 1) -> bool:
+    """Email a password-reset link to the account at `email`, or, when there is none, say so and how accounts are
+    made (by invitation). Returns whether an email went out.
+
+    The key is minted here, so it is never in the request's timing, the task table or a log; it stays valid for
+    PASSWORD_RESET_TIMEOUT and stops working once the password changes (Django's token covers the hash)."""
+    users = filter_users_by_email(email, is_active=True, prefer_verified=True)
+    sign_in = settings.SITE_URL + reverse("account_login")
+    if users:
+        user = users[0]  # emails are unique: one account at most
+        path = reverse(
+            "account_reset_password_from_key",
+            kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+        )
+        subject = "Reset your Carryover password"
+        days = max(settings.PASSWORD_RESET_TIMEOUT // 86400, 1)
+        context = {"user": user, "link": settings.SITE_URL + path, "sign_in": sign_in, "days": days}
+        message = render_to_string("accounts/email/password_reset.txt", context)
+    elif not account_settings.EMAIL_UNKNOWN_ACCOUNTS:
+        return False
+    else:
+        subject = "Carryover password reset: no account with this address"
+        message = render_to_string("accounts/email/password_reset_unknown.txt", {"email": email, "sign_in": sign_in})
+    try:
+        send_mail(subject=subject, message=message, from_email=None, recipient_list=[email])
+    except Exception:
+        logger.exception("password reset email could not be sent (attempt %s)", attempt)
+        delay = email_retry_delay(attempt)
+        if delay is None:
+            logger.error("password reset email: giving up after %s attempts", attempt)
+            return False
+        # A retry mints a fresh key: nothing secret waits in the task table.
+        password_reset_send.using(run_after=timezone.now() + delay).enqueue(email, attempt=attempt + 1)
         return False
     return True

@@ -1,5 +1,6 @@
 from typing import Any
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -133,10 +134,16 @@ def invitation_accept(request: AuthedRequest, token: str) -> HttpResponse:
 
 def invitation_request_link(request: AuthedRequest) -> HttpResponse:
     form = RequestNewLinkForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        services.invitation_request_new(email=form.cleaned_data["email"])
-        return TemplateResponse(request, "accounts/invitation_requested.html")
-    return TemplateResponse(request, "accounts/invitation_unusable.html", {"status": None, "form": form})
+        email = form.cleaned_data["email"].lower()
+        # Per address and per client IP (ACCOUNT_RATE_LIMITS): the same answer whether or not the address is known.
+        if ratelimit.consume(request, action="invitation_new_link", key=email):
+            services.invitation_request_new(email=email)
+            return TemplateResponse(request, "accounts/invitation_requested.html")
+        form.add_error(None, "Too many requests for a new link. Please try again in an hour, or contact your practice.")
+        status = 429
+    return TemplateResponse(request, "accounts/invitation_unusable.html", {"status": None, "form": form}, status=status)
 
 
 @role_required(Role.ADMIN)

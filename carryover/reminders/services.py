@@ -148,7 +148,13 @@ def feed_token_revoke(*, client: Membership) -> None:
 def client_for_feed_token(token: str) -> Membership | None:
     if not token or len(token) > 100:
         return None
-    setting = ReminderSettings.objects.filter(feed_token_hash=hash_token(token)).select_related("client__user").first()
+    # A deactivated account's feed goes dark with the account, exactly as if its address had been revoked: the
+    # calendar app keeps polling, and what it shows (work due, reminder times) is about a person no longer served.
+    setting = (
+        ReminderSettings.objects.filter(feed_token_hash=hash_token(token), client__user__is_active=True)
+        .select_related("client__user")
+        .first()
+    )
     return setting.client if setting else None
 
 

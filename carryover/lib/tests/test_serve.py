@@ -3,6 +3,7 @@
 import http.cookiejar
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -13,6 +14,11 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from carryover.reminders.tests.conftest import Sink
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -30,7 +36,7 @@ def wait_for(url: str, seconds: float = 30) -> None:
             with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback only)
                 if response.status == 200:
                     return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, OSError):  # refused, reset, or slow to answer while the app loads
             time.sleep(0.3)
     raise AssertionError(f"{url} did not come up within {seconds}s")
 
@@ -40,12 +46,26 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def test_serve_starts_web_and_worker_and_demo_login_works(tmp_path):
+def demo_env(var_dir: Path) -> dict[str, str]:
     # Always SQLite in a temporary folder: this must never touch a developer's or CI's PostgreSQL database.
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(CARRYOVER_VAR_DIR=str(tmp_path), WEB_WORKERS="1")
+    env.update(CARRYOVER_VAR_DIR=str(var_dir), WEB_WORKERS="1")
+    return env
+
+
+@pytest.fixture(scope="module")
+def demo_var(tmp_path_factory) -> Path:
+    """A var folder, migrated and with the demo loaded once; each test serves a copy of it."""
+    var_dir = tmp_path_factory.mktemp("demo-var")
+    env = demo_env(var_dir)
     for command in (["migrate", "--noinput", "-v", "0"], ["load_demo"]):
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, timeout=120)
+    return var_dir
+
+
+def test_serve_starts_web_and_worker_and_demo_login_works(tmp_path, demo_var):
+    shutil.copytree(demo_var, tmp_path, dirs_exist_ok=True)
+    env = demo_env(tmp_path)
     port = free_port()
     env["BIND"] = f"127.0.0.1:{port}"
     base = f"http://127.0.0.1:{port}"
@@ -85,3 +105,77 @@ def test_serve_starts_web_and_worker_and_demo_login_works(tmp_path):
     assert server.returncode == 0, output
     assert "Starting worker" in output  # the db_worker ran beside the web server
     assert "Carryover stopped." in output
+
+
+def test_served_logs_carry_no_reset_key_or_invitation_token(tmp_path, demo_var):
+    """The real thing: gunicorn's access log, Django's warnings and the worker's lines, all on the server's output,
+    after a password reset and an invitation are emailed, opened and used."""
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    shutil.copytree(demo_var, tmp_path, dirs_exist_ok=True)
+    env = demo_env(tmp_path)
+    env.update(EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(controller.port))
+    env["EMAIL_BACKEND"] = "django.core.mail.backends.smtp.EmailBackend"
+    invite = (
+        "from carryover.accounts.models import User; from carryover.accounts.services import invitation_create; "
+        "invitation_create(inviter=User.objects.get(email='therapist@example.org'), email='new@example.org', "
+        "role='client')"
+    )
+    subprocess.run([sys.executable, "manage.py", "shell", "-c", invite], cwd=ROOT, env=env, check=True, timeout=60)
+    port = free_port()
+    env["BIND"] = f"127.0.0.1:{port}"
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [sys.executable, "bin/serve.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(server.stdout), daemon=True)  # type: ignore[arg-type]
+    reader.start()
+    try:
+        wait_for(base + "/healthz")
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect)
+
+        def post(path: str, fields: dict[str, str]) -> int:
+            page = opener.open(base + path, timeout=10).read().decode()
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+            data = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": token}).encode()
+            request = urllib.request.Request(base + path, data=data, headers={"Referer": base})
+            try:
+                return opener.open(request, timeout=10).status
+            except urllib.error.HTTPError as answer:
+                return answer.code
+
+        assert post("/accounts/password/reset/", {"email": "client@example.org"}) == 302
+        deadline = time.monotonic() + 60  # the worker polls every second; a busy machine may take longer
+        while len(sink.messages) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        bodies = {message["To"]: message.get_payload(decode=True).decode() for message in sink.messages}
+        reset = re.search(r"/accounts/password/reset/key/([^/\s]+)/", bodies["client@example.org"])
+        invitation = re.search(r"/invite/([\w-]+)/", bodies["new@example.org"])
+        assert reset and invitation, bodies
+        key, token = reset.group(1), invitation.group(1)
+
+        def status(path: str) -> int:
+            try:
+                return opener.open(base + path, timeout=10).status
+            except urllib.error.HTTPError as answer:
+                return answer.code
+
+        assert status(reset.group(0)) == 302  # allauth keeps the key in the session and sends the browser on
+        assert status(invitation.group(0)) == 200
+        fields = {"name": "New", "password": "a long and friendly passphrase", "time_zone": "UTC", "consent": "on"}
+        assert post(invitation.group(0), fields) == 302
+        assert status(invitation.group(0)) == 410  # used: Django logs a "Gone" warning naming the path
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
+        reader.join(timeout=10)
+        controller.stop()
+    output = "".join(lines)
+    assert server.returncode == 0, output
+    assert '"GET /invite/[redacted]/" 200' in output and '"POST /invite/[redacted]/" 302' in output  # gunicorn
+    assert '"GET /accounts/password/reset/key/[redacted]/" 302' in output
+    assert "Gone: /invite/[redacted]/" in output  # django.request
+    for secret in (key, key.split("-", 1)[1], token):
+        assert secret not in output

@@ -85,6 +85,22 @@ def test_revoked_or_wrong_feed_address_is_a_plain_404(client, personas, monday):
     assert without_csrf(revoked.content) == without_csrf(wrong.content)
 
 
+def test_the_feed_of_a_deactivated_account_is_a_plain_404_and_comes_back_with_it(client, personas, monday):
+    assign(personas.alice, personas.bob, key="journal")
+    client.force_login(personas.bob)
+    path = new_feed_path(client)
+    client.logout()
+    assert client.get(path).status_code == 200
+    personas.bob.is_active = False
+    personas.bob.save(update_fields=["is_active"])
+    gone = client.get(path)
+    wrong = client.get(reverse("calendar_feed"), {"key": "x" * 43})
+    assert gone.status_code == 404 and without_csrf(gone.content) == without_csrf(wrong.content)
+    personas.bob.is_active = True  # reactivated: the same address works again, nothing to set up anew
+    personas.bob.save(update_fields=["is_active"])
+    assert client.get(path).status_code == 200
+
+
 def test_a_new_feed_address_replaces_the_old_one(client, personas, monday):
     client.force_login(personas.bob)
     first, second = new_feed_path(client), new_feed_path(client)
