@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+import hmac
+from collections.abc import Iterable, Iterator
 
 from django.db import transaction
 from django.utils import timezone
 
+from carryover.accounts.models import User
 from carryover.lib.middleware import request_id_var
 
-from .models import GENESIS, Action, AuditChainHead, AuditEvent, Outcome
+from .models import GENESIS, Action, AuditChainHead, AuditEvent, Outcome, audit_key
 
 
 def audit_record(
@@ -62,3 +65,25 @@ def audit_verify() -> Iterator[str]:
             yield "the chain head is missing"
     elif (head.last_seq, head.last_hash) != (last_seq, prev_hash):
         yield f"the chain ends at event {last_seq} but its head records event {head.last_seq} (events removed?)"
+
+
+def audit_people(*, practice_id: int, events: Iterable[AuditEvent]) -> dict[int, str]:
+    """How the practice's audit page names each actor and client on it.
+
+    Refused requests log whatever id the requester typed, under the requester's practice, so an id here may
+    belong to another practice. Only this practice's people become emails; any other id becomes a reference
+    that is stable within this practice (repeated probes of one person line up) but names nobody and differs
+    from one practice to the next, so it cannot be matched up across practices either.
+    """
+    ids = {e.actor_id for e in events} | {e.client_id for e in events}
+    ids.discard(None)
+    members = User.objects.filter(membership__practice_id=practice_id, pk__in=ids).values_list("pk", "email")
+    labels = {pk: email for pk, email in members}
+    for pk in ids - labels.keys():
+        labels[pk] = f"Not in this practice (ref {_opaque_reference(practice_id=practice_id, person_id=pk)})"
+    return labels
+
+
+def _opaque_reference(*, practice_id: int, person_id: int) -> str:
+    message = f"audit-person-reference|{practice_id}|{person_id}".encode()
+    return hmac.new(audit_key(), message, hashlib.sha256).hexdigest()[:10]

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import models
@@ -161,3 +163,30 @@ def test_flush_wipes_the_database_and_restores_the_protection(transactional_db):
     write_events(1)
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditevent")
+
+
+def test_admin_log_never_names_people_of_another_practice(client, personas):
+    # Alice probes Dana (another practice): refused, and logged under Harbour with Dana's id.
+    client.force_login(personas.alice)
+    assert client.get(reverse("client_detail", args=[personas.dana.pk])).status_code == 404
+    client.force_login(personas.admin)
+    page = client.get(reverse("audit_log"), {"outcome": "denied"}).content.decode()
+    assert "alice@harbour.test" in page
+    assert "dana@elsewhere.test" not in page and "Dana" not in page
+    assert "Not in this practice (ref " in page
+    # Filtering by a foreign email must not confirm the account exists (nor show the probe about it).
+    page = client.get(reverse("audit_log"), {"person": "dana@elsewhere.test"}).content.decode()
+    assert "No events match." in page
+
+
+def test_opaque_reference_is_stable_in_a_practice_and_differs_between_practices(personas):
+    from carryover.audit.services import audit_people
+
+    event = AuditEvent(actor_id=personas.alice.pk, client_id=personas.dana.pk)
+    here = audit_people(practice_id=personas.practice.pk, events=[event])
+    again = audit_people(practice_id=personas.practice.pk, events=[event])
+    there = audit_people(practice_id=personas.other_practice.pk, events=[event])
+    assert here == again and here[personas.alice.pk] == "alice@harbour.test"
+    assert here[personas.dana.pk] != there[personas.dana.pk]
+    assert there[personas.dana.pk] == "dana@elsewhere.test"
+    assert re.fullmatch(r"Not in this practice \(ref [0-9a-f]{10}\)", here[personas.dana.pk])
