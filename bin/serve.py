@@ -29,10 +29,11 @@ WEB = [
 ]
 WORKER = [sys.executable, "manage.py", "db_worker", "--interval", "1"]
 CLOCK = [sys.executable, "manage.py", "reminders_clock"]  # queues the reminders tick every minute
+AUDIT_CLOCK = [sys.executable, "manage.py", "audit_clock"]  # queues audit sealing every 5 seconds
 
 
 def main() -> int:
-    children = [subprocess.Popen(WEB), subprocess.Popen(WORKER), subprocess.Popen(CLOCK)]
+    children = [subprocess.Popen(command) for command in (WEB, WORKER, CLOCK, AUDIT_CLOCK)]
     stopping = False
 
     def stop(signum=None, frame=None):

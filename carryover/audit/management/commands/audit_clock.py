@@ -1,0 +1,42 @@
+"""Queue the audit `seal` task every few seconds. Any number may run: a seal is only added when none is waiting,
+and sealing is idempotent. Refuses to start when the checkpoint store cannot be written, rather than let events
+pile up unsealed."""
+
+import signal
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from carryover.audit.checkpoints import CheckpointStoreError, checkpoint_ready
+from carryover.audit.models import AuditChainHead
+from carryover.audit.tasks import seal, seal_waiting
+
+
+class Command(BaseCommand):
+    help = "Every --interval seconds, make sure an audit seal task is queued for the workers."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--interval", type=float, default=5.0)
+        parser.add_argument("--once", action="store_true")
+
+    def handle(self, *args, interval: float, once: bool, **options):
+        try:
+            checkpoint_ready(chain_started=AuditChainHead.objects.filter(last_seq__gt=0).exists())
+        except CheckpointStoreError as error:
+            raise CommandError(str(error)) from None
+        running = True
+
+        def stop(signum, frame):
+            nonlocal running
+            running = False
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        while running:
+            if not seal_waiting():
+                seal.enqueue()
+            if once:
+                return
+            deadline = time.monotonic() + interval
+            while running and time.monotonic() < deadline:
+                time.sleep(0.5)
