@@ -12,6 +12,7 @@ import hmac
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -111,7 +112,12 @@ def audit_verify(*, now: datetime | None = None) -> Verification:
     after each seal)."""
     result = Verification()
     problems = result.problems
-    checkpoints = _checkpoints(problems)
+    try:
+        path: Path | None = checkpoint_path()
+    except CheckpointStoreError as error:
+        problems.append(str(error))
+        path = None
+    checkpoints = _checkpoints(path, problems) if path else iter(())
     pending = next(checkpoints, None)
     expected_seq, prev_hash = 1, GENESIS
     for event in AuditEvent.objects.filter(seq__isnull=False).order_by("seq").iterator(chunk_size=2000):
@@ -140,7 +146,7 @@ def audit_verify(*, now: datetime | None = None) -> Verification:
             f"the chain ends at event {last_seq} but the checkpoint of {newest.at} records event {newest.seq}: "
             f"events {last_seq + 1} to {newest.seq} were removed"
         )
-    elif last_seq and result.last_checkpoint is None:
+    elif last_seq and result.last_checkpoint is None and path and path.exists():
         problems.append("no checkpoint records the chain: removing its newest events would go unnoticed")
     head = AuditChainHead.objects.filter(id=1).first()
     if head is None:
@@ -154,13 +160,8 @@ def audit_verify(*, now: datetime | None = None) -> Verification:
     return result
 
 
-def _checkpoints(problems: list[str]) -> Iterator[Checkpoint]:
-    """Checkpoints in chain order; what is wrong with the store or a line goes into `problems`."""
-    try:
-        path = checkpoint_path()
-    except CheckpointStoreError as error:
-        problems.append(str(error))
-        return
+def _checkpoints(path: Path, problems: list[str]) -> Iterator[Checkpoint]:
+    """Checkpoints in chain order; what is wrong with the file or a line goes into `problems`."""
     if not path.exists():
         if AuditEvent.objects.filter(seq__isnull=False).exists():
             problems.append(f"the audit checkpoint file {path} is missing: removed events could not be detected")
