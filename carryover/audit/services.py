@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -83,7 +84,8 @@ def audit_seal(*, limit: int = SEAL_BATCH) -> int:
             event.seq, event.prev_hash = seq, prev_hash
             event.hash = prev_hash = event.compute_hash()
         # The plain QuerySet: sealing is the one update the database allows (audit/triggers.py).
-        models.QuerySet(model=AuditEvent).bulk_update(events, ["seq", "prev_hash", "hash"], batch_size=200)
+        sealing: models.QuerySet[AuditEvent] = models.QuerySet(model=AuditEvent)
+        sealing.bulk_update(events, ["seq", "prev_hash", "hash"], batch_size=200)
         if events:
             AuditChainHead.objects.filter(id=1).update(last_seq=seq, last_hash=prev_hash)
     with transaction.atomic():
@@ -121,23 +123,20 @@ def audit_verify(*, now: datetime | None = None) -> Verification:
     pending = next(checkpoints, None)
     expected_seq, prev_hash = 1, GENESIS
     for event in AuditEvent.objects.filter(seq__isnull=False).order_by("seq").iterator(chunk_size=2000):
-        if event.seq != expected_seq:
-            problems.append(
-                f"event {event.seq}: expected sequence number {expected_seq} (an event is missing or inserted)"
-            )
+        seq = cast(int, event.seq)  # sealed events only
+        if seq != expected_seq:
+            problems.append(f"event {seq}: expected sequence number {expected_seq} (an event is missing or inserted)")
         if event.prev_hash != prev_hash:
-            problems.append(f"event {event.seq}: does not link to the event before it")
+            problems.append(f"event {seq}: does not link to the event before it")
         if event.compute_hash() != event.hash or (event.mac and event.compute_mac() != event.mac):
-            problems.append(f"event {event.seq}: contents do not match its hash (edited)")
-        while pending is not None and pending.seq <= event.seq:
-            if pending.seq == event.seq and pending.hash != event.hash:
-                problems.append(
-                    f"event {event.seq}: differs from the checkpoint of {pending.at} (the chain was rewritten)"
-                )
-            elif pending.seq < event.seq:
+            problems.append(f"event {seq}: contents do not match its hash (edited)")
+        while pending is not None and pending.seq <= seq:
+            if pending.seq == seq and pending.hash != event.hash:
+                problems.append(f"event {seq}: differs from the checkpoint of {pending.at} (the chain was rewritten)")
+            elif pending.seq < seq:
                 problems.append(f"checkpoint line {pending.line}: event {pending.seq} it records is missing")
             result.last_checkpoint, pending = pending, next(checkpoints, None)
-        expected_seq, prev_hash = event.seq + 1, event.hash
+        expected_seq, prev_hash = seq + 1, event.hash
         result.sealed += 1
     last_seq = expected_seq - 1
     if pending is not None:
@@ -199,8 +198,7 @@ def audit_people(*, practice_id: int, events: Iterable[AuditEvent]) -> dict[int,
     that is stable within this practice (repeated probes of one person line up) but names nobody and differs
     from one practice to the next, so it cannot be matched up across practices either.
     """
-    ids = {e.actor_id for e in events} | {e.client_id for e in events}
-    ids.discard(None)
+    ids = {pk for event in events for pk in (event.actor_id, event.client_id) if pk is not None}
     members = User.objects.filter(membership__practice_id=practice_id, pk__in=ids).values_list("pk", "email")
     labels = {pk: email for pk, email in members}
     for pk in ids - labels.keys():
