@@ -76,7 +76,7 @@ def audit_seal(*, limit: int = SEAL_BATCH) -> int:
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
         # Fail before sealing anything, so a broken store never leaves sealed events without a checkpoint.
-        path = checkpoint_ready(chain_started=head.last_seq > 0)
+        path = checkpoint_ready(chain_started=_checkpointed(head))
         events = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")[:limit])
         seq, prev_hash = head.last_seq, head.last_hash
         for event in events:
@@ -94,6 +94,18 @@ def audit_seal(*, limit: int = SEAL_BATCH) -> int:
         if head.last_seq and (last is None or (last.seq, last.hash) != (head.last_seq, head.last_hash)):
             checkpoint_append(path=path, seq=head.last_seq, hash=head.last_hash, at=timezone.now())
     return len(events)
+
+
+def audit_store_check() -> None:
+    """Raise CheckpointStoreError now if sealing would fail on the checkpoint store (for `audit_clock`)."""
+    head = AuditChainHead.objects.filter(id=1).first()
+    checkpoint_ready(chain_started=head is not None and _checkpointed(head))
+
+
+def _checkpointed(head: AuditChainHead) -> bool:
+    """Whether a checkpoint file must already exist: its last event was sealed by this design, which always
+    checkpoints. A chain sealed only before checkpoints existed (no `mac`) may start its file."""
+    return head.last_seq > 0 and AuditEvent.objects.filter(seq=head.last_seq).exclude(mac="").exists()
 
 
 @dataclass

@@ -222,6 +222,16 @@ def test_a_missing_or_unwritable_checkpoint_store_stops_sealing_loudly(db, setti
         call_command("audit_clock", "--once")
 
 
+def test_a_chain_sealed_before_checkpoints_existed_starts_its_file(tamperer, settings):
+    """Upgrading: events sealed by the old code (no per-event signature) and no checkpoint file yet."""
+    write_events(2)
+    raw(AuditEvent.objects.all()).update(mac="")  # as the old code left them
+    Path(settings.AUDIT_CHECKPOINT_PATH).unlink()
+    assert audit_seal() == 0
+    assert [line["seq"] for line in checkpoint_lines(settings)] == [2]
+    assert audit_verify().problems == []
+
+
 def test_verify_without_a_checkpoint_store_says_what_it_cannot_check(db, settings):
     write_events(2)
     settings.AUDIT_CHECKPOINT_PATH = ""

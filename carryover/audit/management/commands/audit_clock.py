@@ -7,8 +7,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from carryover.audit.checkpoints import CheckpointStoreError, checkpoint_ready
-from carryover.audit.models import AuditChainHead
+from carryover.audit.checkpoints import CheckpointStoreError
+from carryover.audit.services import audit_store_check
 from carryover.audit.tasks import seal, seal_waiting
 
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, interval: float, once: bool, **options):
         try:
-            checkpoint_ready(chain_started=AuditChainHead.objects.filter(last_seq__gt=0).exists())
+            audit_store_check()
         except CheckpointStoreError as error:
             raise CommandError(str(error)) from None
         running = True
