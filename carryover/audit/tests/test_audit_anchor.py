@@ -201,6 +201,34 @@ def test_the_clock_queues_a_seal_that_a_worker_runs(transactional_db, settings):
     assert checkpoint_lines(settings)[-1]["seq"] == 3
 
 
+@on_postgres
+def test_two_db_worker_processes_and_the_clock_seal_everything_once(transactional_db, settings):
+    env = worker_env(settings)
+    worker = [sys.executable, "manage.py", "db_worker", "--interval", "0.1", "--no-startup-delay", "--verbosity", "0"]
+    processes = [
+        subprocess.Popen([*worker, "--worker-id", "sealer-a"], env=env, cwd=settings.BASE_DIR),
+        subprocess.Popen([*worker, "--worker-id", "sealer-b"], env=env, cwd=settings.BASE_DIR),
+        subprocess.Popen(
+            [sys.executable, "manage.py", "audit_clock", "--interval", "0.2"], env=env, cwd=settings.BASE_DIR
+        ),
+    ]
+    try:
+        for _ in range(20):
+            write_events(15, sealed=False)
+            time.sleep(0.1)
+        deadline = time.monotonic() + 90
+        while AuditEvent.objects.filter(seq__isnull=True).exists() and time.monotonic() < deadline:
+            time.sleep(0.3)
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+    assert sorted(AuditEvent.objects.values_list("seq", flat=True)) == list(range(1, 301))
+    assert audit_verify().problems == []
+    assert checkpoint_lines(settings)[-1]["seq"] == 300
+
+
 @pytest.mark.parametrize(
     "where, message",
     [
