@@ -1,6 +1,7 @@
-"""Serve Carryover on one machine: gunicorn for the web app and one db_worker for background tasks.
+"""Serve Carryover on one machine: gunicorn for the web app, one db_worker for background tasks, and the two
+clocks that queue periodic work for it (the reminders tick, audit sealing).
 
-Both stop cleanly on Ctrl-C (or SIGTERM); if either dies, the other is stopped too.
+All stop cleanly on Ctrl-C (or SIGTERM); if one dies, the others are stopped too.
 """
 
 import os

@@ -96,10 +96,15 @@ def checkpoint_last(path: Path) -> Checkpoint | None:
     return None
 
 
-def checkpoints_read(path: Path) -> Iterator[Checkpoint | str]:
-    """Every checkpoint in file order, or a line describing one that is unreadable or not signed by our key."""
-    with open(path, encoding="utf-8", errors="replace") as file:
+def checkpoints_read(path: Path, *, upto: int) -> Iterator[Checkpoint | str]:
+    """Every checkpoint in the file's first `upto` bytes, in file order, or a line describing one that is
+    unreadable or not signed by our key. (Sealing may append meanwhile; the caller decides where to stop.)"""
+    read = 0
+    with open(path, "rb") as file:
         for number, raw in enumerate(file, start=1):
+            read += len(raw)
+            if read > upto:
+                return
             if not raw.strip():
                 continue
             try:
@@ -109,7 +114,7 @@ def checkpoints_read(path: Path) -> Iterator[Checkpoint | str]:
             except (ValueError, KeyError, TypeError):
                 yield f"checkpoint line {number} is unreadable"
                 continue
-            if not hmac.compare_digest(signature, checkpoint.signature()):
+            if not hmac.compare_digest(signature.encode(), checkpoint.signature().encode()):
                 yield f"checkpoint line {number} is not signed by the audit key (forged, or another key)"
                 continue
             yield checkpoint

@@ -121,11 +121,15 @@ def audit_verify(*, now: datetime | None = None) -> Verification:
     """Check every sealed event against its neighbours, the chain head and the checkpoints outside the
     database, and every unsealed event against its own signature.
 
-    What it cannot see, and says so: an unsealed event removed before sealing leaves no trace (the worker seals
-    every few seconds), and neither does removing sealed events newer than the last checkpoint (written just
-    after each seal)."""
+    Sealing may go on meanwhile, so the head and the checkpoint file's length are read first and the chain
+    after: whatever they record was committed before, so the chain read later must contain it (it may only
+    have grown). What this cannot see, and says so: an unsealed event removed before sealing leaves no trace
+    (the worker seals every few seconds), nor does removing sealed events newer than the last checkpoint
+    (written just after each seal)."""
     result = Verification()
     problems = result.problems
+    head = AuditChainHead.objects.filter(id=1).first()
+    head_seq, head_hash = (head.last_seq, head.last_hash) if head else (0, GENESIS)
     try:
         path: Path | None = checkpoint_path()
     except CheckpointStoreError as error:
@@ -142,6 +146,8 @@ def audit_verify(*, now: datetime | None = None) -> Verification:
             problems.append(f"event {seq}: does not link to the event before it")
         if event.compute_hash() != event.hash or (event.mac and event.compute_mac() != event.mac):
             problems.append(f"event {seq}: contents do not match its hash (edited)")
+        if seq == head_seq and event.hash != head_hash:
+            problems.append(f"event {seq}: differs from the chain head (the chain was rewritten)")
         while pending is not None and pending.seq <= seq:
             if pending.seq == seq and pending.hash != event.hash:
                 problems.append(f"event {seq}: differs from the checkpoint of {pending.at} (the chain was rewritten)")
@@ -159,26 +165,23 @@ def audit_verify(*, now: datetime | None = None) -> Verification:
         )
     elif last_seq and result.last_checkpoint is None and path and path.exists():
         problems.append("no checkpoint records the chain: removing its newest events would go unnoticed")
-    head = AuditChainHead.objects.filter(id=1).first()
-    if head is None:
-        if last_seq:
-            problems.append("the chain head is missing")
-    elif (head.last_seq, head.last_hash) != (last_seq, prev_hash):
-        problems.append(
-            f"the chain ends at event {last_seq} but its head records event {head.last_seq} (events removed?)"
-        )
+    if head is None and last_seq:
+        problems.append("the chain head is missing")
+    elif last_seq < head_seq:
+        problems.append(f"the chain ends at event {last_seq} but its head records event {head_seq} (events removed?)")
     _verify_unsealed(result, now=now or timezone.now())
     return result
 
 
 def _checkpoints(path: Path, problems: list[str]) -> Iterator[Checkpoint]:
-    """Checkpoints in chain order; what is wrong with the file or a line goes into `problems`."""
+    """Checkpoints in chain order, as far as the file reached when called; what is wrong with the file or a
+    line goes into `problems`."""
     if not path.exists():
         if AuditEvent.objects.filter(seq__isnull=False).exists():
             problems.append(f"the audit checkpoint file {path} is missing: removed events could not be detected")
         return
     newest = 0
-    for item in checkpoints_read(path):
+    for item in checkpoints_read(path, upto=path.stat().st_size):
         if isinstance(item, str):
             problems.append(item)
         elif item.seq < newest:

@@ -110,10 +110,12 @@ def test_forged_or_edited_checkpoint_lines_are_reported(db, settings):
     path = Path(settings.AUDIT_CHECKPOINT_PATH)
     line = checkpoint_lines(settings)[-1]
     forged = {**line, "seq": 9}
-    path.write_text(path.read_text() + json.dumps(forged) + "\n" + "not json\n")
+    odd = {**line, "sig": "é" * 64}
+    path.write_text(path.read_text() + json.dumps(forged) + "\n" + "not json\n" + json.dumps(odd) + "\n")
     assert audit_verify().problems == [
         "checkpoint line 2 is not signed by the audit key (forged, or another key)",
         "checkpoint line 3 is unreadable",
+        "checkpoint line 4 is not signed by the audit key (forged, or another key)",
     ]
 
 
@@ -183,6 +185,30 @@ def test_two_sealing_workers_seal_each_event_once_while_requests_keep_writing(tr
     assert audit_verify().problems == []
     lines = [line["seq"] for line in checkpoint_lines(settings)]
     assert lines == sorted(lines) and lines[-1] == 300
+
+
+def test_verifying_while_workers_seal_raises_no_false_alarm(transactional_db):
+    write_events(200)
+    busy = threading.Event()
+    busy.set()
+
+    def keep_sealing():
+        try:
+            while busy.is_set():
+                write_events(20, sealed=False)
+                audit_seal(limit=7)
+        finally:
+            connections.close_all()
+
+    sealer = threading.Thread(target=keep_sealing)
+    sealer.start()
+    try:
+        results = [audit_verify() for _ in range(5)]
+    finally:
+        busy.clear()
+        sealer.join(timeout=60)
+    assert [r.problems for r in results] == [[]] * 5
+    assert results[-1].sealed > 200  # the chain grew while it was being checked
 
 
 def test_the_clock_queues_a_seal_that_a_worker_runs(transactional_db, settings):
