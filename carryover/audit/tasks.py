@@ -12,6 +12,7 @@ from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
 from .checkpoints import CheckpointStoreError
+from .models import AuditEvent
 from .services import SEAL_BATCH, audit_seal
 
 logger = logging.getLogger(__name__)
@@ -38,5 +39,9 @@ def seal() -> int:
     return sealed
 
 
-def seal_waiting() -> bool:
-    return DBTaskResult.objects.filter(task_path=seal.module_path, status="READY").exists()
+def seal_needed() -> bool:
+    """Something to seal and no seal already waiting: an idle night queues nothing (the partial index on
+    unsealed events makes the first question cheap)."""
+    if DBTaskResult.objects.filter(task_path=seal.module_path, status="READY").exists():
+        return False
+    return AuditEvent.objects.filter(seq__isnull=True).exists()

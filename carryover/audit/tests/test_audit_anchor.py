@@ -216,6 +216,8 @@ def test_verifying_while_workers_seal_raises_no_false_alarm(transactional_db):
 
 
 def test_the_clock_queues_a_seal_that_a_worker_runs(transactional_db, settings):
+    call_command("audit_clock", "--once")
+    assert not DBTaskResult.objects.exists()  # nothing to seal, nothing queued
     write_events(3, sealed=False)
     call_command("audit_clock", "--once")
     call_command("audit_clock", "--once")  # one waiting is enough

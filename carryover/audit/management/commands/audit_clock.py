@@ -1,6 +1,6 @@
-"""Queue the audit `seal` task every few seconds. Any number may run: a seal is only added when none is waiting,
-and sealing is idempotent. Refuses to start when the checkpoint store cannot be written, rather than let events
-pile up unsealed."""
+"""Queue the audit `seal` task every few seconds when events wait to be sealed. Any number may run: a seal is
+only added when none is waiting, and sealing is idempotent. Refuses to start when the checkpoint store cannot be
+written, rather than let events pile up unsealed."""
 
 import signal
 import time
@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from carryover.audit.checkpoints import CheckpointStoreError
 from carryover.audit.services import audit_store_check
-from carryover.audit.tasks import seal, seal_waiting
+from carryover.audit.tasks import seal, seal_needed
 
 
 class Command(BaseCommand):
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         while running:
-            if not seal_waiting():
+            if seal_needed():
                 seal.enqueue()
             if once:
                 return
