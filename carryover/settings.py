@@ -60,7 +60,6 @@ AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
 AUDIT_CHECKPOINT_PATH = os.environ.get(
     "AUDIT_CHECKPOINT_PATH", "" if PRODUCTION else str(VAR_DIR / "audit-checkpoints.jsonl")
 )
-KEY_HINT = "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
 
 
 def _weak(key: str, *, min_length: int) -> bool:
@@ -71,10 +70,11 @@ def _weak(key: str, *, min_length: int) -> bool:
 def _refuse_weak_production_values() -> None:
     if not PRODUCTION:
         return
+    hint = "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
     if any("*" in host for host in ALLOWED_HOSTS):
         raise ImproperlyConfigured("ALLOWED_HOSTS must name this site's hosts in production, not a wildcard '*'.")
     if _weak(SECRET_KEY, min_length=50):
-        raise ImproperlyConfigured(f"SECRET_KEY is weak (short or a few repeated characters); {KEY_HINT}.")
+        raise ImproperlyConfigured(f"SECRET_KEY is weak (short or a few repeated characters); {hint}.")
     from cryptography.fernet import Fernet
 
     for number, key in enumerate(env_list("FIELD_ENCRYPTION_KEYS"), start=1):
@@ -86,11 +86,11 @@ def _refuse_weak_production_values() -> None:
                 "README."
             ) from None
     if not AUDIT_HMAC_KEY:
-        raise ImproperlyConfigured(f"Set AUDIT_HMAC_KEY in production (the audit chain's own key); {KEY_HINT}.")
+        raise ImproperlyConfigured(f"Set AUDIT_HMAC_KEY in production (the audit chain's own key); {hint}.")
     if AUDIT_HMAC_KEY == SECRET_KEY:
         raise ImproperlyConfigured("AUDIT_HMAC_KEY must differ from SECRET_KEY, so that either can be rotated alone.")
     if _weak(AUDIT_HMAC_KEY, min_length=32):
-        raise ImproperlyConfigured(f"AUDIT_HMAC_KEY is weak (short or a few repeated characters); {KEY_HINT}.")
+        raise ImproperlyConfigured(f"AUDIT_HMAC_KEY is weak (short or a few repeated characters); {hint}.")
     if not os.path.isabs(AUDIT_CHECKPOINT_PATH):
         raise ImproperlyConfigured(
             "Set AUDIT_CHECKPOINT_PATH in production to an absolute path of the audit checkpoint file (kept outside "

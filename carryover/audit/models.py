@@ -75,6 +75,13 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events cannot be deleted.")
 
+    def subject(self) -> str:
+        """What was acted on, for the practice's log page. An id that is the client's own is left out: the
+        client column names them, or hides them when they are not of this practice."""
+        if not self.object_id or self.object_id == str(self.client_id):
+            return self.object_type
+        return f"{self.object_type} #{self.object_id}"
+
     def content(self) -> bytes:
         """What the event says, without its place in the chain: signed when written, before it is sealed."""
         fields = [

@@ -176,6 +176,7 @@ def test_admin_log_never_names_people_of_another_practice(client, personas):
     assert "alice@harbour.test" in page
     assert "dana@elsewhere.test" not in page and "Dana" not in page
     assert "Not in this practice (ref " in page
+    assert not re.search(r"client #\d", page)  # nor Dana's id, as the object of the refused read
     # Filtering by a foreign email must not confirm the account exists (nor show the probe about it).
     page = client.get(reverse("audit_log"), {"person": "dana@elsewhere.test"}).content.decode()
     assert "No events match." in page
