@@ -71,8 +71,14 @@ def checkpoint_append(*, path: Path, seq: int, hash: str, at: datetime) -> Check
     checkpoint = Checkpoint(seq=seq, hash=hash, at=at.isoformat(timespec="microseconds"))
     line = json.dumps({"seq": seq, "hash": hash, "at": checkpoint.at, "sig": checkpoint.signature()})
     try:
-        with open(path, "a", encoding="utf-8") as file:
-            file.write(line + "\n")
+        with open(path, "a+b") as file:
+            # A line torn by a crash stays unreadable (verify_audit reports it) but must not swallow this one.
+            size = file.seek(0, os.SEEK_END)
+            if size:
+                file.seek(size - 1)
+                if file.read(1) != b"\n":
+                    file.write(b"\n")  # appending mode: writes go to the end wherever we read
+            file.write(line.encode() + b"\n")
             file.flush()
             os.fsync(file.fileno())
     except OSError as error:

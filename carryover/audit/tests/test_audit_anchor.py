@@ -119,6 +119,16 @@ def test_forged_or_edited_checkpoint_lines_are_reported(db, settings):
     ]
 
 
+def test_a_torn_checkpoint_line_is_reported_and_the_next_one_still_counts(db, settings):
+    write_events(2)
+    path = Path(settings.AUDIT_CHECKPOINT_PATH)
+    path.write_text(path.read_text() + '{"seq": 2, "ha')  # a crash in the middle of a write
+    write_events(1)
+    lines = path.read_text().splitlines()
+    assert lines[1] == '{"seq": 2, "ha' and json.loads(lines[2])["seq"] == 3
+    assert audit_verify().problems == ["checkpoint line 2 is unreadable"]
+
+
 def test_the_database_lets_sealing_set_the_chain_fields_once_and_nothing_else(db):
     write_events(1, sealed=False)
     event = AuditEvent.objects.get()
