@@ -1,6 +1,7 @@
-"""Serve Carryover on one machine: gunicorn for the web app and one db_worker for background tasks.
+"""Serve Carryover on one machine: gunicorn for the web app, one db_worker for background tasks, and the two
+clocks that queue periodic work for it (the reminders tick, audit sealing).
 
-Both stop cleanly on Ctrl-C (or SIGTERM); if either dies, the other is stopped too.
+All stop cleanly on Ctrl-C (or SIGTERM); if one dies, the others are stopped too.
 """
 
 import os
@@ -31,10 +32,11 @@ WEB = [
 ]
 WORKER = [sys.executable, "manage.py", "db_worker", "--interval", "1"]
 CLOCK = [sys.executable, "manage.py", "reminders_clock"]  # queues the reminders tick every minute
+AUDIT_CLOCK = [sys.executable, "manage.py", "audit_clock"]  # queues audit sealing every 5 seconds
 
 
 def main() -> int:
-    children = [subprocess.Popen(WEB), subprocess.Popen(WORKER), subprocess.Popen(CLOCK)]
+    children = [subprocess.Popen(command) for command in (WEB, WORKER, CLOCK, AUDIT_CLOCK)]
     stopping = False
 
     def stop(signum=None, frame=None):

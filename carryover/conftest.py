@@ -82,6 +82,12 @@ def personas(db) -> Personas:
 
 
 @pytest.fixture(autouse=True)
+def _audit_checkpoints(settings, tmp_path):
+    # Each test its own audit checkpoint file, never the development one in var/.
+    settings.AUDIT_CHECKPOINT_PATH = str(tmp_path / "audit-checkpoints.jsonl")
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings, request):
     # Argon2 is deliberately slow; tests that check hashing itself ask for the `argon2` marker's real settings.
     if "argon2" not in request.keywords:

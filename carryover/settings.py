@@ -52,6 +52,55 @@ def _refuse_unsafe_production() -> None:
 
 _refuse_unsafe_production()
 
+# --- Audit keys and weak production values (issue 11, items 6 and 10) ----------------------------------------
+# Kept in one block: the checks above refuse what is missing; these refuse what is present but weak.
+AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
+# Signed checkpoints of the audit chain are appended here, outside the database, so that removing the newest
+# events is detected (docs/security.md, "Audit log"). Production names it; make it append-only for the app.
+AUDIT_CHECKPOINT_PATH = os.environ.get(
+    "AUDIT_CHECKPOINT_PATH", "" if PRODUCTION else str(VAR_DIR / "audit-checkpoints.jsonl")
+)
+
+
+def _weak(key: str, *, min_length: int) -> bool:
+    # Django's own test for a guessable key (check --deploy, security.W009): short, or few distinct characters.
+    return len(key) < min_length or len(set(key)) < 5
+
+
+def _refuse_weak_production_values() -> None:
+    if not PRODUCTION:
+        return
+    hint = "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+    if any("*" in host for host in ALLOWED_HOSTS):
+        raise ImproperlyConfigured("ALLOWED_HOSTS must name this site's hosts in production, not a wildcard '*'.")
+    if _weak(SECRET_KEY, min_length=50):
+        raise ImproperlyConfigured(f"SECRET_KEY is weak (short or a few repeated characters); {hint}.")
+    from cryptography.fernet import Fernet
+
+    for number, key in enumerate(env_list("FIELD_ENCRYPTION_KEYS"), start=1):
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"FIELD_ENCRYPTION_KEYS: key {number} is not a Fernet key (32 bytes in URL-safe base64); see the "
+                "README."
+            ) from None
+    if not AUDIT_HMAC_KEY:
+        raise ImproperlyConfigured(f"Set AUDIT_HMAC_KEY in production (the audit chain's own key); {hint}.")
+    if AUDIT_HMAC_KEY == SECRET_KEY:
+        raise ImproperlyConfigured("AUDIT_HMAC_KEY must differ from SECRET_KEY, so that either can be rotated alone.")
+    if _weak(AUDIT_HMAC_KEY, min_length=32):
+        raise ImproperlyConfigured(f"AUDIT_HMAC_KEY is weak (short or a few repeated characters); {hint}.")
+    if not os.path.isabs(AUDIT_CHECKPOINT_PATH):
+        raise ImproperlyConfigured(
+            "Set AUDIT_CHECKPOINT_PATH in production to an absolute path of the audit checkpoint file (kept outside "
+            "the database, append-only for the app); see docs/security.md."
+        )
+
+
+_refuse_weak_production_values()
+# --- End of audit keys and weak production values -------------------------------------------------------------
+
 INSTALLED_APPS = [
     "carryover.accounts",
     "carryover.audit",
@@ -226,7 +275,6 @@ INVITATION_DAYS = 7
 # Client-written text and files are encrypted at rest with these Fernet keys (first encrypts, all decrypt).
 # Generate one with: python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
-AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
 MEDIA_ROOT = VAR_DIR / "private"  # never served directly: attachments go through access-checked views
 ATTACHMENT_MAX_BYTES = {"drawing": 3 * 1024 * 1024, "photo": 8 * 1024 * 1024, "audio": 12 * 1024 * 1024}
 # Room per client for all their photos, drawings and recordings (as stored: photos are scaled and re-encoded).

@@ -30,7 +30,7 @@ class AuditFilterForm(forms.Form):
             self.add_error("end", "“To” must be on or after “From”.")
         return cleaned
 
-    def apply(self, events: QuerySet) -> QuerySet:
+    def apply(self, events: QuerySet, *, practice_id: int) -> QuerySet:
         data = self.cleaned_data
         zone = timezone.get_current_timezone()
         if data.get("start"):
@@ -38,7 +38,9 @@ class AuditFilterForm(forms.Form):
         if data.get("end"):
             events = events.filter(at__lt=datetime.combine(data["end"] + timedelta(days=1), time.min, zone))
         if data.get("person"):
-            person = User.objects.filter(email__iexact=data["person"]).values_list("pk", flat=True).first()
+            # Only this practice's people can be looked up: a foreign email must not confirm that it exists.
+            members = User.objects.filter(membership__practice_id=practice_id, email__iexact=data["person"])
+            person = members.values_list("pk", flat=True).first()
             events = events.filter(actor_id=person) | events.filter(client_id=person) if person else events.none()
         if data.get("action"):
             events = events.filter(action=data["action"])

@@ -1,4 +1,9 @@
-"""An append-only, hash-chained record of every read and write of client data, allowed or denied."""
+"""An append-only, hash-chained record of every read and write of client data, allowed or denied.
+
+A request appends its event unsealed (no `seq`), signed on its own (`mac`), without taking any shared lock; the
+worker later seals events into the chain in batches and writes a signed checkpoint of the chain's end outside
+the database (`audit/sealing.py`, docs/security.md "Audit log").
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import hmac
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 GENESIS = "0" * 64
 
@@ -38,7 +44,9 @@ class Action(models.TextChoices):
 
 class AuditEvent(models.Model):
     # Plain ids, not foreign keys: removing a person or a practice must never alter or cascade into the log.
-    seq = models.BigIntegerField(unique=True)
+    # seq, prev_hash and hash stay empty until the event is sealed into the chain; the database lets them be set
+    # once and nothing else be changed (audit/triggers.py).
+    seq = models.BigIntegerField(unique=True, null=True)
     at = models.DateTimeField(db_index=True)
     actor_id = models.BigIntegerField(null=True)
     practice_id = models.BigIntegerField(null=True, db_index=True)
@@ -48,13 +56,16 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     request_id = models.CharField(max_length=64, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    mac = models.CharField(max_length=64, blank=True)  # empty only on events sealed before events were signed
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
 
     objects = AuditQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-seq"]
+        ordering = ["-id"]
+        # The worker finds what to seal through this index however long the log grows.
+        indexes = [models.Index(fields=["id"], condition=Q(seq__isnull=True), name="audit_event_unsealed")]
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -63,6 +74,31 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events cannot be deleted.")
+
+    def subject(self) -> str:
+        """What was acted on, for the practice's log page. An id that is the client's own is left out: the
+        client column names them, or hides them when they are not of this practice."""
+        if not self.object_id or self.object_id == str(self.client_id):
+            return self.object_type
+        return f"{self.object_type} #{self.object_id}"
+
+    def content(self) -> bytes:
+        """What the event says, without its place in the chain: signed when written, before it is sealed."""
+        fields = [
+            self.at.isoformat(timespec="microseconds"),
+            self.actor_id,
+            self.practice_id,
+            self.client_id,
+            self.action,
+            self.object_type,
+            self.object_id,
+            self.outcome,
+            self.request_id,
+        ]
+        return b"event|" + "|".join("" if value is None else str(value) for value in fields).encode()
+
+    def compute_mac(self) -> str:
+        return hmac.new(audit_key(), self.content(), hashlib.sha256).hexdigest()
 
     def canonical(self) -> bytes:
         fields = [
@@ -86,7 +122,8 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The single row that writers lock to append in order; it also remembers the last link of the chain."""
+    """The end of the sealed chain. Only the sealing worker locks it (requests never do); the database lets it
+    move forward only (audit/triggers.py)."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_seq = models.BigIntegerField(default=0)
@@ -94,5 +131,6 @@ class AuditChainHead(models.Model):
 
 
 def audit_key() -> bytes:
+    # Production requires its own AUDIT_HMAC_KEY (settings.py); development derives one from SECRET_KEY.
     key = getattr(settings, "AUDIT_HMAC_KEY", "") or settings.SECRET_KEY
     return hashlib.sha256(b"carryover-audit-chain:" + key.encode()).digest()

@@ -4,12 +4,12 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 
 from carryover.accounts.access import get_practice_for_admin, role_required
-from carryover.accounts.models import Role, User
+from carryover.accounts.models import Role
 from carryover.lib.types import AuthedRequest
 
 from .forms import AuditFilterForm
 from .models import Action, AuditEvent, Outcome
-from .services import audit_record
+from .services import audit_people, audit_record
 
 
 @role_required(Role.ADMIN)
@@ -18,9 +18,9 @@ def audit_log(request: AuthedRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     events: QuerySet[AuditEvent] = AuditEvent.objects.filter(practice_id=practice.pk)
     if form.is_valid():
-        events = form.apply(events)
+        events = form.apply(events, practice_id=practice.pk)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    people = User.objects.in_bulk({e.actor_id for e in page} | {e.client_id for e in page} - {None})
+    people = audit_people(practice_id=practice.pk, events=page)
     audit_record(
         actor_id=request.user.pk,
         practice_id=practice.pk,

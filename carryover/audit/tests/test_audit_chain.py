@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import models
@@ -5,7 +7,7 @@ from django.urls import reverse
 
 from carryover.audit import triggers
 from carryover.audit.models import AppendOnlyError, AuditEvent
-from carryover.audit.services import audit_record, audit_verify
+from carryover.audit.services import audit_record, audit_seal, audit_verify
 
 
 @pytest.fixture
@@ -18,9 +20,11 @@ def tamperer(db):
             cursor.execute(statement)
 
 
-def write_events(n=5):
+def write_events(n=5, *, sealed=True):
     for i in range(n):
         audit_record(actor_id=1, practice_id=1, client_id=2, action="read", object_type="client", object_id=i)
+    if sealed:
+        audit_seal()
 
 
 def raw(queryset):
@@ -31,13 +35,13 @@ def raw(queryset):
 def test_intact_chain_verifies(db, capsys):
     write_events()
     call_command("verify_audit")
-    assert "5 events, chain intact" in capsys.readouterr().out
+    assert "5 sealed events, chain intact, checkpointed up to event 5" in capsys.readouterr().out
 
 
 def test_edited_event_is_detected(tamperer):
     write_events()
     raw(AuditEvent.objects.filter(seq=3)).update(client_id=99)
-    problems = list(audit_verify())
+    problems = audit_verify().problems
     assert problems == ["event 3: contents do not match its hash (edited)"]
     with pytest.raises(CommandError, match="FAILED"):
         call_command("verify_audit")
@@ -46,13 +50,13 @@ def test_edited_event_is_detected(tamperer):
 def test_deleted_event_is_detected(tamperer):
     write_events()
     raw(AuditEvent.objects.filter(seq=2))._raw_delete(using="default")
-    assert any("expected sequence number 2" in p for p in audit_verify())
+    assert any("expected sequence number 2" in p for p in audit_verify().problems)
 
 
 def test_deleted_last_event_is_detected(tamperer):
     write_events()
     raw(AuditEvent.objects.filter(seq=5))._raw_delete(using="default")
-    assert any("head records event 5" in p for p in audit_verify())
+    assert any("head records event 5" in p for p in audit_verify().problems)
 
 
 def test_inserted_event_is_detected(tamperer):
@@ -73,7 +77,7 @@ def test_inserted_event_is_detected(tamperer):
         hash="f" * 64,
     )
     models.QuerySet(model=AuditEvent).bulk_create([forged])
-    assert any("event 3" in p for p in audit_verify())
+    assert any("event 3" in p for p in audit_verify().problems)
 
 
 @pytest.mark.parametrize("statement", ["UPDATE audit_auditevent SET client_id = 5", "DELETE FROM audit_auditevent"])
@@ -102,9 +106,9 @@ def test_model_refuses_updates_and_deletes(db):
 
 def test_client_view_writes_one_row_with_who_what_when(client, personas):
     client.force_login(personas.alice)
-    before = AuditEvent.objects.count()
+    before = AuditEvent.objects.order_by("id").last()
     client.get(reverse("client_detail", args=[personas.bob.pk]), headers={"X-Request-ID": "req-12345678"})
-    event = AuditEvent.objects.get(seq__gt=before)
+    event = AuditEvent.objects.get(id__gt=before.pk if before else 0)
     assert (event.actor_id, event.client_id, event.practice_id) == (
         personas.alice.pk,
         personas.bob.pk,
@@ -120,9 +124,9 @@ def test_client_view_writes_one_row_with_who_what_when(client, personas):
 
 def test_stranger_attempt_is_audited_as_denied(client, personas):
     client.force_login(personas.charlie)
-    before = AuditEvent.objects.count()
+    before = AuditEvent.objects.order_by("id").last()
     assert client.get(reverse("client_detail", args=[personas.bob.pk])).status_code == 404
-    event = AuditEvent.objects.get(seq__gt=before)
+    event = AuditEvent.objects.get(id__gt=before.pk if before else 0)
     assert (event.actor_id, event.client_id, event.outcome) == (personas.charlie.pk, personas.bob.pk, "denied")
 
 
@@ -161,3 +165,31 @@ def test_flush_wipes_the_database_and_restores_the_protection(transactional_db):
     write_events(1)
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditevent")
+
+
+def test_admin_log_never_names_people_of_another_practice(client, personas):
+    # Alice probes Dana (another practice): refused, and logged under Harbour with Dana's id.
+    client.force_login(personas.alice)
+    assert client.get(reverse("client_detail", args=[personas.dana.pk])).status_code == 404
+    client.force_login(personas.admin)
+    page = client.get(reverse("audit_log"), {"outcome": "denied"}).content.decode()
+    assert "alice@harbour.test" in page
+    assert "dana@elsewhere.test" not in page and "Dana" not in page
+    assert "Not in this practice (ref " in page
+    assert not re.search(r"client #\d", page)  # nor Dana's id, as the object of the refused read
+    # Filtering by a foreign email must not confirm the account exists (nor show the probe about it).
+    page = client.get(reverse("audit_log"), {"person": "dana@elsewhere.test"}).content.decode()
+    assert "No events match." in page
+
+
+def test_opaque_reference_is_stable_in_a_practice_and_differs_between_practices(personas):
+    from carryover.audit.services import audit_people
+
+    event = AuditEvent(actor_id=personas.alice.pk, client_id=personas.dana.pk)
+    here = audit_people(practice_id=personas.practice.pk, events=[event])
+    again = audit_people(practice_id=personas.practice.pk, events=[event])
+    there = audit_people(practice_id=personas.other_practice.pk, events=[event])
+    assert here == again and here[personas.alice.pk] == "alice@harbour.test"
+    assert here[personas.dana.pk] != there[personas.dana.pk]
+    assert there[personas.dana.pk] == "dana@elsewhere.test"
+    assert re.fullmatch(r"Not in this practice \(ref [0-9a-f]{10}\)", here[personas.dana.pk])

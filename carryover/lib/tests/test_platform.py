@@ -95,7 +95,8 @@ def test_unknown_url_is_a_friendly_404(client, db):
 
 
 def run_python(code: str, **env) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")}
+    unset = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "FIELD_ENCRYPTION_KEYS", "AUDIT_HMAC_KEY", "AUDIT_CHECKPOINT_PATH")
+    environment = {k: v for k, v in os.environ.items() if k not in unset}
     environment.update(env, DJANGO_SETTINGS_MODULE="carryover.settings")
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
@@ -104,6 +105,15 @@ def run_python(code: str, **env) -> subprocess.CompletedProcess:
 
 GOOD_SECRET = "k" * 20 + "-production-secret-0123456789-abcdefghijklmnop"
 FERNET_KEY = "x3Jc9m0G8Zc8xWQ2oY0b6r3lU2kq2yT4c8m1b5n7v9w="
+AUDIT_KEY = "audit-Zq81-production-key-0123456789-abcdef"
+# Everything production needs, each one sound: the cases below spoil one value at a time.
+SOUND = {
+    "SECRET_KEY": GOOD_SECRET,
+    "ALLOWED_HOSTS": "carryover.example.org",
+    "FIELD_ENCRYPTION_KEYS": FERNET_KEY,
+    "AUDIT_HMAC_KEY": AUDIT_KEY,
+    "AUDIT_CHECKPOINT_PATH": "/var/lib/carryover-audit/checkpoints.jsonl",
+}
 
 
 @pytest.mark.parametrize(
@@ -122,6 +132,33 @@ def test_production_refuses_unsafe_settings(env, message):
     assert message in result.stderr
 
 
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"ALLOWED_HOSTS": "*"}, "not a wildcard '*'"),
+        ({"ALLOWED_HOSTS": "carryover.example.org,*"}, "not a wildcard '*'"),
+        ({"SECRET_KEY": "x" * 64}, "SECRET_KEY is weak"),
+        ({"FIELD_ENCRYPTION_KEYS": "notakey"}, "key 1 is not a Fernet key"),
+        ({"FIELD_ENCRYPTION_KEYS": f"{FERNET_KEY},notakey"}, "key 2 is not a Fernet key"),
+        ({"AUDIT_HMAC_KEY": ""}, "Set AUDIT_HMAC_KEY"),
+        ({"AUDIT_HMAC_KEY": GOOD_SECRET}, "AUDIT_HMAC_KEY must differ from SECRET_KEY"),
+        ({"AUDIT_HMAC_KEY": "a" * 40}, "AUDIT_HMAC_KEY is weak"),
+        ({"AUDIT_HMAC_KEY": "short-key-1234"}, "AUDIT_HMAC_KEY is weak"),
+        ({"AUDIT_CHECKPOINT_PATH": ""}, "Set AUDIT_CHECKPOINT_PATH"),
+        ({"AUDIT_CHECKPOINT_PATH": "var/checkpoints.jsonl"}, "Set AUDIT_CHECKPOINT_PATH"),
+    ],
+)
+def test_production_refuses_weak_values(change, message):
+    result = run_python("import django; django.setup()", CARRYOVER_ENV="production", **{**SOUND, **change})
+    assert result.returncode != 0
+    assert message in result.stderr, result.stderr[-600:]
+
+
+def test_production_starts_with_sound_values():
+    result = run_python("import django; django.setup(); print('started')", CARRYOVER_ENV="production", **SOUND)
+    assert result.returncode == 0 and "started" in result.stdout, result.stderr[-600:]
+
+
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -132,6 +169,8 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
             "SECRET_KEY": GOOD_SECRET,
             "ALLOWED_HOSTS": "carryover.example.org",
             "FIELD_ENCRYPTION_KEYS": FERNET_KEY,
+            "AUDIT_HMAC_KEY": AUDIT_KEY,
+            "AUDIT_CHECKPOINT_PATH": str(tmp_path / "audit-checkpoints.jsonl"),
             "CARRYOVER_VAR_DIR": str(tmp_path),
         },
         capture_output=True,

@@ -67,7 +67,7 @@ def test_summary_and_pdf_are_audited_as_exports(client, personas, journal_week):
         before = AuditEvent.objects.count()
         response = client.get(reverse(name, args=[personas.bob.pk]))
         assert response.status_code == 200
-        [event] = AuditEvent.objects.order_by("seq")[before:]
+        [event] = AuditEvent.objects.order_by("id")[before:]
         assert (event.action, event.object_type, event.client_id) == (Action.EXPORT, "session_summary", personas.bob.pk)
 
 
