@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from carryover.accounts.adapter import DEVICE_COOKIE
 from carryover.conftest import PASSWORD, totp_code
-from carryover.lib.tests.test_platform import FERNET_KEY, GOOD_SECRET, run_python
+from carryover.lib.tests.test_platform import SOUND, run_python
 from carryover.reminders.tests.conftest import run_worker
 
 PROXY = "10.0.0.5"  # every request reaches the app from the TLS proxy
@@ -47,8 +47,7 @@ def sign_in_fully(client: Client, user) -> None:
 
 
 def test_production_trusts_one_proxy_hop_unless_told_otherwise():
-    env = dict(CARRYOVER_ENV="production", SECRET_KEY=GOOD_SECRET, ALLOWED_HOSTS="x.org")
-    env.update(FIELD_ENCRYPTION_KEYS=FERNET_KEY, AUDIT_HMAC_KEY=GOOD_SECRET)
+    env = dict(SOUND, CARRYOVER_ENV="production")
     show = "print(s.ALLAUTH_TRUSTED_PROXY_COUNT, s.ALLAUTH_TRUSTED_CLIENT_IP_HEADER)"
     code = "import django; django.setup(); from django.conf import settings as s; " + show
     assert run_python(code, **env).stdout.split() == ["1", "None"]
