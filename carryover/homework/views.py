@@ -51,7 +51,6 @@ from .models import (
     LadderItem,
     Notice,
     Occurrence,
-    OccurrenceStatus,
     ScheduleKind,
     Template,
     TemplateVersion,
@@ -365,15 +364,16 @@ def client_work(client, day) -> dict:
         ).order_by("status", "-created_at")
     )  # fmt: skip
     windows = {"a7": day - timedelta(days=6), "a30": day - timedelta(days=29)}
+    today = {client.pk: day}
     recent = Occurrence.objects.filter(client=client).due_between(windows["a30"], day)
-    adherence = recent.adherence_by_assignment(windows)  # activities only
-    answered = recent.questionnaire_tallies("assignment_id", today={client.pk: day})
+    adherence = recent.adherence_by_assignment(windows, today=today)  # activities only
+    answered = recent.questionnaire_tallies("assignment_id", today=today)
     rows = [
         {"assignment": a, "questionnaires": answered.get(a.pk), **adherence.get(a.pk, {"a7": None, "a30": None})}
         for a in assignments
     ]
     entries = Entry.objects.filter(client=client).select_related("assignment")[:30]
-    missed = Occurrence.objects.filter(client=client, status=OccurrenceStatus.MISSED).select_related("assignment")
+    missed = Occurrence.objects.filter(client=client).missed(today).select_related("assignment")
     return {
         "assignments": rows,
         "entries": entries,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from carryover.homework.models import BarrierCode
+from carryover.homework.models import BarrierCode, barrier_label
 
 if TYPE_CHECKING:
     from .summary import AssignmentStats, Summary
@@ -25,7 +25,6 @@ BARRIER_QUESTIONS = {
     BarrierCode.LIFE_EVENT: "pause it for now, or agree on a minimum version?",
     BarrierCode.OTHER: "ask what got in the way?",
 }
-BARRIER_LABELS = dict(BarrierCode.choices)
 MIN_REPEATS = 2  # a pattern needs at least two occurrences
 
 
@@ -39,7 +38,7 @@ def for_assignment(stat: AssignmentStats) -> list[str]:
     if stat.barriers:
         code, n = stat.barriers.most_common(1)[0]
         if n >= MIN_REPEATS:
-            label = BARRIER_LABELS.get(code, code)
+            label = barrier_label(code)
             questions.append(
                 f"“{title}” wasn't done {_times(n)} with “{label}”: {BARRIER_QUESTIONS.get(code, 'ask about it?')}"
             )

@@ -156,7 +156,7 @@ def caseload(request: AuthedRequest) -> HttpResponse:
 @role_required(Role.THERAPIST)
 def caseload_insight(request: AuthedRequest) -> HttpResponse:
     clients = get_caseload_for_therapist(request)
-    context = {"days": insight.DAYS, **insight.caseload_insight(clients.order_by(), local_today(request.user))}
+    context = {"days": insight.DAYS, **insight.caseload_insight(clients.order_by())}
     return TemplateResponse(request, "review/insight.html", context)
 
 
