@@ -358,11 +358,9 @@ def notice_resolve(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def client_work(client, day) -> dict:
     """What the therapist's client page shows of the work: assignments with adherence, entries, notices."""
-    assignments = list(
-        Assignment.objects.for_client(client).select_related("template_version", "goal").annotate(
-            open_notices=Count("notices", filter=Q(notices__resolved_at__isnull=True))
-        ).order_by("status", "-created_at")
-    )  # fmt: skip
+    open_notices = Count("notices", filter=Q(notices__resolved_at__isnull=True))
+    of_client = Assignment.objects.for_client(client).select_related("template_version", "goal")
+    assignments = list(of_client.annotate(open_notices=open_notices).order_by("status", "-created_at"))
     windows = {"a7": day - timedelta(days=6), "a30": day - timedelta(days=29)}
     today = {client.pk: day}
     recent = Occurrence.objects.filter(client=client).due_between(windows["a30"], day)
