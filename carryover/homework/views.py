@@ -1,3 +1,6 @@
+"""The homework pages: a client's today, doing and logging work, their ladder; a therapist's library, assigning and the
+client page. Each view fetches through an access helper (homework/access.py, accounts/access.py) and calls a service."""
+
 from __future__ import annotations
 
 from datetime import timedelta

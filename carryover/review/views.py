@@ -1,3 +1,7 @@
+"""The review pages: caseload and insight, the session-prep summary (page and PDF), sessions and the timeline. Each
+view fetches through an access helper (accounts/access.py, review/access.py): audited, and 404 to anyone outside
+the care relationship."""
+
 from __future__ import annotations
 
 from datetime import timedelta
