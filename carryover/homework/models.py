@@ -519,6 +519,11 @@ class Occurrence(models.Model):
     def is_open(self) -> bool:
         return self.status == OccurrenceStatus.PENDING
 
+    @property
+    def is_answered(self) -> bool:
+        """An entry has closed it. One that passed without an answer (missed) can still be answered late."""
+        return self.status not in (OccurrenceStatus.PENDING, OccurrenceStatus.MISSED)
+
     def opens_on(self) -> date:
         """The first day it can be done (reads the assignment: select it with the occurrence)."""
         return open_days(self.assignment.schedule_kind, self.due_date)[0]

@@ -11,10 +11,11 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from carryover.accounts.models import Membership
+from carryover.accounts.models import CrisisResource, Membership
 from carryover.homework import services as homework
 from carryover.homework.models import BarrierCode, Occurrence, barrier_counts, barrier_label, judged_status
 from carryover.homework.views import client_work
+from carryover.measures.services import STALE_AFTER
 from carryover.review.caseload import caseload_rows
 from carryover.review.insight import DAYS, caseload_insight
 from carryover.review.summary import build_summary
@@ -116,3 +117,19 @@ def test_judged_status_and_barrier_labels():
     from collections import Counter
 
     assert barrier_counts(Counter(["forgot", "forgot", "other"]), 1) == [("I forgot", 2)]
+
+
+def test_the_admin_reads_stale_crisis_lines_on_their_own_today(client, personas):
+    """12:00 UTC on the 9th is already the 10th in Kiritimati: a line last checked 184 days before the 10th is past
+    six months for the admin there, though not by the server's own (UTC) date."""
+    personas.admin.time_zone = "Pacific/Kiritimati"
+    personas.admin.save()
+    resource = CrisisResource.objects.filter(practice=personas.practice).first()
+    assert resource is not None
+    resource.last_verified = date(2026, 3, 10) - STALE_AFTER - timedelta(days=1)
+    resource.save()
+    CrisisResource.objects.exclude(pk=resource.pk).update(last_verified=date(2026, 3, 1))
+    with time_machine.travel("2026-03-09 12:00 +00:00", tick=False):
+        client.force_login(personas.admin)
+        page = client.get(reverse("crisis_resources_stale")).content.decode()
+    assert resource.name in page
