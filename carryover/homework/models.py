@@ -403,7 +403,8 @@ class OccurrenceQuerySet(models.QuerySet["Occurrence"]):
         return {client.pk: local_today(client.user) for client in clients}
 
     def judged(self, today: dict[int, date]) -> OccurrenceQuerySet:
-        """Those judged on each client's `today` (see `judged_status`): closed, or missed, recorded yet or not."""
+        """Those judged on each client's `today` (see `judged_status`): closed, or missed, recorded yet or not.
+        Clients left out of `today` are left out."""
         return self.filter(each_clients_day(today, lambda day: ~Q(status=OccurrenceStatus.PENDING, due_date__gte=day)))
 
     def missed(self, today: dict[int, date]) -> OccurrenceQuerySet:
