@@ -212,7 +212,7 @@ def build_summary(client: Membership, window: Window, sessions: list[Session], *
     occurrences = _occurrences(client, window, assignments, today=today)
     _count_occurrences(stats, occurrences)
     entries = _count_entries(stats, client, window)
-    barrier_counts_ = barrier_counts(entries.barriers)
+    barriers = barrier_counts(entries.barriers)
     shared = entries.shared
     summary = Summary(
         client=client,
@@ -222,7 +222,7 @@ def build_summary(client: Membership, window: Window, sessions: list[Session], *
         entries=shared,
         private_count=entries.private_count,
         free_practice=sum(1 for e in shared if e.assignment_id is None),
-        barrier_counts=barrier_counts_,
+        barrier_counts=barriers,
         barrier_words=entries.words,
         flagged=[e for e in shared if e.talk_next_session],
         latest=[_in_full(e) for e in reversed([e for e in shared if e.outcome != Outcome.SKIPPED][-LATEST_IN_FULL:])],
@@ -232,7 +232,7 @@ def build_summary(client: Membership, window: Window, sessions: list[Session], *
         .due_between(window.start, window.end)
         .questionnaire_tallies("client_id", today={client.pk: today})
         .get(client.pk, Tally()),
-        barrier_chart=_barrier_chart(barrier_counts_),
+        barrier_chart=_barrier_chart(barriers),
         charts=instruments.charts_for(_picture_history(client, window) + shared),
         sections=[s for s in (section(client, window) for section in SUMMARY_SECTIONS) if s is not None],
     )
