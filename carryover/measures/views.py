@@ -17,7 +17,7 @@ from carryover.accounts.access import (
 from carryover.accounts.models import Membership, Role
 from carryover.audit.models import Action
 from carryover.homework.access import get_occurrence_for_client
-from carryover.homework.models import AssignmentStatus
+from carryover.homework.models import AssignmentStatus, local_today
 from carryover.lib.types import AuthedRequest
 from carryover.review.models import Session
 
@@ -195,7 +195,7 @@ def _safety_plan_page(request: AuthedRequest, client: Membership, *, done: str) 
 @role_required(Role.ADMIN)
 def crisis_resources_stale(request: AuthedRequest) -> HttpResponse:
     practice = get_practice_for_admin(request)
-    stale = services.crisis_resources_stale(practice)
+    stale = services.crisis_resources_stale(practice, today=local_today(request.user))
     return TemplateResponse(request, "measures/crisis_stale.html", {"stale": stale, "practice": practice})
 
 

@@ -1,3 +1,7 @@
+"""The review pages: caseload and insight, the session-prep summary (page and PDF), sessions and the timeline. Each
+view fetches through an access helper (accounts/access.py, review/access.py): audited, and 404 to anyone outside
+the care relationship."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -156,7 +160,7 @@ def caseload(request: AuthedRequest) -> HttpResponse:
 @role_required(Role.THERAPIST)
 def caseload_insight(request: AuthedRequest) -> HttpResponse:
     clients = get_caseload_for_therapist(request)
-    context = {"days": insight.DAYS, **insight.caseload_insight(clients.order_by(), local_today(request.user))}
+    context = {"days": insight.DAYS, **insight.caseload_insight(clients.order_by())}
     return TemplateResponse(request, "review/insight.html", context)
 
 
