@@ -3,7 +3,7 @@ for seven weeks, scores falling from the moderate/moderately severe range toward
 answered "several days" that his therapist followed up and resolved.
 
 Made through the assignment form and `measure_submit`, then dated back to when it would have happened, like the
-homework demo (homework/demo.py)."""
+homework demo (devtools/demo_homework.py)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,9 @@ from carryover.accounts.models import Membership
 from carryover.homework import services as homework
 from carryover.homework.forms import AssignmentForm
 from carryover.homework.models import Assignment, Entry, Occurrence, Template, local_today
-
-from . import services
-from .instruments import MEASURES
-from .models import MeasureResult, RiskAlert
+from carryover.measures import services
+from carryover.measures.instruments import MEASURES
+from carryover.measures.models import MeasureResult, RiskAlert
 
 DEMO_CLIENT = "jordan@example.org"
 WEEKS = 7

@@ -18,8 +18,8 @@ from django.test import Client
 from django.urls import reverse
 
 from carryover.accounts.models import CareLink, Membership, Practice
+from carryover.devtools.bench_practice import PRACTICE, generate
 from carryover.homework.models import Entry, Occurrence
-from carryover.review.bench import PRACTICE, generate
 
 
 class Command(BaseCommand):

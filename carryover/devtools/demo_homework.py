@@ -25,10 +25,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from carryover.accounts.models import Membership, User
-
-from . import services
-from .forms import AssignmentForm, assignment_initial
-from .models import (
+from carryover.homework import services
+from carryover.homework.forms import AssignmentForm, assignment_initial
+from carryover.homework.models import (
     Assignment,
     AssignmentRevision,
     BarrierCode,

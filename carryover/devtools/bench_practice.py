@@ -31,8 +31,7 @@ from carryover.homework.models import (
     Template,
     Visibility,
 )
-
-from .models import Session
+from carryover.review.models import Session
 
 PRACTICE = "Bench practice (generated)"
 ZONES = ["America/New_York", "America/Chicago", "Europe/London", "Australia/Sydney"]

@@ -7,10 +7,9 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from carryover.accounts.models import Membership
-from carryover.homework.demo import STORIES, WEEKS
+from carryover.devtools.demo_homework import STORIES, WEEKS
 from carryover.homework.models import local_today
-
-from .models import Session
+from carryover.review.models import Session
 
 NOTES = [
     "First session: goals and the first activities",
