@@ -30,6 +30,7 @@ test-browser: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports  # the import direction of docs/ARCHITECTURE.md
 
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy carryover
