@@ -1,3 +1,5 @@
+"""The devtools app's configuration; `settings.py` installs it only outside production."""
+
 from django.apps import AppConfig
 
 

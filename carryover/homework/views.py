@@ -1,3 +1,7 @@
+"""The homework pages. The client's: Today, doing an activity, practice on one's own, an entry, the fear ladder.
+The therapist's: the library and template preview, assigning and editing, a client's work, goals and ladder,
+notices; and the access-checked attachment download for both."""
+
 from __future__ import annotations
 
 from datetime import timedelta

@@ -1,3 +1,6 @@
+"""The therapist's review pages: the caseload and its insight, a client's timeline, the session-prep summary (HTML
+and PDF), sessions and the next booked one, review settings."""
+
 from __future__ import annotations
 
 from datetime import timedelta
