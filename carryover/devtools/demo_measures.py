@@ -41,11 +41,18 @@ def load_measures_demo(*, therapist: Membership, clients: Sequence[Membership], 
     for key, totals in TOTALS.items():
         version = Template.objects.get(key=key, practice__isnull=True).latest_version()
         form = AssignmentForm(
-            {"title": MEASURES[key]["title"], "instructions": version.instructions, "rationale": version.rationale,
-             "minutes": version.minutes, "schedule_kind": "weekdays", "weekdays": [str(start.weekday())],
-             "start_date": start.isoformat(), "formats": ["write"]},
+            {
+                "title": MEASURES[key]["title"],
+                "instructions": version.instructions,
+                "rationale": version.rationale,
+                "minutes": version.minutes,
+                "schedule_kind": "weekdays",
+                "weekdays": [str(start.weekday())],
+                "start_date": start.isoformat(),
+                "formats": ["write"],
+            },
             allowed_formats=version.formats,
-        )  # fmt: skip
+        )
         assert form.is_valid(), form.errors
         assignment = homework.assignment_create(
             therapist=therapist, client=client, version=version, data=form.data_object()
@@ -68,16 +75,19 @@ def load_measures_demo(*, therapist: Membership, clients: Sequence[Membership], 
             alert = RiskAlert.objects.filter(entry_id=result.entry_id).first()
             if alert is not None:
                 services.alert_resolve(
-                    alert=alert, actor=therapist.user,
+                    alert=alert,
+                    actor=therapist.user,
                     note="Phoned the next morning: passive thoughts, no plan or intent. Safety plan reviewed together.",
-                )  # fmt: skip
+                )
                 RiskAlert.objects.filter(pk=alert.pk).update(
-                    created_at=moment, acknowledged_at=moment + timedelta(hours=14),
+                    created_at=moment,
+                    acknowledged_at=moment + timedelta(hours=14),
                     resolved_at=moment + timedelta(hours=14, minutes=20),
-                )  # fmt: skip
+                )
             created += 1
     services.safety_plan_save(
-        client=client, actor=therapist.user,
+        client=client,
+        actor=therapist.user,
         content={
             "warning_signs": "Staying in bed past noon; not answering messages; thinking 'what's the point'.",
             "coping": "Shower and get dressed; a short walk round the park; music from the playlist we made.",
@@ -87,5 +97,5 @@ def load_measures_demo(*, therapist: Membership, clients: Sequence[Membership], 
             "environment": "Ask Ana to keep my spare medication at hers.",
             "reasons": "My niece; the allotment in spring; finishing the course.",
         },
-    )  # fmt: skip
+    )
     return [f"{created} questionnaires and a safety plan for {client.user.email}"]

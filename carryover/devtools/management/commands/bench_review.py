@@ -59,21 +59,29 @@ class Command(BaseCommand):
         pages = [
             ("caseload", lambda i: (reverse("caseload"), {}), runs),
             ("timeline (30 days)", lambda i: (reverse("client_timeline", args=[clients[i % len(clients)]]), {}), runs),
-            ("summary HTML (since last session)",
-             lambda i: (reverse("client_summary", args=[clients[i % len(clients)]]), {}), runs),
-            ("summary HTML (90 days)",
-             lambda i: (reverse("client_summary", args=[clients[i % len(clients)]]), {"start": _days_ago(89)}), runs),
-            ("summary PDF (since last session)",
-             lambda i: (reverse("client_summary_pdf", args=[clients[i % len(clients)]]), {}), max(3, runs // 3)),
+            (
+                "summary HTML (since last session)",
+                lambda i: (reverse("client_summary", args=[clients[i % len(clients)]]), {}),
+                runs,
+            ),
+            (
+                "summary HTML (90 days)",
+                lambda i: (reverse("client_summary", args=[clients[i % len(clients)]]), {"start": _days_ago(89)}),
+                runs,
+            ),
+            (
+                "summary PDF (since last session)",
+                lambda i: (reverse("client_summary_pdf", args=[clients[i % len(clients)]]), {}),
+                max(3, runs // 3),
+            ),
             ("insight", lambda i: (reverse("caseload_insight"), {}), max(3, runs // 3)),
-        ]  # fmt: skip
+        ]
         self.stdout.write(f"\n{'page':36} {'median ms':>10} {'p95 ms':>8} {'queries':>8}  (caseload of {len(clients)})")
         for name, target, count in pages:
             url, params = target(0)
             browser.get(url, params)  # warm up
-            queries: list[
-                str
-            ] = []  # counted by a wrapper: the request's own reset_queries() empties connection.queries
+            # Counted by a wrapper: the request's own reset_queries() empties connection.queries.
+            queries: list[str] = []
 
             def counter(execute, sql, params_, many, context, queries=queries):
                 queries.append(sql)
