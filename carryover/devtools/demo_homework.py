@@ -855,7 +855,12 @@ def rehearsal(story: Story, attempt: Attempt) -> dict[str, Any]:
 
 
 def sam(story: Story) -> None:
-    today = story.today
+    records, breathing_daily, ladder = _sam_assignments(story)
+    _sam_practice(story, records, breathing_daily, ladder)
+
+
+def _sam_assignments(story: Story) -> tuple[Assignment, ...]:
+    """Sam's goal, fear ladder and three activities, as his therapist set them up."""
     goal = story.goal(
         "Speak up at work without dreading it for days",
         [
@@ -912,6 +917,12 @@ def sam(story: Story) -> None:
         minimum="Even five minutes on the first step counts.",
         coping="Distress rises, then falls. If it peaks, breathe slowly and wait; you don't have to feel calm to stay.",
     )
+    return records, breathing_daily, ladder
+
+
+def _sam_practice(story: Story, records: Assignment, breathing_daily: Assignment, ladder: Assignment) -> None:
+    """Eight weeks of Sam doing them, a notice that the thought record takes too long, and a draft left open."""
+    today = story.today
 
     def too_long() -> None:
         note = "It takes me about forty minutes and I end up rushing the last part."
@@ -969,6 +980,12 @@ def sam(story: Story) -> None:
 
 
 def jordan(story: Story) -> None:
+    log, read, walks = _jordan_assignments(story)
+    _jordan_practice(story, log, read, walks)
+
+
+def _jordan_assignments(story: Story) -> tuple[Assignment, ...]:
+    """Jordan's goal and three activities: a daily activity log, a reading once, short walks."""
     goal = story.goal(
         "Get back to the things I used to enjoy",
         ["A short walk most days", "Text or call a friend each week", "Play guitar again"],
@@ -1015,6 +1032,11 @@ def jordan(story: Story) -> None:
         if_then="I'll put my shoes on and walk to the corner, at least",
         minimum="Walk to the end of the street and back.",
     )
+    return log, read, walks
+
+
+def _jordan_practice(story: Story, log: Assignment, read: Assignment, walks: Assignment) -> None:
+    """Jordan doing them: a slow start, more each week."""
     low_mood = [BarrierCode.FORGOT, BarrierCode.NO_TIME, BarrierCode.WONT_HELP, BarrierCode.SELF_CRITICAL]
     story.practise(
         log,
@@ -1047,7 +1069,12 @@ def jordan(story: Story) -> None:
 
 
 def priya(story: Story) -> None:
-    today = story.today
+    pages, talks = _priya_assignments(story)
+    _priya_practice(story, pages, talks)
+
+
+def _priya_assignments(story: Story) -> tuple[Assignment, ...]:
+    """Priya's goal, her evening journal and, from week 4, conversation rehearsal."""
     goal = story.goal(
         "Speak up for myself at work and at home",
         ["Practise what I want to say", "Say no to one small extra request", "Ask my manager for a weekly check-in"],
@@ -1083,6 +1110,12 @@ def priya(story: Story) -> None:
         times_per_week="2",
         coping="If you notice yourself over-explaining, that's okay. Try the shortest version.",
     )
+    return pages, talks
+
+
+def _priya_practice(story: Story, pages: Assignment, talks: Assignment) -> None:
+    """Priya doing them; rehearsal is too hard, and her therapist makes it smaller."""
+    today = story.today
 
     def too_hard() -> None:
         note = "Writing the whole conversation out makes me freeze before I start. Could I do a smaller version?"

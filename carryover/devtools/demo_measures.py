@@ -72,19 +72,31 @@ def load_measures_demo(*, therapist: Membership, clients: Sequence[Membership], 
             Entry.objects.filter(pk=result.entry_id).update(done_on=occurrence.due_date, submitted_at=moment)
             Occurrence.objects.filter(pk=occurrence.pk).update(closed_at=moment)
             MeasureResult.objects.filter(pk=result.pk).update(taken_on=occurrence.due_date, created_at=moment)
-            alert = RiskAlert.objects.filter(entry_id=result.entry_id).first()
-            if alert is not None:
-                services.alert_resolve(
-                    alert=alert,
-                    actor=therapist.user,
-                    note="Phoned the next morning: passive thoughts, no plan or intent. Safety plan reviewed together.",
-                )
-                RiskAlert.objects.filter(pk=alert.pk).update(
-                    created_at=moment,
-                    acknowledged_at=moment + timedelta(hours=14),
-                    resolved_at=moment + timedelta(hours=14, minutes=20),
-                )
+            _follow_up(therapist, entry_id=result.entry_id, moment=moment)
             created += 1
+    _safety_plan(client, therapist)
+    return [f"{created} questionnaires and a safety plan for {client.user.email}"]
+
+
+def _follow_up(therapist: Membership, *, entry_id: int, moment: datetime) -> None:
+    """The item-9 week: the therapist phoned the next morning and resolved the alert."""
+    alert = RiskAlert.objects.filter(entry_id=entry_id).first()
+    if alert is None:
+        return
+    services.alert_resolve(
+        alert=alert,
+        actor=therapist.user,
+        note="Phoned the next morning: passive thoughts, no plan or intent. Safety plan reviewed together.",
+    )
+    RiskAlert.objects.filter(pk=alert.pk).update(
+        created_at=moment,
+        acknowledged_at=moment + timedelta(hours=14),
+        resolved_at=moment + timedelta(hours=14, minutes=20),
+    )
+
+
+def _safety_plan(client: Membership, therapist: Membership) -> None:
+    """Jordan's safety plan, written with his therapist (the six steps of Stanley & Brown, and reasons)."""
     services.safety_plan_save(
         client=client,
         actor=therapist.user,
@@ -98,4 +110,3 @@ def load_measures_demo(*, therapist: Membership, clients: Sequence[Membership], 
             "reasons": "My niece; the allotment in spring; finishing the course.",
         },
     )
-    return [f"{created} questionnaires and a safety plan for {client.user.email}"]
