@@ -1,3 +1,6 @@
+"""Forms of the homework pages: assigning and editing an activity (and its initial values from a template), "this
+isn't working", comments, goals and fear-ladder items."""
+
 from __future__ import annotations
 
 from datetime import date

@@ -1,5 +1,6 @@
-"""The homework pages: a client's today, doing and logging work, their ladder; a therapist's library, assigning and the
-client page. Each view fetches through an access helper (homework/access.py, accounts/access.py) and calls a service."""
+"""The homework pages. The client's: Today, doing an activity, practice on one's own, an entry, the fear ladder.
+The therapist's: the library and template preview, assigning and editing, a client's work, goals and ladder,
+notices; and the access-checked attachment download for both."""
 
 from __future__ import annotations
 

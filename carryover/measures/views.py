@@ -1,3 +1,7 @@
+"""The measures pages. The client's: answering a questionnaire, crisis support, asking for help, the safety plan,
+their scores. The therapist's and admin's: risk alerts (acknowledge, resolve), a client's scores and safety
+plan, crisis lines to check, safety settings."""
+
 from __future__ import annotations
 
 from csp.decorators import csp_replace

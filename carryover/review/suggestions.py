@@ -1,5 +1,5 @@
 """Questions for the session, each following from the numbers in the summary. Curious, not judging: a skipped
-task is usually mis-sized, mis-timed, unexplained or a poor fit (PRODUCT.md), so each question offers a fix to
+task is usually mis-sized, mis-timed, unexplained or a poor fit for the person, so each question offers a fix to
 talk about, not a verdict."""
 
 from __future__ import annotations

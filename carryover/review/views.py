@@ -1,6 +1,5 @@
-"""The review pages: caseload and insight, the session-prep summary (page and PDF), sessions and the timeline. Each
-view fetches through an access helper (accounts/access.py, review/access.py): audited, and 404 to anyone outside
-the care relationship."""
+"""The therapist's review pages: the caseload and its insight, a client's timeline, the session-prep summary (HTML
+and PDF), sessions and the next booked one, review settings."""
 
 from __future__ import annotations
 
