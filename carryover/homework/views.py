@@ -15,6 +15,7 @@ from carryover.accounts.access import get_client_for_therapist, get_own_client_r
 from carryover.accounts.models import CareLink, Role
 from carryover.audit.models import Action
 from carryover.lib.converters import parse_id
+from carryover.lib.extensions import panels_for
 from carryover.lib.types import AuthedRequest
 from carryover.measures import risk
 from carryover.measures.services import measure_of
@@ -390,6 +391,7 @@ def client_detail(request: AuthedRequest, client_id: int) -> HttpResponse:
     services.occurrences_refresh(client=client)
     links = CareLink.objects.filter(client=client, ended_at__isnull=True).select_related("therapist__user")
     context = {"client": client, "links": links, **client_work(client, local_today(client.user))}
+    context["panels"] = panels_for("client_detail", request=request, client=client)
     return TemplateResponse(request, "homework/client_detail.html", context)
 
 

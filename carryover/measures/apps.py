@@ -8,6 +8,7 @@ class MeasuresConfig(AppConfig):
     label = "measures"
 
     def ready(self) -> None:
-        from . import review_hooks  # the review app's models and pages must be loaded first
+        from . import panels, review_hooks  # the review app's models and pages must be loaded first
 
         review_hooks.register()
+        panels.register()

@@ -7,8 +7,6 @@ content is never loaded.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.urls import reverse
@@ -25,41 +23,9 @@ from carryover.homework.models import (
 )
 from carryover.lib.times import local_day
 
+from .extensions import Event, timeline_providers
 from .models import Session
 from .windows import Window
-
-KINDS = {
-    "entry": "Entries",
-    "practice": "Practice logs",
-    "missed": "Missed",
-    "notice": "Not working",
-    "comment": "Comments",
-    "change": "Assignment changes",
-    "session": "Sessions",
-}
-
-
-@dataclass
-class Event:
-    day: date  # the client's local date
-    at: datetime  # for ordering within a day
-    kind: str
-    title: str
-    detail: str = ""
-    words: str = ""  # the client's own words, when shared
-    url: str = ""
-    private: bool = False
-    assignment_id: int | None = None
-    timed: bool = False  # the page shows `at` itself, in the reader's time zone (a safety alert: when it was raised)
-
-    @property
-    def kind_label(self) -> str:
-        return KINDS[self.kind]
-
-
-# Other apps add their own events (the measures app: scores and safety alerts) as functions of
-# (client, window, wanted kinds, assignment id or None) -> events, each running a constant number of queries.
-TIMELINE_PROVIDERS: list[Callable[[Membership, Window, set[str], int | None], list[Event]]] = []
 
 
 def _entry_event(entry: Entry, title: str) -> Event:
@@ -87,6 +53,14 @@ def _entry_event(entry: Entry, title: str) -> Event:
 def timeline_events(
     client: Membership, window: Window, *, kinds: set[str] | None = None, assignment_id: int | None = None
 ) -> list[Event]:
+    """Every registered kind's events (the built-ins' and other apps'), newest first."""
+    wanted = kinds or set(timeline_providers.kinds)
+    events = [event for provider in timeline_providers for event in provider(client, window, wanted, assignment_id)]
+    events.sort(key=lambda e: (e.day, e.at), reverse=True)
+    return events
+
+
+def builtin_events(client: Membership, window: Window, wanted: set[str], assignment_id: int | None) -> list[Event]:
     zone = client.user.zone
     since = datetime.combine(window.start, time.min, zone)
     until = datetime.combine(window.end + timedelta(days=1), time.min, zone)
@@ -94,7 +68,6 @@ def timeline_events(
     def local(moment: datetime) -> date:
         return local_day(moment, zone)
 
-    wanted = kinds or set(KINDS)
     events: list[Event] = []
     entries = Entry.objects.filter(client=client, done_on__gte=window.start, done_on__lte=window.end)
     if assignment_id is not None:
@@ -154,7 +127,16 @@ def timeline_events(
             detail = session.note + (f" · next: {session.next_date:%-d %b}" if session.next_date else "")
             events.append(Event(session.date, datetime.combine(session.date, time(12), zone), "session", "Session",
                                 detail.strip(" ·")))  # fmt: skip
-    for provider in TIMELINE_PROVIDERS:
-        events += provider(client, window, wanted, assignment_id)
-    events.sort(key=lambda e: (e.day, e.at), reverse=True)
     return events
+
+
+BUILTIN_KINDS = {
+    "entry": "Entries",
+    "practice": "Practice logs",
+    "missed": "Missed",
+    "notice": "Not working",
+    "comment": "Comments",
+    "change": "Assignment changes",
+    "session": "Sessions",
+}
+timeline_providers.register(builtin_events, kinds=BUILTIN_KINDS)

@@ -1,7 +1,11 @@
+"""The project's own template filters and tags. None of them runs a query: views pass what a page shows."""
+
 from datetime import datetime
 
 from django import template
+from django.utils.safestring import SafeString
 
+from carryover.lib.extensions import Panel
 from carryover.lib.times import UTC, moment_text
 
 register = template.Library()
@@ -19,3 +23,10 @@ def moment_for(moment: datetime | None, reader) -> str:
     if moment is None:
         return ""
     return moment_text(moment, getattr(reader, "zone", UTC))
+
+
+@register.simple_tag(takes_context=True)
+def render_panel(context, panel: Panel) -> SafeString:
+    """`{% render_panel panel %}`: another app's block, rendered like an include with what its provider fetched."""
+    with context.push(**panel.context):
+        return context.template.engine.get_template(panel.template).render(context)
