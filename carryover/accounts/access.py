@@ -36,7 +36,8 @@ def role_required(*roles: str):
         def wrapped(request: AuthedRequest, *args, **kwargs):
             membership = request.user.membership_or_none
             if membership is None or membership.role not in roles:
-                object_type = request.resolver_match.url_name if request.resolver_match else "page"
+                match = request.resolver_match
+                object_type = (match.url_name if match else None) or "page"
                 raise deny(request, client_id=kwargs.get("client_id"), action=Action.READ, object_type=object_type)
             if membership.role in CLINICIAN_ROLES and not has_second_factor(request.user):
                 return redirect("mfa_required")

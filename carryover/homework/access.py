@@ -14,7 +14,7 @@ from .models import Assignment, AssignmentRevision, Attachment, Draft, Entry, No
 
 
 def get_occurrence_for_client(request: AuthedRequest, pk: int, *, action: str = Action.READ) -> Occurrence:
-    queryset = Occurrence.objects.select_related("assignment__template_version", "client__user")
+    queryset = Occurrence.objects.select_related("assignment__template_version__template", "client__user")
     return fetch_for(request, queryset, pk, roles=CLIENT_ONLY, object_type="occurrence", action=action)
 
 
@@ -42,7 +42,7 @@ def get_revision_for_client(request: AuthedRequest, pk: int) -> AssignmentRevisi
 
 
 def get_draft_for_client(request: AuthedRequest, pk: int, *, action: str = Action.UPDATE) -> Draft:
-    queryset = Draft.objects.select_related("template_version", "occurrence__assignment", "client__user")
+    queryset = Draft.objects.select_related("template_version__template", "occurrence__assignment", "client__user")
     return fetch_for(request, queryset, pk, roles=CLIENT_ONLY, object_type="draft", action=action)
 
 

@@ -13,13 +13,12 @@ from django.template.response import TemplateResponse
 
 from carryover.lib.recovery import recovered_initial
 from carryover.lib.types import AuthedRequest
-from carryover.measures import risk
-from carryover.measures.flow import already_sent
 
 from . import schema as worksheet
 from . import services
 from .attachments import AttachmentError, attachment_store, decode_data_url
-from .models import PARTIAL_FRACTIONS, Assignment, BarrierCode, Draft, Outcome, Visibility
+from .hooks import risk_watch
+from .models import PARTIAL_FRACTIONS, Assignment, BarrierCode, Draft, Occurrence, Outcome, Visibility
 from .render import FORMAT_OF_TYPE, bind_step, field_allowed, visible_schema
 
 OUTCOME, BARRIERS, AFTER = "outcome", "barriers", "after"
@@ -97,7 +96,7 @@ def worksheet_flow(request: AuthedRequest, draft: Draft, assignment: Assignment 
     if recovered:  # typed before a sign-out or an expired form: merge it back into the draft
         before = dict(draft.raw)
         services.draft_save(draft=draft, updates={k: v for k, v in recovered.items() if k[:2] in ("f-", "o-", "a-")})
-        if risk.draft_check(draft=draft, before=before).crisis:  # a risk answer that was typed is an answer given
+        if risk_watch().draft_saved(draft=draft, before=before):  # a risk answer that was typed is an answer given
             return redirect("crisis_support")
     steps = flow_steps(draft, assignment)
     step = request.GET.get("step") or draft.raw.get("_step") or steps[0]
@@ -115,14 +114,15 @@ def worksheet_flow(request: AuthedRequest, draft: Draft, assignment: Assignment 
             services.draft_save(draft=draft, updates=updates)
         except services.DraftGone:  # sent meanwhile by a double-click or another device
             return already_sent(request, draft.occurrence)
-        check = risk.draft_check(draft=draft, before=before)
+        crisis = risk_watch().draft_saved(draft=draft, before=before)
         steps = flow_steps(draft, assignment)
         errors.update(_step_errors(draft, step))
         action = request.POST.get("go", "next")
         position = steps.index(step) if step in steps else 0
         if not errors and action == "finish" and step == steps[-1]:
             try:
-                entry, sent = risk.entry_send(draft=draft, outcome=Outcome.DONE if assignment is None else None)
+                outcome = Outcome.DONE if assignment is None else None
+                entry, sent_crisis = risk_watch().draft_send(draft=draft, outcome=outcome)
             except services.DraftGone:
                 return already_sent(request, draft.occurrence)
             except services.SubmissionError as error:
@@ -131,16 +131,25 @@ def worksheet_flow(request: AuthedRequest, draft: Draft, assignment: Assignment 
                 messages.error(request, "A few answers need a look before this can be saved.")
             else:
                 messages.success(request, _thanks(entry.outcome))
-                return redirect("crisis_support" if sent.crisis else "client_home")
+                return redirect("crisis_support" if sent_crisis else "client_home")
         elif not errors:
             step = steps[max(position - 1, 0)] if action == "back" else steps[min(position + 1, len(steps) - 1)]
         with contextlib.suppress(services.DraftGone):  # sent meanwhile: the redirect finds it sent
             services.draft_save(draft=draft, updates={"_step": step})
-        if check.crisis:  # at once, not at the final send: the rest can wait
+        if crisis:  # at once, not at the final send: the rest can wait
             return redirect("crisis_support")
         if not errors:
             return redirect(f"{request.path}?step={step}")
     return TemplateResponse(request, "homework/flow.html", _context(draft, assignment, steps, step, errors))
+
+
+def already_sent(request: AuthedRequest, occurrence: Occurrence | None) -> HttpResponse:
+    """A second send, a double-click or a retry (of a measure or a worksheet): the crisis screen again if what was
+    sent had a risk answer, so nobody is dropped on Today after answering one."""
+    if occurrence is not None and risk_watch().sent_with_risk(occurrence):
+        return redirect("crisis_support")
+    messages.info(request, services.ALREADY_SENT)
+    return redirect("client_home")
 
 
 def _thanks(outcome: str) -> str:

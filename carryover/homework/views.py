@@ -17,8 +17,6 @@ from carryover.audit.models import Action
 from carryover.lib.converters import parse_id
 from carryover.lib.extensions import panels_for
 from carryover.lib.types import AuthedRequest
-from carryover.measures import risk
-from carryover.measures.services import measure_of
 
 from . import services
 from .access import (
@@ -44,6 +42,7 @@ from .forms import (
     ladder_items_from,
     version_initial,
 )
+from .hooks import risk_watch
 from .models import (
     Assignment,
     AssignmentStatus,
@@ -103,7 +102,7 @@ def today(request: AuthedRequest) -> HttpResponse:
         "later": later,
         "updates": services.revisions_unseen(me),
         "has_ladder": LadderItem.objects.filter(client=me, archived=False).exists(),
-        **risk.today_panel(me),
+        **risk_watch().today(me),
         **reminders_panel(me),
     }
     return TemplateResponse(request, "homework/today.html", context)
@@ -116,7 +115,7 @@ def occurrence_do(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     if hasattr(occurrence, "entry"):
         return redirect("entry_detail", occurrence.entry.pk)
-    if measure_of(occurrence.assignment.template_version):  # one question per screen, scored once: its own flow
+    if occurrence.assignment.template_version.is_questionnaire:  # one question per screen, scored once: its own flow
         return redirect(reverse("measure_do", args=[occurrence.pk]) + ("?skip=1" if request.GET.get("skip") else ""))
     if occurrence.assignment.status != AssignmentStatus.ACTIVE and not hasattr(occurrence, "draft"):
         messages.info(request, "This is paused or finished, so nothing is due.")
@@ -146,7 +145,7 @@ def draft_autosave(request: AuthedRequest, pk: int) -> HttpResponse:
         services.draft_save(draft=draft, updates=raw_from_request(request, draft))
     except services.DraftGone:
         return HttpResponse(status=204)  # sent from another tab or device: nothing left to save
-    if risk.draft_check(draft=draft, before=before).crisis:
+    if risk_watch().draft_saved(draft=draft, before=before):
         return HttpResponseClientRedirect(reverse("crisis_support"))  # htmx follows it: the whole page changes
     return TemplateResponse(request, "homework/_saved.html", {"draft": draft})
 

@@ -8,7 +8,10 @@ class MeasuresConfig(AppConfig):
     label = "measures"
 
     def ready(self) -> None:
-        from . import panels, review_hooks  # the review app's models and pages must be loaded first
+        from carryover.homework.hooks import install_risk_watch
 
+        from . import panels, review_hooks, risk  # the review app's models and pages must be loaded first
+
+        install_risk_watch(risk.MeasuresRiskWatch())
         review_hooks.register()
         panels.register()
