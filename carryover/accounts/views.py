@@ -1,3 +1,6 @@
+"""Pages for people and practices: home, invitations, profile and devices, practice settings and crisis lines,
+and "Need help now?"."""
+
 from typing import Any
 
 from allauth.core import ratelimit

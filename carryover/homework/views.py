@@ -1,3 +1,9 @@
+"""Pages for homework: a client's Today, activities, entries and fear ladder; a therapist's library, assigning and
+client page.
+
+Each fetches through an access helper (homework/access.py) and calls one service; blocks other apps add to a page
+come from `panels_for`, called here."""
+
 from __future__ import annotations
 
 from datetime import timedelta

@@ -1,3 +1,5 @@
+"""The measures app, which plugs its risk watch, review providers and page panels into the others when it starts."""
+
 from django.apps import AppConfig
 
 

@@ -1,3 +1,8 @@
+"""The therapist's review pages: caseload, timeline, sessions, the session-prep summary and its PDF.
+
+Each fetches through an access helper; the extension providers (review/extensions.py) and page panels are called
+here, so the templates only render."""
+
 from __future__ import annotations
 
 from datetime import timedelta

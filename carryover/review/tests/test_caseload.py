@@ -1,3 +1,5 @@
+"""The caseload: its order, filters, search, and signals plugged in through review/extensions.py."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
