@@ -11,41 +11,13 @@ from functools import wraps
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import Http404
 from django.shortcuts import redirect
 
-from carryover.audit.models import Action, Outcome
-from carryover.audit.services import audit_record
+from carryover.audit.models import Action
+from carryover.lib.access import allow, deny
 from carryover.lib.types import AuthedRequest
 
 from .models import CLINICIAN_ROLES, Invitation, Membership, Practice, Role
-
-
-def _audit(request: AuthedRequest, *, practice_id, client_id, action, object_type, object_id="", outcome) -> None:
-    audit_record(
-        actor_id=request.user.pk,
-        practice_id=practice_id,
-        client_id=client_id,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        outcome=outcome,
-    )
-
-
-def _deny(request: AuthedRequest, *, client_id=None, action, object_type, object_id="") -> Http404:
-    membership = request.user.membership_or_none
-    _audit(
-        request,
-        practice_id=membership.practice_id if membership else None,
-        client_id=client_id,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        outcome=Outcome.DENIED,
-    )
-    return Http404()
-
 
 SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
@@ -64,8 +36,9 @@ def role_required(*roles: str):
         def wrapped(request: AuthedRequest, *args, **kwargs):
             membership = request.user.membership_or_none
             if membership is None or membership.role not in roles:
-                object_type = request.resolver_match.url_name if request.resolver_match else "page"
-                raise _deny(request, client_id=kwargs.get("client_id"), action=Action.READ, object_type=object_type)
+                match = request.resolver_match
+                object_type = (match.url_name if match else None) or "page"
+                raise deny(request, client_id=kwargs.get("client_id"), action=Action.READ, object_type=object_type)
             if membership.role in CLINICIAN_ROLES and not has_second_factor(request.user):
                 return redirect("mfa_required")
             return view(request, *args, **kwargs)
@@ -83,15 +56,14 @@ def get_client_for_therapist(
     if me is not None and me.role == Role.THERAPIST:
         client = Membership.objects.clients_of(me).select_related("user", "practice").filter(user_id=client_id).first()
     if client is None:
-        raise _deny(request, client_id=client_id, action=action, object_type=object_type, object_id=client_id)
-    _audit(
+        raise deny(request, client_id=client_id, action=action, object_type=object_type, object_id=client_id)
+    allow(
         request,
         practice_id=client.practice_id,
         client_id=client.user_id,
         action=action,
         object_type=object_type,
         object_id=client.user_id,
-        outcome=Outcome.ALLOWED,
     )
     return client
 
@@ -99,37 +71,36 @@ def get_client_for_therapist(
 def get_own_client_record(request: AuthedRequest, *, action: Action = Action.READ, object_type: str) -> Membership:
     me = request.user.membership_or_none
     if me is None or me.role != Role.CLIENT:
-        raise _deny(request, action=action, object_type=object_type)
-    _audit(
+        raise deny(request, action=action, object_type=object_type)
+    allow(
         request,
         practice_id=me.practice_id,
         client_id=me.user_id,
         action=action,
         object_type=object_type,
         object_id=me.user_id,
-        outcome=Outcome.ALLOWED,
     )
     return me
 
 
 def get_caseload_for_therapist(request: AuthedRequest) -> QuerySet[Membership]:
     me = request.user.membership
-    _audit(
+    allow(
         request,
         practice_id=me.practice_id,
         client_id=None,
         action=Action.READ,
         object_type="caseload",
         object_id=me.user_id,
-        outcome=Outcome.ALLOWED,
     )
     return Membership.objects.clients_of(me).select_related("user").order_by("user__name", "user__email")
 
 
-def get_practice_for_admin(request: AuthedRequest) -> Practice:
+def get_practice_for_admin(request: AuthedRequest, *, action: Action = Action.READ) -> Practice:
+    """The admin's own practice. Not client data, so reading it is not audited; a refusal is, like every 404."""
     me = request.user.membership_or_none
     if me is None or me.role != Role.ADMIN:
-        raise Http404()
+        raise deny(request, action=action, object_type="practice")
     return me.practice
 
 
@@ -143,14 +114,13 @@ def get_invitation_for_user(request: AuthedRequest, pk: int, *, action: Action =
         invitations = Invitation.objects.filter(practice_id=me.practice_id, invited_by=request.user, role=Role.CLIENT)
     invitation = invitations.filter(pk=pk).first()
     if invitation is None:
-        raise _deny(request, action=action, object_type="invitation", object_id=pk)
-    _audit(
+        raise deny(request, action=action, object_type="invitation", object_id=pk)
+    allow(
         request,
         practice_id=invitation.practice_id,
         client_id=invitation.accepted_user_id if invitation.role == Role.CLIENT else None,
         action=action,
         object_type="invitation",
         object_id=invitation.pk,
-        outcome=Outcome.ALLOWED,
     )
     return invitation

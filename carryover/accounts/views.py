@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
+from carryover.lib.extensions import panels_for
 from carryover.lib.recovery import recovered_initial
 from carryover.lib.types import AuthedRequest
 
@@ -253,6 +254,7 @@ def help_now(request: AuthedRequest) -> HttpResponse:
             "resources": crisis.default_resources(code),
             "others": others,
         }
+    context["panels"] = panels_for("help", request=request, membership=membership)
     return TemplateResponse(request, "accounts/help.html", context)
 
 

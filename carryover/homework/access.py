@@ -1,80 +1,36 @@
 """Access helpers for homework objects: the owner client or a linked therapist, everyone else gets 404.
 
-Each returns the object and writes one audit event (allowed or denied), like carryover.accounts.access.
+Each returns the object and writes one audit event (allowed or denied), through carryover.lib.access.
 """
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-
-from carryover.accounts.access import _audit, _deny
-from carryover.accounts.models import Membership, Role
-from carryover.audit.models import Action, Outcome
+from carryover.accounts.models import Role
+from carryover.audit.models import Action
+from carryover.lib.access import BOTH, CLIENT_ONLY, THERAPIST_ONLY, deny, fetch_for
 from carryover.lib.types import AuthedRequest
 
 from .models import Assignment, AssignmentRevision, Attachment, Draft, Entry, Notice, Occurrence, Template
 
 
-def _linked_clients(me: Membership) -> QuerySet[Membership]:
-    return Membership.objects.clients_of(me)
-
-
-def _allow(request: AuthedRequest, client_id: int, practice_id: int, action: str, object_type: str, pk) -> None:
-    _audit(
-        request, practice_id=practice_id, client_id=client_id, action=action, object_type=object_type,
-        object_id=pk, outcome=Outcome.ALLOWED,
-    )  # fmt: skip
-
-
-def _fetch(
-    request: AuthedRequest,
-    queryset: QuerySet,
-    pk: int,
-    *,
-    roles: tuple[str, ...],
-    object_type: str,
-    action: str,
-    owner: str = "client",
-):
-    """The object if (for a client among `roles`) it is theirs, or (for a therapist among `roles`) it belongs
-    to one of their clients; otherwise an audited 404."""
-    me = request.user.membership_or_none
-    obj, client = None, None
-    if me is not None and me.role == Role.CLIENT and Role.CLIENT in roles:
-        obj = queryset.filter(pk=pk, **{owner: me}).first()
-        client = me
-    elif me is not None and me.role == Role.THERAPIST and Role.THERAPIST in roles:
-        obj = queryset.filter(pk=pk, **{f"{owner}__in": _linked_clients(me)}).first()
-        client = obj.client if obj is not None else None
-    if obj is None or client is None:
-        raise _deny(request, action=action, object_type=object_type, object_id=pk)
-    _allow(request, client.user_id, client.practice_id, action, object_type, pk)
-    return obj
-
-
-CLIENT_ONLY = (Role.CLIENT,)
-THERAPIST_ONLY = (Role.THERAPIST,)
-BOTH = (Role.CLIENT, Role.THERAPIST)
-
-
 def get_occurrence_for_client(request: AuthedRequest, pk: int, *, action: str = Action.READ) -> Occurrence:
-    queryset = Occurrence.objects.select_related("assignment__template_version", "client__user")
-    return _fetch(request, queryset, pk, roles=CLIENT_ONLY, object_type="occurrence", action=action)
+    queryset = Occurrence.objects.select_related("assignment__template_version__template", "client__user")
+    return fetch_for(request, queryset, pk, roles=CLIENT_ONLY, object_type="occurrence", action=action)
 
 
 def get_assignment_for_client(request: AuthedRequest, pk: int, *, action: str = Action.READ) -> Assignment:
     queryset = Assignment.objects.select_related("template_version", "client__user")
-    return _fetch(request, queryset, pk, roles=CLIENT_ONLY, object_type="assignment", action=action)
+    return fetch_for(request, queryset, pk, roles=CLIENT_ONLY, object_type="assignment", action=action)
 
 
 def get_assignment_for_therapist(request: AuthedRequest, pk: int, *, action: str = Action.READ) -> Assignment:
     queryset = Assignment.objects.select_related("template_version", "client__user", "goal")
-    return _fetch(request, queryset, pk, roles=THERAPIST_ONLY, object_type="assignment", action=action)
+    return fetch_for(request, queryset, pk, roles=THERAPIST_ONLY, object_type="assignment", action=action)
 
 
 def get_revision_for_client(request: AuthedRequest, pk: int) -> AssignmentRevision:
     queryset = AssignmentRevision.objects.select_related("assignment")
-    return _fetch(
+    return fetch_for(
         request,
         queryset,
         pk,
@@ -86,13 +42,13 @@ def get_revision_for_client(request: AuthedRequest, pk: int) -> AssignmentRevisi
 
 
 def get_draft_for_client(request: AuthedRequest, pk: int, *, action: str = Action.UPDATE) -> Draft:
-    queryset = Draft.objects.select_related("template_version", "occurrence__assignment", "client__user")
-    return _fetch(request, queryset, pk, roles=CLIENT_ONLY, object_type="draft", action=action)
+    queryset = Draft.objects.select_related("template_version__template", "occurrence__assignment", "client__user")
+    return fetch_for(request, queryset, pk, roles=CLIENT_ONLY, object_type="draft", action=action)
 
 
 def get_entry_for_user(request: AuthedRequest, pk: int, *, action: str = Action.READ) -> Entry:
     queryset = Entry.objects.select_related("assignment", "template_version", "client__user")
-    return _fetch(request, queryset, pk, roles=BOTH, object_type="entry", action=action)
+    return fetch_for(request, queryset, pk, roles=BOTH, object_type="entry", action=action)
 
 
 def get_attachment_for_user(request: AuthedRequest, pk: int) -> Attachment:
@@ -101,12 +57,12 @@ def get_attachment_for_user(request: AuthedRequest, pk: int) -> Attachment:
     me = request.user.membership_or_none
     if me is not None and me.role == Role.THERAPIST:
         queryset = queryset.filter(entry__isnull=False, entry__visibility="shared")
-    return _fetch(request, queryset, pk, roles=BOTH, object_type="attachment", action=Action.READ)
+    return fetch_for(request, queryset, pk, roles=BOTH, object_type="attachment", action=Action.READ)
 
 
 def get_notice_for_therapist(request: AuthedRequest, pk: int) -> Notice:
     queryset = Notice.objects.select_related("assignment", "client")
-    return _fetch(request, queryset, pk, roles=THERAPIST_ONLY, object_type="notice", action=Action.UPDATE)
+    return fetch_for(request, queryset, pk, roles=THERAPIST_ONLY, object_type="notice", action=Action.UPDATE)
 
 
 def get_template_for_therapist(request: AuthedRequest, pk: int, *, own: bool = False) -> Template:
@@ -119,5 +75,5 @@ def get_template_for_therapist(request: AuthedRequest, pk: int, *, own: bool = F
             templates = templates.filter(owner_id=me.user_id)
         template = templates.filter(pk=pk).first()
     if template is None:
-        raise _deny(request, action=Action.UPDATE if own else Action.READ, object_type="template", object_id=pk)
+        raise deny(request, action=Action.UPDATE if own else Action.READ, object_type="template", object_id=pk)
     return template

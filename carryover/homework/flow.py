@@ -13,13 +13,12 @@ from django.template.response import TemplateResponse
 
 from carryover.lib.recovery import recovered_initial
 from carryover.lib.types import AuthedRequest
-from carryover.measures import risk
-from carryover.measures.flow import already_sent
 
 from . import schema as worksheet
 from . import services
 from .attachments import AttachmentError, attachment_store, decode_data_url
-from .models import PARTIAL_FRACTIONS, Assignment, BarrierCode, Draft, Outcome, Visibility
+from .hooks import risk_watch
+from .models import PARTIAL_FRACTIONS, Assignment, BarrierCode, Draft, Occurrence, Outcome, Visibility
 from .render import FORMAT_OF_TYPE, bind_step, field_allowed, visible_schema
 
 OUTCOME, BARRIERS, AFTER = "outcome", "barriers", "after"
@@ -93,54 +92,92 @@ def _step_errors(draft: Draft, step: str) -> dict[str, str]:
 
 
 def worksheet_flow(request: AuthedRequest, draft: Draft, assignment: Assignment | None) -> HttpResponse:
+    if _merge_recovered(request, draft):  # a risk answer that was typed is an answer given
+        return redirect("crisis_support")
+    steps, step = _opening_step(request, draft, assignment)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        saved = _save_step(request, draft, assignment, step)
+        if isinstance(saved, HttpResponse):
+            return saved
+        steps, step, errors = saved
+    return TemplateResponse(request, "homework/flow.html", _context(draft, assignment, steps, step, errors))
+
+
+def _merge_recovered(request: AuthedRequest, draft: Draft) -> bool:
+    """What was typed before a sign-out or an expired form goes back into the draft; whether it needs the crisis
+    screen."""
     recovered = recovered_initial(request)
-    if recovered:  # typed before a sign-out or an expired form: merge it back into the draft
-        before = dict(draft.raw)
-        services.draft_save(draft=draft, updates={k: v for k, v in recovered.items() if k[:2] in ("f-", "o-", "a-")})
-        if risk.draft_check(draft=draft, before=before).crisis:  # a risk answer that was typed is an answer given
-            return redirect("crisis_support")
+    if not recovered:
+        return False
+    before = dict(draft.raw)
+    services.draft_save(draft=draft, updates={k: v for k, v in recovered.items() if k[:2] in ("f-", "o-", "a-")})
+    return risk_watch().draft_saved(draft=draft, before=before)
+
+
+def _opening_step(request: AuthedRequest, draft: Draft, assignment: Assignment | None) -> tuple[list[str], str]:
     steps = flow_steps(draft, assignment)
     step = request.GET.get("step") or draft.raw.get("_step") or steps[0]
     if request.GET.get("skip") and assignment is not None:
         services.draft_save(draft=draft, updates={"o-outcome": Outcome.SKIPPED})
         steps, step = flow_steps(draft, assignment), OUTCOME
-    if step not in steps:
-        step = steps[0]
+    return steps, step if step in steps else steps[0]
+
+
+def _save_step(
+    request: AuthedRequest, draft: Draft, assignment: Assignment | None, step: str
+) -> HttpResponse | tuple[list[str], str, dict[str, str]]:
+    """Save a posted step: where to go next, or the page again with (steps, step, errors)."""
     errors: dict[str, str] = {}
-    if request.method == "POST":
-        updates = raw_from_request(request, draft)
-        _store_uploads(request, draft, step, updates, errors)
-        before = dict(draft.raw)
-        try:
-            services.draft_save(draft=draft, updates=updates)
-        except services.DraftGone:  # sent meanwhile by a double-click or another device
-            return already_sent(request, draft.occurrence)
-        check = risk.draft_check(draft=draft, before=before)
-        steps = flow_steps(draft, assignment)
-        errors.update(_step_errors(draft, step))
-        action = request.POST.get("go", "next")
-        position = steps.index(step) if step in steps else 0
-        if not errors and action == "finish" and step == steps[-1]:
-            try:
-                entry, sent = risk.entry_send(draft=draft, outcome=Outcome.DONE if assignment is None else None)
-            except services.DraftGone:
-                return already_sent(request, draft.occurrence)
-            except services.SubmissionError as error:
-                errors = error.errors
-                step = step_of(next(iter(errors)), draft)
-                messages.error(request, "A few answers need a look before this can be saved.")
-            else:
-                messages.success(request, _thanks(entry.outcome))
-                return redirect("crisis_support" if sent.crisis else "client_home")
-        elif not errors:
-            step = steps[max(position - 1, 0)] if action == "back" else steps[min(position + 1, len(steps) - 1)]
-        with contextlib.suppress(services.DraftGone):  # sent meanwhile: the redirect finds it sent
-            services.draft_save(draft=draft, updates={"_step": step})
-        if check.crisis:  # at once, not at the final send: the rest can wait
-            return redirect("crisis_support")
-        if not errors:
-            return redirect(f"{request.path}?step={step}")
-    return TemplateResponse(request, "homework/flow.html", _context(draft, assignment, steps, step, errors))
+    updates = raw_from_request(request, draft)
+    _store_uploads(request, draft, step, updates, errors)
+    before = dict(draft.raw)
+    try:
+        services.draft_save(draft=draft, updates=updates)
+    except services.DraftGone:  # sent meanwhile by a double-click or another device
+        return already_sent(request, draft.occurrence)
+    crisis = risk_watch().draft_saved(draft=draft, before=before)
+    steps = flow_steps(draft, assignment)
+    errors.update(_step_errors(draft, step))
+    action = request.POST.get("go", "next")
+    position = steps.index(step) if step in steps else 0
+    if not errors and action == "finish" and step == steps[-1]:
+        sent = _send(request, draft, assignment)
+        if isinstance(sent, HttpResponse):
+            return sent
+        errors, step = sent, step_of(next(iter(sent)), draft)
+    elif not errors:
+        step = steps[max(position - 1, 0)] if action == "back" else steps[min(position + 1, len(steps) - 1)]
+    with contextlib.suppress(services.DraftGone):  # sent meanwhile: the redirect finds it sent
+        services.draft_save(draft=draft, updates={"_step": step})
+    if crisis:  # at once, not at the final send: the rest can wait
+        return redirect("crisis_support")
+    if not errors:
+        return redirect(f"{request.path}?step={step}")
+    return steps, step, errors
+
+
+def _send(request: AuthedRequest, draft: Draft, assignment: Assignment | None) -> HttpResponse | dict[str, str]:
+    """Send the finished draft: where to go next, or the answers that need a look."""
+    try:
+        outcome = Outcome.DONE if assignment is None else None
+        entry, crisis = risk_watch().draft_send(draft=draft, outcome=outcome)
+    except services.DraftGone:
+        return already_sent(request, draft.occurrence)
+    except services.SubmissionError as error:
+        messages.error(request, "A few answers need a look before this can be saved.")
+        return error.errors
+    messages.success(request, _thanks(entry.outcome))
+    return redirect("crisis_support" if crisis else "client_home")
+
+
+def already_sent(request: AuthedRequest, occurrence: Occurrence | None) -> HttpResponse:
+    """A second send, a double-click or a retry (of a measure or a worksheet): the crisis screen again if what was
+    sent had a risk answer, so nobody is dropped on Today after answering one."""
+    if occurrence is not None and risk_watch().sent_with_risk(occurrence):
+        return redirect("crisis_support")
+    messages.info(request, services.ALREADY_SENT)
+    return redirect("client_home")
 
 
 def _thanks(outcome: str) -> str:

@@ -103,6 +103,11 @@ class TemplateVersion(models.Model):
         return f"{self.name} v{self.number}"
 
     @property
+    def is_questionnaire(self) -> bool:
+        """A standardised measure, answered one question per screen and scored: see `TemplateKind`."""
+        return self.template.kind == TemplateKind.QUESTIONNAIRE
+
+    @property
     def has_optional_risk_rules(self) -> bool:
         """Risk rules a therapist may turn off per client (with a reason); "always" rules are not theirs to."""
         return any(field["risk"].get("alert", "optional") == "optional" for field in risk_fields(self.schema))

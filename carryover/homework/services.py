@@ -67,6 +67,9 @@ def template_version_add(*, template: Template, created_by: User | None, **conte
     )  # fmt: skip
 
 
+ALREADY_SENT = "This questionnaire has already been sent. Thank you."  # a worksheet sent twice hears it too
+
+
 def builtin_sync(definitions: list[dict] | None = None, *, kind: str = TemplateKind.ACTIVITY) -> list[str]:
     """Create or update the built-in library; a changed definition becomes a new version. Idempotent.
     `kind`: the measures app loads its questionnaires here too, and says so."""

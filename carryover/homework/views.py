@@ -1,6 +1,8 @@
-"""The homework pages. The client's: Today, doing an activity, practice on one's own, an entry, the fear ladder.
-The therapist's: the library and template preview, assigning and editing, a client's work, goals and ladder,
-notices; and the access-checked attachment download for both."""
+"""Pages for homework: a client's Today, activities, entries and fear ladder; a therapist's library, assigning and
+client page.
+
+Each fetches through an access helper (homework/access.py) and calls one service; blocks other apps add to a page
+come from `panels_for`, called here."""
 
 from __future__ import annotations
 
@@ -19,9 +21,8 @@ from carryover.accounts.access import get_client_for_therapist, get_own_client_r
 from carryover.accounts.models import CareLink, Role
 from carryover.audit.models import Action
 from carryover.lib.converters import parse_id
+from carryover.lib.extensions import panels_for
 from carryover.lib.types import AuthedRequest
-from carryover.measures import risk
-from carryover.measures.services import measure_of
 
 from . import services
 from .access import (
@@ -47,6 +48,7 @@ from .forms import (
     ladder_items_from,
     version_initial,
 )
+from .hooks import risk_watch
 from .models import (
     Assignment,
     AssignmentStatus,
@@ -105,7 +107,7 @@ def today(request: AuthedRequest) -> HttpResponse:
         "later": later,
         "updates": services.revisions_unseen(me),
         "has_ladder": LadderItem.objects.filter(client=me, archived=False).exists(),
-        **risk.today_panel(me),
+        **risk_watch().today(me),
         **reminders_panel(me),
     }
     return TemplateResponse(request, "homework/today.html", context)
@@ -118,7 +120,7 @@ def occurrence_do(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     if hasattr(occurrence, "entry"):
         return redirect("entry_detail", occurrence.entry.pk)
-    if measure_of(occurrence.assignment.template_version):  # one question per screen, scored once: its own flow
+    if occurrence.assignment.template_version.is_questionnaire:  # one question per screen, scored once: its own flow
         return redirect(reverse("measure_do", args=[occurrence.pk]) + ("?skip=1" if request.GET.get("skip") else ""))
     if occurrence.assignment.status != AssignmentStatus.ACTIVE and not hasattr(occurrence, "draft"):
         messages.info(request, "This is paused or finished, so nothing is due.")
@@ -148,7 +150,7 @@ def draft_autosave(request: AuthedRequest, pk: int) -> HttpResponse:
         services.draft_save(draft=draft, updates=raw_from_request(request, draft))
     except services.DraftGone:
         return HttpResponse(status=204)  # sent from another tab or device: nothing left to save
-    if risk.draft_check(draft=draft, before=before).crisis:
+    if risk_watch().draft_saved(draft=draft, before=before):
         return HttpResponseClientRedirect(reverse("crisis_support"))  # htmx follows it: the whole page changes
     return TemplateResponse(request, "homework/_saved.html", {"draft": draft})
 
@@ -392,6 +394,7 @@ def client_detail(request: AuthedRequest, client_id: int) -> HttpResponse:
     services.occurrences_refresh(client=client)
     links = CareLink.objects.filter(client=client, ended_at__isnull=True).select_related("therapist__user")
     context = {"client": client, "links": links, **client_work(client, local_today(client.user))}
+    context["panels"] = panels_for("client_detail", request=request, client=client)
     return TemplateResponse(request, "homework/client_detail.html", context)
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from carryover.accounts.access import _deny, get_client_for_therapist, get_own_client_record
+from carryover.accounts.access import get_client_for_therapist, get_own_client_record
 from carryover.accounts.models import Membership, Role
 from carryover.audit.models import Action
-from carryover.homework.access import THERAPIST_ONLY, _allow, _fetch
+from carryover.lib.access import THERAPIST_ONLY, allow, deny, fetch_for
 from carryover.lib.types import AuthedRequest
 
 from .models import MeasureSharing, RiskAlert
@@ -21,9 +21,16 @@ def get_alert_for_therapist(request: AuthedRequest, pk: int, *, action: str = Ac
     queryset = RiskAlert.objects.select_related("client__user", "acknowledged_by", "resolved_by", "escalated_to")
     escalated = queryset.filter(pk=pk, escalated_to=request.user, practice_id=request.user.membership.practice_id)
     if (alert := escalated.first()) is not None:
-        _allow(request, alert.client.user_id, alert.practice_id, action, "risk_alert", pk)
+        allow(
+            request,
+            practice_id=alert.practice_id,
+            client_id=alert.client.user_id,
+            action=action,
+            object_type="risk_alert",
+            object_id=pk,
+        )
         return alert
-    return _fetch(request, queryset, pk, roles=THERAPIST_ONLY, object_type="risk_alert", action=action)
+    return fetch_for(request, queryset, pk, roles=THERAPIST_ONLY, object_type="risk_alert", action=action)
 
 
 def in_care_team(request: AuthedRequest, alert: RiskAlert) -> bool:
@@ -36,6 +43,6 @@ def get_chart_client(request: AuthedRequest, client_id: int) -> Membership:
     me = request.user.membership_or_none
     if me is not None and me.role == Role.CLIENT:
         if me.user_id != client_id or not charts_shared(me):
-            raise _deny(request, client_id=me.user_id, action=Action.READ, object_type="measure_chart")
+            raise deny(request, client_id=me.user_id, action=Action.READ, object_type="measure_chart")
         return get_own_client_record(request, object_type="measure_chart")
     return get_client_for_therapist(request, client_id, object_type="measure_chart")

@@ -1,4 +1,4 @@
-"""The measures app's configuration; plugs the measures into the review pages (`review_hooks.py`)."""
+"""The measures app, which plugs its risk watch, review providers and page panels into the others when it starts."""
 
 from django.apps import AppConfig
 
@@ -10,6 +10,10 @@ class MeasuresConfig(AppConfig):
     label = "measures"
 
     def ready(self) -> None:
-        from . import review_hooks  # the review app's models and pages must be loaded first
+        from carryover.homework.hooks import install_risk_watch
 
+        from . import panels, review_hooks, risk  # the review app's models and pages must be loaded first
+
+        install_risk_watch(risk.MeasuresRiskWatch())
         review_hooks.register()
+        panels.register()

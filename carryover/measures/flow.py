@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 
 from carryover.homework import schema as worksheet
 from carryover.homework import services as homework
+from carryover.homework.flow import already_sent
 from carryover.homework.models import BarrierCode, Draft, Occurrence
 from carryover.homework.render import bind_step
 from carryover.lib.converters import parse_id
@@ -87,15 +88,6 @@ def _finish(request: AuthedRequest, draft: Draft, measure: str) -> HttpResponse:
     messages.success(
         request, f"Thank you. Your answers to the {MEASURES[measure]['name']} were sent to your therapist."
     )
-    return redirect("client_home")
-
-
-def already_sent(request: AuthedRequest, occurrence: Occurrence | None) -> HttpResponse:
-    """A second send, a double-click or a retry (of a measure or a worksheet): the crisis screen again if what was
-    sent had a risk answer, so nobody is dropped on Today after answering one."""
-    if occurrence is not None and risk.sent_with_risk(occurrence):
-        return redirect("crisis_support")
-    messages.info(request, services.ALREADY_SENT)
     return redirect("client_home")
 
 

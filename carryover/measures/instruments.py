@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-MEASURE_CATEGORY = "Measures"
+MEASURE_CATEGORY = "Measures"  # the library shelf they sit on; what makes a template a measure is its `kind`
 
 FREQUENCY_0_3 = [(0, "Not at all"), (1, "Several days"), (2, "More than half the days"), (3, "Nearly every day")]
 BOTHER_0_4 = [(0, "Not at all"), (1, "A little bit"), (2, "Moderately"), (3, "Quite a bit"), (4, "Extremely")]

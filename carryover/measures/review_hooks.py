@@ -1,6 +1,7 @@
 """What the measures add to the review pages: risk and score signals on the caseload, a scores section (with a
 chart per measure, session days marked) in the session-prep summary and its PDF, and scores and alerts on the
-client timeline. Plugged in from `MeasuresConfig.ready()`; each hook runs a constant number of queries.
+client timeline. Registered through the review app's extension API (review/extensions.py) from
+`MeasuresConfig.ready()`; each provider runs a constant number of queries.
 """
 
 from __future__ import annotations
@@ -12,11 +13,21 @@ from django.urls import reverse
 
 from carryover.accounts.models import Membership
 from carryover.lib.times import local_day
-from carryover.review.caseload import CaseloadContext, Signal, register_signal_provider
+
+# The review app's built-ins register when these load: loaded first, they come first in the pages' filters.
+from carryover.review import caseload, timeline  # noqa: F401
 from carryover.review.charts import Chart
+from carryover.review.extensions import (
+    CaseloadContext,
+    Event,
+    Signal,
+    SummarySection,
+    TimedLine,
+    caseload_signals,
+    summary_sections,
+    timeline_providers,
+)
 from carryover.review.models import Session
-from carryover.review.summary import SUMMARY_SECTIONS, SummarySection, TimedLine
-from carryover.review.timeline import KINDS, TIMELINE_PROVIDERS, Event
 from carryover.review.windows import Window
 
 from . import scoring, services
@@ -88,13 +99,16 @@ def scores_section(client: Membership, window: Window) -> SummarySection | None:
         notes += [replace(note, name=f"{summary.name}: {note.name}") for note in summary.how_scored]
         lines.append(line)
         svg = measure_chart(summary.measure, summary.results, [d for d in sessions if d <= window.end])
-        charts.append(Chart(
-            f"{summary.name} over time",
-            f"{summary.name} scores from {summary.baseline.taken_on:%-d %b %Y} to {latest.taken_on:%-d %b %Y}, "
-            f"with the severity bands shaded and session days as dashed lines.",
-            svg.decode(), ["Date", "Score", "Severity"],
-            [[r.taken_on.strftime("%-d %b %Y"), r.total, r.band_label] for r in summary.results],
-        ))  # fmt: skip
+        charts.append(
+            Chart(
+                f"{summary.name} over time",
+                f"{summary.name} scores from {summary.baseline.taken_on:%-d %b %Y} to {latest.taken_on:%-d %b %Y}, "
+                f"with the severity bands shaded and session days as dashed lines.",
+                svg.decode(),
+                ["Date", "Score", "Severity"],
+                [[r.taken_on.strftime("%-d %b %Y"), r.total, r.band_label] for r in summary.results],
+            )
+        )
     outcome = services.pair_outcome_for(summaries)
     if outcome is not None:
         lines.append(f"PHQ-9 and GAD-7 together (NHS Talking Therapies): {_pair_text(outcome)}")
@@ -123,24 +137,38 @@ def timeline_events(client: Membership, window: Window, wanted: set[str], assign
             detail = f"Score {r.total} ({r.band_label})"
             if r.risk_value is not None:
                 detail += f" · question 9 answered {r.risk_value}"
-            events.append(Event(r.taken_on, r.created_at, "score", r.definition["name"], detail,
-                                url=reverse("entry_detail", args=[r.entry_id]),
-                                assignment_id=None))  # fmt: skip
+            events.append(
+                Event(
+                    r.taken_on,
+                    r.created_at,
+                    "score",
+                    r.definition["name"],
+                    detail,
+                    url=reverse("entry_detail", args=[r.entry_id]),
+                    assignment_id=None,
+                )
+            )
     if "alert" in wanted and assignment_id is None:
         since = datetime.combine(window.start, time.min, zone)
         until = datetime.combine(window.end + timedelta(days=1), time.min, zone)
         for alert in RiskAlert.objects.filter(client=client, created_at__gte=since, created_at__lt=until):
-            events.append(Event(local_day(alert.created_at, zone), alert.created_at, "alert", "Safety alert",
-                                _alert_line(alert, client), url=reverse("alert_detail", args=[alert.pk]),
-                                timed=True))  # fmt: skip
+            events.append(
+                Event(
+                    local_day(alert.created_at, zone),
+                    alert.created_at,
+                    "alert",
+                    "Safety alert",
+                    _alert_line(alert, client),
+                    url=reverse("alert_detail", args=[alert.pk]),
+                    timed=True,
+                )
+            )
     return events
 
 
 def register() -> None:
-    register_signal_provider(risk_and_scores_signal, {"risk": "Open safety alert", "worse": "Scores reliably worse"})
-    for section in (alerts_section, scores_section):
-        if section not in SUMMARY_SECTIONS:
-            SUMMARY_SECTIONS.append(section)
-    KINDS.update({"score": "Questionnaire scores", "alert": "Safety alert"})
-    if timeline_events not in TIMELINE_PROVIDERS:
-        TIMELINE_PROVIDERS.append(timeline_events)
+    kinds = {"risk": "Open safety alert", "worse": "Scores reliably worse"}
+    caseload_signals.register(risk_and_scores_signal, kinds=kinds)
+    summary_sections.register(alerts_section)
+    summary_sections.register(scores_section)
+    timeline_providers.register(timeline_events, kinds={"score": "Questionnaire scores", "alert": "Safety alert"})

@@ -17,9 +17,10 @@ from carryover.accounts.models import CrisisResource, Membership, Practice, User
 from carryover.homework import schema as worksheet
 from carryover.homework import services as homework
 from carryover.homework.models import Draft, Occurrence, Outcome, TemplateKind, TemplateVersion
+from carryover.homework.services import ALREADY_SENT
 
 from . import access, risk, scoring
-from .instruments import MEASURE_CATEGORY, MEASURE_TEMPLATES, MEASURES
+from .instruments import MEASURE_TEMPLATES, MEASURES
 from .models import (
     AlertStatus,
     MeasureResult,
@@ -29,8 +30,6 @@ from .models import (
     SafetySettings,
 )
 
-ALREADY_SENT = "This questionnaire has already been sent. Thank you."
-
 
 def measures_sync() -> list[str]:
     """Create or update the built-in measures in the homework library (a changed one becomes a new version)."""
@@ -39,9 +38,9 @@ def measures_sync() -> list[str]:
 
 def measure_of(version: TemplateVersion) -> str | None:
     """The measure key of a template version, or None for an ordinary worksheet."""
-    if version.category != MEASURE_CATEGORY:
-        return None
     template = version.template
+    if template.kind != TemplateKind.QUESTIONNAIRE:
+        return None
     return template.key if template.practice_id is None and template.key in MEASURES else None
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from carryover.accounts.access import _audit, _deny
 from carryover.accounts.models import Membership, Role
-from carryover.audit.models import Action, Outcome
+from carryover.audit.models import Action
+from carryover.lib.access import allow, deny
 from carryover.lib.types import AuthedRequest
 
 from .models import Reminder, ReminderStatus
@@ -15,9 +15,15 @@ def get_failures_for_admin(request: AuthedRequest):
     """Reminders that could not be sent, in the admin's practice: who and why, never what about."""
     me = request.user.membership_or_none
     if me is None or me.role != Role.ADMIN:
-        raise _deny(request, action=Action.READ, object_type="reminder_failures")
-    _audit(request, practice_id=me.practice_id, client_id=None, action=Action.READ, object_type="reminder_failures",
-           object_id=me.practice_id, outcome=Outcome.ALLOWED)  # fmt: skip
+        raise deny(request, action=Action.READ, object_type="reminder_failures")
+    allow(
+        request,
+        practice_id=me.practice_id,
+        client_id=None,
+        action=Action.READ,
+        object_type="reminder_failures",
+        object_id=me.practice_id,
+    )
     return (
         Reminder.objects.filter(client__practice_id=me.practice_id, status=ReminderStatus.FAILED)
         .select_related("client__user")
@@ -28,7 +34,13 @@ def get_failures_for_admin(request: AuthedRequest):
 def get_own_attention(request: AuthedRequest) -> tuple[Membership, Attention]:
     me = request.user.membership_or_none
     if me is None or me.role != Role.THERAPIST:
-        raise _deny(request, action=Action.READ, object_type="therapist_attention")
-    _audit(request, practice_id=me.practice_id, client_id=None, action=Action.READ, object_type="therapist_attention",
-           object_id=me.user_id, outcome=Outcome.ALLOWED)  # fmt: skip
+        raise deny(request, action=Action.READ, object_type="therapist_attention")
+    allow(
+        request,
+        practice_id=me.practice_id,
+        client_id=None,
+        action=Action.READ,
+        object_type="therapist_attention",
+        object_id=me.user_id,
+    )
     return me, attention_for(me)

@@ -1,9 +1,9 @@
-"""Access helper for sessions: a therapist of the client, or an audited 404 (carryover.homework.access._fetch)."""
+"""Access helper for sessions: a therapist of the client, or an audited 404 (carryover.lib.access.fetch_for)."""
 
 from __future__ import annotations
 
 from carryover.audit.models import Action
-from carryover.homework.access import THERAPIST_ONLY, _fetch
+from carryover.lib.access import THERAPIST_ONLY, fetch_for
 from carryover.lib.types import AuthedRequest
 
 from .models import Session
@@ -11,4 +11,4 @@ from .models import Session
 
 def get_session_for_therapist(request: AuthedRequest, pk: int, *, action: str = Action.UPDATE) -> Session:
     queryset = Session.objects.select_related("client")
-    return _fetch(request, queryset, pk, roles=THERAPIST_ONLY, object_type="session", action=action)
+    return fetch_for(request, queryset, pk, roles=THERAPIST_ONLY, object_type="session", action=action)

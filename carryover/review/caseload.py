@@ -1,16 +1,15 @@
 """The therapist's caseload: every client with adherence, last activity, next session, and the signals that
 say who needs attention first.
 
-Signals come from a list of providers, each a function of the whole caseload that returns signals per client
-with a constant number of queries (one, usually), so the page costs the same for 5 clients or 60. Other apps
-plug their own in with `register_signal_provider` (the measures app: open risk alerts with level "risk", which
-sort above everything, and worsening scores).
+Signals come from the providers registered in `extensions.caseload_signals`, each a function of the whole caseload
+that returns signals per client with a constant number of queries (one, usually), so the page costs the same for 5
+clients or 60. The built-ins below register there like any other app's (the measures app: open risk alerts with
+level "risk", which sort above everything, and worsening scores).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -21,45 +20,13 @@ from django.utils import timezone
 from carryover.accounts.models import Membership
 from carryover.homework.models import Entry, Notice, Occurrence, Tally, Visibility, adherence_of, local_today
 
+from .extensions import CaseloadContext, Signal, caseload_signals
 from .models import ReviewSettings, Session
 
 LEVEL_ORDER = {"risk": 0, "alert": 1, "info": 2}
 HISTORY_DAYS = 30
 FLAGGED_LOOKBACK_DAYS = 60  # "talk about this" since the last session, looking back at most this far
 DROP_MIN = Decimal("0.30")  # last 7 days this far below the 3 weeks before counts as a drop
-
-
-@dataclass(frozen=True)
-class Signal:
-    kind: str  # a stable code, for filtering: "risk", "notice", "flagged", "quiet", "drop", ...
-    label: str  # what the therapist reads, without clinical content
-    weight: int  # how much it adds to the need for attention
-    level: str = "alert"  # "risk", "alert" or "info"
-
-
-@dataclass
-class CaseloadContext:
-    """What every signal provider gets: the clients (membership ids) and facts already fetched about them."""
-
-    therapist: Membership
-    ids: list[int]
-    today: dict[int, date]  # each client's own local today
-    last_session: dict[int, date | None]
-    last_activity: dict[int, datetime | None]
-    daily: dict[int, dict[date, tuple[Decimal, int]]]  # closed activities: (credit sum, count) per due date
-    quiet_days: int
-
-
-SignalProvider = Callable[[CaseloadContext], dict[int, list[Signal]]]
-SIGNAL_PROVIDERS: list[SignalProvider] = []
-SIGNAL_KINDS: dict[str, str] = {}  # kind -> label of the filter option
-
-
-def register_signal_provider(provider: SignalProvider, kinds: dict[str, str]) -> SignalProvider:
-    if provider not in SIGNAL_PROVIDERS:
-        SIGNAL_PROVIDERS.append(provider)
-        SIGNAL_KINDS.update(kinds)
-    return provider
 
 
 def adherence(daily: dict[date, tuple[Decimal, int]], first: date, last: date) -> Decimal | None:
@@ -120,10 +87,10 @@ def drop_signal(ctx: CaseloadContext) -> dict[int, list[Signal]]:
     return result
 
 
-register_signal_provider(notices_signal, {"notice": "“Not working” notices"})
-register_signal_provider(flagged_signal, {"flagged": "Entries to talk about"})
-register_signal_provider(quiet_signal, {"quiet": "Quiet (no recent activity)"})
-register_signal_provider(drop_signal, {"drop": "Adherence dropping"})
+caseload_signals.register(notices_signal, kinds={"notice": "“Not working” notices"})
+caseload_signals.register(flagged_signal, kinds={"flagged": "Entries to talk about"})
+caseload_signals.register(quiet_signal, kinds={"quiet": "Quiet (no recent activity)"})
+caseload_signals.register(drop_signal, kinds={"drop": "Adherence dropping"})
 
 
 # --- The caseload ---------------------------------------------------------------------------------------------
@@ -186,7 +153,7 @@ def caseload_rows(therapist: Membership, clients: QuerySet[Membership], *, searc
         quiet_days=ReviewSettings.quiet_days_for(therapist.practice_id),
     )
     signals: dict[int, list[Signal]] = defaultdict(list)
-    for provider in SIGNAL_PROVIDERS:
+    for provider in caseload_signals:
         for client_id, found in provider(ctx).items():
             signals[client_id] += found
     result = []
@@ -211,6 +178,6 @@ def caseload_rows(therapist: Membership, clients: QuerySet[Membership], *, searc
 def filter_rows(rows: list[CaseloadRow], show: str) -> list[CaseloadRow]:
     if show == "attention":
         return [r for r in rows if r.signals]
-    if show in SIGNAL_KINDS:
+    if show in caseload_signals.kinds:
         return [r for r in rows if any(s.kind == show for s in r.signals)]
     return rows

@@ -11,9 +11,8 @@ occurrence, and nothing else of them is read: their content is never even loaded
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from statistics import mean
 from typing import Any
@@ -37,6 +36,7 @@ from carryover.homework.render import display_answers
 
 from . import instruments
 from .charts import Chart, bar_chart
+from .extensions import SummarySection, summary_sections
 from .models import Session
 from .suggestions import suggestions_for
 from .windows import Window
@@ -110,33 +110,6 @@ class CalendarDay:
     @property
     def percent(self) -> int | None:
         return None if self.credit is None else int(self.credit * 100)
-
-
-@dataclass(frozen=True)
-class TimedLine:
-    """A line about something that happened at a moment (a safety alert raised). The text places it on the client's
-    day, like the rest of the summary; the template adds the moment in the reader's own time zone, labelled."""
-
-    text: str
-    at: datetime
-    verb: str = "at"  # "raised 30 Nov 2026, 23:00 New York time"
-
-
-@dataclass
-class SummarySection:
-    """A block other apps add to the summary (measures: scores and reliable change) through SUMMARY_SECTIONS."""
-
-    title: str
-    lines: list[str] = field(default_factory=list)
-    charts: list[Chart] = field(default_factory=list)
-    level: str = ""  # "risk" puts it first, highlighted
-    timed: list[TimedLine] = field(default_factory=list)  # shown before the lines
-    notes: list[Any] = field(default_factory=list)  # "how this is scored": objects with name, text and source
-
-
-# Other apps plug sections in here: functions of (client, window) returning a section or None, each running a
-# constant number of queries. The measures app appends its scores, charts and risk flags to this list.
-SUMMARY_SECTIONS: list[Callable[[Membership, Window], SummarySection | None]] = []
 
 
 @dataclass
@@ -234,7 +207,7 @@ def build_summary(client: Membership, window: Window, sessions: list[Session], *
         .get(client.pk, Tally()),
         barrier_chart=_barrier_chart(barriers),
         charts=instruments.charts_for(_picture_history(client, window) + shared),
-        sections=[s for s in (section(client, window) for section in SUMMARY_SECTIONS) if s is not None],
+        sections=[s for s in (section(client, window) for section in summary_sections) if s is not None],
     )
     summary.suggestions = suggestions_for(summary)
     return summary

@@ -7,9 +7,7 @@ content is never loaded.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from django.urls import reverse
 
@@ -26,41 +24,9 @@ from carryover.homework.models import (
 )
 from carryover.lib.times import local_day
 
+from .extensions import Event, timeline_providers
 from .models import Session
 from .windows import Window
-
-KINDS = {
-    "entry": "Entries",
-    "practice": "Practice logs",
-    "missed": "Missed",
-    "notice": "Not working",
-    "comment": "Comments",
-    "change": "Assignment changes",
-    "session": "Sessions",
-}
-
-
-@dataclass
-class Event:
-    day: date  # the client's local date
-    at: datetime  # for ordering within a day
-    kind: str
-    title: str
-    detail: str = ""
-    words: str = ""  # the client's own words, when shared
-    url: str = ""
-    private: bool = False
-    assignment_id: int | None = None
-    timed: bool = False  # the page shows `at` itself, in the reader's time zone (a safety alert: when it was raised)
-
-    @property
-    def kind_label(self) -> str:
-        return KINDS[self.kind]
-
-
-# Other apps add their own events (the measures app: scores and safety alerts) as functions of
-# (client, window, wanted kinds, assignment id or None) -> events, each running a constant number of queries.
-TIMELINE_PROVIDERS: list[Callable[[Membership, Window, set[str], int | None], list[Event]]] = []
 
 
 def _entry_event(entry: Entry, title: str) -> Event:
@@ -101,10 +67,9 @@ def _entry_event(entry: Entry, title: str) -> Event:
 def timeline_events(
     client: Membership, window: Window, *, kinds: set[str] | None = None, assignment_id: int | None = None
 ) -> list[Event]:
-    wanted = kinds or set(KINDS)
-    events: list[Event] = []
-    for provider in (*BUILT_IN_EVENTS, *TIMELINE_PROVIDERS):
-        events += provider(client, window, wanted, assignment_id)
+    """Every registered kind's events (the built-ins' and other apps'), newest first."""
+    wanted = kinds or set(timeline_providers.kinds)
+    events = [event for provider in timeline_providers for event in provider(client, window, wanted, assignment_id)]
     events.sort(key=lambda e: (e.day, e.at), reverse=True)
     return events
 
@@ -246,4 +211,22 @@ def session_events(client: Membership, window: Window, wanted: set[str], assignm
     return events
 
 
-BUILT_IN_EVENTS = (entry_events, missed_events, notice_events, comment_events, change_events, session_events)
+BUILTIN_KINDS = {
+    "entry": "Entries",
+    "practice": "Practice logs",
+    "missed": "Missed",
+    "notice": "Not working",
+    "comment": "Comments",
+    "change": "Assignment changes",
+    "session": "Sessions",
+}
+# The built-in kinds register through the same API as other apps' (measures adds scores and alerts), first.
+timeline_providers.register(entry_events, kinds={k: BUILTIN_KINDS[k] for k in ("entry", "practice")})
+for _provider, _kind in (
+    (missed_events, "missed"),
+    (notice_events, "notice"),
+    (comment_events, "comment"),
+    (change_events, "change"),
+    (session_events, "session"),
+):
+    timeline_providers.register(_provider, kinds={_kind: BUILTIN_KINDS[_kind]})

@@ -1,5 +1,7 @@
-"""The therapist's review pages: the caseload and its insight, a client's timeline, the session-prep summary (HTML
-and PDF), sessions and the next booked one, review settings."""
+"""The therapist's review pages: caseload, timeline, sessions, the session-prep summary and its PDF.
+
+Each fetches through an access helper; the extension providers (review/extensions.py) and page panels are called
+here, so the templates only render."""
 
 from __future__ import annotations
 
@@ -21,17 +23,19 @@ from carryover.accounts.access import (
 from carryover.accounts.models import Invitation, Role
 from carryover.audit.models import Action
 from carryover.homework.models import SESSION_WINDOW_DAYS, Assignment, local_today
+from carryover.lib.extensions import panels_for
 from carryover.lib.recovery import recovered_initial
 from carryover.lib.types import AuthedRequest
 
 from . import insight, services
 from .access import get_session_for_therapist
-from .caseload import SIGNAL_KINDS, caseload_rows, filter_rows
+from .caseload import caseload_rows, filter_rows
+from .extensions import caseload_signals, timeline_providers
 from .forms import NextSessionForm, ReviewSettingsForm, SessionForm, WindowForm
 from .models import ReviewSettings, Session
 from .pdf import paper_for, summary_pdf
 from .summary import build_summary
-from .timeline import KINDS, timeline_events
+from .timeline import timeline_events
 from .windows import window_for
 
 RECENT_SESSIONS = 8
@@ -118,12 +122,15 @@ def _sessions_page(request: AuthedRequest, client, *, form: SessionForm, next_fo
 def client_timeline(request: AuthedRequest, client_id: int) -> HttpResponse:
     client = get_client_for_therapist(request, client_id, object_type="timeline")
     window = window_for(
-        today=local_today(client.user), last_session=None, start=request.GET.get("start"),
-        end=request.GET.get("end"), default_days=TIMELINE_DAYS,
-    )  # fmt: skip
+        today=local_today(client.user),
+        last_session=None,
+        start=request.GET.get("start"),
+        end=request.GET.get("end"),
+        default_days=TIMELINE_DAYS,
+    )
     assignments = list(Assignment.objects.filter(client=client).order_by("-created_at"))
     kind = request.GET.get("kind", "")
-    if kind and kind not in KINDS:
+    if kind and kind not in timeline_providers.kinds:
         window.notes.append("That type isn't one we know, so every type is shown.")
         kind = ""
     chosen = request.GET.get("assignment", "")
@@ -135,10 +142,17 @@ def client_timeline(request: AuthedRequest, client_id: int) -> HttpResponse:
     for event in events:
         days.setdefault(event.day, []).append(event)
     context = {
-        "client": client, "window": window, "days": days, "kinds": KINDS, "kind": kind,
-        "assignments": assignments, "assignment_id": assignment_id, "earlier": window.start - timedelta(days=1),
+        "client": client,
+        "window": window,
+        "days": days,
+        "kinds": timeline_providers.kinds,
+        "kind": kind,
+        "assignments": assignments,
+        "assignment_id": assignment_id,
+        "earlier": window.start - timedelta(days=1),
         "form": WindowForm(initial={"start": window.start, "end": window.end}),
-    }  # fmt: skip
+    }
+    context["panels"] = panels_for("timeline", request=request, client=client)
     return TemplateResponse(request, "review/timeline.html", context)
 
 
@@ -150,9 +164,14 @@ def caseload(request: AuthedRequest) -> HttpResponse:
     rows = caseload_rows(request.user.membership, clients, search=search)
     waiting = Invitation.objects.filter(invited_by=request.user, accepted_at__isnull=True, revoked_at__isnull=True)
     context = {
-        "rows": filter_rows(rows, show), "total": len(rows), "search": search, "show": show,
-        "kinds": SIGNAL_KINDS, "invitations": waiting.order_by("-created_at"),
-    }  # fmt: skip
+        "rows": filter_rows(rows, show),
+        "total": len(rows),
+        "search": search,
+        "show": show,
+        "kinds": caseload_signals.kinds,
+        "invitations": waiting.order_by("-created_at"),
+    }
+    context["panels"] = panels_for("caseload", request=request)
     return TemplateResponse(request, "review/caseload.html", context)
 
 

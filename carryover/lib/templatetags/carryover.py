@@ -1,9 +1,11 @@
-"""Template filters every app may load: a dictionary lookup, and a moment shown in the reader's time zone."""
+"""The project's own template filters and tags. None of them runs a query: views pass what a page shows."""
 
 from datetime import datetime
 
 from django import template
+from django.utils.safestring import SafeString
 
+from carryover.lib.extensions import Panel
 from carryover.lib.times import UTC, moment_text
 
 register = template.Library()
@@ -21,3 +23,10 @@ def moment_for(moment: datetime | None, reader) -> str:
     if moment is None:
         return ""
     return moment_text(moment, getattr(reader, "zone", UTC))
+
+
+@register.simple_tag(takes_context=True)
+def render_panel(context, panel: Panel) -> SafeString:
+    """`{% render_panel panel %}`: another app's block, rendered like an include with what its provider fetched."""
+    with context.push(**panel.context):
+        return context.template.engine.get_template(panel.template).render(context)

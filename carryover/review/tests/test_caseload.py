@@ -1,3 +1,5 @@
+"""The caseload: its order, filters, search, and signals plugged in through review/extensions.py."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -7,8 +9,9 @@ import time_machine
 from django.urls import reverse
 
 from carryover.homework import services
-from carryover.review import caseload
-from carryover.review.caseload import CaseloadContext, Signal, drop_signal
+from carryover.review import extensions
+from carryover.review.caseload import drop_signal
+from carryover.review.extensions import CaseloadContext, Signal
 from carryover.review.services import session_record
 
 NOW = "2026-03-09 09:00 +00:00"
@@ -59,9 +62,10 @@ def test_a_plugged_in_risk_signal_sorts_above_everything(client, personas, journ
     def risk_alerts(ctx: CaseloadContext) -> dict[int, list[Signal]]:
         return {erin_id: [Signal("risk", "Risk alert", 1, "risk")]} if erin_id in ctx.ids else {}
 
-    monkeypatch.setattr(caseload, "SIGNAL_PROVIDERS", [*caseload.SIGNAL_PROVIDERS])
-    monkeypatch.setattr(caseload, "SIGNAL_KINDS", {**caseload.SIGNAL_KINDS})
-    caseload.register_signal_provider(risk_alerts, {"risk": "Risk alerts"})
+    signals = extensions.caseload_signals
+    monkeypatch.setattr(signals, "providers", [*signals.providers])
+    monkeypatch.setattr(signals, "kinds", {**signals.kinds})
+    signals.register(risk_alerts, kinds={"risk": "Risk alerts"})
     with time_machine.travel(NOW, tick=False):
         client.force_login(personas.alice)
         html = client.get(reverse("caseload")).content.decode()
