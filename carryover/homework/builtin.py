@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 CATEGORIES = ["Writing", "Thinking", "Doing", "Facing fears", "Calming", "Learning", "Relationships", "Lifestyle"]
-FORMATS = ["write", "draw", "voice", "photo"]
 
 
 # --- Small builders, so each template reads as a list of questions --------------------------------------

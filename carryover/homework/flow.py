@@ -19,8 +19,9 @@ from carryover.measures.flow import already_sent
 from . import schema as worksheet
 from . import services
 from .attachments import AttachmentError, attachment_store, decode_data_url
+from .fields import ATTACHMENT_TYPES, Format
 from .models import PARTIAL_FRACTIONS, Assignment, BarrierCode, Draft, Outcome, Visibility
-from .render import FORMAT_OF_TYPE, bind_step, field_allowed, visible_schema
+from .render import bind_step, field_allowed, visible_schema
 
 OUTCOME, BARRIERS, AFTER = "outcome", "barriers", "after"
 
@@ -60,9 +61,9 @@ def raw_from_request(request: AuthedRequest, draft: Draft) -> dict[str, Any]:
 def _store_uploads(request: AuthedRequest, draft: Draft, step: str, updates: dict, errors: dict) -> None:
     if not step.isdigit():
         return
-    formats = draft.occurrence.assignment.formats if draft.occurrence else list(FORMAT_OF_TYPE.values())
+    formats = draft.occurrence.assignment.formats if draft.occurrence else Format.values
     for field in draft.template_version.schema["steps"][int(step)].get("fields", []):
-        if field["type"] not in FORMAT_OF_TYPE or not field_allowed(field, formats):
+        if field["type"] not in ATTACHMENT_TYPES or not field_allowed(field, formats):
             continue
         name = f"f-{field['key']}"
         upload = request.FILES.get(name + "-file")
@@ -169,7 +170,7 @@ def _context(draft: Draft, assignment: Assignment | None, steps: list[str], step
     }
     if step.isdigit():
         index = int(step)
-        formats = assignment.formats if assignment else ["write", "draw", "voice", "photo"]
+        formats = assignment.formats if assignment else Format.values
         attachments = {a.pk: a for a in draft.attachments.all()}
         context["sheet_step"] = schema["steps"][index]
         context["fields"] = bind_step(
