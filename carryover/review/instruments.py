@@ -2,7 +2,9 @@
 activation mastery and pleasure, relaxation tension and mood before/after practice.
 
 Each function reads shared entries only (the caller never passes private ones) and returns charts; a chart
-appears only when there is something to draw.
+appears only when there is something to draw. Which worksheets and answers each chart reads is declared by the
+built-ins themselves (`charts` in homework/builtin.py) and read here at import, so a renamed answer key or a chart
+nobody declares fails loudly rather than quietly drawing nothing.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Iterable
 from statistics import mean
 from typing import Any
 
+from carryover.homework.builtin import charted
 from carryover.homework.models import Entry, Outcome
 
 from .charts import Chart, grouped_bars, line_chart
@@ -19,6 +22,16 @@ from .charts import Chart, grouped_bars, line_chart
 HISTORY_DAYS = 56  # the pictures show the eight weeks up to the window's end
 MAX_LADDER_CHARTS = 4
 MAX_POINTS = 40  # the latest ones, so a year-long range still draws a readable chart
+
+# template key → {role: answer key}; "list.sub" is a column of a list
+EXPOSURE = charted("exposure", ("step", "before", "peak", "after"))
+RERATED_MOODS = charted("rerated_moods", ("moods", "mood", "before", "after"))
+TENSION = charted("tension", ("before", "after"))
+# template key → ((answer key, series label), ...), the first and last series described in the text alternative
+ACTIVATION_RATINGS = {
+    key: tuple((answer, label) for label, answer in series.items())
+    for key, series in charted("activity_ratings").items()
+}
 
 
 def _value(answer: Any) -> float | None:
@@ -40,11 +53,12 @@ def exposure(entries: list[Entry]) -> list[Chart]:
     trials: dict[int, list[tuple[Entry, float | None, float | None, float | None]]] = defaultdict(list)
     names: dict[int, str] = {}
     for entry in entries:
-        item = entry.answers.get("ladder_item")
-        if _key(entry) != "exposure_practice" or not isinstance(item, dict) or "id" not in item:
+        keys = EXPOSURE.get(_key(entry))
+        item = entry.answers.get(keys["step"]) if keys else None
+        if keys is None or not isinstance(item, dict) or "id" not in item:
             continue
         names[item["id"]] = str(item.get("description", "a ladder step"))
-        before, peak, after = (_value(entry.answers.get(f"suds_{name}")) for name in ("before", "peak", "after"))
+        before, peak, after = (_value(entry.answers.get(keys[role])) for role in ("before", "peak", "after"))
         trials[item["id"]].append((entry, before, peak, after))
     charts = []
     busiest = sorted(trials, key=lambda item_id: -len(trials[item_id]))[:MAX_LADDER_CHARTS]
@@ -69,7 +83,7 @@ def exposure(entries: list[Entry]) -> list[Chart]:
                     "After": [a for _, _, _, a in rows],
                 },
                 high=100,
-            )  # fmt: skip
+            )
         )
     return charts
 
@@ -77,12 +91,14 @@ def exposure(entries: list[Entry]) -> list[Chart]:
 def thought_records(entries: list[Entry]) -> list[Chart]:
     points: list[tuple[Entry, float, float]] = []
     for entry in entries:
-        if not _key(entry).startswith("thought_record"):
+        keys = RERATED_MOODS.get(_key(entry))
+        if keys is None:
             continue
-        rerated = {row.get("label"): _value(row) for row in entry.answers.get("emotions_after") or []}
+        mood, intensity = keys["mood"].partition(".")[2], keys["before"].partition(".")[2]
+        rerated = {row.get("label"): _value(row) for row in entry.answers.get(keys["after"]) or []}
         pairs: list[tuple[float, float]] = []
-        for item in entry.answers.get("emotions") or []:
-            b, a = _value(item.get("intensity")), rerated.get(item.get("emotion"))
+        for item in entry.answers.get(keys["moods"]) or []:
+            b, a = _value(item.get(intensity)), rerated.get(item.get(mood))
             if b is not None and a is not None:
                 pairs.append((b, a))
         if pairs:
@@ -103,12 +119,6 @@ def thought_records(entries: list[Entry]) -> list[Chart]:
             {"Before": [round(b) for _, b, _ in points], "After re-rating": [round(a) for _, _, a in points]},
         )
     ]
-
-
-ACTIVATION_RATINGS = {
-    "activity_log": (("mastery", "Achievement (mastery)"), ("pleasure", "Enjoyment (pleasure)")),
-    "activity_log_ace": (("achievement", "Achievement"), ("closeness", "Closeness"), ("enjoyment", "Enjoyment")),
-}
 
 
 def activation(entries: list[Entry]) -> list[Chart]:
@@ -151,16 +161,17 @@ def before_after(entries: Iterable[Entry], title: str, what: str, get) -> list[C
             alt,
             [_label(e) for e, _, _ in points],
             {"Before": [b for _, b, _ in points], "After": [a for _, _, a in points]},
-        )  # fmt: skip
+        )
     ]
 
 
 def relaxation(entries: list[Entry]) -> list[Chart]:
+    def tension(entry: Entry) -> tuple[float | None, float | None]:
+        keys = TENSION[_key(entry)]
+        return _value(entry.answers.get(keys["before"])), _value(entry.answers.get(keys["after"]))
+
     return before_after(
-        (e for e in entries if _key(e) == "relaxation"),
-        "Relaxation: tension before and after",
-        "Tension",
-        lambda e: (_value(e.answers.get("tension_before")), _value(e.answers.get("tension_after"))),
+        (e for e in entries if _key(e) in TENSION), "Relaxation: tension before and after", "Tension", tension
     )
 
 
