@@ -177,12 +177,15 @@ class FieldRowForm(forms.Form):
         if kind == "rating":
             self._clean_rating(cleaned)
         if kind == "number":
-            low, high = cleaned.get("min"), cleaned.get("max")
-            if low is not None and high is not None and low > high:
-                self.add_error("max", f"The highest allowed number must be at least the lowest ({low:g}).")
+            self._clean_number(cleaned)
         if cleaned.get("risk"):
             self._clean_risk(cleaned)
         return cleaned
+
+    def _clean_number(self, cleaned: dict[str, Any]) -> None:
+        low, high = cleaned.get("min"), cleaned.get("max")
+        if low is not None and high is not None and low > high:
+            self.add_error("max", f"The highest allowed number must be at least the lowest ({low:g}).")
 
     def _clean_risk(self, cleaned: dict[str, Any]) -> None:
         """The row's risk rule as schema data (`risk`); whether it fits the scale is the schema's own check."""

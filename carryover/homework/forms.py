@@ -1,3 +1,5 @@
+"""Forms of the homework app: assigning, goals and the fear ladder, and the client saying something is not working."""
+
 from __future__ import annotations
 
 from datetime import date

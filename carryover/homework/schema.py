@@ -6,7 +6,7 @@ A schema is plain JSON, stored with each template version:
 
     FIELD = {"key": str, "type": TYPE, "label": str, "help": str, "required": bool, ...options}
 
-Types and their options:
+Types and their options (each type's checks, cleaning, display and partial live in `fields.py`):
     short_text   max_length (default 300)
     long_text    max_length (default 5000)
     rating       min, max (defaults 0, 10), min_label, max_label          value: {"value", "min", "max"}
@@ -93,18 +93,22 @@ def _check_field(field: Mapping, seen: set[str], *, nested: bool) -> None:
     if check := FIELD_TYPES[kind].check:
         check(field)
     if kind == "list":
-        sub_seen: set[str] = set()
-        for sub in field.get("item_fields") or []:
-            _check_field(sub, sub_seen, nested=True)
-            sub_seen.add(sub["key"])
-        if not sub_seen:
-            raise SchemaError(f"List {key!r} needs item fields.")
-        if field.get("mark_one") and not field["mark_one"].get("label"):
-            raise SchemaError(f"List {key!r}: mark_one needs a label.")
+        _check_list(field)
     if kind == "rerate" and field.get("source") not in seen:
         raise SchemaError(f"Field {key!r} re-rates {field.get('source')!r}, which must be an earlier list.")
     if "risk" in field:
         check_risk_rule(field)
+
+
+def _check_list(field: Mapping) -> None:
+    sub_seen: set[str] = set()
+    for sub in field.get("item_fields") or []:
+        _check_field(sub, sub_seen, nested=True)
+        sub_seen.add(sub["key"])
+    if not sub_seen:
+        raise SchemaError(f"List {field['key']!r} needs item fields.")
+    if field.get("mark_one") and not field["mark_one"].get("label"):
+        raise SchemaError(f"List {field['key']!r}: mark_one needs a label.")
 
 
 # --- Risk rules ---------------------------------------------------------------------------------------------
@@ -136,8 +140,11 @@ def check_risk_rule(field: Mapping) -> None:
         answers = rule["answers"]
         if not isinstance(answers, list) or not answers or not {str(a) for a in answers} <= allowed:
             raise SchemaError(f"“{label}”: the alerting answers must be among the field's choices.")
-        return
-    threshold = rule["at_least"]
+    else:
+        _check_threshold(field, rule["at_least"], label)
+
+
+def _check_threshold(field: Mapping, threshold: Any, label: Any) -> None:
     try:
         low, high = _scale(field)
     except ValueError:
@@ -274,22 +281,9 @@ def _clean_list(
     items = []
     marked = str(raw.get(f"{name}-mark", ""))
     for index in list_indexes(raw, name):
-        item: dict[str, Any] = {}
-        for sub in field["item_fields"]:
-            sub_name = f"{name}-{index}-{sub['key']}"
-            try:
-                value = _clean_simple(sub, raw.get(sub_name), {})
-            except FieldError as error:
-                errors[sub_name] = str(error)
-                continue
-            if not _is_empty(value):
-                item[sub["key"]] = value
+        item = _clean_row(field, raw, f"{name}-{index}", errors, require_complete)
         if not item:
             continue  # an empty row is simply not used
-        for sub in field["item_fields"]:
-            sub_name = f"{name}-{index}-{sub['key']}"
-            if require_complete and sub.get("required") and sub["key"] not in item and sub_name not in errors:
-                errors[sub_name] = "Please fill this in, or clear the row."
         if field.get("mark_one") and marked == str(index):
             item["marked"] = True
         items.append(item)
@@ -302,6 +296,24 @@ def _clean_list(
     if require_complete and field.get("mark_one") and items and not any(i.get("marked") for i in items):
         raise FieldError(f"Please choose your {field['mark_one']['label'].lower()}.")
     return items
+
+
+def _clean_row(field: Mapping, raw: Mapping, row: str, errors: dict, require_complete: bool) -> dict[str, Any]:
+    item: dict[str, Any] = {}
+    for sub in field["item_fields"]:
+        sub_name = f"{row}-{sub['key']}"
+        try:
+            value = _clean_simple(sub, raw.get(sub_name), {})
+        except FieldError as error:
+            errors[sub_name] = str(error)
+            continue
+        if not _is_empty(value):
+            item[sub["key"]] = value
+    for sub in field["item_fields"] if item else []:
+        sub_name = f"{row}-{sub['key']}"
+        if require_complete and sub.get("required") and sub["key"] not in item and sub_name not in errors:
+            errors[sub_name] = "Please fill this in, or clear the row."
+    return item
 
 
 def _clean_rerate(
