@@ -7,7 +7,8 @@ from django.template.loader import render_to_string
 
 from carryover.homework import schema as worksheet
 from carryover.homework.builder import BUILDER_TYPES, KEPT_TYPES, formats_for
-from carryover.homework.fields import FIELD_TYPES, RISK_TYPES, Format
+from carryover.homework.fields import ATTACHMENT_TYPES, FIELD_TYPES, RISK_TYPES, Format
+from carryover.homework.models import AttachmentKind
 from carryover.homework.render import bind_step
 
 CHOICES = [["a", "A"], ["b", "B"]]
@@ -85,3 +86,8 @@ def test_a_worksheet_offers_writing_and_each_format_its_fields_need():
     assert formats("short_text") == ["write"]
     assert formats("photo", "short_text", "drawing") == ["write", "draw", "photo"]
     assert formats("audio", "drawing", "photo") == Format.values
+
+
+def test_an_attachment_is_stored_as_the_kind_of_the_field_it_answers():
+    assert set(AttachmentKind.values) == ATTACHMENT_TYPES
+    assert {FIELD_TYPES[kind].answer_format for kind in ATTACHMENT_TYPES} == set(Format.values) - {Format.WRITE}
