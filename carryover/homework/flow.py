@@ -174,9 +174,14 @@ def _context(draft: Draft, assignment: Assignment | None, steps: list[str], step
         attachments = {a.pk: a for a in draft.attachments.all()}
         context["sheet_step"] = schema["steps"][index]
         context["fields"] = bind_step(
-            schema, index, raw, errors, formats=formats, ladder=services.ladder_choices(draft.client),
+            schema,
+            index,
+            raw,
+            errors,
+            formats=formats,
+            ladder=services.ladder_choices(draft.client),
             attachments=attachments,
-        )  # fmt: skip
+        )
         if index > 0:
             context["marked"] = worksheet.marked_item(
                 {"steps": schema["steps"][:index]}, raw, raw=True
@@ -184,7 +189,11 @@ def _context(draft: Draft, assignment: Assignment | None, steps: list[str], step
     else:
         context["marked"] = worksheet.marked_item(schema, raw, raw=True)
     context.update(
-        outcomes=Outcome.choices, fractions=PARTIAL_FRACTIONS.items(), barriers=BarrierCode.choices,
-        visibilities=Visibility.choices, chosen_barriers=raw.get("o-barriers") or [], ten=range(11),
-    )  # fmt: skip
+        outcomes=Outcome.choices,
+        fractions=PARTIAL_FRACTIONS.items(),
+        barriers=BarrierCode.choices,
+        visibilities=Visibility.choices,
+        chosen_barriers=raw.get("o-barriers") or [],
+        ten=range(11),
+    )
     return context
