@@ -30,6 +30,7 @@ test-browser: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports  # the import direction of docs/ARCHITECTURE.md
 
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy carryover
@@ -49,7 +50,7 @@ bench: $(VENV)/.installed
 	# Reminders: planning a week for 10,000 clients; 2 workers delivering 10,000 reminders to a local SMTP sink.
 	DATABASE_URL=$(BENCH_PG)/carryover_bench_reminders $(PY) manage.py bench_reminders
 	# Audit: audited requests per second with 8 clients on loopback, then the audit write path alone.
-	DATABASE_URL=$(BENCH_PG)/carryover_bench_audit $(PY) bin/bench_audit.py
+	DATABASE_URL=$(BENCH_PG)/carryover_bench_audit $(PY) manage.py bench_audit
 
 totp: $(VENV)/.installed
 	@$(PY) manage.py demo_totp

@@ -1,4 +1,6 @@
 #!/usr/bin/env python
+"""Django's command-line entry point (`python manage.py …`), with Carryover's settings."""
+
 import os
 import sys
 

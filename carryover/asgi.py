@@ -1,3 +1,5 @@
+"""ASGI entry point (Carryover is served by gunicorn through `wsgi.py`; this is for ASGI servers)."""
+
 import os
 
 from django.core.asgi import get_asgi_application

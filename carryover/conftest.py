@@ -1,5 +1,6 @@
-"""Shared personas (STYLE.md): therapist Alice and her clients Bob and Erin, therapist Frank in the same practice
-without a care link, therapist Charlie and his client Dana in another practice, a practice admin, a support person.
+"""Shared personas (docs/ARCHITECTURE.md, "Tests"): therapist Alice and her clients Bob and Erin, therapist Frank
+in the same practice without a care link, therapist Charlie and his client Dana in another practice, a practice
+admin, a support person.
 """
 
 from __future__ import annotations

@@ -124,6 +124,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "csp",
 ]
+# The demo, the benchmarks and their commands (load_demo, bench_*) exist only outside production: a production
+# install has no way to load demo logins, and does not need the dev-only packages the benchmarks use.
+if not PRODUCTION:
+    INSTALLED_APPS.append("carryover.devtools")
 
 MIDDLEWARE = [
     "carryover.lib.middleware.HealthCheckMiddleware",

@@ -1,3 +1,5 @@
+"""The root URL configuration: each app's URLs, allauth's sign-in pages, and the error handlers."""
+
 from django.urls import include, path
 from django.views.generic import RedirectView
 

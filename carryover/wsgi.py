@@ -1,3 +1,5 @@
+"""WSGI entry point, served by gunicorn (`bin/serve.py`)."""
+
 import os
 
 from django.core.wsgi import get_wsgi_application

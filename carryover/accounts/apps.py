@@ -1,3 +1,5 @@
+"""The accounts app's configuration; loads the sign-in signal handlers (`signals.py`)."""
+
 from django.apps import AppConfig
 
 

@@ -1,3 +1,6 @@
+"""What every page's frame needs, for `base.html`: who is signed in, their menu, the practice's word for
+the work, and the idle time-out the page counts down."""
+
 from django.conf import settings
 from django.http import HttpRequest
 

@@ -1,5 +1,5 @@
-"""Default crisis lines per country. Every number, its source and the day it was checked: docs/crisis-lines.md
-(from reference/clinical.md §5.2). A practice starts with its country's defaults and may edit its own copy.
+"""Default crisis lines per country. Every number, its source and the day it was checked: docs/crisis-lines.md.
+A practice starts with its country's defaults and may edit its own copy.
 
 The emergency number comes first in each list: it is the one button a person in danger must see first.
 """

@@ -1,3 +1,6 @@
+"""Forms of the accounts pages: invitations and accepting them, practice settings and crisis lines, the profile,
+password reset and passkeys. They check input only; the work is done by `services.py`."""
+
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.mfa.models import Authenticator

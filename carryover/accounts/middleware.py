@@ -1,3 +1,6 @@
+"""Session limits: clinicians are signed out after 15 idle minutes, clients after 30, everyone after 12 hours;
+activity and the device are recorded at most once a minute (docs/security.md, "Sessions and cookies")."""
+
 import time
 from urllib.parse import urlencode, urlsplit
 

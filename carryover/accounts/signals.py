@@ -1,3 +1,5 @@
+"""Session bookkeeping on sign-in and on a password change: start the session clock, end the other sessions."""
+
 import time
 
 from allauth.account.signals import password_changed, password_reset

@@ -1,3 +1,5 @@
+"""URLs of the accounts pages (sign-in itself is allauth's, under /accounts/)."""
+
 from django.urls import path
 
 from . import views

@@ -1,3 +1,5 @@
+"""A password validator that caps length only to protect the hasher; long passphrases are welcome."""
+
 from django.core.exceptions import ValidationError
 
 

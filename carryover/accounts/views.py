@@ -1,3 +1,6 @@
+"""Pages for people and practices: the home redirect, invitations (send, resend, revoke, accept, ask for a new
+link), practice settings and crisis lines, the profile and devices, "Need help now?", and the session ping."""
+
 from typing import Any
 
 from allauth.core import ratelimit

@@ -1,3 +1,5 @@
+"""The audit app's configuration: the append-only access and change log (docs/security.md, "Audit log")."""
+
 from django.apps import AppConfig
 
 

@@ -1,3 +1,5 @@
+"""The audit log page's filter form: dates, the person (by email), the action and the outcome."""
+
 from datetime import date, datetime, time, timedelta
 
 from django import forms

@@ -1,3 +1,5 @@
+"""The practice admin's audit log page: the practice's events, filtered and paged."""
+
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse

@@ -1,3 +1,5 @@
+"""The homework app's configuration: the worksheet library, assignments, occurrences, drafts and entries."""
+
 from django.apps import AppConfig
 
 

@@ -2,7 +2,8 @@
 
 Each template is plain data (see `schema.py` for the schema format). Keys are stable: a built-in is found by its
 key, and changing a schema here means a new template version, never an edit of an old one. Structures follow
-`reference/clinical.md` §1; wording is our own. Steps hold one to three fields so each fits on a phone screen.
+the published forms named in docs/clinical-sources.md, "Worksheets"; wording is our own. Steps hold one to three
+fields so each fits on a phone screen.
 
 A built-in that review draws charts from declares them under "charts": chart → {role: answer key}, where
 "list.sub" names a column of a list (`charted` reads them for review/instruments.py). The keys are checked
@@ -1101,7 +1102,7 @@ DBT_DIARY_CARD = {
                 max_label="Strongest",
                 required=True,
                 # Crisis lines are shown at or above this whatever the setting; the therapist is alerted unless
-                # they turned it off for this client, with a reason (clinical.md §1.6, §5.1).
+                # they turned it off for this client, with a reason (docs/clinical-sources.md, "Worksheets").
                 risk=DBT_SELF_HARM_RULE,
             ),
             _rating(

@@ -1,4 +1,5 @@
-"""Forms of the homework app: assigning, goals and the fear ladder, and the client saying something is not working."""
+"""Forms of the homework pages: assigning and editing an activity (and its initial values from a template), "this
+isn't working", comments, goals and fear-ladder items."""
 
 from __future__ import annotations
 

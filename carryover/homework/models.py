@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import calendar
 import math
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.db.models import Q, Value
+from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -327,7 +329,58 @@ class BarrierCode(models.TextChoices):
     OTHER = "other", "Something else"
 
 
+# --- The rules every page judges by --------------------------------------------------------------------------
+# Each has one home, here, and every page that shows it (caseload, summary, insight, timeline, the client page,
+# reminders) calls it: review/tests/test_one_definition.py feeds the same data through all of them.
+
+
+def local_today(user: User, now: datetime | None = None) -> date:
+    """A person's today: the calendar date in their own time zone (a client's days are what falls due, is missed
+    and is reminded about; a therapist's, when their digest goes)."""
+    return local_day(now or timezone.now(), user.zone)
+
+
+def judged_status(status: str, due: date, today: date) -> str:
+    """How an occurrence is judged on the client's `today`: still open from before it was missed, whether or not
+    occurrences_refresh has recorded that yet; open on that day or later it is still open (not judged yet)."""
+    return OccurrenceStatus.MISSED if status == OccurrenceStatus.PENDING and due < today else status
+
+
+def adherence_of(credit: Decimal, judged: int) -> Decimal | None:
+    """The one definition of adherence: the mean credit of the judged activities — done 1, partial its stated
+    fraction (`Entry.credit`), skipped and missed 0 — to two places. None when nothing has been judged."""
+    return (credit / judged).quantize(Decimal("0.01")) if judged else None
+
+
+def barrier_label(code: str) -> str:
+    """What a barrier code reads as; a code no longer offered reads as itself."""
+    return BarrierCode(code).label if code in BarrierCode.values else code
+
+
+def barrier_counts(counts: Counter, n: int | None = None) -> list[tuple[str, int]]:
+    """The `n` most common barriers (all without `n`), labelled, most common first."""
+    return [(barrier_label(code), count) for code, count in counts.most_common(n)]
+
+
+def each_clients_day(today: dict[int, date], condition: Callable[[date], Q]) -> Q:
+    """`condition` on each client's own today (by membership id), as one filter. Clients share one of at most three
+    dates at any moment (time zones span 26 hours), so the query stays the same size whatever the caseload."""
+    clients: dict[date, list[int]] = defaultdict(list)
+    for client_id, day in today.items():
+        clients[day].append(client_id)
+    result = Q(pk__in=[])  # no client: nothing
+    for day, ids in clients.items():
+        result |= Q(client_id__in=ids) & condition(day)
+    return result
+
+
 KIND_OF_OCCURRENCE = "assignment__template_version__template__kind"
+CREDIT = Coalesce("credit", Value(Decimal(0)), output_field=models.DecimalField(max_digits=12, decimal_places=2))
+
+
+def credit_sum(condition: Q | None = None) -> Sum:
+    """Credit of the judged occurrences: a missed one not yet recorded has no credit yet, and counts 0."""
+    return Sum(CREDIT, filter=condition, default=Decimal(0))
 
 
 class OccurrenceQuerySet(models.QuerySet["Occurrence"]):
@@ -343,28 +396,69 @@ class OccurrenceQuerySet(models.QuerySet["Occurrence"]):
         """The measures, counted on their own: see `questionnaire_tallies`."""
         return self.filter(**{KIND_OF_OCCURRENCE: TemplateKind.QUESTIONNAIRE})
 
-    def adherence(self) -> Decimal | None:
-        """The one definition of adherence: the mean credit of the activities due in the window — done 1,
-        partial its stated fraction, skipped and missed 0. Still-open ones are not judged yet and are left out,
-        and so are questionnaires. None when nothing in the window counts."""
-        closed = self.activities().exclude(status=OccurrenceStatus.PENDING)
-        return as_adherence(closed.aggregate(mean=mean_credit())["mean"])
+    def client_todays(self) -> dict[int, date]:
+        """Each client's own today, for the clients of these occurrences (one query)."""
+        clients = Membership.objects.filter(pk__in=self.values("client_id")).select_related("user")
+        return {client.pk: local_today(client.user) for client in clients}
 
-    def adherence_by_assignment(self, windows: dict[str, date]) -> dict[int, dict[str, Decimal | None]]:
-        """adherence() per assignment for several windows at once ({"7": first_day, ...}), in one query."""
+    def judged(self, today: dict[int, date]) -> OccurrenceQuerySet:
+        """Those judged on each client's `today` (see `judged_status`): closed, or missed, recorded yet or not.
+        Clients left out of `today` are left out."""
+        return self.filter(each_clients_day(today, lambda day: ~Q(status=OccurrenceStatus.PENDING, due_date__gte=day)))
+
+    def missed(self, today: dict[int, date]) -> OccurrenceQuerySet:
+        """Those judged missed on each client's `today`, whether or not occurrences_refresh has recorded it yet."""
+        return self.filter(
+            each_clients_day(
+                today,
+                lambda day: Q(status=OccurrenceStatus.MISSED) | Q(status=OccurrenceStatus.PENDING, due_date__lt=day),
+            )
+        )
+
+    def within_days(self, today: dict[int, date], days: int) -> OccurrenceQuerySet:
+        """Due in the last `days` days up to each client's own today."""
+        return self.filter(
+            each_clients_day(today, lambda day: Q(due_date__gt=day - timedelta(days=days), due_date__lte=day))
+        )
+
+    def adherence(self, *, today: dict[int, date] | None = None) -> Decimal | None:
+        """`adherence_of` these occurrences' activities, judged on each client's `today` (by default their today
+        now). Still-open ones are not judged yet and are left out, and so are questionnaires."""
+        judged = self.activities().judged(self.client_todays() if today is None else today)
+        totals = judged.aggregate(credit=credit_sum(), judged=Count("id"))
+        return adherence_of(totals["credit"], totals["judged"])
+
+    def adherence_by_assignment(
+        self, windows: dict[str, date], *, today: dict[int, date] | None = None
+    ) -> dict[int, dict[str, Decimal | None]]:
+        """adherence() per assignment for several windows at once ({"a7": first_day, ...}), in one query."""
+        sums = {f"{name}_credit": credit_sum(Q(due_date__gte=start)) for name, start in windows.items()}
+        counts = {f"{name}_judged": Count("id", filter=Q(due_date__gte=start)) for name, start in windows.items()}
+        judged = self.activities().judged(self.client_todays() if today is None else today)
+        rows = judged.values("assignment_id").annotate(**sums, **counts)
+        return {
+            row["assignment_id"]: {name: adherence_of(row[f"{name}_credit"], row[f"{name}_judged"]) for name in windows}
+            for row in rows
+        }
+
+    def daily_credit(self, today: dict[int, date]) -> dict[int, dict[date, tuple[Decimal, int]]]:
+        """(credit, how many judged) of the activities per client and due date, judged on each client's `today`:
+        enough to work out adherence over any window of days with `adherence_of`, in one query."""
         rows = (
             self.activities()
-            .exclude(status=OccurrenceStatus.PENDING)
-            .values("assignment_id")
-            .annotate(**{name: mean_credit(Q(due_date__gte=start)) for name, start in windows.items()})
+            .judged(today)
+            .values_list("client_id", "due_date")
+            .annotate(credit=credit_sum(), judged=Count("id"))
         )
-        return {row.pop("assignment_id"): {k: as_adherence(v) for k, v in row.items()} for row in rows}
+        daily: dict[int, dict[date, tuple[Decimal, int]]] = defaultdict(dict)
+        for client_id, due, credit, judged in rows:
+            daily[client_id][due] = (credit, judged)
+        return daily
 
     def questionnaire_tallies(self, key: str, *, today: dict[int, date], days: int | None = None) -> dict[int, Tally]:
         """Questionnaires answered of those due, grouped by `key` ("client_id" or "assignment_id"), in one query.
-        `today` is each client's own today (by membership id): what falls due after it isn't due yet; one still open
-        from before it was missed, whether or not occurrences_refresh has recorded that yet; one due that day and
-        still open isn't judged yet. With `days`, only the last `days` days up to each client's own today count."""
+        `today` is each client's own today (by membership id): what falls due after it isn't due yet; the rest is
+        judged as `judged_status` says. With `days`, only the last `days` days up to each client's own today count."""
         tallies: dict[int, Tally] = {}
         rows = (
             self.questionnaires().filter(client_id__in=today.keys()).values_list(key, "client_id", "due_date", "status")
@@ -373,7 +467,7 @@ class OccurrenceQuerySet(models.QuerySet["Occurrence"]):
             own = today[client_id]
             if due > own or (days is not None and due <= own - timedelta(days=days)):
                 continue
-            tallies.setdefault(group, Tally()).count(status=status, judged=due < own)
+            tallies.setdefault(group, Tally()).count(judged_status(status, due, own))
         return tallies
 
 
@@ -385,8 +479,9 @@ class Tally:
     due: int = 0  # answered, skipped, or passed without an answer
     open: int = 0  # due today and not answered yet: not judged
 
-    def count(self, *, status: str, judged: bool) -> None:
-        if status == OccurrenceStatus.PENDING and not judged:
+    def count(self, status: str) -> None:
+        """Count one occurrence by its `judged_status`."""
+        if status == OccurrenceStatus.PENDING:
             self.open += 1
             return
         self.due += 1
@@ -398,14 +493,6 @@ class Tally:
     def __str__(self) -> str:
         text = f"{self.answered} of {self.due} questionnaire{'' if self.due == 1 else 's'} answered"
         return text + (f", {self.open} still open" if self.open else "")
-
-
-def mean_credit(condition: Q | None = None) -> models.Avg:
-    return models.Avg(Coalesce("credit", Value(Decimal(0))), filter=condition)
-
-
-def as_adherence(mean) -> Decimal | None:
-    return None if mean is None else Decimal(mean).quantize(Decimal("0.01"))
 
 
 class Occurrence(models.Model):
@@ -431,6 +518,11 @@ class Occurrence(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == OccurrenceStatus.PENDING
+
+    @property
+    def is_answered(self) -> bool:
+        """An entry has closed it. One that passed without an answer (missed) can still be answered late."""
+        return self.status not in (OccurrenceStatus.PENDING, OccurrenceStatus.MISSED)
 
     def opens_on(self) -> date:
         """The first day it can be done (reads the assignment: select it with the occurrence)."""
@@ -490,8 +582,7 @@ class Entry(models.Model):
         return Decimal("0.00")
 
     def barrier_labels(self) -> list[str]:
-        labels = dict(BarrierCode.choices)
-        return [labels.get(code, code) for code in self.barriers]
+        return [barrier_label(code) for code in self.barriers]
 
 
 class Draft(models.Model):
@@ -557,10 +648,6 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at"]
-
-
-def local_today(user: User) -> date:
-    return local_day(timezone.now(), user.zone)
 
 
 def local_day_bounds(day: date, user: User) -> tuple[datetime, datetime]:

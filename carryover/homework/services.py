@@ -472,7 +472,7 @@ def entry_submit(*, draft: Draft, outcome: str | None = None) -> Entry:
     errors.update(answer_errors)
     if errors:
         raise SubmissionError(errors)
-    if occurrence is not None and occurrence.status not in (OccurrenceStatus.PENDING, OccurrenceStatus.MISSED):
+    if occurrence is not None and occurrence.is_answered:
         raise SubmissionError({"o-outcome": "This one has already been answered."})
     assignment = occurrence.assignment if occurrence else None
     with transaction.atomic():

@@ -1,3 +1,5 @@
+"""URLs of the homework pages and the worksheet builder."""
+
 from django.urls import path
 
 from . import builder, views

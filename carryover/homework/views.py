@@ -1,3 +1,7 @@
+"""The homework pages. The client's: Today, doing an activity, practice on one's own, an entry, the fear ladder.
+The therapist's: the library and template preview, assigning and editing, a client's work, goals and ladder,
+notices; and the access-checked attachment download for both."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -51,7 +55,6 @@ from .models import (
     LadderItem,
     Notice,
     Occurrence,
-    OccurrenceStatus,
     ScheduleKind,
     Template,
     TemplateVersion,
@@ -359,21 +362,20 @@ def notice_resolve(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def client_work(client, day) -> dict:
     """What the therapist's client page shows of the work: assignments with adherence, entries, notices."""
-    assignments = list(
-        Assignment.objects.for_client(client).select_related("template_version", "goal").annotate(
-            open_notices=Count("notices", filter=Q(notices__resolved_at__isnull=True))
-        ).order_by("status", "-created_at")
-    )  # fmt: skip
+    open_notices = Count("notices", filter=Q(notices__resolved_at__isnull=True))
+    of_client = Assignment.objects.for_client(client).select_related("template_version", "goal")
+    assignments = list(of_client.annotate(open_notices=open_notices).order_by("status", "-created_at"))
     windows = {"a7": day - timedelta(days=6), "a30": day - timedelta(days=29)}
+    today = {client.pk: day}
     recent = Occurrence.objects.filter(client=client).due_between(windows["a30"], day)
-    adherence = recent.adherence_by_assignment(windows)  # activities only
-    answered = recent.questionnaire_tallies("assignment_id", today={client.pk: day})
+    adherence = recent.adherence_by_assignment(windows, today=today)  # activities only
+    answered = recent.questionnaire_tallies("assignment_id", today=today)
     rows = [
         {"assignment": a, "questionnaires": answered.get(a.pk), **adherence.get(a.pk, {"a7": None, "a30": None})}
         for a in assignments
     ]
     entries = Entry.objects.filter(client=client).select_related("assignment")[:30]
-    missed = Occurrence.objects.filter(client=client, status=OccurrenceStatus.MISSED).select_related("assignment")
+    missed = Occurrence.objects.filter(client=client).missed(today).select_related("assignment")
     return {
         "assignments": rows,
         "entries": entries,

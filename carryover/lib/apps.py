@@ -1,3 +1,5 @@
+"""The shared helpers' app configuration; registers the `<id:…>` path converter (`converters.py`)."""
+
 from django.apps import AppConfig
 from django.urls import register_converter
 

@@ -1,3 +1,5 @@
+"""Types shared by the apps: `AuthedRequest`, a request whose user is signed in (for annotations only)."""
+
 from typing import TYPE_CHECKING
 
 from django.http import HttpRequest

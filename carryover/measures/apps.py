@@ -1,3 +1,5 @@
+"""The measures app's configuration; plugs the measures into the review pages (`review_hooks.py`)."""
+
 from django.apps import AppConfig
 
 

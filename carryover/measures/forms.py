@@ -1,3 +1,5 @@
+"""Forms of the measures pages: the safety plan, resolving a risk alert, and the practice's safety settings."""
+
 from __future__ import annotations
 
 from django import forms

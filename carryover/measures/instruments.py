@@ -58,7 +58,7 @@ PHQ9: dict[str, Any] = {
             ("extremely", "Extremely difficult"),
         ],
     },
-    # Severity bands, inclusive (Kroenke et al. 2001; clinical.md §3.1).
+    # Severity bands, inclusive (Kroenke et al. 2001; docs/clinical-sources.md).
     "bands": [
         (0, 4, "minimal", "Minimal"),
         (5, 9, "mild", "Mild"),
@@ -67,12 +67,13 @@ PHQ9: dict[str, Any] = {
         (20, 27, "severe", "Severe"),
     ],
     # NHS Talking Therapies: reliable change is a change of 6 or more points (NCT05134103 citing the IAPT
-    # definitions; nhs.uk Scorecard "Reliable Improvement"; clinical.md §3.5).
+    # definitions; nhs.uk Scorecard "Reliable Improvement"; docs/clinical-sources.md).
     "reliable_change": 6,
     "change_label": "reliable",
-    # NHS Talking Therapies caseness: a score of 10 or more (">9") (fingertips.phe.org.uk glossary; clinical.md §3.5).
+    # NHS Talking Therapies caseness: a score of 10 or more (">9") (fingertips.phe.org.uk glossary; see
+    # docs/clinical-sources.md).
     "caseness": 10,
-    # Any answer of 1 or more on item 9 is a risk flag whatever the total (Simon et al. 2013; clinical.md §3.3).
+    # Any answer of 1 or more on item 9 is a risk flag whatever the total (Simon et al. 2013; docs/clinical-sources.md).
     "risk_item": "q9",
     # The same rule as data on the item's field, so the answer raises an alert the moment it is saved; "always":
     # no therapist can turn it off for a client.
@@ -100,17 +101,17 @@ GAD7: dict[str, Any] = {
         ("q6", "Becoming easily annoyed or irritable"),
         ("q7", "Feeling afraid, as if something awful might happen"),
     ],
-    # Severity bands, inclusive: 5 / 10 / 15 = mild / moderate / severe (Spitzer et al. 2006; clinical.md §3.1).
+    # Severity bands, inclusive: 5 / 10 / 15 = mild / moderate / severe (Spitzer et al. 2006; docs/clinical-sources.md).
     "bands": [
         (0, 4, "minimal", "Minimal"),
         (5, 9, "mild", "Mild"),
         (10, 14, "moderate", "Moderate"),
         (15, 21, "severe", "Severe"),
     ],
-    # NHS Talking Therapies: reliable change is 4 or more points (NCT05134103; clinical.md §3.5).
+    # NHS Talking Therapies: reliable change is 4 or more points (NCT05134103; docs/clinical-sources.md).
     "reliable_change": 4,
     "change_label": "reliable",
-    # NHS Talking Therapies caseness: 8 or more (">7") (fingertips.phe.org.uk glossary; clinical.md §3.5).
+    # NHS Talking Therapies caseness: 8 or more (">7") (fingertips.phe.org.uk glossary; docs/clinical-sources.md).
     "caseness": 8,
     # The published GAD-7 form ends with the same unscored functional question as the PHQ-9 (Spitzer et al. 2006):
     # asked, kept, never added to the total. Adding it made a new template version (migration 0003); results
@@ -178,7 +179,7 @@ PCL5: dict[str, Any] = {
         ("q19", "Having difficulty concentrating?"),
         ("q20", "Trouble falling or staying asleep?"),
     ],
-    # DSM-5 symptom clusters (Blevins et al. 2015; clinical.md §3.1–3.2): item numbers per cluster.
+    # DSM-5 symptom clusters (Blevins et al. 2015; docs/clinical-sources.md): item numbers per cluster.
     "clusters": {
         "B": ("Intrusion", list(range(1, 6))),
         "C": ("Avoidance", [6, 7]),
@@ -186,7 +187,7 @@ PCL5: dict[str, Any] = {
         "E": ("Arousal and reactivity", list(range(15, 21))),
     },
     # Provisional diagnosis by the DSM-5 rule: an item rated 2 ("Moderately") or more is endorsed, and at least
-    # 1 B, 1 C, 2 D and 2 E items are endorsed (NC-PTSD PCL-5 scoring; clinical.md §3.2).
+    # 1 B, 1 C, 2 D and 2 E items are endorsed (NC-PTSD PCL-5 scoring; docs/clinical-sources.md).
     "endorsed_at": 2,
     "cluster_rule": {"B": 1, "C": 1, "D": 2, "E": 2},
     # Provisional cut-point: the published range is 31–33 (NC-PTSD; Blevins et al. 2015); we use the upper end, 33,
@@ -198,8 +199,8 @@ PCL5: dict[str, Any] = {
         (PCL5_CUT_POINT, 80, "above_cut_point", f"At or above the provisional cut-point of {PCL5_CUT_POINT}"),
     ],
     # NC-PTSD guidance: 5 points is the minimum detectable change (the minimum for a response), 10 points a
-    # clinically meaningful change (derived from the PCL for DSM-IV; clinical.md §3.1). PCL-5 has no NHS reliable
-    # change index, so 10 is the threshold the caseload and the change arrows use, and 5 is shown beside it.
+    # clinically meaningful change (derived from the PCL for DSM-IV; docs/clinical-sources.md). PCL-5 has no NHS
+    # reliable change index, so 10 is the threshold the caseload and the change arrows use, and 5 is shown beside it.
     "reliable_change": 10,
     "change_label": "clinically meaningful",
     "detectable_change": 5,

@@ -26,7 +26,7 @@ from django.utils import timezone
 from carryover.accounts.models import Membership
 from carryover.homework import schema as worksheet
 from carryover.homework import services as homework
-from carryover.homework.models import Assignment, Draft, Entry, Occurrence, OccurrenceStatus
+from carryover.homework.models import Assignment, Draft, Entry, Occurrence
 
 from .models import AlertSource, AlertStatus, RiskAlert, SafetyPlan, SafetySettings
 from .tasks import alert_escalate, alert_notify
@@ -148,7 +148,7 @@ def entry_send(*, draft: Draft, outcome: str | None = None) -> tuple[Entry, Risk
     with transaction.atomic():
         if draft.occurrence_id is not None:
             occurrence = Occurrence.objects.select_for_update().get(pk=draft.occurrence_id)
-            if occurrence.status not in (OccurrenceStatus.PENDING, OccurrenceStatus.MISSED):
+            if occurrence.is_answered:
                 raise homework.DraftGone()
             draft.occurrence = occurrence
         if not Draft.objects.select_for_update().filter(pk=draft.pk).exists():

@@ -154,7 +154,7 @@ def change(measure_key: str, before: int, after: int) -> Change:
 
 @dataclass(frozen=True)
 class PairOutcome:
-    """NHS Talking Therapies outcomes for a PHQ-9 + GAD-7 pair at the start and at the end (clinical.md §3.5)."""
+    """NHS Talking Therapies outcomes for a PHQ-9 + GAD-7 pair, start and end (docs/clinical-sources.md)."""
 
     case_at_start: bool
     case_at_end: bool
@@ -179,7 +179,7 @@ def pair_outcome(*, phq9_before: int, gad7_before: int, phq9_after: int, gad7_af
     - reliable deterioration: a reliable increase on at least one measure and no reliable decrease on the other;
       one measure reliably improving while the other reliably deteriorates counts as neither. This tie-break is
       how the national definitions are usually implemented; the manual's own text was not retrieved
-      (clinical.md §3.5 open item);
+      (an open item in docs/clinical-sources.md);
     - reliable recovery: recovered and reliably improved.
     """
     phq = change("phq9", phq9_before, phq9_after)

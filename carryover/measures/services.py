@@ -16,7 +16,7 @@ from django.utils import timezone
 from carryover.accounts.models import CrisisResource, Membership, Practice, User
 from carryover.homework import schema as worksheet
 from carryover.homework import services as homework
-from carryover.homework.models import Draft, Occurrence, OccurrenceStatus, Outcome, TemplateKind, TemplateVersion
+from carryover.homework.models import Draft, Occurrence, Outcome, TemplateKind, TemplateVersion
 
 from . import access, risk, scoring
 from .instruments import MEASURE_CATEGORY, MEASURE_TEMPLATES, MEASURES
@@ -69,7 +69,7 @@ def measure_submit(*, draft: Draft) -> MeasureResult:
     with transaction.atomic():
         # The lock makes a racing second submission wait here and then see the occurrence answered.
         occurrence = Occurrence.objects.select_for_update().get(pk=draft.occurrence_id)
-        if occurrence.status not in (OccurrenceStatus.PENDING, OccurrenceStatus.MISSED):
+        if occurrence.is_answered:
             raise homework.SubmissionError({"form": ALREADY_SENT})
         try:
             with transaction.atomic():
@@ -271,8 +271,7 @@ def caseload_flags(client_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
 STALE_AFTER = timedelta(days=183)  # about six months
 
 
-def crisis_resources_stale(practice: Practice, today: date | None = None):
+def crisis_resources_stale(practice: Practice, *, today: date):
     """Resources whose numbers nobody has checked in the last six months (wrong numbers are a documented failure
     of crisis apps: Martinengo et al. 2019)."""
-    today = today or timezone.localdate()
     return CrisisResource.objects.filter(practice=practice, last_verified__lt=today - STALE_AFTER)

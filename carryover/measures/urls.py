@@ -1,3 +1,5 @@
+"""URLs of the measures pages."""
+
 from django.urls import path
 
 from . import views

@@ -1,3 +1,7 @@
+"""The measures pages. The client's: answering a questionnaire, crisis support, asking for help, the safety plan,
+their scores. The therapist's and admin's: risk alerts (acknowledge, resolve), a client's scores and safety
+plan, crisis lines to check, safety settings."""
+
 from __future__ import annotations
 
 from csp.decorators import csp_replace
@@ -17,7 +21,7 @@ from carryover.accounts.access import (
 from carryover.accounts.models import Membership, Role
 from carryover.audit.models import Action
 from carryover.homework.access import get_occurrence_for_client
-from carryover.homework.models import AssignmentStatus
+from carryover.homework.models import AssignmentStatus, local_today
 from carryover.lib.types import AuthedRequest
 from carryover.review.models import Session
 
@@ -195,7 +199,7 @@ def _safety_plan_page(request: AuthedRequest, client: Membership, *, done: str) 
 @role_required(Role.ADMIN)
 def crisis_resources_stale(request: AuthedRequest) -> HttpResponse:
     practice = get_practice_for_admin(request)
-    stale = services.crisis_resources_stale(practice)
+    stale = services.crisis_resources_stale(practice, today=local_today(request.user))
     return TemplateResponse(request, "measures/crisis_stale.html", {"stale": stale, "practice": practice})
 
 

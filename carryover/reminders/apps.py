@@ -1,3 +1,5 @@
+"""The reminders app's configuration."""
+
 from django.apps import AppConfig
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from icalendar import Alarm, Calendar, Event
 
 from carryover.accounts.models import Membership
-from carryover.homework.models import Assignment, AssignmentStatus
+from carryover.homework.models import Assignment, AssignmentStatus, local_today
 
 from .models import AssignmentReminder, Mode
 from .planning import open_work, quiet_adjusted, reminder_time, settings_for
@@ -23,7 +23,7 @@ PAST_DAYS, FUTURE_DAYS = 7, 7
 def calendar_for(client: Membership) -> bytes:
     setting = settings_for(client)
     zone = client.user.zone
-    today = timezone.now().astimezone(zone).date()
+    today = local_today(client.user)
     first, last = today - timedelta(days=PAST_DAYS), today + timedelta(days=FUTURE_DAYS)
     work = open_work([client.pk], first, last)
     assignments = {a.pk: a for a in Assignment.objects.filter(client=client, status=AssignmentStatus.ACTIVE)}

@@ -1,3 +1,5 @@
+"""Forms of the reminder pages: the client's reminder settings and digest time, and "remind me later"."""
+
 from __future__ import annotations
 
 from django import forms

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from carryover.accounts.models import Membership, hash_token
-from carryover.homework.models import Assignment
+from carryover.homework.models import Assignment, local_today
 
 from .models import (
     AssignmentReminder,
@@ -80,7 +80,7 @@ def reminder_later(*, client: Membership, choice: str, now: datetime | None = No
     if choice not in later_choices(client, now):
         raise ReminderError("Please choose one of the options shown.")
     zone = client.user.zone
-    today = now.astimezone(zone).date()
+    today = local_today(client.user, now)
     setting = settings_for(client)
     with transaction.atomic():
         # Today's reminders still to come are replaced by the one asked for.
@@ -111,7 +111,7 @@ def reminder_later(*, client: Membership, choice: str, now: datetime | None = No
 
 def badge(client: Membership, *, mark_seen: bool = False) -> int:
     """The in-app badge: how many activities are open today, once a reminder for today has gone out."""
-    today = timezone.now().astimezone(client.user.zone).date()
+    today = local_today(client.user)
     fired = Reminder.objects.filter(client=client, local_date=today, status=ReminderStatus.SENT, seen_at__isnull=True)
     if not fired.exists():
         return 0

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from carryover.accounts.models import Membership, Role
-from carryover.homework.models import AssignmentStatus, Entry, Notice, Visibility
+from carryover.homework.models import AssignmentStatus, Entry, Notice, Visibility, local_today
 
 from .models import TherapistDigest
 from .times import local_instant
@@ -61,7 +61,7 @@ def digests_send(*, now: datetime | None = None) -> int:
         "therapist__user", "therapist__practice"
     ):
         zone = digest.therapist.user.zone
-        today = now.astimezone(zone).date()
+        today = local_today(digest.therapist.user, now)
         if digest.last_sent_on == today or now < local_instant(today, digest.time, zone):
             continue
         claimed = TherapistDigest.objects.filter(pk=digest.pk).exclude(last_sent_on=today).update(last_sent_on=today)

@@ -1,3 +1,5 @@
+"""URLs of the reminder pages, the calendar feed and the installed app's files."""
+
 from django.urls import path
 
 from . import views

@@ -1,3 +1,6 @@
+"""The reminder pages: the client's settings, "later", the private calendar feed and its token, Web Push
+subscriptions, the installed app's manifest and service worker; failed reminders and "needs attention" for staff."""
+
 from __future__ import annotations
 
 import json

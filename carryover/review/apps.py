@@ -1,3 +1,5 @@
+"""The review app's configuration; gives homework the booked session date for "before each session" work."""
+
 from django.apps import AppConfig
 
 

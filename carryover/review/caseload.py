@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from carryover.accounts.models import Membership
-from carryover.homework.models import Entry, Notice, Occurrence, OccurrenceStatus, Tally, Visibility, local_today
+from carryover.homework.models import Entry, Notice, Occurrence, Tally, Visibility, adherence_of, local_today
 
 from .models import ReviewSettings, Session
 
@@ -64,14 +63,9 @@ def register_signal_provider(provider: SignalProvider, kinds: dict[str, str]) ->
 
 
 def adherence(daily: dict[date, tuple[Decimal, int]], first: date, last: date) -> Decimal | None:
-    """Mean credit of the closed activities due in [first, last]: the homework app's one definition (questionnaires
-    are left out of `daily` by `OccurrenceQuerySet.activities`)."""
-    total, count = Decimal(0), 0
-    for day, (credit, n) in daily.items():
-        if first <= day <= last:
-            total += credit
-            count += n
-    return (total / count).quantize(Decimal("0.01")) if count else None
+    """`adherence_of` the activities due in [first, last], from the caseload's `OccurrenceQuerySet.daily_credit`."""
+    days = [counts for day, counts in daily.items() if first <= day <= last]
+    return adherence_of(sum((credit for credit, _ in days), Decimal(0)), sum(judged for _, judged in days))
 
 
 # --- The built-in signals -------------------------------------------------------------------------------------
@@ -178,23 +172,7 @@ def caseload_rows(therapist: Membership, clients: QuerySet[Membership], *, searc
         return []
     today = {m.pk: local_today(m.user) for m in members}
     earliest = min(today.values()) - timedelta(days=HISTORY_DAYS - 1)
-    daily: dict[int, dict[date, tuple[Decimal, int]]] = defaultdict(dict)
-    rows = (
-        Occurrence.objects.activities()
-        .filter(client_id__in=today.keys(), due_date__gte=earliest, due_date__lte=max(today.values()))
-        .values("client_id", "due_date")
-        .annotate(
-            credit=Sum(Coalesce(F("credit"), Value(Decimal(0)))),
-            n=Count("id"),
-            open=Count("id", filter=Q(status=OccurrenceStatus.PENDING)),
-        )
-    )
-    for row in rows:
-        # Still open on the client's today (or later) isn't judged yet; open from before today is missed, even
-        # if nothing has recorded it yet (occurrences_refresh runs when the client or their page is opened).
-        judged = row["n"] - row["open"] if row["due_date"] >= today[row["client_id"]] else row["n"]
-        if judged:
-            daily[row["client_id"]][row["due_date"]] = (Decimal(row["credit"]), judged)
+    daily = Occurrence.objects.filter(due_date__gte=earliest, due_date__lte=max(today.values())).daily_credit(today)
     questionnaires = Occurrence.objects.filter(due_date__gte=earliest).questionnaire_tallies(
         "client_id", today=today, days=HISTORY_DAYS
     )

@@ -1,3 +1,5 @@
+"""Forms of the review pages: a session and the next one, the summary's date window, the review settings."""
+
 from __future__ import annotations
 
 import datetime

@@ -1,33 +1,36 @@
 """Across a therapist's caseload: which worksheets and which ways of assigning (schedule and size, an if-then
 plan, a minimum version) get done, and what gets in the way, to help answer "where did my assignments go
-wrong?". Three queries whatever the caseload size."""
+wrong?". Three queries whatever the caseload size. Each client's days are their own: what was due up to their own
+today, judged as everywhere else (`judged_status`), whatever the therapist's time zone."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet
 
 from carryover.accounts.models import Membership
 from carryover.homework.models import (
     Assignment,
-    BarrierCode,
     Entry,
     Occurrence,
     OccurrenceStatus,
     ScheduleKind,
     Visibility,
+    adherence_of,
+    barrier_counts,
+    credit_sum,
+    each_clients_day,
+    local_today,
 )
 
 DAYS = 90
 PLAN_LABELS = {True: "With an if-then plan (“after I…, I will…”)", False: "Without an if-then plan"}
 MINIMUM_LABELS = {True: "With a minimum version", False: "Without a minimum version"}
-BARRIER_LABELS = dict(BarrierCode.choices)
 SCHEDULE_LABELS = dict(ScheduleKind.choices)
 
 
@@ -47,62 +50,63 @@ class Group:
 
     @property
     def rate(self) -> Decimal | None:
-        return (self.credit / self.closed).quantize(Decimal("0.01")) if self.closed else None
+        return adherence_of(self.credit, self.closed)
 
     def top_barriers(self, n: int = 3) -> list[tuple[str, int]]:
-        return [(BARRIER_LABELS.get(code, code), count) for code, count in self.barriers.most_common(n)]
+        return barrier_counts(self.barriers, n)
 
 
-def caseload_insight(clients: QuerySet[Membership], today: date) -> dict[str, list[Group]]:
-    since = today - timedelta(days=DAYS - 1)
+def caseload_insight(clients: QuerySet[Membership]) -> dict[str, list[Group]]:
+    """The last DAYS days of each client's own, up to their own today (as on the caseload, not the therapist's)."""
     # The assignments themselves (a few per client): their plans are encrypted, so they are read here, not grouped
-    # by the database.
-    assignments = {a.pk: a for a in Assignment.objects.filter(client__in=clients).select_related("template_version")}
+    # by the database. Every occurrence and entry counted below belongs to one of them, and so to its client.
+    of_clients = Assignment.objects.filter(client__in=clients).select_related("template_version", "client__user")
+    assignments = {a.pk: a for a in of_clients}
+    today = {a.client_id: local_today(a.client.user) for a in assignments.values()}
     rows = (
-        # Still open from before today counts as missed, recorded yet or not.
         # Activities only: whether a questionnaire was answered says nothing about how homework is set.
         Occurrence.objects.activities()
-        .filter(client__in=clients, due_date__gte=since, due_date__lte=today)
-        .exclude(status=OccurrenceStatus.PENDING, due_date__gte=today)
+        .within_days(today, DAYS)
+        .judged(today)
         .values("assignment_id", "client_id")
         .annotate(
             closed=Count("id"),
             done=Count("id", filter=Q(status=OccurrenceStatus.DONE)),
             partial=Count("id", filter=Q(status=OccurrenceStatus.PARTIAL)),
-            credit=Sum(Coalesce(F("credit"), Value(Decimal(0)))),
+            credit=credit_sum(),
         )
     )
     tables: dict[str, dict[Any, Group]] = {"templates": {}, "styles": {}, "plans": {}}
-
-    def groups_for(assignment: Assignment) -> list[Group]:
-        version = assignment.template_version
-        schedule = SCHEDULE_LABELS.get(assignment.schedule_kind, assignment.schedule_kind)
-        style = f"{schedule}, {size_label(assignment.minutes)}"
-        anchored = bool(assignment.c("if_when") or assignment.c("if_then"))
-        fallback = bool(assignment.c("minimum"))
-        return [
-            tables["templates"].setdefault(version.template_id, Group(version.name)),
-            tables["styles"].setdefault(style, Group(style)),
-            tables["plans"].setdefault(anchored, Group(PLAN_LABELS[anchored])),
-            tables["plans"].setdefault(("minimum", fallback), Group(MINIMUM_LABELS[fallback])),
-        ]
-
     for row in rows:
-        for group in groups_for(assignments[row["assignment_id"]]):
+        for group in _groups_for(tables, assignments[row["assignment_id"]]):
             group.closed += row["closed"]
             group.done += row["done"]
             group.partial += row["partial"]
-            group.credit += Decimal(row["credit"] or 0)
+            group.credit += row["credit"]
             group.clients.add(row["client_id"])
-    barriers = Entry.objects.filter(
-        client__in=clients, visibility=Visibility.SHARED, done_on__gte=since, done_on__lte=today,
-        assignment__isnull=False,
-    ).exclude(barriers=[]).values_list("assignment_id", "barriers")  # fmt: skip
-    for assignment_id, codes in barriers:
-        for group in groups_for(assignments[assignment_id]):
+    in_days = each_clients_day(today, lambda day: Q(done_on__gt=day - timedelta(days=DAYS), done_on__lte=day))
+    shared = Entry.objects.filter(in_days, visibility=Visibility.SHARED, assignment__isnull=False)
+    barriers = shared.exclude(barriers=[])
+    for assignment_id, codes in barriers.values_list("assignment_id", "barriers"):
+        for group in _groups_for(tables, assignments[assignment_id]):
             group.barriers.update(codes)
 
     def order(group: Group) -> tuple:  # the lowest completion first: that's where to look
         return (group.rate if group.rate is not None else Decimal(2), group.label)
 
     return {name: sorted(groups.values(), key=order) for name, groups in tables.items()}
+
+
+def _groups_for(tables: dict[str, dict[Any, Group]], assignment: Assignment) -> list[Group]:
+    """The groups an assignment counts in: its worksheet, its way of being set (schedule and size) and its plans."""
+    version = assignment.template_version
+    schedule = SCHEDULE_LABELS.get(assignment.schedule_kind, assignment.schedule_kind)
+    style = f"{schedule}, {size_label(assignment.minutes)}"
+    anchored = bool(assignment.c("if_when") or assignment.c("if_then"))
+    fallback = bool(assignment.c("minimum"))
+    return [
+        tables["templates"].setdefault(version.template_id, Group(version.name)),
+        tables["styles"].setdefault(style, Group(style)),
+        tables["plans"].setdefault(anchored, Group(PLAN_LABELS[anchored])),
+        tables["plans"].setdefault(("minimum", fallback), Group(MINIMUM_LABELS[fallback])),
+    ]

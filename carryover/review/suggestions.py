@@ -1,12 +1,12 @@
 """Questions for the session, each following from the numbers in the summary. Curious, not judging: a skipped
-task is usually mis-sized, mis-timed, unexplained or a poor fit (PRODUCT.md), so each question offers a fix to
+task is usually mis-sized, mis-timed, unexplained or a poor fit for the person, so each question offers a fix to
 talk about, not a verdict."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from carryover.homework.models import BarrierCode
+from carryover.homework.models import BarrierCode, barrier_label
 
 if TYPE_CHECKING:
     from .summary import AssignmentStats, Summary
@@ -25,7 +25,6 @@ BARRIER_QUESTIONS = {
     BarrierCode.LIFE_EVENT: "pause it for now, or agree on a minimum version?",
     BarrierCode.OTHER: "ask what got in the way?",
 }
-BARRIER_LABELS = dict(BarrierCode.choices)
 MIN_REPEATS = 2  # a pattern needs at least two occurrences
 
 
@@ -35,23 +34,7 @@ def _times(n: int) -> str:
 
 def for_assignment(stat: AssignmentStats) -> list[str]:
     title = stat.assignment.title
-    questions = []
-    if stat.barriers:
-        code, n = stat.barriers.most_common(1)[0]
-        if n >= MIN_REPEATS:
-            label = BARRIER_LABELS.get(code, code)
-            questions.append(
-                f"“{title}” wasn't done {_times(n)} with “{label}”: {BARRIER_QUESTIONS.get(code, 'ask about it?')}"
-            )
-    estimate, took = stat.assignment.minutes, stat.mean_minutes
-    if took is not None and len(stat.minutes) >= MIN_REPEATS and estimate:
-        if took >= estimate * 1.5 and took - estimate >= 5:
-            questions.append(f"“{title}”: estimated {estimate} min, took {took:.0f} on average: shorten it?")
-        elif took <= estimate * 0.5 and estimate - took >= 5:
-            questions.append(
-                f"“{title}”: estimated {estimate} min, took {took:.0f} on average: is it being rushed, or could it "
-                "be planned shorter?"
-            )
+    questions = [q for q in (_barrier_question(stat), _minutes_question(stat)) if q]
     if stat.mean_helpful is not None and len(stat.helpful) >= MIN_REPEATS and stat.mean_helpful <= 4:
         questions.append(f"“{title}” was rated {stat.mean_helpful:g}/10 for helpfulness: does it fit what they need?")
     if stat.mean_hard is not None and len(stat.hard) >= MIN_REPEATS and stat.mean_hard >= 7:
@@ -65,6 +48,28 @@ def for_assignment(stat: AssignmentStats) -> list[str]:
     if adherence is not None and stat.closed >= 3 and adherence < 0.5 and not questions:
         questions.append(f"“{title}” was done {int(adherence * 100)}% of the time: what got in the way?")
     return questions
+
+
+def _barrier_question(stat: AssignmentStats) -> str | None:
+    if not stat.barriers:
+        return None
+    code, n = stat.barriers.most_common(1)[0]
+    if n < MIN_REPEATS:
+        return None
+    question = BARRIER_QUESTIONS.get(code, "ask about it?")
+    return f"“{stat.assignment.title}” wasn't done {_times(n)} with “{barrier_label(code)}”: {question}"
+
+
+def _minutes_question(stat: AssignmentStats) -> str | None:
+    estimate, took = stat.assignment.minutes, stat.mean_minutes
+    if took is None or len(stat.minutes) < MIN_REPEATS or not estimate:
+        return None
+    said = f"“{stat.assignment.title}”: estimated {estimate} min, took {took:.0f} on average"
+    if took >= estimate * 1.5 and took - estimate >= 5:
+        return f"{said}: shorten it?"
+    if took <= estimate * 0.5 and estimate - took >= 5:
+        return f"{said}: is it being rushed, or could it be planned shorter?"
+    return None
 
 
 def suggestions_for(summary: Summary) -> list[str]:

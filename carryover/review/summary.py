@@ -22,7 +22,6 @@ from carryover.accounts.models import Membership
 from carryover.homework.fields import ATTACHMENT_TYPES
 from carryover.homework.models import (
     Assignment,
-    BarrierCode,
     Entry,
     Notice,
     Occurrence,
@@ -31,6 +30,9 @@ from carryover.homework.models import (
     ScheduleKind,
     Tally,
     Visibility,
+    adherence_of,
+    barrier_counts,
+    judged_status,
 )
 from carryover.homework.render import display_answers
 
@@ -40,7 +42,6 @@ from .models import Session
 from .suggestions import suggestions_for
 from .windows import Window
 
-BARRIER_LABELS = dict(BarrierCode.choices)
 LATEST_IN_FULL = 3
 
 
@@ -70,8 +71,7 @@ class AssignmentStats:
 
     @property
     def adherence(self) -> Decimal | None:
-        """The same definition as OccurrenceQuerySet.adherence: mean credit of the occurrences already closed."""
-        return (self.credit / self.closed).quantize(Decimal("0.01")) if self.closed else None
+        return adherence_of(self.credit, self.closed)
 
     @property
     def mean_minutes(self) -> float | None:
@@ -86,7 +86,7 @@ class AssignmentStats:
         return mean_or_none(self.hard)
 
     def top_barriers(self) -> list[tuple[str, int]]:
-        return [(BARRIER_LABELS.get(code, code), n) for code, n in self.barriers.most_common()]
+        return barrier_counts(self.barriers)
 
 
 @dataclass
@@ -178,111 +178,145 @@ class Summary:
         return latest.next_date if latest else None
 
 
+OccurrenceRow = tuple[int, int, date, str, Decimal | None]  # id, assignment id, due date, judged status, credit
+
+
+class StatsByAssignment(dict[int, AssignmentStats]):
+    """Each activity's stats, begun the first time something of it is counted."""
+
+    def __init__(self, assignments: dict[int, Assignment]) -> None:
+        super().__init__()
+        self.assignments = assignments
+
+    def __missing__(self, assignment_id: int) -> AssignmentStats:
+        self[assignment_id] = AssignmentStats(self.assignments[assignment_id])
+        return self[assignment_id]
+
+
+@dataclass
+class EntryFacts:
+    """What the summary reads from the window's entries: shared ones whole, private ones by their ids only."""
+
+    shared: list[Entry]
+    private_count: int
+    barriers: Counter = field(default_factory=Counter)
+    words: list[dict[str, Any]] = field(default_factory=list)
+    done_on: dict[int, date] = field(default_factory=dict)  # occurrence id -> the day its entry says it was done
+
+
 def build_summary(client: Membership, window: Window, sessions: list[Session], *, today: date) -> Summary:
     # Activities only: questionnaires are not homework done or missed, and are counted on their own below.
-    assignments = {
-        a.pk: a for a in Assignment.objects.filter(client=client).activities().select_related("template_version")
-    }
-    stats: dict[int, AssignmentStats] = {}
+    activities = Assignment.objects.filter(client=client).activities().select_related("template_version")
+    assignments = {a.pk: a for a in activities}
+    stats = StatsByAssignment(assignments)
+    occurrences = _occurrences(client, window, assignments, today=today)
+    _count_occurrences(stats, occurrences)
+    entries = _count_entries(stats, client, window)
+    barriers = barrier_counts(entries.barriers)
+    shared = entries.shared
+    summary = Summary(
+        client=client,
+        window=window,
+        sessions=sessions,
+        assignments=sorted(stats.values(), key=lambda s: (s.assignment.status != "active", -s.due, s.assignment.pk)),
+        entries=shared,
+        private_count=entries.private_count,
+        free_practice=sum(1 for e in shared if e.assignment_id is None),
+        barrier_counts=barriers,
+        barrier_words=entries.words,
+        flagged=[e for e in shared if e.talk_next_session],
+        latest=[_in_full(e) for e in reversed([e for e in shared if e.outcome != Outcome.SKIPPED][-LATEST_IN_FULL:])],
+        notices=list(Notice.objects.filter(client=client, resolved_at__isnull=True).select_related("assignment")),
+        calendar=_calendar(window, occurrences, assignments, entries.done_on),
+        questionnaires=Occurrence.objects.filter(client=client)
+        .due_between(window.start, window.end)
+        .questionnaire_tallies("client_id", today={client.pk: today})
+        .get(client.pk, Tally()),
+        barrier_chart=_barrier_chart(barriers),
+        charts=instruments.charts_for(_picture_history(client, window) + shared),
+        sections=[s for s in (section(client, window) for section in SUMMARY_SECTIONS) if s is not None],
+    )
+    summary.suggestions = suggestions_for(summary)
+    return summary
 
-    def row(assignment_id: int) -> AssignmentStats:
-        if assignment_id not in stats:
-            stats[assignment_id] = AssignmentStats(assignments[assignment_id])
-        return stats[assignment_id]
 
+def _occurrences(
+    client: Membership, window: Window, assignments: dict[int, Assignment], *, today: date
+) -> list[OccurrenceRow]:
+    """The window's activity occurrences, each with its status as judged on the client's `today`."""
     # An N-times-a-week slot is due by the week's Sunday: a week that overlaps the window belongs to it, even
     # when its Sunday comes after the window's end.
-    occurrences = [
-        row
-        for row in Occurrence.objects.activities()
+    rows = (
+        Occurrence.objects.activities()
         .filter(client=client, due_date__gte=window.start, due_date__lte=window.end + timedelta(days=6))
         .values_list("id", "assignment_id", "due_date", "status", "credit")
-        if row[2] <= window.end or assignments[row[1]].schedule_kind == ScheduleKind.PER_WEEK
+    )
+    return [
+        (pk, assignment_id, due, judged_status(status, due, today), credit)
+        for pk, assignment_id, due, status, credit in rows
+        if due <= window.end or assignments[assignment_id].schedule_kind == ScheduleKind.PER_WEEK
     ]
-    # Open from before the client's today is missed, whether or not occurrences_refresh has recorded it yet.
-    occurrences = [
-        (pk, aid, due, OccurrenceStatus.MISSED if status == OccurrenceStatus.PENDING and due < today else status, c)
-        for pk, aid, due, status, c in occurrences
-    ]
+
+
+def _count_occurrences(stats: StatsByAssignment, occurrences: list[OccurrenceRow]) -> None:
     for _, assignment_id, _, status, credit in occurrences:
-        stat = row(assignment_id)
+        stat = stats[assignment_id]
         stat.due += 1
         setattr(stat, status, getattr(stat, status) + 1)
         if status != OccurrenceStatus.PENDING:
             stat.credit += credit or Decimal(0)
 
+
+def _count_entries(stats: StatsByAssignment, client: Membership, window: Window) -> EntryFacts:
+    """Barriers, time and ratings from the shared entries; from the private ones, only that they exist and which
+    occurrence they closed. Their content stays encrypted."""
     in_window = {"client": client, "done_on__gte": window.start, "done_on__lte": window.end}
     shared = list(
         Entry.objects.filter(visibility=Visibility.SHARED, **in_window)
         .select_related("assignment", "template_version__template")
         .order_by("done_on", "submitted_at")
     )
-    # Private entries: only that they exist and which occurrence they closed. Their content stays encrypted.
     private = list(
         Entry.objects.filter(visibility=Visibility.PRIVATE, **in_window).values_list(
             "assignment_id", "occurrence_id", "done_on"
         )
     )
-    done_on = {occurrence_id: day for _, occurrence_id, day in private if occurrence_id}
+    facts = EntryFacts(shared, len(private))
+    facts.done_on = {occurrence_id: day for _, occurrence_id, day in private if occurrence_id}
     for assignment_id, _, _ in private:
-        if assignment_id in assignments:
-            row(assignment_id).private += 1
-
-    barrier_total: Counter = Counter()
-    words = []
+        if assignment_id in stats.assignments:
+            stats[assignment_id].private += 1
     for entry in shared:
         if entry.occurrence_id:
-            done_on[entry.occurrence_id] = entry.done_on
-        if entry.assignment_id is None or entry.assignment_id not in assignments:
-            continue
-        stat = row(entry.assignment_id)
-        stat.barriers.update(entry.barriers)
-        barrier_total.update(entry.barriers)
-        if entry.minutes_spent is not None and entry.outcome == Outcome.DONE:
-            stat.minutes.append(entry.minutes_spent)
-        if entry.helpfulness is not None:
-            stat.helpful.append(entry.helpfulness)
-        if entry.difficulty is not None:
-            stat.hard.append(entry.difficulty)
-        other = entry.content.get("barrier_other")
-        if other:
-            words.append({"entry": entry, "text": other})
+            facts.done_on[entry.occurrence_id] = entry.done_on
+        if entry.assignment_id in stats.assignments:
+            _count_shared_entry(stats[entry.assignment_id], entry, facts)
+    return facts
 
-    ordered = sorted(stats.values(), key=lambda s: (s.assignment.status != "active", -s.due, s.assignment.pk))
-    barrier_counts = [(BARRIER_LABELS.get(code, code), n) for code, n in barrier_total.most_common()]
-    barrier_chart = None
-    if barrier_counts:
-        top = barrier_counts[0]
-        barrier_chart = bar_chart(
-            "What got in the way",
-            f"Barriers the client chose, {sum(n for _, n in barrier_counts)} in all; the most common was "
-            f"“{top[0]}” ({top[1]}).",
-            barrier_counts,
-        )
-    summary = Summary(
-        client=client,
-        window=window,
-        sessions=sessions,
-        assignments=ordered,
-        entries=shared,
-        private_count=len(private),
-        free_practice=sum(1 for e in shared if e.assignment_id is None),
-        barrier_counts=barrier_counts,
-        barrier_words=words,
-        flagged=[e for e in shared if e.talk_next_session],
-        latest=[_in_full(e) for e in reversed([e for e in shared if e.outcome != Outcome.SKIPPED][-LATEST_IN_FULL:])],
-        notices=list(Notice.objects.filter(client=client, resolved_at__isnull=True).select_related("assignment")),
-        calendar=_calendar(window, occurrences, assignments, done_on),
-        questionnaires=Occurrence.objects.filter(client=client)
-        .due_between(window.start, window.end)
-        .questionnaire_tallies("client_id", today={client.pk: today})
-        .get(client.pk, Tally()),
-        barrier_chart=barrier_chart,
-        charts=instruments.charts_for(_picture_history(client, window) + shared),
-        sections=[s for s in (section(client, window) for section in SUMMARY_SECTIONS) if s is not None],
+
+def _count_shared_entry(stat: AssignmentStats, entry: Entry, facts: EntryFacts) -> None:
+    stat.barriers.update(entry.barriers)
+    facts.barriers.update(entry.barriers)
+    if entry.minutes_spent is not None and entry.outcome == Outcome.DONE:
+        stat.minutes.append(entry.minutes_spent)
+    if entry.helpfulness is not None:
+        stat.helpful.append(entry.helpfulness)
+    if entry.difficulty is not None:
+        stat.hard.append(entry.difficulty)
+    other = entry.content.get("barrier_other")
+    if other:
+        facts.words.append({"entry": entry, "text": other})
+
+
+def _barrier_chart(counts: list[tuple[str, int]]) -> Chart | None:
+    if not counts:
+        return None
+    label, n = counts[0]
+    return bar_chart(
+        "What got in the way",
+        f"Barriers the client chose, {sum(n for _, n in counts)} in all; the most common was “{label}” ({n}).",
+        counts,
     )
-    summary.suggestions = suggestions_for(summary)
-    return summary
 
 
 def _picture_history(client: Membership, window: Window) -> list[Entry]:
@@ -311,7 +345,7 @@ def _in_full(entry: Entry) -> dict[str, Any]:
 
 def _calendar(
     window: Window,
-    occurrences: list[tuple[int, int, date, str, Decimal | None]],
+    occurrences: list[OccurrenceRow],
     assignments: dict[int, Assignment],
     done_on: dict[int, date],
 ) -> list[list[CalendarDay]]:
@@ -331,7 +365,7 @@ def _calendar(
     for n in range((last - first).days + 1):
         day = first + timedelta(days=n)
         values = credits.get(day)
-        credit = (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.01")) if values else None
+        credit = adherence_of(sum(values, Decimal(0)), len(values)) if values else None
         week.append(CalendarDay(day, credit, window.contains(day)))
         if len(week) == 7:
             weeks.append(week)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from django.urls import reverse
 
@@ -20,8 +20,9 @@ from carryover.homework.models import (
     Entry,
     Notice,
     Occurrence,
-    OccurrenceStatus,
     Visibility,
+    local_day_bounds,
+    local_today,
 )
 from carryover.lib.times import local_day
 
@@ -68,8 +69,15 @@ def _entry_event(entry: Entry, title: str) -> Event:
     if entry.fraction is not None and entry.outcome == "partial":
         detail += f" ({int(entry.fraction * 100)}%)"
     if entry.is_private:
-        return Event(entry.done_on, entry.submitted_at, kind, title, detail + " · private entry", private=True,
-                     assignment_id=entry.assignment_id)  # fmt: skip
+        return Event(
+            entry.done_on,
+            entry.submitted_at,
+            kind,
+            title,
+            detail + " · private entry",
+            private=True,
+            assignment_id=entry.assignment_id,
+        )
     if entry.barriers:
         detail += " · got in the way: " + ", ".join(entry.barrier_labels()).lower()
     if entry.minutes_spent is not None:
@@ -79,82 +87,163 @@ def _entry_event(entry: Entry, title: str) -> Event:
     if entry.talk_next_session:
         detail += " · wants to talk about it"
     return Event(
-        entry.done_on, entry.submitted_at, kind, title, detail, words=entry.content.get("barrier_other", ""),
-        url=reverse("entry_detail", args=[entry.pk]), assignment_id=entry.assignment_id,
-    )  # fmt: skip
+        entry.done_on,
+        entry.submitted_at,
+        kind,
+        title,
+        detail,
+        words=entry.content.get("barrier_other", ""),
+        url=reverse("entry_detail", args=[entry.pk]),
+        assignment_id=entry.assignment_id,
+    )
 
 
 def timeline_events(
     client: Membership, window: Window, *, kinds: set[str] | None = None, assignment_id: int | None = None
 ) -> list[Event]:
-    zone = client.user.zone
-    since = datetime.combine(window.start, time.min, zone)
-    until = datetime.combine(window.end + timedelta(days=1), time.min, zone)
-
-    def local(moment: datetime) -> date:
-        return local_day(moment, zone)
-
     wanted = kinds or set(KINDS)
     events: list[Event] = []
-    entries = Entry.objects.filter(client=client, done_on__gte=window.start, done_on__lte=window.end)
-    if assignment_id is not None:
-        entries = entries.filter(assignment_id=assignment_id)
-    if wanted & {"entry", "practice"}:
-        shared = entries.filter(visibility=Visibility.SHARED).select_related("assignment")
-        private = entries.filter(visibility=Visibility.PRIVATE).defer("content").select_related("assignment")
-        for entry in [*shared, *private]:
-            event = _entry_event(entry, entry.assignment.title if entry.assignment else "Skill practice")
-            if event.kind in wanted:
-                events.append(event)
-    if "missed" in wanted:
-        missed = Occurrence.objects.filter(
-            client=client, status=OccurrenceStatus.MISSED, due_date__gte=window.start, due_date__lte=window.end
-        ).select_related("assignment")
-        if assignment_id is not None:
-            missed = missed.filter(assignment_id=assignment_id)
-        for occurrence in missed:
-            end_of_day = datetime.combine(occurrence.due_date, time.max, zone)
-            events.append(Event(occurrence.due_date, end_of_day, "missed", occurrence.assignment.title,
-                                "Passed without an answer", assignment_id=occurrence.assignment_id))  # fmt: skip
-    if "notice" in wanted:
-        notices = Notice.objects.filter(client=client, created_at__gte=since, created_at__lt=until)
-        if assignment_id is not None:
-            notices = notices.filter(assignment_id=assignment_id)
-        for notice in notices.select_related("assignment"):
-            state = " · since adjusted or discussed" if notice.resolved_at else " · open"
-            detail = notice.get_reason_display() + state
-            events.append(Event(local(notice.created_at), notice.created_at, "notice", notice.assignment.title,
-                                detail, words=notice.note, assignment_id=notice.assignment_id))  # fmt: skip
-    if "comment" in wanted:
-        comments = Comment.objects.filter(
-            entry__client=client, entry__visibility=Visibility.SHARED, created_at__gte=since, created_at__lt=until
-        ).select_related("author", "entry__assignment")
-        if assignment_id is not None:
-            comments = comments.filter(entry__assignment_id=assignment_id)
-        for comment in comments:
-            title = comment.entry.assignment.title if comment.entry.assignment else "Skill practice"
-            events.append(Event(
-                local(comment.created_at), comment.created_at, "comment", title,
-                f"Comment by {comment.author.display_name if comment.author else 'a former colleague'}",
-                words=comment.text, url=reverse("entry_detail", args=[comment.entry_id]),
-                assignment_id=comment.entry.assignment_id,
-            ))  # fmt: skip
-    if "change" in wanted:
-        revisions = AssignmentRevision.objects.filter(
-            assignment__client=client, created_at__gte=since, created_at__lt=until
-        ).select_related("assignment")
-        if assignment_id is not None:
-            revisions = revisions.filter(assignment_id=assignment_id)
-        for revision in revisions:
-            detail = "Assigned" if revision.number == 1 else "Changed: " + ", ".join(revision.changed).lower()
-            events.append(Event(local(revision.created_at), revision.created_at, "change", revision.assignment.title,
-                                detail, assignment_id=revision.assignment_id))  # fmt: skip
-    if "session" in wanted and assignment_id is None:
-        for session in Session.objects.filter(client=client, date__gte=window.start, date__lte=window.end):
-            detail = session.note + (f" · next: {session.next_date:%-d %b}" if session.next_date else "")
-            events.append(Event(session.date, datetime.combine(session.date, time(12), zone), "session", "Session",
-                                detail.strip(" ·")))  # fmt: skip
-    for provider in TIMELINE_PROVIDERS:
+    for provider in (*BUILT_IN_EVENTS, *TIMELINE_PROVIDERS):
         events += provider(client, window, wanted, assignment_id)
     events.sort(key=lambda e: (e.day, e.at), reverse=True)
     return events
+
+
+def _moments(client: Membership, window: Window) -> tuple[datetime, datetime]:
+    """The window's first and last moments, in the client's days."""
+    return local_day_bounds(window.start, client.user)[0], local_day_bounds(window.end, client.user)[1]
+
+
+def entry_events(client: Membership, window: Window, wanted: set[str], assignment_id: int | None) -> list[Event]:
+    if not wanted & {"entry", "practice"}:
+        return []
+    entries = Entry.objects.filter(client=client, done_on__gte=window.start, done_on__lte=window.end)
+    if assignment_id is not None:
+        entries = entries.filter(assignment_id=assignment_id)
+    shared = entries.filter(visibility=Visibility.SHARED).select_related("assignment")
+    private = entries.filter(visibility=Visibility.PRIVATE).defer("content").select_related("assignment")
+    events = [_entry_event(entry, entry.assignment.title if entry.assignment else "Skill practice") for entry in shared]
+    events += [
+        _entry_event(entry, entry.assignment.title if entry.assignment else "Skill practice") for entry in private
+    ]
+    return [event for event in events if event.kind in wanted]
+
+
+def missed_events(client: Membership, window: Window, wanted: set[str], assignment_id: int | None) -> list[Event]:
+    """What passed without an answer, judged on the client's today as everywhere else: whether or not
+    occurrences_refresh has recorded it yet."""
+    if "missed" not in wanted:
+        return []
+    missed = Occurrence.objects.filter(client=client).due_between(window.start, window.end)
+    if assignment_id is not None:
+        missed = missed.filter(assignment_id=assignment_id)
+    zone = client.user.zone
+    return [
+        Event(
+            occurrence.due_date,
+            datetime.combine(occurrence.due_date, time.max, zone),
+            "missed",
+            occurrence.assignment.title,
+            "Passed without an answer",
+            assignment_id=occurrence.assignment_id,
+        )
+        for occurrence in missed.missed({client.pk: local_today(client.user)}).select_related("assignment")
+    ]
+
+
+def notice_events(client: Membership, window: Window, wanted: set[str], assignment_id: int | None) -> list[Event]:
+    if "notice" not in wanted:
+        return []
+    since, until = _moments(client, window)
+    notices = Notice.objects.filter(client=client, created_at__gte=since, created_at__lt=until)
+    if assignment_id is not None:
+        notices = notices.filter(assignment_id=assignment_id)
+    events = []
+    for notice in notices.select_related("assignment"):
+        state = " · since adjusted or discussed" if notice.resolved_at else " · open"
+        detail = notice.get_reason_display() + state
+        events.append(
+            Event(
+                local_day(notice.created_at, client.user.zone),
+                notice.created_at,
+                "notice",
+                notice.assignment.title,
+                detail,
+                words=notice.note,
+                assignment_id=notice.assignment_id,
+            )
+        )
+    return events
+
+
+def comment_events(client: Membership, window: Window, wanted: set[str], assignment_id: int | None) -> list[Event]:
+    if "comment" not in wanted:
+        return []
+    since, until = _moments(client, window)
+    comments = Comment.objects.filter(
+        entry__client=client, entry__visibility=Visibility.SHARED, created_at__gte=since, created_at__lt=until
+    ).select_related("author", "entry__assignment")
+    if assignment_id is not None:
+        comments = comments.filter(entry__assignment_id=assignment_id)
+    events = []
+    for comment in comments:
+        title = comment.entry.assignment.title if comment.entry.assignment else "Skill practice"
+        events.append(
+            Event(
+                local_day(comment.created_at, client.user.zone),
+                comment.created_at,
+                "comment",
+                title,
+                f"Comment by {comment.author.display_name if comment.author else 'a former colleague'}",
+                words=comment.text,
+                url=reverse("entry_detail", args=[comment.entry_id]),
+                assignment_id=comment.entry.assignment_id,
+            )
+        )
+    return events
+
+
+def change_events(client: Membership, window: Window, wanted: set[str], assignment_id: int | None) -> list[Event]:
+    if "change" not in wanted:
+        return []
+    since, until = _moments(client, window)
+    revisions = AssignmentRevision.objects.filter(
+        assignment__client=client, created_at__gte=since, created_at__lt=until
+    ).select_related("assignment")
+    if assignment_id is not None:
+        revisions = revisions.filter(assignment_id=assignment_id)
+    events = []
+    for revision in revisions:
+        detail = "Assigned" if revision.number == 1 else "Changed: " + ", ".join(revision.changed).lower()
+        events.append(
+            Event(
+                local_day(revision.created_at, client.user.zone),
+                revision.created_at,
+                "change",
+                revision.assignment.title,
+                detail,
+                assignment_id=revision.assignment_id,
+            )
+        )
+    return events
+
+
+def session_events(client: Membership, window: Window, wanted: set[str], assignment_id: int | None) -> list[Event]:
+    if "session" not in wanted or assignment_id is not None:
+        return []
+    events = []
+    for session in Session.objects.filter(client=client, date__gte=window.start, date__lte=window.end):
+        detail = session.note + (f" · next: {session.next_date:%-d %b}" if session.next_date else "")
+        events.append(
+            Event(
+                session.date,
+                datetime.combine(session.date, time(12), client.user.zone),
+                "session",
+                "Session",
+                detail.strip(" ·"),
+            )
+        )
+    return events
+
+
+BUILT_IN_EVENTS = (entry_events, missed_events, notice_events, comment_events, change_events, session_events)

@@ -1,3 +1,6 @@
+"""The therapist's review pages: the caseload and its insight, a client's timeline, the session-prep summary (HTML
+and PDF), sessions and the next booked one, review settings."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -156,7 +159,7 @@ def caseload(request: AuthedRequest) -> HttpResponse:
 @role_required(Role.THERAPIST)
 def caseload_insight(request: AuthedRequest) -> HttpResponse:
     clients = get_caseload_for_therapist(request)
-    context = {"days": insight.DAYS, **insight.caseload_insight(clients.order_by(), local_today(request.user))}
+    context = {"days": insight.DAYS, **insight.caseload_insight(clients.order_by())}
     return TemplateResponse(request, "review/insight.html", context)
 
 

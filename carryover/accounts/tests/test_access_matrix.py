@@ -1,4 +1,4 @@
-"""Role × URL matrix (security.md A-1/A-2): every URL the project serves has an expected outcome per persona.
+"""Role × URL matrix (docs/security.md, A-1 and A-2): every URL the project serves has an expected outcome per persona.
 
 A URL pattern without a row here fails `test_every_url_is_in_the_matrix`.
 """

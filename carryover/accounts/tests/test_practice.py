@@ -1,8 +1,8 @@
 from django.core.management import call_command
 from django.urls import reverse
 
-from carryover.accounts.management.commands.load_demo import load_demo
 from carryover.accounts.models import CareLink, CrisisResource, Membership, User
+from carryover.devtools.demo import load_demo
 
 
 def test_terminology_is_used_across_the_interface(client, personas):

@@ -1,3 +1,5 @@
+"""Template filters every app may load: a dictionary lookup, and a moment shown in the reader's time zone."""
+
 from datetime import datetime
 
 from django import template

@@ -1,5 +1,5 @@
-"""Bad input never gives a 500 (security.md, STYLE.md): every URL in the access matrix, as each persona allowed to
-use it, gets garbage query strings, out-of-range ids and empty or garbage POST bodies.
+"""Bad input never gives a 500 (docs/security.md, "Who may open what"): every URL in the access matrix, as each
+persona allowed to use it, gets garbage query strings, out-of-range ids and empty or garbage POST bodies.
 
 The test client re-raises any exception a view lets escape, so a crash fails here even before the status check.
 """

@@ -9,8 +9,8 @@ import time_machine
 from django.db import connection
 from django.urls import reverse
 
-from carryover.accounts.management.commands.load_demo import load_demo
 from carryover.accounts.models import CrisisResource, User
+from carryover.devtools.demo import load_demo
 from carryover.measures import services
 from carryover.measures.charts import measure_chart
 from carryover.measures.models import AlertStatus, MeasureResult, RiskAlert, SafetyPlan

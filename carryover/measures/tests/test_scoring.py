@@ -19,7 +19,7 @@ from carryover.measures.scoring import (
     score,
 )
 
-# The bands exactly as the issue and clinical.md §3.1 state them, written out independently of instruments.py.
+# The bands exactly as the issue and docs/clinical-sources.md state them, written out independently of instruments.py.
 PHQ9_BANDS = ["minimal"] * 5 + ["mild"] * 5 + ["moderate"] * 5 + ["moderately_severe"] * 5 + ["severe"] * 8
 GAD7_BANDS = ["minimal"] * 5 + ["mild"] * 5 + ["moderate"] * 5 + ["severe"] * 7
 

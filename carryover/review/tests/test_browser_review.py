@@ -9,8 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from carryover.accounts.management.commands.load_demo import DEMO_PASSWORD, load_demo
 from carryover.accounts.tests.test_browser_journey import fresh_totp_code
+from carryover.devtools.demo import DEMO_PASSWORD, load_demo
 from carryover.homework import services
 
 pytestmark = pytest.mark.browser

@@ -1,5 +1,5 @@
 """No per-row queries: each review page runs the same number of queries for a small and a bigger caseload with a
-shorter and a longer history (security.md T-1's cousin; the benchmark measures time on a large practice)."""
+shorter and a longer history (time on a large practice is measured by `manage.py bench_review`, not here)."""
 
 from __future__ import annotations
 

@@ -39,7 +39,7 @@ def figures(personas, journal) -> dict[str, object]:
     summary = build_summary(bob, Window(date(2026, 3, 3), TODAY), [], today=TODAY)
     summary_30 = build_summary(bob, Window(date(2026, 2, 8), TODAY), [], today=TODAY)
     work = {r["assignment"].pk: r for r in client_work(bob, TODAY)["assignments"]}
-    templates = caseload_insight(Membership.objects.filter(pk=bob.pk), TODAY)["templates"]
+    templates = caseload_insight(Membership.objects.filter(pk=bob.pk))["templates"]
     return {
         "caseload 7": row.a7,
         "caseload 30": row.a30,

@@ -1,3 +1,5 @@
+"""`manage.py verify_audit`: checks the audit chain and its checkpoints and says what, if anything, was altered."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from carryover.audit.services import audit_verify

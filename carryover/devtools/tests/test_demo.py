@@ -10,8 +10,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from carryover.accounts.management.commands.load_demo import load_demo
 from carryover.accounts.models import User
+from carryover.devtools.demo import load_demo
 from carryover.homework import services
 from carryover.homework.models import (
     Assignment,

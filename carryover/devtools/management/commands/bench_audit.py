@@ -4,13 +4,12 @@ Each request is a client's page (--page, default Today), which appends one audit
 8 threads calling `audit_record` for the same time: the audit write path alone. Needs a database of its own
 (it adds a practice and 8 clients each run); PostgreSQL is the reference:
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/carryover_bench_audit .venv/bin/python bin/bench_audit.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/carryover_bench_audit .venv/bin/python manage.py bench_audit
 
 Bounded in time (--seconds per phase, default 20, after a 3-second warm-up). Prints requests/s, latency
 percentiles and errors. A benchmark, not a test: nothing here asserts.
 """
 
-import argparse
 import http.client
 import os
 import socket
@@ -20,11 +19,16 @@ import sys
 import threading
 import time
 import uuid
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carryover.settings")
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+
+from carryover.accounts.models import Membership, Role, User
+from carryover.accounts.services import practice_create
+from carryover.audit.services import audit_record
 
 
 def free_port() -> int:
@@ -35,16 +39,6 @@ def free_port() -> int:
 
 def make_clients(count: int) -> list[str]:
     """Session cookies of `count` new clients in a new practice (each with consent given, so Today opens)."""
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.test import Client
-
-    from carryover.accounts.models import Membership, Role, User
-    from carryover.accounts.services import practice_create
-
     call_command("migrate", verbosity=0)
     run = uuid.uuid4().hex[:8]
     practice = practice_create(name=f"Bench {run}", country="GB")
@@ -91,19 +85,31 @@ def wait_for(port: int) -> None:
     raise SystemExit("gunicorn did not start")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--warmup", type=float, default=3.0)
-    parser.add_argument("--page", default="/today/", help="an audited page a client may open")
-    args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL"):
-        print("Set DATABASE_URL (a database of the benchmark's own).", file=sys.stderr)
-        return 2
-    cookies = make_clients(args.clients)
+class Command(BaseCommand):
+    help = "Audited requests per second (gunicorn on loopback), then the audit write path alone."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--clients", type=int, default=8)
+        parser.add_argument("--seconds", type=float, default=20.0)
+        parser.add_argument("--warmup", type=float, default=3.0)
+        parser.add_argument("--page", default="/today/", help="an audited page a client may open")
+
+    def handle(self, *args, clients: int, seconds: float, warmup: float, page: str, **options):
+        if settings.PRODUCTION or not os.environ.get("DATABASE_URL"):
+            raise CommandError("Set DATABASE_URL (a database of the benchmark's own); never in production.")
+        cookies = make_clients(clients)
+        times, elapsed, errors = serve_and_hammer(cookies, page, seconds=seconds, warmup=warmup)
+        report(f"HTTP GET {page}, {clients} clients", times, elapsed, errors)
+        times, elapsed = appends(clients, seconds)
+        report(f"audit_record alone, {clients} threads", times, elapsed, [])
+
+
+def serve_and_hammer(
+    cookies: list[str], page: str, *, seconds: float, warmup: float
+) -> tuple[list[list[float]], float, list[str]]:
+    """gunicorn on a free loopback port; each cookie's client GETs `page` for a warm-up, then for `seconds`."""
     port = free_port()
-    web = subprocess.Popen(
+    web = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
         [
             os.path.join(os.path.dirname(sys.executable), "gunicorn"),
             "carryover.wsgi",
@@ -118,43 +124,39 @@ def main() -> int:
             "--log-level",
             "warning",
         ],
-        cwd=ROOT,
+        cwd=settings.BASE_DIR,
     )
     try:
         wait_for(port)
         warm: list[float] = []
         threads = [
-            threading.Thread(target=hammer, args=(port, args.page, c, time.monotonic() + args.warmup, warm, []))
-            for c in cookies
+            threading.Thread(target=hammer, args=(port, page, c, time.monotonic() + warmup, warm, [])) for c in cookies
         ]
-        [t.start() for t in threads]
-        [t.join() for t in threads]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
         times: list[list[float]] = [[] for _ in cookies]
         errors: list[str] = []
-        stop_at = time.monotonic() + args.seconds
+        stop_at = time.monotonic() + seconds
         threads = [
-            threading.Thread(target=hammer, args=(port, args.page, c, stop_at, times[i], errors))
+            threading.Thread(target=hammer, args=(port, page, c, stop_at, times[i], errors))
             for i, c in enumerate(cookies)
         ]
         started = time.monotonic()
-        [t.start() for t in threads]
-        [t.join() for t in threads]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
         elapsed = time.monotonic() - started
     finally:
         web.terminate()
         web.wait(timeout=20)
-    report(f"HTTP GET {args.page}, {args.clients} clients", times, elapsed, errors)
-    times, elapsed = appends(args.clients, args.seconds)
-    report(f"audit_record alone, {args.clients} threads", times, elapsed, [])
-    return 0
+    return times, elapsed, errors
 
 
 def appends(threads_count: int, seconds: float) -> tuple[list[list[float]], float]:
     """The audit write path without HTTP: each thread its own database connection, appending for `seconds`."""
-    from django.db import connection
-
-    from carryover.audit.services import audit_record
-
     times: list[list[float]] = [[] for _ in range(threads_count)]
     stop_at = time.monotonic() + seconds
 
@@ -169,8 +171,10 @@ def appends(threads_count: int, seconds: float) -> tuple[list[list[float]], floa
 
     threads = [threading.Thread(target=append, args=(times[i],)) for i in range(threads_count)]
     started = time.monotonic()
-    [t.start() for t in threads]
-    [t.join() for t in threads]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
     return times, time.monotonic() - started
 
 
@@ -184,7 +188,3 @@ def report(label: str, times: list[list[float]], elapsed: float, errors: list[st
         f"{label}, {elapsed:.1f} s: {len(done) / elapsed:.1f} per second, "
         f"p50 {statistics.median(done) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, {len(errors)} errors"
     )
-
-
-if __name__ == "__main__":
-    sys.exit(main())

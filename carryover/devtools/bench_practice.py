@@ -31,8 +31,7 @@ from carryover.homework.models import (
     Template,
     Visibility,
 )
-
-from .models import Session
+from carryover.review.models import Session
 
 PRACTICE = "Bench practice (generated)"
 ZONES = ["America/New_York", "America/Chicago", "Europe/London", "Australia/Sydney"]
@@ -50,8 +49,12 @@ def journal(rng: random.Random, progress: float, ctx: dict) -> dict[str, Any]:
 
 def relaxation(rng: random.Random, progress: float, ctx: dict) -> dict[str, Any]:
     before = rng.uniform(4, 8) - progress
-    return {"technique": "breathing", "minutes": rng.randint(5, 15), "tension_before": rating(before),
-            "tension_after": rating(before - 1 - 2 * progress)}  # fmt: skip
+    return {
+        "technique": "breathing",
+        "minutes": rng.randint(5, 15),
+        "tension_before": rating(before),
+        "tension_after": rating(before - 1 - 2 * progress),
+    }
 
 
 def activity(rng: random.Random, progress: float, ctx: dict) -> dict[str, Any]:
@@ -77,9 +80,13 @@ def exposure(rng: random.Random, progress: float, ctx: dict) -> dict[str, Any]:
     item = ctx["ladder"][min(int(progress * len(ctx["ladder"])), len(ctx["ladder"]) - 1)]
     peak = rng.randint(40, 80) * (1 - progress / 2)
     return {
-        "ladder_item": item, "suds_before": rating(peak - 10, 0, 100), "suds_peak": rating(peak, 0, 100),
-        "suds_after": rating(peak / 2, 0, 100), "minutes": rng.randint(10, 40), "learned": "It passed.",
-    }  # fmt: skip
+        "ladder_item": item,
+        "suds_before": rating(peak - 10, 0, 100),
+        "suds_peak": rating(peak, 0, 100),
+        "suds_after": rating(peak / 2, 0, 100),
+        "minutes": rng.randint(10, 40),
+        "learned": "It passed.",
+    }
 
 
 PLANS: list[tuple[tuple[str, Callable], tuple[str, Callable]]] = [
@@ -101,25 +108,49 @@ def generate(*, therapists: int, clients: int, days: int, seed: int = 7, out=pri
 
 
 def _therapist_with_clients(rng, practice, versions, t: int, count: int, days: int) -> None:
-    therapist_user = User.objects.create(email=f"bench-therapist-{t}@bench.invalid", name=f"Therapist {t}",
-                                         password="!", time_zone="Europe/London")  # fmt: skip
+    therapist, members = _people(practice, t, count)
+    ladders = _ladders(members)
+    assignments = _assignments(rng, practice, therapist, members, versions, days)
+    occurrences, entries = _occurrences_and_entries(rng, assignments, ladders, members, days)
+    Occurrence.objects.bulk_create(occurrences, batch_size=BATCH)
+    Entry.objects.bulk_create(entries, batch_size=BATCH)
+    _sessions_and_notices(therapist, members, assignments, days)
+
+
+def _people(practice: Practice, t: int, count: int) -> tuple[Membership, list[Membership]]:
+    therapist_user = User.objects.create(
+        email=f"bench-therapist-{t}@bench.invalid", name=f"Therapist {t}", password="!", time_zone="Europe/London"
+    )
     therapist = Membership.objects.create(user=therapist_user, practice=practice, role=Role.THERAPIST)
     TOTP.activate(therapist_user, "JBSWY3DPEHPK3PXP")
     users = User.objects.bulk_create(
-        User(email=f"bench-client-{t}-{c}@bench.invalid", name=f"Client {t}-{c}", password="!",
-             time_zone=ZONES[c % len(ZONES)])
+        User(
+            email=f"bench-client-{t}-{c}@bench.invalid",
+            name=f"Client {t}-{c}",
+            password="!",
+            time_zone=ZONES[c % len(ZONES)],
+        )
         for c in range(count)
-    )  # fmt: skip
+    )
     members = Membership.objects.bulk_create(
         Membership(user=u, practice=practice, role=Role.CLIENT, consented_terms_version=1) for u in users
     )
     CareLink.objects.bulk_create(CareLink(practice=practice, therapist=therapist, client=m) for m in members)
+    return therapist, members
+
+
+def _ladders(members: list[Membership]) -> dict[int, list[LadderItem]]:
     ladders = {}
     for m in members:
         ladders[m.pk] = [LadderItem(client=m, description=f"Step {n}", suds=20 + 15 * n, position=n) for n in range(4)]
     LadderItem.objects.bulk_create([item for items in ladders.values() for item in items], batch_size=BATCH)
+    return ladders
+
+
+def _assignments(rng, practice, therapist, members, versions, days: int) -> list[tuple[Assignment, Callable, date]]:
+    """A daily and a three-a-week activity per client, started `days` ago; with each, its answer maker and the
+    client's today."""
     assignments: list[tuple[Assignment, Callable, date]] = []
-    objs = []
     for i, m in enumerate(members):
         today = timezone.now().astimezone(m.user.zone).date()
         start = today - timedelta(days=days - 1)
@@ -127,19 +158,31 @@ def _therapist_with_clients(rng, practice, versions, t: int, count: int, days: i
         plan = ((daily_key, daily_fn, ScheduleKind.DAILY), (weekly_key, weekly_fn, ScheduleKind.PER_WEEK))
         for key, fn, kind in plan:
             a = Assignment(
-                practice=practice, client=m, therapist=therapist, template_version=versions[key],
-                content={"title": f"{versions[key].name} ({'daily' if kind == ScheduleKind.DAILY else '3 a week'})",
-                         "instructions": "As we discussed.", "rationale": "It helps."},
-                minutes=rng.choice([5, 10, 15, 20]), formats=["write"], schedule_kind=kind,
-                times_per_week=3 if kind == ScheduleKind.PER_WEEK else None, start_date=start,
-            )  # fmt: skip
-            objs.append(a)
+                practice=practice,
+                client=m,
+                therapist=therapist,
+                template_version=versions[key],
+                content={
+                    "title": f"{versions[key].name} ({'daily' if kind == ScheduleKind.DAILY else '3 a week'})",
+                    "instructions": "As we discussed.",
+                    "rationale": "It helps.",
+                },
+                minutes=rng.choice([5, 10, 15, 20]),
+                formats=["write"],
+                schedule_kind=kind,
+                times_per_week=3 if kind == ScheduleKind.PER_WEEK else None,
+                start_date=start,
+            )
             assignments.append((a, fn, today))
-    Assignment.objects.bulk_create(objs, batch_size=BATCH)
+    Assignment.objects.bulk_create([a for a, _, _ in assignments], batch_size=BATCH)
     AssignmentRevision.objects.bulk_create(
         [AssignmentRevision(assignment=a, number=1, snapshot={"title": a.title}) for a, _, _ in assignments],
         batch_size=BATCH,
     )
+    return assignments
+
+
+def _occurrences_and_entries(rng, assignments, ladders, members, days: int) -> tuple[list[Occurrence], list[Entry]]:
     occurrences = []
     for a, _, today in assignments:
         for due, slot in a.due_dates(a.start_date, today + timedelta(days=7)):
@@ -164,27 +207,41 @@ def _therapist_with_clients(rng, practice, versions, t: int, count: int, days: i
         day = o.due_date if a.schedule_kind == ScheduleKind.DAILY else o.due_date - timedelta(days=rng.randint(0, 6))
         if day >= today:
             continue
-        fraction = Decimal("0.50") if outcome == Outcome.PARTIAL else None
         answers = fn(rng, progress, {"ladder": [i.as_choice() for i in ladders[o.client_id]]})
-        barriers = rng.sample(BARRIERS, 1) if outcome != Outcome.DONE else []
-        e = Entry(
-            client_id=o.client_id, assignment=a, occurrence=o, template_version_id=a.template_version_id, revision=1,
-            outcome=outcome, fraction=fraction, barriers=barriers,
-            content={"answers": answers if outcome != Outcome.SKIPPED else {}, "barrier_other": ""},
-            minutes_spent=max(1, int(a.minutes * rng.uniform(0.5, 2.2))) if outcome != Outcome.SKIPPED else None,
-            helpfulness=rng.randint(2, 9) if outcome != Outcome.SKIPPED else None,
-            difficulty=rng.randint(1, 8) if outcome != Outcome.SKIPPED else None,
-            mood_before=rng.randint(3, 6) if rng.random() < 0.3 else None,
-            talk_next_session=rng.random() < 0.03,
-            visibility=Visibility.PRIVATE if rng.random() < 0.08 else Visibility.SHARED,
-            done_on=day, submitted_at=_at(day, rng.randint(17, 22), a),
-        )  # fmt: skip
-        if e.mood_before is not None:
-            e.mood_after = min(10, e.mood_before + rng.randint(0, 2))
+        e = _entry(rng, o, a, outcome=outcome, day=day, answers=answers)
         entries.append(e)
         o.status, o.credit, o.closed_at = outcome, e.credit(), e.submitted_at
-    Occurrence.objects.bulk_create(occurrences, batch_size=BATCH)
-    Entry.objects.bulk_create(entries, batch_size=BATCH)
+    return occurrences, entries
+
+
+def _entry(rng, o: Occurrence, a: Assignment, *, outcome: str, day: date, answers: dict[str, Any]) -> Entry:
+    did_some = outcome != Outcome.SKIPPED
+    barriers = rng.sample(BARRIERS, 1) if outcome != Outcome.DONE else []
+    e = Entry(
+        client_id=o.client_id,
+        assignment=a,
+        occurrence=o,
+        template_version_id=a.template_version_id,
+        revision=1,
+        outcome=outcome,
+        fraction=Decimal("0.50") if outcome == Outcome.PARTIAL else None,
+        barriers=barriers,
+        content={"answers": answers if did_some else {}, "barrier_other": ""},
+        minutes_spent=max(1, int(a.minutes * rng.uniform(0.5, 2.2))) if did_some else None,
+        helpfulness=rng.randint(2, 9) if did_some else None,
+        difficulty=rng.randint(1, 8) if did_some else None,
+        mood_before=rng.randint(3, 6) if rng.random() < 0.3 else None,
+        talk_next_session=rng.random() < 0.03,
+        visibility=Visibility.PRIVATE if rng.random() < 0.08 else Visibility.SHARED,
+        done_on=day,
+        submitted_at=_at(day, rng.randint(17, 22), a),
+    )
+    if e.mood_before is not None:
+        e.mood_after = min(10, e.mood_before + rng.randint(0, 2))
+    return e
+
+
+def _sessions_and_notices(therapist, members, assignments, days: int) -> None:
     sessions, notices = [], []
     for i, m in enumerate(members):
         today = timezone.now().astimezone(m.user.zone).date()

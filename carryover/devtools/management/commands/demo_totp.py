@@ -1,9 +1,11 @@
+"""`manage.py demo_totp` (`make totp`): the current two-factor code of the demo logins, from the demo secret only."""
+
 import time
 
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.management.base import BaseCommand
 
-from .load_demo import DEMO_TOTP_SECRET
+from carryover.devtools.demo import DEMO_TOTP_SECRET
 
 
 class Command(BaseCommand):

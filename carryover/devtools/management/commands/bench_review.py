@@ -18,8 +18,8 @@ from django.test import Client
 from django.urls import reverse
 
 from carryover.accounts.models import CareLink, Membership, Practice
+from carryover.devtools.bench_practice import PRACTICE, generate
 from carryover.homework.models import Entry, Occurrence
-from carryover.review.bench import PRACTICE, generate
 
 
 class Command(BaseCommand):
@@ -59,38 +59,52 @@ class Command(BaseCommand):
         pages = [
             ("caseload", lambda i: (reverse("caseload"), {}), runs),
             ("timeline (30 days)", lambda i: (reverse("client_timeline", args=[clients[i % len(clients)]]), {}), runs),
-            ("summary HTML (since last session)",
-             lambda i: (reverse("client_summary", args=[clients[i % len(clients)]]), {}), runs),
-            ("summary HTML (90 days)",
-             lambda i: (reverse("client_summary", args=[clients[i % len(clients)]]), {"start": _days_ago(89)}), runs),
-            ("summary PDF (since last session)",
-             lambda i: (reverse("client_summary_pdf", args=[clients[i % len(clients)]]), {}), max(3, runs // 3)),
+            (
+                "summary HTML (since last session)",
+                lambda i: (reverse("client_summary", args=[clients[i % len(clients)]]), {}),
+                runs,
+            ),
+            (
+                "summary HTML (90 days)",
+                lambda i: (reverse("client_summary", args=[clients[i % len(clients)]]), {"start": _days_ago(89)}),
+                runs,
+            ),
+            (
+                "summary PDF (since last session)",
+                lambda i: (reverse("client_summary_pdf", args=[clients[i % len(clients)]]), {}),
+                max(3, runs // 3),
+            ),
             ("insight", lambda i: (reverse("caseload_insight"), {}), max(3, runs // 3)),
-        ]  # fmt: skip
+        ]
         self.stdout.write(f"\n{'page':36} {'median ms':>10} {'p95 ms':>8} {'queries':>8}  (caseload of {len(clients)})")
         for name, target, count in pages:
-            url, params = target(0)
-            browser.get(url, params)  # warm up
-            queries: list[
-                str
-            ] = []  # counted by a wrapper: the request's own reset_queries() empties connection.queries
+            median, p95, queries = _time_page(browser, name, target, count)
+            self.stdout.write(f"{name:36} {median:10.0f} {p95:8.0f} {queries:8}")
 
-            def counter(execute, sql, params_, many, context, queries=queries):
-                queries.append(sql)
-                return execute(sql, params_, many, context)
 
-            with connection.execute_wrapper(counter):
-                response = browser.get(url, params)
-            if response.status_code != 200:
-                raise CommandError(f"{name}: status {response.status_code}")
-            timings = []
-            for i in range(count):
-                url, params = target(i)
-                started = time.perf_counter()
-                response = browser.get(url, params)
-                timings.append((time.perf_counter() - started) * 1000)
-                assert response.status_code == 200, (name, response.status_code)
-            self.stdout.write(f"{name:36} {statistics.median(timings):10.0f} {_p95(timings):8.0f} {len(queries):8}")
+def _time_page(browser: Client, name: str, target, count: int) -> tuple[float, float, int]:
+    """One page: warmed up, its queries counted once, then `count` timed requests (median and p95 in ms)."""
+    url, params = target(0)
+    browser.get(url, params)  # warm up
+    # Counted by a wrapper: the request's own reset_queries() empties connection.queries.
+    queries: list[str] = []
+
+    def counter(execute, sql, params_, many, context):
+        queries.append(sql)
+        return execute(sql, params_, many, context)
+
+    with connection.execute_wrapper(counter):
+        response = browser.get(url, params)
+    if response.status_code != 200:
+        raise CommandError(f"{name}: status {response.status_code}")
+    timings = []
+    for i in range(count):
+        url, params = target(i)
+        started = time.perf_counter()
+        response = browser.get(url, params)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (name, response.status_code)
+    return statistics.median(timings), _p95(timings), len(queries)
 
 
 def _p95(values: list[float]) -> float:

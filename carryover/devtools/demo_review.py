@@ -7,10 +7,9 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from carryover.accounts.models import Membership
-from carryover.homework.demo import STORIES, WEEKS
+from carryover.devtools.demo_homework import STORIES, WEEKS
 from carryover.homework.models import local_today
-
-from .models import Session
+from carryover.review.models import Session
 
 NOTES = [
     "First session: goals and the first activities",
@@ -33,9 +32,14 @@ def load_review_demo(*, therapist: Membership, clients: Sequence[Membership]) ->
         upcoming = today + timedelta(days=(weekday - today.weekday()) % 7)  # today, if today is session day
         dates = [upcoming - timedelta(weeks=k) for k in range(WEEKS - 1, 0, -1)]
         Session.objects.bulk_create(
-            Session(client=client, therapist=therapist, date=day, note=NOTES[i % len(NOTES)],
-                    next_date=day + timedelta(weeks=1))
+            Session(
+                client=client,
+                therapist=therapist,
+                date=day,
+                note=NOTES[i % len(NOTES)],
+                next_date=day + timedelta(weeks=1),
+            )
             for i, day in enumerate(dates)
-        )  # fmt: skip
+        )
         created.append(f"{len(dates)} sessions for {client.user.email}")
     return created

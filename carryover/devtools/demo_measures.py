@@ -3,7 +3,7 @@ for seven weeks, scores falling from the moderate/moderately severe range toward
 answered "several days" that his therapist followed up and resolved.
 
 Made through the assignment form and `measure_submit`, then dated back to when it would have happened, like the
-homework demo (homework/demo.py)."""
+homework demo (devtools/demo_homework.py)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,9 @@ from carryover.accounts.models import Membership
 from carryover.homework import services as homework
 from carryover.homework.forms import AssignmentForm
 from carryover.homework.models import Assignment, Entry, Occurrence, Template, local_today
-
-from . import services
-from .instruments import MEASURES
-from .models import MeasureResult, RiskAlert
+from carryover.measures import services
+from carryover.measures.instruments import MEASURES
+from carryover.measures.models import MeasureResult, RiskAlert
 
 DEMO_CLIENT = "jordan@example.org"
 WEEKS = 7
@@ -42,11 +41,18 @@ def load_measures_demo(*, therapist: Membership, clients: Sequence[Membership], 
     for key, totals in TOTALS.items():
         version = Template.objects.get(key=key, practice__isnull=True).latest_version()
         form = AssignmentForm(
-            {"title": MEASURES[key]["title"], "instructions": version.instructions, "rationale": version.rationale,
-             "minutes": version.minutes, "schedule_kind": "weekdays", "weekdays": [str(start.weekday())],
-             "start_date": start.isoformat(), "formats": ["write"]},
+            {
+                "title": MEASURES[key]["title"],
+                "instructions": version.instructions,
+                "rationale": version.rationale,
+                "minutes": version.minutes,
+                "schedule_kind": "weekdays",
+                "weekdays": [str(start.weekday())],
+                "start_date": start.isoformat(),
+                "formats": ["write"],
+            },
             allowed_formats=version.formats,
-        )  # fmt: skip
+        )
         assert form.is_valid(), form.errors
         assignment = homework.assignment_create(
             therapist=therapist, client=client, version=version, data=form.data_object()
@@ -66,19 +72,34 @@ def load_measures_demo(*, therapist: Membership, clients: Sequence[Membership], 
             Entry.objects.filter(pk=result.entry_id).update(done_on=occurrence.due_date, submitted_at=moment)
             Occurrence.objects.filter(pk=occurrence.pk).update(closed_at=moment)
             MeasureResult.objects.filter(pk=result.pk).update(taken_on=occurrence.due_date, created_at=moment)
-            alert = RiskAlert.objects.filter(entry_id=result.entry_id).first()
-            if alert is not None:
-                services.alert_resolve(
-                    alert=alert, actor=therapist.user,
-                    note="Phoned the next morning: passive thoughts, no plan or intent. Safety plan reviewed together.",
-                )  # fmt: skip
-                RiskAlert.objects.filter(pk=alert.pk).update(
-                    created_at=moment, acknowledged_at=moment + timedelta(hours=14),
-                    resolved_at=moment + timedelta(hours=14, minutes=20),
-                )  # fmt: skip
+            _follow_up(therapist, entry_id=result.entry_id, moment=moment)
             created += 1
+    _safety_plan(client, therapist)
+    return [f"{created} questionnaires and a safety plan for {client.user.email}"]
+
+
+def _follow_up(therapist: Membership, *, entry_id: int, moment: datetime) -> None:
+    """The item-9 week: the therapist phoned the next morning and resolved the alert."""
+    alert = RiskAlert.objects.filter(entry_id=entry_id).first()
+    if alert is None:
+        return
+    services.alert_resolve(
+        alert=alert,
+        actor=therapist.user,
+        note="Phoned the next morning: passive thoughts, no plan or intent. Safety plan reviewed together.",
+    )
+    RiskAlert.objects.filter(pk=alert.pk).update(
+        created_at=moment,
+        acknowledged_at=moment + timedelta(hours=14),
+        resolved_at=moment + timedelta(hours=14, minutes=20),
+    )
+
+
+def _safety_plan(client: Membership, therapist: Membership) -> None:
+    """Jordan's safety plan, written with his therapist (the six steps of Stanley & Brown, and reasons)."""
     services.safety_plan_save(
-        client=client, actor=therapist.user,
+        client=client,
+        actor=therapist.user,
         content={
             "warning_signs": "Staying in bed past noon; not answering messages; thinking 'what's the point'.",
             "coping": "Shower and get dressed; a short walk round the park; music from the playlist we made.",
@@ -88,5 +109,4 @@ def load_measures_demo(*, therapist: Membership, clients: Sequence[Membership], 
             "environment": "Ask Ana to keep my spare medication at hers.",
             "reasons": "My niece; the allotment in spring; finishing the course.",
         },
-    )  # fmt: skip
-    return [f"{created} questionnaires and a safety plan for {client.user.email}"]
+    )

@@ -1,19 +1,19 @@
-"""Loads the demo practice. Only `make run` calls this; production never loads demo data."""
+"""The demo practice: its people, logins and care links, then each app's demo (`make run` only; never production).
+
+Idempotent: loading again creates only what is missing (`tests/test_demo.py`)."""
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from carryover.accounts.models import CareLink, Membership, Practice, Role, User
 from carryover.accounts.services import practice_create
-from carryover.homework.demo import load_homework_demo
+from carryover.devtools.demo_homework import load_homework_demo
+from carryover.devtools.demo_measures import load_measures_demo
+from carryover.devtools.demo_review import load_review_demo
 from carryover.homework.models import Assignment
-from carryover.measures.demo import load_measures_demo
-from carryover.review.demo import load_review_demo
 
 DEMO_PASSWORD = "carryover-demo"
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
@@ -65,21 +65,3 @@ def load_demo() -> list[str]:
             created += load_measures_demo(therapist=therapist, clients=clients)  # weekly PHQ-9 and GAD-7
         created += load_review_demo(therapist=therapist, clients=clients)  # weekly sessions, the next one booked
     return created
-
-
-class Command(BaseCommand):
-    help = "Create the demo practice and its demo logins (idempotent). Refused in production."
-
-    def handle(self, *args, **options):
-        if settings.PRODUCTION:
-            raise CommandError("Demo data is never loaded in production.")
-        created = load_demo()
-        self.stdout.write(f"Demo data: {'created ' + ', '.join(created) if created else 'already present, unchanged'}.")
-        self.stdout.write(
-            "\n  Demo logins (password: carryover-demo)\n"
-            "    therapist@example.org   therapist (two-factor code required)\n"
-            "    client@example.org      client\n"
-            "    admin@example.org       practice admin (two-factor code required)\n"
-            f"  TOTP secret for the therapist and admin: {DEMO_TOTP_SECRET}\n"
-            "  (add it to any authenticator app, or run: make totp)\n"
-        )

@@ -25,10 +25,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from carryover.accounts.models import Membership, User
-
-from . import services
-from .forms import AssignmentForm, assignment_initial
-from .models import (
+from carryover.homework import services
+from carryover.homework.forms import AssignmentForm, assignment_initial
+from carryover.homework.models import (
     Assignment,
     AssignmentRevision,
     BarrierCode,
@@ -345,27 +344,49 @@ JOURNAL = [
 
 # Priya's conversations: (who, what I want to say, what worries me).
 CONVERSATIONS = [
-    ("My manager", "I'd like to take on the new project, but I'll need to hand over the weekly report to do it well.",
-     "She'll think I'm not coping."),
-    ("Mom", "I can't come every weekend, but I'd love to visit on the 14th and stay for lunch.",
-     "She'll be hurt and go quiet on me."),
-    ("Tom from my team", "I can't help with that today. I can look at it on Thursday morning.",
-     "He'll think I'm not a team player."),
-    ("Sunil", "When plans change at the last minute I feel stressed. Could we check with each other first?",
-     "It'll turn into an argument."),
-    ("Lena", "I'd rather skip the big party, but could we have dinner, just us two?",
-     "She'll be disappointed in me."),
-    ("The team lead", "I noticed my name wasn't on the project slide. Could we add it?",
-     "I'll come across as petty."),
-    ("My landlord", "The heating has been off for four days. When can someone come and fix it?",
-     "He'll be annoyed and drag his feet."),
-    ("My sister", "I'm happy to help with the move, but I can only do Saturday morning.",
-     "She'll say I always put myself first."),
-    ("My manager", "Could we have a short check-in every week? It would help me prioritise.",
-     "She'll think I need hand-holding."),
-    ("My neighbour", "The music late at night has been keeping me awake. Could you turn it down after eleven?",
-     "Things will be awkward in the hallway."),
-]  # fmt: skip
+    (
+        "My manager",
+        "I'd like to take on the new project, but I'll need to hand over the weekly report to do it well.",
+        "She'll think I'm not coping.",
+    ),
+    (
+        "Mom",
+        "I can't come every weekend, but I'd love to visit on the 14th and stay for lunch.",
+        "She'll be hurt and go quiet on me.",
+    ),
+    (
+        "Tom from my team",
+        "I can't help with that today. I can look at it on Thursday morning.",
+        "He'll think I'm not a team player.",
+    ),
+    (
+        "Sunil",
+        "When plans change at the last minute I feel stressed. Could we check with each other first?",
+        "It'll turn into an argument.",
+    ),
+    ("Lena", "I'd rather skip the big party, but could we have dinner, just us two?", "She'll be disappointed in me."),
+    ("The team lead", "I noticed my name wasn't on the project slide. Could we add it?", "I'll come across as petty."),
+    (
+        "My landlord",
+        "The heating has been off for four days. When can someone come and fix it?",
+        "He'll be annoyed and drag his feet.",
+    ),
+    (
+        "My sister",
+        "I'm happy to help with the move, but I can only do Saturday morning.",
+        "She'll say I always put myself first.",
+    ),
+    (
+        "My manager",
+        "Could we have a short check-in every week? It would help me prioritise.",
+        "She'll think I need hand-holding.",
+    ),
+    (
+        "My neighbour",
+        "The music late at night has been keeping me awake. Could you turn it down after eleven?",
+        "Things will be awkward in the hallway.",
+    ),
+]
 REHEARSED = [
     "Said it in my head on the train. The first sentence came easier the second time.",
     "Practised out loud in the car. Felt silly, but the words flowed better.",
@@ -656,8 +677,15 @@ class Story:
 
     def log_skills(self, skills: Sequence[tuple[str, str, int]]) -> None:
         """Skills practised on the client's own, outside their assignments (always done, always shared)."""
-        habit = Habit(answers=lambda story, attempt: {}, start=(1, 0, 0, 0), end=(1, 0, 0, 0), barriers=(),
-                      helpful=(6, 8), hard=(2, 4), hours=(12, 21))  # fmt: skip
+        habit = Habit(
+            answers=lambda story, attempt: {},
+            start=(1, 0, 0, 0),
+            end=(1, 0, 0, 0),
+            barriers=(),
+            helpful=(6, 8),
+            hard=(2, 4),
+            hours=(12, 21),
+        )
         days = sorted(self.rng.sample(range(7, DAYS - 2), len(skills)))
         for (skill, how, helpful), days_ago in zip(skills, reversed(days), strict=True):
             day = self.today - timedelta(days=days_ago)
@@ -827,46 +855,74 @@ def rehearsal(story: Story, attempt: Attempt) -> dict[str, Any]:
 
 
 def sam(story: Story) -> None:
-    today = story.today
+    records, breathing_daily, ladder = _sam_assignments(story)
+    _sam_practice(story, records, breathing_daily, ladder)
+
+
+def _sam_assignments(story: Story) -> tuple[Assignment, ...]:
+    """Sam's goal, fear ladder and three activities, as his therapist set them up."""
     goal = story.goal(
         "Speak up at work without dreading it for days",
-        ["Practise the lower ladder steps until they feel easy", "Ask one question in a team meeting",
-         "Share an idea in a team meeting", "Give a short update to the team"],
+        [
+            "Practise the lower ladder steps until they feel easy",
+            "Ask one question in a team meeting",
+            "Share an idea in a team meeting",
+            "Give a short update to the team",
+        ],
         story.session(6),
-    )  # fmt: skip
+    )
     story.memory["ladder"] = story.ladder(story.session(6))
     records = story.assign(
-        "thought_record_7", start=story.session(7), title="Thought record when anxiety spikes", minutes="20",
+        "thought_record_7",
+        start=story.session(7),
+        title="Thought record when anxiety spikes",
+        minutes="20",
         instructions="Three times a week, pick a moment when you felt a jolt of anxiety or embarrassment, at work or "
         "with friends. Fill in the record the same day if you can, while it's fresh.",
         rationale="When anxiety speaks, it sounds like fact. Writing the hot thought down and weighing the evidence "
         "lets you check it, and the balanced view gets easier to reach each time.",
-        schedule_kind=ScheduleKind.PER_WEEK, times_per_week="3",
-        if_when="After I get home and put the kettle on", if_then="I'll open the thought record",
+        schedule_kind=ScheduleKind.PER_WEEK,
+        times_per_week="3",
+        if_when="After I get home and put the kettle on",
+        if_then="I'll open the thought record",
         minimum="Short on time? Write the situation and the hot thought; that's already useful.",
         coping="If it starts to feel like a list of your failings, pause and ask what a good friend would say.",
-    )  # fmt: skip
+    )
     breathing_daily = story.assign(
-        "relaxation", start=story.session(7), title="Slow breathing, ten minutes", minutes="10",
+        "relaxation",
+        start=story.session(7),
+        title="Slow breathing, ten minutes",
+        minutes="10",
         instructions="Each day, sit somewhere quiet. Breathe in for a count of four and out for six, for about ten "
         "minutes. Rate your tension before and after.",
         rationale="Slow breathing calms the body's alarm system. Practising when you're calm makes it easier to use "
         "when you're anxious, like before a meeting.",
         schedule_kind=ScheduleKind.DAILY,
-        if_when="After I brush my teeth in the morning", if_then="I'll sit on the edge of the bed and breathe",
+        if_when="After I brush my teeth in the morning",
+        if_then="I'll sit on the edge of the bed and breathe",
         minimum="Three slow breaths count.",
-    )  # fmt: skip
+    )
     ladder = story.assign(
-        "exposure_practice", start=story.session(6), goal=goal, title="Fear ladder practice", minutes="30",
+        "exposure_practice",
+        start=story.session(6),
+        goal=goal,
+        title="Fear ladder practice",
+        minutes="30",
         instructions="Three times a week, practise a step of your ladder. Start at the bottom and stay with each "
         "practice until your distress has come down by about half. Move up a step when a practice feels easy.",
         rationale="Facing a feared situation, and staying until the feeling eases, teaches your brain that it's "
         "safer than it feels. Each practice makes the next one easier.",
-        schedule_kind=ScheduleKind.PER_WEEK, times_per_week="3",
+        schedule_kind=ScheduleKind.PER_WEEK,
+        times_per_week="3",
         minimum="Even five minutes on the first step counts.",
-        coping="Distress rises, then falls. If it peaks, breathe slowly and wait; you don't have to feel calm to "
-        "stay.",
-    )  # fmt: skip
+        coping="Distress rises, then falls. If it peaks, breathe slowly and wait; you don't have to feel calm to stay.",
+    )
+    return records, breathing_daily, ladder
+
+
+def _sam_practice(story: Story, records: Assignment, breathing_daily: Assignment, ladder: Assignment) -> None:
+    """Eight weeks of Sam doing them, a notice that the thought record takes too long, and a draft left open."""
+    today = story.today
 
     def too_long() -> None:
         note = "It takes me about forty minutes and I end up rushing the last part."
@@ -912,43 +968,75 @@ def sam(story: Story) -> None:
         ),
     )
     story.log_skills(SKILLS["client@example.org"])
-    story.leave_a_draft(records, {
-        "f-situation": "Stand-up this morning: I was asked for an update I hadn't prepared.",
-        "f-emotions-0-emotion": "Anxious", "f-emotions-0-intensity": "70",
-    }, step=2)  # fmt: skip
+    story.leave_a_draft(
+        records,
+        {
+            "f-situation": "Stand-up this morning: I was asked for an update I hadn't prepared.",
+            "f-emotions-0-emotion": "Anxious",
+            "f-emotions-0-intensity": "70",
+        },
+        step=2,
+    )
 
 
 def jordan(story: Story) -> None:
+    log, read, walks = _jordan_assignments(story)
+    _jordan_practice(story, log, read, walks)
+
+
+def _jordan_assignments(story: Story) -> tuple[Assignment, ...]:
+    """Jordan's goal and three activities: a daily activity log, a reading once, short walks."""
     goal = story.goal(
         "Get back to the things I used to enjoy",
         ["A short walk most days", "Text or call a friend each week", "Play guitar again"],
         story.session(7),
     )
     log = story.assign(
-        "activity_log", start=story.session(7), goal=goal, title="Log one activity a day", minutes="5",
+        "activity_log",
+        start=story.session(7),
+        goal=goal,
+        title="Log one activity a day",
+        minutes="5",
         instructions="Once a day, log one thing you did, however small, and rate how much achievement and how much "
         "enjoyment it gave you. Getting up and showering counts.",
         rationale="Low mood makes us do less, and doing less keeps mood low. Noticing what gives you a little "
         "achievement or enjoyment shows us what to plan more of.",
-        schedule_kind=ScheduleKind.DAILY, if_when="After dinner", if_then="I'll log one thing from today",
+        schedule_kind=ScheduleKind.DAILY,
+        if_when="After dinner",
+        if_then="I'll log one thing from today",
         minimum="Just write the activity; the ratings can wait.",
         coping="Low ratings are useful information, not a failure.",
-    )  # fmt: skip
+    )
     read = story.assign(
-        "reading", start=story.session(6), title="Read: why doing more helps when you're low", minutes="20",
-        instructions="Read the leaflet \"Behavioural activation: doing more to feel better\" (pages 1 to 4) from "
-        "our session. Reflection question: where do you see the \"doing less, feeling worse\" loop in your life?",
+        "reading",
+        start=story.session(6),
+        title="Read: why doing more helps when you're low",
+        minutes="20",
+        instructions='Read the leaflet "Behavioural activation: doing more to feel better" (pages 1 to 4) from '
+        'our session. Reflection question: where do you see the "doing less, feeling worse" loop in your life?',
         rationale="Understanding why activity lifts mood makes it easier to start before you feel like it.",
-        schedule_kind=ScheduleKind.ONCE, end_date=(story.session(5) - timedelta(days=1)).isoformat(),
-    )  # fmt: skip
+        schedule_kind=ScheduleKind.ONCE,
+        end_date=(story.session(5) - timedelta(days=1)).isoformat(),
+    )
     walks = story.assign(
-        "lifestyle_goal", start=story.session(5), goal=goal, title="Short walks, three times a week", minutes="20",
+        "lifestyle_goal",
+        start=story.session(5),
+        goal=goal,
+        title="Short walks, three times a week",
+        minutes="20",
         instructions="Goal: three walks a week, any length. Log what you did and for how many minutes.",
         rationale="Gentle movement lifts mood and energy, and getting outside breaks up long days indoors.",
-        schedule_kind=ScheduleKind.PER_WEEK, times_per_week="3",
-        if_when="After lunch", if_then="I'll put my shoes on and walk to the corner, at least",
+        schedule_kind=ScheduleKind.PER_WEEK,
+        times_per_week="3",
+        if_when="After lunch",
+        if_then="I'll put my shoes on and walk to the corner, at least",
         minimum="Walk to the end of the street and back.",
-    )  # fmt: skip
+    )
+    return log, read, walks
+
+
+def _jordan_practice(story: Story, log: Assignment, read: Assignment, walks: Assignment) -> None:
+    """Jordan doing them: a slow start, more each week."""
     low_mood = [BarrierCode.FORGOT, BarrierCode.NO_TIME, BarrierCode.WONT_HELP, BarrierCode.SELF_CRITICAL]
     story.practise(
         log,
@@ -981,31 +1069,53 @@ def jordan(story: Story) -> None:
 
 
 def priya(story: Story) -> None:
-    today = story.today
+    pages, talks = _priya_assignments(story)
+    _priya_practice(story, pages, talks)
+
+
+def _priya_assignments(story: Story) -> tuple[Assignment, ...]:
+    """Priya's goal, her evening journal and, from week 4, conversation rehearsal."""
     goal = story.goal(
         "Speak up for myself at work and at home",
         ["Practise what I want to say", "Say no to one small extra request", "Ask my manager for a weekly check-in"],
         story.session(4),
     )
     pages = story.assign(
-        "journal", start=story.session(7), title="Evening journal, five minutes", minutes="5",
+        "journal",
+        start=story.session(7),
+        title="Evening journal, five minutes",
+        minutes="5",
         instructions="On weekday evenings, write for five minutes about your day: what was hard, what went okay, "
         "anything you noticed. Private is fine.",
         rationale="Writing it down helps you step back from the day, and over time you'll see patterns, and the "
         "good days, more clearly.",
-        schedule_kind=ScheduleKind.WEEKDAYS, weekdays=["0", "1", "2", "3", "4"], formats=["write", "voice"],
-        if_when="After I close my laptop for the day", if_then="I'll write my journal",
+        schedule_kind=ScheduleKind.WEEKDAYS,
+        weekdays=["0", "1", "2", "3", "4"],
+        formats=["write", "voice"],
+        if_when="After I close my laptop for the day",
+        if_then="I'll write my journal",
         minimum="One sentence about the day.",
-    )  # fmt: skip
+    )
     talks = story.assign(
-        "conversation_rehearsal", start=story.session(4), goal=goal, title="Rehearse a conversation", minutes="15",
+        "conversation_rehearsal",
+        start=story.session(4),
+        goal=goal,
+        title="Rehearse a conversation",
+        minutes="15",
         instructions="Twice a week, pick a conversation you'd like to have. Write who it's with, what you want to "
         "say and what you're worried about, then practise it and note how it went.",
         rationale="Rehearsing makes the words easier to find when it matters, and looking back at how it went "
         "builds confidence step by step.",
-        schedule_kind=ScheduleKind.PER_WEEK, times_per_week="2",
+        schedule_kind=ScheduleKind.PER_WEEK,
+        times_per_week="2",
         coping="If you notice yourself over-explaining, that's okay. Try the shortest version.",
-    )  # fmt: skip
+    )
+    return pages, talks
+
+
+def _priya_practice(story: Story, pages: Assignment, talks: Assignment) -> None:
+    """Priya doing them; rehearsal is too hard, and her therapist makes it smaller."""
+    today = story.today
 
     def too_hard() -> None:
         note = "Writing the whole conversation out makes me freeze before I start. Could I do a smaller version?"
@@ -1013,11 +1123,13 @@ def priya(story: Story) -> None:
 
     def smaller() -> None:
         story.adjust(
-            talks, 4, minutes="10",
+            talks,
+            4,
+            minutes="10",
             instructions="Twice a week, pick one conversation and practise just your first sentence, in your head or "
             "out loud. No need to write the whole thing out.",
             minimum="Say your first sentence once, out loud, to yourself.",
-        )  # fmt: skip
+        )
 
     story.practise(
         pages,
@@ -1078,9 +1190,12 @@ def load_homework_demo(*, therapist: Membership, clients: Sequence[Membership], 
             ((k, s) for k, s in stories if k == client.user.email), stories[index % len(stories)]
         )
         story = Story(
-            therapist=therapist, client=client, today=today or local_today(client.user),
-            rng=random.Random(f"carryover-demo:{key}"), session_day=weekday,
-        )  # fmt: skip
+            therapist=therapist,
+            client=client,
+            today=today or local_today(client.user),
+            rng=random.Random(f"carryover-demo:{key}"),
+            session_day=weekday,
+        )
         # Demo history: the client joined just before their first session, not when the demo was loaded.
         joined = story.at(story.first_day - timedelta(days=2), 18, therapist=True)
         Membership.objects.filter(pk=client.pk).update(created_at=joined)
