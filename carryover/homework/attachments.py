@@ -24,7 +24,6 @@ IMAGE_FORMATS: dict[str, tuple[str, ...]] = {
     AttachmentKind.DRAWING: ("PNG",),
     AttachmentKind.PHOTO: ("JPEG", "PNG", "WEBP"),
 }
-KIND_OF_FIELD = {"drawing": AttachmentKind.DRAWING, "photo": AttachmentKind.PHOTO, "audio": AttachmentKind.AUDIO}
 NOUN = {AttachmentKind.DRAWING: "drawing", AttachmentKind.PHOTO: "photo", AttachmentKind.AUDIO: "recording"}
 
 
@@ -66,7 +65,7 @@ def decode_data_url(text: str) -> bytes:
 
 
 def attachment_store(*, draft: Draft, field_key: str, field_type: str, data: bytes) -> Attachment:
-    kind = KIND_OF_FIELD[field_type]
+    kind = AttachmentKind(field_type)  # an attachment's kind is its field's type (fields.ATTACHMENT_TYPES)
     limit = settings.ATTACHMENT_MAX_BYTES[kind]
     if len(data) > limit:
         raise AttachmentError(

@@ -29,35 +29,39 @@ from carryover.lib.types import AuthedRequest
 from . import schema as worksheet
 from .access import get_template_for_therapist
 from .builtin import CATEGORIES
-from .models import Template, TemplateVersion
-from .render import FORMAT_OF_TYPE, bind_step
+from .fields import FIELD_TYPES, RISK_TYPES, Format
+from .models import INSTRUCTIONS_MAX_LENGTH, RATIONALE_MAX_LENGTH, Template, TemplateVersion
+from .render import bind_step
 from .services import VERSION_FIELDS, custom_template_save
 
-BUILDER_TYPES = [
-    ("short_text", "Short text"),
-    ("long_text", "Long text"),
-    ("rating", "Rating scale"),
-    ("single_choice", "Single choice"),
-    ("multi_choice", "Multiple choice"),
-    ("checkbox", "Checkbox (yes or no)"),
-    ("number", "Number"),
-    ("duration", "Duration (minutes)"),
-    ("date", "Date"),
-    ("datetime", "Date and time"),
-    ("drawing", "Drawing"),
-    ("photo", "Photo"),
-    ("audio", "Voice recording"),
-]
+BUILDER_TYPES = [(name, kind.label) for name, kind in FIELD_TYPES.items() if kind.in_builder]
 # Richer fields of the built-in library can't be made here, but a copy or an edit keeps them as they were.
-KEPT_TYPES = {"list": "Table of rows", "rerate": "Re-rating of an earlier table", "ladder_item": "Fear-ladder step"}
+KEPT_TYPES = {name: kind.label for name, kind in FIELD_TYPES.items() if not kind.in_builder}
 CHOICE_TYPES = ("single_choice", "multi_choice")
 MAX_FIELDS = 40  # more than any built-in; a longer worksheet is rarely finished on a phone
 MAX_ROWS = 80  # rows kept from one post, so a too-long worksheet can still be shown back and trimmed
 MAX_CHOICES = 30
 BLANK_ROWS = 3
 PREFIX = "fields"
-ROW_NAMES = ("step_title", "step_help", "type", "label", "help", "required", "choices", "min", "max",
-             "min_label", "max_label", "unit", "risk", "risk_at", "key", "order", "remove")  # fmt: skip
+ROW_NAMES = (
+    "step_title",
+    "step_help",
+    "type",
+    "label",
+    "help",
+    "required",
+    "choices",
+    "min",
+    "max",
+    "min_label",
+    "max_label",
+    "unit",
+    "risk",
+    "risk_at",
+    "key",
+    "order",
+    "remove",
+)
 CONTENT_NAMES = ("step_title", "step_help", "label", "help", "choices", "min", "max", "min_label", "max_label", "unit")
 
 
@@ -67,23 +71,31 @@ CONTENT_NAMES = ("step_title", "step_help", "label", "help", "choices", "min", "
 class WorksheetForm(forms.Form):
     name = forms.CharField(max_length=120, label="Name")
     category = forms.CharField(
-        max_length=60, required=False, label="Category", help_text="Choose one or type your own.",
+        max_length=60,
+        required=False,
+        label="Category",
+        help_text="Choose one or type your own.",
         widget=forms.TextInput(attrs={"list": "category-choices", "autocomplete": "off"}),
-    )  # fmt: skip
+    )
     summary = forms.CharField(max_length=300, required=False, label="One-line summary")
     instructions = forms.CharField(
-        max_length=5000, widget=forms.Textarea(attrs={"rows": 4}), label="Instructions for the client",
+        max_length=INSTRUCTIONS_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Instructions for the client",
         help_text="What to do, when and how, in plain words.",
-    )  # fmt: skip
+    )
     rationale = forms.CharField(
-        max_length=3000, widget=forms.Textarea(attrs={"rows": 3}), label="Why this helps (the default)",
+        max_length=RATIONALE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why this helps (the default)",
         error_messages={"required": "Please say why this helps — clients who know why are more likely to do it."},
-    )  # fmt: skip
+    )
     minutes = forms.IntegerField(min_value=1, max_value=240, initial=10, label="About how many minutes")
     shared = forms.BooleanField(
-        required=False, label="Share with my practice",
+        required=False,
+        label="Share with my practice",
         help_text="Other therapists in your practice can preview and assign it; only you can edit it.",
-    )  # fmt: skip
+    )
     based_on = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
@@ -98,26 +110,35 @@ class FieldRowForm(forms.Form):
         max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Choices, one per line"
     )
     min = forms.FloatField(
-        required=False, min_value=-1_000_000, max_value=1_000_000, label="Lowest",
+        required=False,
+        min_value=-1_000_000,
+        max_value=1_000_000,
+        label="Lowest",
         widget=forms.NumberInput(attrs={"step": "any", "class": "short"}),
-    )  # fmt: skip
+    )
     max = forms.FloatField(
-        required=False, min_value=-1_000_000, max_value=1_000_000, label="Highest",
+        required=False,
+        min_value=-1_000_000,
+        max_value=1_000_000,
+        label="Highest",
         widget=forms.NumberInput(attrs={"step": "any", "class": "short"}),
         help_text="Left empty, a scale runs from 0 to 10 and a number has no limit.",
-    )  # fmt: skip
+    )
     min_label = forms.CharField(max_length=60, required=False, label="Lowest means")
     max_label = forms.CharField(max_length=60, required=False, label="Highest means")
     unit = forms.CharField(max_length=20, required=False, label="Unit (like km or cups)")
     risk = forms.BooleanField(
-        required=False, label="Risk question",
+        required=False,
+        label="Risk question",
         help_text="An alerting answer shows the client crisis lines at once and alerts you (you can turn alerts "
         "off per client when assigning, with a reason).",
-    )  # fmt: skip
+    )
     risk_at = forms.CharField(
-        max_length=120, required=False, label="Alerting answer",
+        max_length=120,
+        required=False,
+        label="Alerting answer",
         help_text="For a scale or number, the lowest value that alerts; for a choice, the choice that alerts.",
-    )  # fmt: skip
+    )
     key = forms.CharField(max_length=40, required=False, widget=forms.HiddenInput)
     order = forms.FloatField(
         required=False, label="Position", widget=forms.NumberInput(attrs={"step": "any", "class": "short"})
@@ -156,12 +177,15 @@ class FieldRowForm(forms.Form):
         if kind == "rating":
             self._clean_rating(cleaned)
         if kind == "number":
-            low, high = cleaned.get("min"), cleaned.get("max")
-            if low is not None and high is not None and low > high:
-                self.add_error("max", f"The highest allowed number must be at least the lowest ({low:g}).")
+            self._clean_number(cleaned)
         if cleaned.get("risk"):
             self._clean_risk(cleaned)
         return cleaned
+
+    def _clean_number(self, cleaned: dict[str, Any]) -> None:
+        low, high = cleaned.get("min"), cleaned.get("max")
+        if low is not None and high is not None and low > high:
+            self.add_error("max", f"The highest allowed number must be at least the lowest ({low:g}).")
 
     def _clean_risk(self, cleaned: dict[str, Any]) -> None:
         """The row's risk rule as schema data (`risk`); whether it fits the scale is the schema's own check."""
@@ -169,7 +193,7 @@ class FieldRowForm(forms.Form):
         kept = self.base.get(cleaned.get("key") or "", {})
         if kept.get("risk") and kept.get("type") == kind and answer == _risk_answer(kept):
             return  # a copied or edited field keeps its rule as it was (a PHQ-9 item's "1 or more")
-        if kind not in worksheet.RISK_TYPES:
+        if kind not in RISK_TYPES:
             self.add_error("risk", "Only a rating scale, a number or a choice can be a risk question, not free text.")
         elif not answer:
             self.add_error("risk_at", "Please say which answer alerts you.")
@@ -314,8 +338,9 @@ def build_schema(rows: list[dict[str, Any]], base: Mapping[str, dict], *, first_
     steps: list[dict] = []
     for row, key in zip(rows, keys, strict=True):
         if row.get("step_title") or not steps:
-            steps.append({"title": row.get("step_title") or first_title, "help": row.get("step_help", ""),
-                          "fields": []})  # fmt: skip
+            steps.append(
+                {"title": row.get("step_title") or first_title, "help": row.get("step_help", ""), "fields": []}
+            )
         key = key or slug_key(row["label"], taken)
         steps[-1]["fields"].append(_field(row, key, base.get(key) if key == row.get("key") else None))
     return {"steps": steps}
@@ -368,8 +393,8 @@ def _choices(labels: list[str], old: list) -> list[list[str]]:
 
 def formats_for(schema: Mapping) -> list[str]:
     """Writing always; drawing, voice and photo when the worksheet has a field answered that way."""
-    kinds = {field["type"] for field in worksheet.iter_fields(schema)}
-    return ["write"] + [fmt for kind, fmt in FORMAT_OF_TYPE.items() if kind in kinds]
+    used = {FIELD_TYPES[field["type"]].answer_format for field in worksheet.iter_fields(schema)}
+    return [fmt for fmt in Format.values if fmt == Format.WRITE or fmt in used]
 
 
 def version_content(version: TemplateVersion) -> dict[str, Any]:
@@ -387,8 +412,9 @@ def rows_initial(version: TemplateVersion | None) -> list[dict[str, Any]]:
             if field["type"] in CHOICE_TYPES:
                 row["choices"] = "\n".join(str(label) for _, label in field.get("choices", []))
             if field["type"] in ("rating", "number"):
-                row.update({name: field[name] for name in ("min", "max", "min_label", "max_label", "unit")
-                            if name in field})  # fmt: skip
+                row.update(
+                    {name: field[name] for name in ("min", "max", "min_label", "max_label", "unit") if name in field}
+                )
             if field.get("risk"):
                 row.update(risk=True, risk_at=_risk_answer(field))
             rows.append(row)
@@ -459,8 +485,11 @@ class Builder:
         ok = True
         for row, field in zip(rows, worksheet.iter_fields(schema), strict=True):
             if field["type"] == "rerate" and field.get("source") not in tables:
-                row.add_error(None, "This re-rates the answers of a table that is no longer before it: keep that "
-                              "table, earlier in the worksheet, or remove this field too.")  # fmt: skip
+                row.add_error(
+                    None,
+                    "This re-rates the answers of a table that is no longer before it: keep that "
+                    "table, earlier in the worksheet, or remove this field too.",
+                )
                 ok = False
             if field["type"] == "list":
                 tables.add(field["key"])
@@ -512,8 +541,14 @@ def template_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return _builder_page(request, template=template, base=latest, initial=initial)
 
 
-def _builder_page(request: AuthedRequest, *, template: Template | None, base: TemplateVersion | None,
-                  initial: dict[str, Any], source: TemplateVersion | None = None) -> HttpResponse:  # fmt: skip
+def _builder_page(
+    request: AuthedRequest,
+    *,
+    template: Template | None,
+    base: TemplateVersion | None,
+    initial: dict[str, Any],
+    source: TemplateVersion | None = None,
+) -> HttpResponse:
     data = _posted(request)
     builder = Builder(data, base=base, initial=initial)
     stale = template is not None and builder.content is not None and _stale(builder, base)
@@ -527,8 +562,14 @@ def _builder_page(request: AuthedRequest, *, template: Template | None, base: Te
         )
         messages.success(request, f"Saved “{version.name}” (version {version.number}).")
         return redirect("template_preview", version.template_id)
-    context = {"builder": builder, "template": template, "base": base, "source": source,
-               "categories": _categories(request), "preview": builder.preview()}  # fmt: skip
+    context = {
+        "builder": builder,
+        "template": template,
+        "base": base,
+        "source": source,
+        "categories": _categories(request),
+        "preview": builder.preview(),
+    }
     return TemplateResponse(request, "homework/builder.html", context)
 
 
@@ -538,9 +579,10 @@ def _stale(builder: Builder, base: TemplateVersion | None) -> bool:
     if base is None or based_on is None or based_on == base.number:
         return False
     builder.form.add_error(
-        None, f"This worksheet was saved elsewhere since you opened it (it is now version {base.number}). "
+        None,
+        f"This worksheet was saved elsewhere since you opened it (it is now version {base.number}). "
         "Your changes are still below: check them against the latest version, then save again.",
-    )  # fmt: skip
+    )
     builder.data["based_on"] = str(base.number)  # type: ignore[index]
     return True
 

@@ -4,14 +4,21 @@ Each template is plain data (see `schema.py` for the schema format). Keys are st
 key, and changing a schema here means a new template version, never an edit of an old one. Structures follow
 the published forms named in docs/clinical-sources.md, "Worksheets"; wording is our own. Steps hold one to three
 fields so each fits on a phone screen.
+
+A built-in that review draws charts from declares them under "charts": chart → {role: answer key}, where
+"list.sub" names a column of a list (`charted` reads them for review/instruments.py). The keys are checked
+against the schema when this module is imported, so renaming an answer without its chart fails at once instead of
+silently dropping the chart.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from .fields import SchemaError
+from .schema import field_map
+
 CATEGORIES = ["Writing", "Thinking", "Doing", "Facing fears", "Calming", "Learning", "Relationships", "Lifestyle"]
-FORMATS = ["write", "draw", "voice", "photo"]
 
 
 # --- Small builders, so each template reads as a list of questions --------------------------------------
@@ -218,6 +225,14 @@ THOUGHT_RECORD_7 = {
     ),
     "minutes": 20,
     "formats": ["write"],
+    "charts": {
+        "rerated_moods": {
+            "moods": "emotions",
+            "mood": "emotions.emotion",
+            "before": "emotions.intensity",
+            "after": "emotions_after",
+        }
+    },
     "schema": _schema(
         _step(
             "The situation",
@@ -423,6 +438,9 @@ EXPOSURE_PRACTICE = {
     ),
     "minutes": 30,
     "formats": ["write"],
+    "charts": {
+        "exposure": {"step": "ladder_item", "before": "suds_before", "peak": "suds_peak", "after": "suds_after"}
+    },
     "schema": _schema(
         _step(
             "Before you start",
@@ -482,6 +500,7 @@ ACTIVITY_LOG = {
     ),
     "minutes": 5,
     "formats": ["write"],
+    "charts": {"activity_ratings": {"Achievement (mastery)": "mastery", "Enjoyment (pleasure)": "pleasure"}},
     "schema": _schema(
         _activity_step(),
         _step(
@@ -514,6 +533,7 @@ ACTIVITY_LOG_ACE = {
     ),
     "minutes": 5,
     "formats": ["write"],
+    "charts": {"activity_ratings": {"Achievement": "achievement", "Closeness": "closeness", "Enjoyment": "enjoyment"}},
     "schema": _schema(
         _activity_step(),
         _step(
@@ -543,6 +563,7 @@ RELAXATION = {
     ),
     "minutes": 15,
     "formats": ["write"],
+    "charts": {"tension": {"before": "tension_before", "after": "tension_after"}},
     "schema": _schema(
         _step(
             "Your practice",
@@ -1164,3 +1185,30 @@ def builtin_template(key: str) -> dict[str, Any]:
         if template["key"] == key:
             return template
     raise KeyError(key)
+
+
+def check_charts(definition: dict[str, Any]) -> None:
+    """Raise SchemaError unless every answer key a built-in's charts read names one of its fields."""
+    fields = field_map(definition["schema"])
+    for chart, roles in definition.get("charts", {}).items():
+        for key in roles.values():
+            top, _, sub = key.partition(".")
+            columns = {column["key"] for column in fields.get(top, {}).get("item_fields", [])}
+            if top not in fields or (sub and sub not in columns):
+                raise SchemaError(f"{definition['key']}: chart {chart!r} reads {key!r}, which is not a field.")
+
+
+def charted(chart: str, roles: tuple[str, ...] | None = None) -> dict[str, dict[str, str]]:
+    """The built-ins that declare `chart`, as template key → {role: answer key}, in library order. A chart no
+    built-in declares, or declared without the `roles` its drawing reads, is a mistake: KeyError, not no chart."""
+    declared = {t["key"]: t["charts"][chart] for t in BUILTIN_TEMPLATES if chart in t.get("charts", {})}
+    if not declared:
+        raise KeyError(f"No built-in worksheet declares the chart {chart!r}.")
+    for key, declaration in declared.items():
+        if roles is not None and tuple(declaration) != roles:
+            raise KeyError(f"{key}: chart {chart!r} declares {tuple(declaration)}, not {roles}.")
+    return declared
+
+
+for _definition in BUILTIN_TEMPLATES:
+    check_charts(_definition)

@@ -17,9 +17,10 @@ from carryover.lib.types import AuthedRequest
 from . import schema as worksheet
 from . import services
 from .attachments import AttachmentError, attachment_store, decode_data_url
+from .fields import ATTACHMENT_TYPES, Format
 from .hooks import risk_watch
 from .models import PARTIAL_FRACTIONS, Assignment, BarrierCode, Draft, Occurrence, Outcome, Visibility
-from .render import FORMAT_OF_TYPE, bind_step, field_allowed, visible_schema
+from .render import bind_step, field_allowed, visible_schema
 
 OUTCOME, BARRIERS, AFTER = "outcome", "barriers", "after"
 
@@ -59,9 +60,9 @@ def raw_from_request(request: AuthedRequest, draft: Draft) -> dict[str, Any]:
 def _store_uploads(request: AuthedRequest, draft: Draft, step: str, updates: dict, errors: dict) -> None:
     if not step.isdigit():
         return
-    formats = draft.occurrence.assignment.formats if draft.occurrence else list(FORMAT_OF_TYPE.values())
+    formats = draft.occurrence.assignment.formats if draft.occurrence else Format.values
     for field in draft.template_version.schema["steps"][int(step)].get("fields", []):
-        if field["type"] not in FORMAT_OF_TYPE or not field_allowed(field, formats):
+        if field["type"] not in ATTACHMENT_TYPES or not field_allowed(field, formats):
             continue
         name = f"f-{field['key']}"
         upload = request.FILES.get(name + "-file")
@@ -206,13 +207,18 @@ def _context(draft: Draft, assignment: Assignment | None, steps: list[str], step
     }
     if step.isdigit():
         index = int(step)
-        formats = assignment.formats if assignment else ["write", "draw", "voice", "photo"]
+        formats = assignment.formats if assignment else Format.values
         attachments = {a.pk: a for a in draft.attachments.all()}
         context["sheet_step"] = schema["steps"][index]
         context["fields"] = bind_step(
-            schema, index, raw, errors, formats=formats, ladder=services.ladder_choices(draft.client),
+            schema,
+            index,
+            raw,
+            errors,
+            formats=formats,
+            ladder=services.ladder_choices(draft.client),
             attachments=attachments,
-        )  # fmt: skip
+        )
         if index > 0:
             context["marked"] = worksheet.marked_item(
                 {"steps": schema["steps"][:index]}, raw, raw=True
@@ -220,7 +226,11 @@ def _context(draft: Draft, assignment: Assignment | None, steps: list[str], step
     else:
         context["marked"] = worksheet.marked_item(schema, raw, raw=True)
     context.update(
-        outcomes=Outcome.choices, fractions=PARTIAL_FRACTIONS.items(), barriers=BarrierCode.choices,
-        visibilities=Visibility.choices, chosen_barriers=raw.get("o-barriers") or [], ten=range(11),
-    )  # fmt: skip
+        outcomes=Outcome.choices,
+        fractions=PARTIAL_FRACTIONS.items(),
+        barriers=BarrierCode.choices,
+        visibilities=Visibility.choices,
+        chosen_barriers=raw.get("o-barriers") or [],
+        ten=range(11),
+    )
     return context

@@ -7,7 +7,17 @@ from datetime import date
 
 from django import forms
 
-from .models import WEEKDAY_NAMES, Format, Goal, NoticeReason, ScheduleKind, due_before_session, open_days
+from .models import (
+    INSTRUCTIONS_MAX_LENGTH,
+    RATIONALE_MAX_LENGTH,
+    WEEKDAY_NAMES,
+    Format,
+    Goal,
+    NoticeReason,
+    ScheduleKind,
+    due_before_session,
+    open_days,
+)
 from .services import AssignmentData
 
 TEXT = {"class": "text"}
@@ -16,13 +26,17 @@ TEXT = {"class": "text"}
 class AssignmentForm(forms.Form):
     title = forms.CharField(max_length=120, label="Title the client will see")
     instructions = forms.CharField(
-        max_length=4000, widget=forms.Textarea(attrs={"rows": 4}), label="Instructions",
+        max_length=INSTRUCTIONS_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Instructions",
         help_text="Concrete and written down: what, when, where, how. Links are fine.",
-    )  # fmt: skip
+    )
     rationale = forms.CharField(
-        max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), label="Why this helps",
+        max_length=RATIONALE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why this helps",
         error_messages={"required": "Please say why this helps — clients who know why are more likely to do it."},
-    )  # fmt: skip
+    )
     minutes = forms.IntegerField(min_value=1, max_value=240, label="About how many minutes")
     schedule_kind = forms.ChoiceField(choices=ScheduleKind.choices, label="How often", widget=forms.RadioSelect)
     weekdays = forms.TypedMultipleChoiceField(

@@ -20,15 +20,8 @@ from carryover.accounts.models import Membership, Practice, User
 from carryover.lib.crypto import EncryptedJSONField
 from carryover.lib.times import local_day
 
+from .fields import Format as Format  # its home is next to the field types that need each format
 from .schema import risk_fields
-
-
-class Format(models.TextChoices):
-    WRITE = "write", "Write"
-    DRAW = "draw", "Draw"
-    VOICE = "voice", "Record voice"
-    PHOTO = "photo", "Photo"
-
 
 # --- Library --------------------------------------------------------------------------------------------
 
@@ -78,6 +71,12 @@ class Template(models.Model):
     def latest_version(self) -> TemplateVersion:
         """Every template is created with its first version, in one transaction."""
         return self.versions.latest("number")
+
+
+# The longest instructions and "why this helps" a worksheet can carry. The builder writes them and the assign form
+# starts from them, so both forms use these: a worksheet saved at the builder's limit can still be assigned.
+INSTRUCTIONS_MAX_LENGTH = 5000
+RATIONALE_MAX_LENGTH = 3000
 
 
 class TemplateVersion(models.Model):

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .fields import ATTACHMENT_TYPES, FIELD_TYPES, display
 from .schema import iter_fields, list_indexes
-
-FORMAT_OF_TYPE = {"drawing": "draw", "audio": "voice", "photo": "photo"}
 
 
 def field_allowed(field: Mapping, formats: list[str]) -> bool:
     """Attachment fields appear only when the therapist allowed that way of answering."""
-    return field["type"] not in FORMAT_OF_TYPE or FORMAT_OF_TYPE[field["type"]] in formats
+    kind = FIELD_TYPES[field["type"]]
+    return not kind.attachment or kind.answer_format in formats
 
 
 def visible_schema(schema: Mapping, formats: list[str]) -> dict:
@@ -46,7 +46,13 @@ def bind_step(
         if not field_allowed(field, formats):
             continue
         name = f"f-{field['key']}"
-        item = {"field": field, "name": name, "value": raw.get(name, ""), "error": errors.get(name, "")}
+        item = {
+            "field": field,
+            "name": name,
+            "value": raw.get(name, ""),
+            "error": errors.get(name, ""),
+            "template": FIELD_TYPES[field["type"]].template,
+        }
         if field["type"] in ("rating",):
             item["points"] = scale_points(field)
         if field["type"] == "multi_choice":
@@ -59,7 +65,7 @@ def bind_step(
             item["rows"] = _rerate_rows(schema, field, name, raw, errors)
         if field["type"] == "ladder_item":
             item["choices"] = list((ladder or {}).values())
-        if field["type"] in FORMAT_OF_TYPE and item["value"]:
+        if field["type"] in ATTACHMENT_TYPES and item["value"]:
             item["attachment"] = (attachments or {}).get(_int(item["value"]) or 0)
         bound.append(item)
     return bound
@@ -101,10 +107,10 @@ def _rerate_rows(schema: Mapping, field: Mapping, name: str, raw: Mapping, error
             continue
         before = raw.get(f"{source_name}-{index}-{rating_key}", "") if rating_key else ""
         row_name = f"{name}-{index}"
+        row = {"label": label, "before": before, "name": row_name, "value": raw.get(row_name, "")}
         rows.append(
-            {"label": label, "before": before, "name": row_name, "value": raw.get(row_name, ""),
-             "error": errors.get(row_name, ""), "min": field.get("min", 0), "max": field.get("max", 100)}
-        )  # fmt: skip
+            {**row, "error": errors.get(row_name, ""), "min": field.get("min", 0), "max": field.get("max", 100)}
+        )
     return rows
 
 
@@ -116,37 +122,7 @@ def display_answers(schema: Mapping, answers: Mapping[str, Any]) -> list[dict]:
         for field in step.get("fields", []):
             if field["key"] not in answers:
                 continue
-            items.append({"field": field, "label": field["label"], "value": _display(field, answers[field["key"]])})
+            items.append({"field": field, "label": field["label"], "value": display(field, answers[field["key"]])})
         if items:
             steps.append({"title": step["title"], "items": items})
     return steps
-
-
-def _display(field: Mapping, value: Any) -> Any:
-    kind = field["type"]
-    if kind == "rating":
-        return f"{value['value']} (of {value['min']}–{value['max']})"
-    if kind == "single_choice":
-        return dict((str(k), v) for k, v in field["choices"]).get(value, value)
-    if kind == "multi_choice":
-        labels = dict((str(k), v) for k, v in field["choices"])
-        return ", ".join(labels.get(v, v) for v in value)
-    if kind == "checkbox":
-        return "Yes" if value else "No"
-    if kind == "duration":
-        return f"{value} min"
-    if kind == "ladder_item":
-        return f"{value['description']} (expected distress {value['suds']})"
-    if kind == "list":
-        rows = []
-        for item in value:
-            parts = [
-                _display(sub, item[sub["key"]]) if sub["type"] != "short_text" else item[sub["key"]]
-                for sub in field["item_fields"]
-                if sub["key"] in item
-            ]
-            rows.append({"text": " · ".join(str(p) for p in parts), "marked": item.get("marked", False)})
-        return rows
-    if kind == "rerate":
-        return [{"text": f"{row['label']}: {row['value']}", "marked": False} for row in value]
-    return value

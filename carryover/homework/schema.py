@@ -6,7 +6,7 @@ A schema is plain JSON, stored with each template version:
 
     FIELD = {"key": str, "type": TYPE, "label": str, "help": str, "required": bool, ...options}
 
-Types and their options:
+Types and their options (each type's checks, cleaning, display and partial live in `fields.py`):
     short_text   max_length (default 300)
     long_text    max_length (default 5000)
     rating       min, max (defaults 0, 10), min_label, max_label          value: {"value", "min", "max"}
@@ -38,26 +38,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-ATTACHMENT_TYPES = {"drawing", "photo", "audio"}
-SIMPLE_TYPES = {
-    "short_text", "long_text", "rating", "single_choice", "multi_choice", "checkbox", "number", "duration",
-    "datetime", "date",
-}  # fmt: skip
-FIELD_TYPES = SIMPLE_TYPES | ATTACHMENT_TYPES | {"list", "rerate", "ladder_item"}
+from .fields import FIELD_TYPES, RISK_TYPES, FieldError, SchemaError, number_in
+
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_LIST_ITEMS = 20
-
-
-class SchemaError(ValueError):
-    """A template's schema is malformed (a programming or form-builder error, never client input)."""
-
-
-class FieldError(ValueError):
-    pass
 
 
 # --- Schema helpers -------------------------------------------------------------------------------------
@@ -101,32 +88,31 @@ def _check_field(field: Mapping, seen: set[str], *, nested: bool) -> None:
         raise SchemaError(f"Field {key!r} has an unknown type {kind!r}.")
     if not field.get("label"):
         raise SchemaError(f"Field {key!r} needs a label.")
-    if nested and (kind not in SIMPLE_TYPES or kind == "multi_choice"):
+    if nested and not FIELD_TYPES[kind].in_list:
         raise SchemaError(f"Field {key!r}: lists may only contain simple single-value fields.")
-    if kind in ("single_choice", "multi_choice"):
-        choices = field.get("choices") or []
-        if not choices or any(len(choice) != 2 for choice in choices):
-            raise SchemaError(f"Field {key!r} needs choices as [value, label] pairs.")
-    if kind == "rating" and field.get("min", 0) >= field.get("max", 10):
-        raise SchemaError(f"Field {key!r}: the scale's minimum must be below its maximum.")
+    if check := FIELD_TYPES[kind].check:
+        check(field)
     if kind == "list":
-        sub_seen: set[str] = set()
-        for sub in field.get("item_fields") or []:
-            _check_field(sub, sub_seen, nested=True)
-            sub_seen.add(sub["key"])
-        if not sub_seen:
-            raise SchemaError(f"List {key!r} needs item fields.")
-        if field.get("mark_one") and not field["mark_one"].get("label"):
-            raise SchemaError(f"List {key!r}: mark_one needs a label.")
+        _check_list(field)
     if kind == "rerate" and field.get("source") not in seen:
         raise SchemaError(f"Field {key!r} re-rates {field.get('source')!r}, which must be an earlier list.")
     if "risk" in field:
         check_risk_rule(field)
 
 
+def _check_list(field: Mapping) -> None:
+    sub_seen: set[str] = set()
+    for sub in field.get("item_fields") or []:
+        _check_field(sub, sub_seen, nested=True)
+        sub_seen.add(sub["key"])
+    if not sub_seen:
+        raise SchemaError(f"List {field['key']!r} needs item fields.")
+    if field.get("mark_one") and not field["mark_one"].get("label"):
+        raise SchemaError(f"List {field['key']!r}: mark_one needs a label.")
+
+
 # --- Risk rules ---------------------------------------------------------------------------------------------
 
-RISK_TYPES = {"rating", "number", "single_choice", "multi_choice"}
 RISK_ALERTS = ("always", "optional")
 
 
@@ -154,8 +140,11 @@ def check_risk_rule(field: Mapping) -> None:
         answers = rule["answers"]
         if not isinstance(answers, list) or not answers or not {str(a) for a in answers} <= allowed:
             raise SchemaError(f"“{label}”: the alerting answers must be among the field's choices.")
-        return
-    threshold = rule["at_least"]
+    else:
+        _check_threshold(field, rule["at_least"], label)
+
+
+def _check_threshold(field: Mapping, threshold: Any, label: Any) -> None:
     try:
         low, high = _scale(field)
     except ValueError:
@@ -267,14 +256,9 @@ def _is_empty(value: Any) -> bool:
 
 
 def _clean_simple(field: Mapping, value: Any, context: Mapping) -> Any:
-    kind = field["type"]
-    if kind == "multi_choice":
-        values = value if isinstance(value, list) else ([value] if value else [])
-        allowed = {str(choice[0]) for choice in field["choices"]}
-        unknown = [v for v in values if not isinstance(v, str) or v not in allowed]
-        if unknown:
-            raise FieldError("Please choose from the options shown.")
-        return values
+    kind = FIELD_TYPES[field["type"]]
+    if kind.many:
+        return kind.clean(field, value, context)  # type: ignore[misc]
     if isinstance(value, list):
         value = value[-1] if value else ""
     if value is not None and not isinstance(value, str | int | float | bool):
@@ -282,111 +266,7 @@ def _clean_simple(field: Mapping, value: Any, context: Mapping) -> Any:
     text = value.strip() if isinstance(value, str) else value
     if text in ("", None):
         return None
-    return CLEANERS[kind](field, text, context)
-
-
-def _text(limit: int) -> Callable:
-    def clean(field: Mapping, text: str, context: Mapping) -> str:
-        maximum = field.get("max_length", limit)
-        if len(text) > maximum:
-            raise FieldError(f"Please keep this to {maximum:,} characters at most (it has {len(text):,}).")
-        return text
-
-    return clean
-
-
-def _number_in(text: Any, low: float | None, high: float | None, *, integer: bool) -> float | int:
-    try:
-        number = float(str(text).replace(",", "."))
-    except ValueError:
-        raise FieldError("Please enter a number.") from None
-    if not math.isfinite(number):
-        raise FieldError("Please enter a number.")
-    if integer:
-        if not number.is_integer():
-            raise FieldError("Please enter a whole number.")
-        number = int(number)
-    if low is not None and high is not None and not low <= number <= high:
-        raise FieldError(f"Please enter a number from {low:g} to {high:g}.")
-    if low is not None and number < low:
-        raise FieldError(f"Please enter a number of at least {low:g}.")
-    if high is not None and number > high:
-        raise FieldError(f"Please enter a number of at most {high:g}.")
-    return number
-
-
-def _rating(field: Mapping, text: Any, context: Mapping) -> dict:
-    low, high = field.get("min", 0), field.get("max", 10)
-    return {"value": _number_in(text, low, high, integer=True), "min": low, "max": high}
-
-
-def _choice(field: Mapping, text: str, context: Mapping) -> str:
-    if text not in {str(choice[0]) for choice in field["choices"]}:
-        raise FieldError("Please choose from the options shown.")
-    return text
-
-
-def _checkbox(field: Mapping, text: Any, context: Mapping) -> bool:
-    return str(text).lower() in ("on", "true", "1", "yes")
-
-
-def _number(field: Mapping, text: str, context: Mapping) -> float | int:
-    return _number_in(text, field.get("min"), field.get("max"), integer=False)
-
-
-def _duration(field: Mapping, text: str, context: Mapping) -> int:
-    return int(_number_in(text, 0, field.get("max", 1440), integer=True))
-
-
-def _datetime(field: Mapping, text: str, context: Mapping) -> str:
-    try:
-        return datetime.fromisoformat(text).strftime("%Y-%m-%dT%H:%M")
-    except ValueError:
-        raise FieldError("Please enter a date and time.") from None
-
-
-def _date(field: Mapping, text: str, context: Mapping) -> str:
-    try:
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise FieldError("Please enter a date.") from None
-
-
-def _attachment(field: Mapping, text: Any, context: Mapping) -> int:
-    try:
-        attachment_id = int(text)
-    except (TypeError, ValueError):
-        raise FieldError("That file could not be found; please add it again.") from None
-    if attachment_id not in context["attachments"]:
-        raise FieldError("That file could not be found; please add it again.")
-    return attachment_id
-
-
-def _ladder_item(field: Mapping, text: Any, context: Mapping) -> dict:
-    try:
-        item = context["ladder"].get(int(text))
-    except (TypeError, ValueError):
-        item = None
-    if item is None:
-        raise FieldError("Please choose a step from your ladder.")
-    return {"id": item["id"], "description": item["description"], "suds": item["suds"]}
-
-
-CLEANERS: dict[str, Callable] = {
-    "short_text": _text(300),
-    "long_text": _text(5000),
-    "rating": _rating,
-    "single_choice": _choice,
-    "checkbox": _checkbox,
-    "number": _number,
-    "duration": _duration,
-    "datetime": _datetime,
-    "date": _date,
-    "drawing": _attachment,
-    "photo": _attachment,
-    "audio": _attachment,
-    "ladder_item": _ladder_item,
-}
+    return kind.clean(field, text, context)  # type: ignore[misc]
 
 
 def list_indexes(raw: Mapping[str, Any], name: str) -> list[int]:
@@ -401,22 +281,9 @@ def _clean_list(
     items = []
     marked = str(raw.get(f"{name}-mark", ""))
     for index in list_indexes(raw, name):
-        item: dict[str, Any] = {}
-        for sub in field["item_fields"]:
-            sub_name = f"{name}-{index}-{sub['key']}"
-            try:
-                value = _clean_simple(sub, raw.get(sub_name), {})
-            except FieldError as error:
-                errors[sub_name] = str(error)
-                continue
-            if not _is_empty(value):
-                item[sub["key"]] = value
+        item = _clean_row(field, raw, f"{name}-{index}", errors, require_complete)
         if not item:
             continue  # an empty row is simply not used
-        for sub in field["item_fields"]:
-            sub_name = f"{name}-{index}-{sub['key']}"
-            if require_complete and sub.get("required") and sub["key"] not in item and sub_name not in errors:
-                errors[sub_name] = "Please fill this in, or clear the row."
         if field.get("mark_one") and marked == str(index):
             item["marked"] = True
         items.append(item)
@@ -429,6 +296,24 @@ def _clean_list(
     if require_complete and field.get("mark_one") and items and not any(i.get("marked") for i in items):
         raise FieldError(f"Please choose your {field['mark_one']['label'].lower()}.")
     return items
+
+
+def _clean_row(field: Mapping, raw: Mapping, row: str, errors: dict, require_complete: bool) -> dict[str, Any]:
+    item: dict[str, Any] = {}
+    for sub in field["item_fields"]:
+        sub_name = f"{row}-{sub['key']}"
+        try:
+            value = _clean_simple(sub, raw.get(sub_name), {})
+        except FieldError as error:
+            errors[sub_name] = str(error)
+            continue
+        if not _is_empty(value):
+            item[sub["key"]] = value
+    for sub in field["item_fields"] if item else []:
+        sub_name = f"{row}-{sub['key']}"
+        if require_complete and sub.get("required") and sub["key"] not in item and sub_name not in errors:
+            errors[sub_name] = "Please fill this in, or clear the row."
+    return item
 
 
 def _clean_rerate(
@@ -445,7 +330,7 @@ def _clean_rerate(
         if text in ("", None):
             continue
         try:
-            value = _number_in(text, low, high, integer=True)
+            value = number_in(text, low, high, integer=True)
         except FieldError as error:
             errors[f"{name}-{index}"] = str(error)
             continue

@@ -16,6 +16,7 @@ from django.utils import timezone
 from carryover.accounts.models import Membership, User
 
 from . import schema as worksheet
+from .fields import Format
 from .models import (
     PARTIAL_FRACTIONS,
     SESSION_WINDOW_DAYS,
@@ -39,7 +40,7 @@ from .models import (
     Visibility,
     local_today,
 )
-from .render import FORMAT_OF_TYPE, visible_schema
+from .render import visible_schema
 
 HORIZON_DAYS = 7  # occurrences exist from an assignment's start up to a week ahead of the client's today
 
@@ -347,7 +348,7 @@ def draft_formats(draft: Draft) -> list[str]:
     """The answer formats open to this draft: what the assignment allows, or every one for free practice."""
     if draft.occurrence is not None:
         return draft.occurrence.assignment.formats
-    return list(FORMAT_OF_TYPE.values())
+    return Format.values
 
 
 def draft_for(*, client: Membership, occurrence: Occurrence | None, version: TemplateVersion) -> Draft:

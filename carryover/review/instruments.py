@@ -2,7 +2,9 @@
 activation mastery and pleasure, relaxation tension and mood before/after practice.
 
 Each function reads shared entries only (the caller never passes private ones) and returns charts; a chart
-appears only when there is something to draw.
+appears only when there is something to draw. Which worksheets and answers each chart reads is declared by the
+built-ins themselves (`charts` in homework/builtin.py) and read here at import, so a renamed answer key or a chart
+nobody declares fails loudly rather than quietly drawing nothing.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Iterable
 from statistics import mean
 from typing import Any
 
+from carryover.homework.builtin import charted
 from carryover.homework.models import Entry, Outcome
 
 from .charts import Chart, grouped_bars, line_chart
@@ -19,6 +22,16 @@ from .charts import Chart, grouped_bars, line_chart
 HISTORY_DAYS = 56  # the pictures show the eight weeks up to the window's end
 MAX_LADDER_CHARTS = 4
 MAX_POINTS = 40  # the latest ones, so a year-long range still draws a readable chart
+
+# template key → {role: answer key}; "list.sub" is a column of a list
+EXPOSURE = charted("exposure", ("step", "before", "peak", "after"))
+RERATED_MOODS = charted("rerated_moods", ("moods", "mood", "before", "after"))
+TENSION = charted("tension", ("before", "after"))
+# template key → ((answer key, series label), ...), the first and last series described in the text alternative
+ACTIVATION_RATINGS = {
+    key: tuple((answer, label) for label, answer in series.items())
+    for key, series in charted("activity_ratings").items()
+}
 
 
 def _value(answer: Any) -> float | None:
@@ -36,55 +49,67 @@ def _label(entry: Entry) -> str:
     return f"{entry.done_on:%-d %b}"
 
 
-def exposure(entries: list[Entry]) -> list[Chart]:
-    trials: dict[int, list[tuple[Entry, float | None, float | None, float | None]]] = defaultdict(list)
+Trial = tuple[Entry, float | None, float | None, float | None]  # an exposure's entry, distress before, peak, after
+
+
+def _exposure_trials(entries: list[Entry]) -> tuple[dict[int, list[Trial]], dict[int, str]]:
+    """Each ladder step's practices, and the step's name, by ladder item id."""
+    trials: dict[int, list[Trial]] = defaultdict(list)
     names: dict[int, str] = {}
     for entry in entries:
-        item = entry.answers.get("ladder_item")
-        if _key(entry) != "exposure_practice" or not isinstance(item, dict) or "id" not in item:
+        keys = EXPOSURE.get(_key(entry))
+        item = entry.answers.get(keys["step"]) if keys else None
+        if keys is None or not isinstance(item, dict) or "id" not in item:
             continue
         names[item["id"]] = str(item.get("description", "a ladder step"))
-        before, peak, after = (_value(entry.answers.get(f"suds_{name}")) for name in ("before", "peak", "after"))
+        before, peak, after = (_value(entry.answers.get(keys[role])) for role in ("before", "peak", "after"))
         trials[item["id"]].append((entry, before, peak, after))
-    charts = []
+    return trials, names
+
+
+def exposure(entries: list[Entry]) -> list[Chart]:
+    trials, names = _exposure_trials(entries)
     busiest = sorted(trials, key=lambda item_id: -len(trials[item_id]))[:MAX_LADDER_CHARTS]
-    for item_id in sorted(busiest, key=lambda item_id: trials[item_id][0][0].done_on):
-        rows = trials[item_id][-MAX_POINTS:]
-        labels = [f"{n}: {_label(e)}" for n, (e, *_) in enumerate(rows, start=1)]
-        peaks = [p for _, _, p, _ in rows if p is not None]
-        afters = [a for _, _, _, a in rows if a is not None]
-        alt = f"{len(rows)} practice{'s' if len(rows) != 1 else ''} of “{names[item_id]}”."
-        if len(peaks) >= 2:
-            alt += f" Peak distress went from {peaks[0]:g} at the first to {peaks[-1]:g} at the latest."
-        if afters and peaks:
-            alt += f" Distress at the end averaged {mean(afters):.0f}, against a peak of {mean(peaks):.0f}."
-        charts.append(
-            line_chart(
-                f"Exposure: {names[item_id]}",
-                alt,
-                labels,
-                {
-                    "Before": [b for _, b, _, _ in rows],
-                    "Peak": [p for _, _, p, _ in rows],
-                    "After": [a for _, _, _, a in rows],
-                },
-                high=100,
-            )  # fmt: skip
-        )
-    return charts
+    return [
+        _exposure_chart(names[item_id], trials[item_id][-MAX_POINTS:])
+        for item_id in sorted(busiest, key=lambda item_id: trials[item_id][0][0].done_on)
+    ]
+
+
+def _exposure_chart(name: str, rows: list[Trial]) -> Chart:
+    labels = [f"{n}: {_label(e)}" for n, (e, *_) in enumerate(rows, start=1)]
+    peaks = [p for _, _, p, _ in rows if p is not None]
+    afters = [a for _, _, _, a in rows if a is not None]
+    alt = f"{len(rows)} practice{'s' if len(rows) != 1 else ''} of “{name}”."
+    if len(peaks) >= 2:
+        alt += f" Peak distress went from {peaks[0]:g} at the first to {peaks[-1]:g} at the latest."
+    if afters and peaks:
+        alt += f" Distress at the end averaged {mean(afters):.0f}, against a peak of {mean(peaks):.0f}."
+    series = {
+        "Before": [b for _, b, _, _ in rows],
+        "Peak": [p for _, _, p, _ in rows],
+        "After": [a for _, _, _, a in rows],
+    }
+    return line_chart(f"Exposure: {name}", alt, labels, series, high=100)
+
+
+def _rerated_pairs(entry: Entry, keys: dict[str, str]) -> list[tuple[float, float]]:
+    """Each mood's intensity before and after re-rating, where both were given."""
+    mood, intensity = keys["mood"].partition(".")[2], keys["before"].partition(".")[2]
+    rerated = {row.get("label"): _value(row) for row in entry.answers.get(keys["after"]) or []}
+    pairs: list[tuple[float, float]] = []
+    for item in entry.answers.get(keys["moods"]) or []:
+        b, a = _value(item.get(intensity)), rerated.get(item.get(mood))
+        if b is not None and a is not None:
+            pairs.append((b, a))
+    return pairs
 
 
 def thought_records(entries: list[Entry]) -> list[Chart]:
     points: list[tuple[Entry, float, float]] = []
     for entry in entries:
-        if not _key(entry).startswith("thought_record"):
-            continue
-        rerated = {row.get("label"): _value(row) for row in entry.answers.get("emotions_after") or []}
-        pairs: list[tuple[float, float]] = []
-        for item in entry.answers.get("emotions") or []:
-            b, a = _value(item.get("intensity")), rerated.get(item.get("emotion"))
-            if b is not None and a is not None:
-                pairs.append((b, a))
+        keys = RERATED_MOODS.get(_key(entry))
+        pairs = _rerated_pairs(entry, keys) if keys else []
         if pairs:
             points.append((entry, mean(b for b, _ in pairs), mean(a for _, a in pairs)))
     if not points:
@@ -105,23 +130,20 @@ def thought_records(entries: list[Entry]) -> list[Chart]:
     ]
 
 
-ACTIVATION_RATINGS = {
-    "activity_log": (("mastery", "Achievement (mastery)"), ("pleasure", "Enjoyment (pleasure)")),
-    "activity_log_ace": (("achievement", "Achievement"), ("closeness", "Closeness"), ("enjoyment", "Enjoyment")),
-}
+def _ratings_by_day(entries: list[Entry], ratings: tuple[tuple[str, str], ...]) -> dict[Any, dict[str, list[float]]]:
+    by_day: dict[Any, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for entry in entries:
+        for name, _ in ratings:
+            value = _value(entry.answers.get(name))
+            if value is not None:
+                by_day[entry.done_on][name].append(value)
+    return by_day
 
 
 def activation(entries: list[Entry]) -> list[Chart]:
     charts = []
     for key, ratings in ACTIVATION_RATINGS.items():
-        by_day: dict[Any, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-        for entry in entries:
-            if _key(entry) != key:
-                continue
-            for name, _ in ratings:
-                value = _value(entry.answers.get(name))
-                if value is not None:
-                    by_day[entry.done_on][name].append(value)
+        by_day = _ratings_by_day([e for e in entries if _key(e) == key], ratings)
         days = sorted(by_day)[-MAX_POINTS:]
         if not days:
             continue
@@ -151,16 +173,17 @@ def before_after(entries: Iterable[Entry], title: str, what: str, get) -> list[C
             alt,
             [_label(e) for e, _, _ in points],
             {"Before": [b for _, b, _ in points], "After": [a for _, _, a in points]},
-        )  # fmt: skip
+        )
     ]
 
 
 def relaxation(entries: list[Entry]) -> list[Chart]:
+    def tension(entry: Entry) -> tuple[float | None, float | None]:
+        keys = TENSION[_key(entry)]
+        return _value(entry.answers.get(keys["before"])), _value(entry.answers.get(keys["after"]))
+
     return before_after(
-        (e for e in entries if _key(e) == "relaxation"),
-        "Relaxation: tension before and after",
-        "Tension",
-        lambda e: (_value(e.answers.get("tension_before")), _value(e.answers.get("tension_after"))),
+        (e for e in entries if _key(e) in TENSION), "Relaxation: tension before and after", "Tension", tension
     )
 
 

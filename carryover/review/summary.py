@@ -18,6 +18,7 @@ from statistics import mean
 from typing import Any
 
 from carryover.accounts.models import Membership
+from carryover.homework.fields import ATTACHMENT_TYPES
 from carryover.homework.models import (
     Assignment,
     Entry,
@@ -41,7 +42,6 @@ from .models import Session
 from .suggestions import suggestions_for
 from .windows import Window
 
-ATTACHMENT_FIELDS = {"drawing", "photo", "audio"}
 LATEST_IN_FULL = 3
 
 
@@ -310,7 +310,7 @@ def _in_full(entry: Entry) -> dict[str, Any]:
     steps = display_answers(entry.template_version.schema, entry.answers)
     for step in steps:
         for item in step["items"]:
-            if item["field"]["type"] in ATTACHMENT_FIELDS:
+            if item["field"]["type"] in ATTACHMENT_TYPES:
                 item["field"] = {**item["field"], "type": "attachment_note"}
                 item["value"] = "An attachment: open the entry to see or hear it."
     return {"entry": entry, "steps": steps}

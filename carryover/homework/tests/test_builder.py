@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from carryover.conftest import link
 from carryover.homework import schema as worksheet
-from carryover.homework.builder import rows_initial, slug_key
+from carryover.homework.builder import WorksheetForm, rows_initial, slug_key
 from carryover.homework.models import Assignment, Template
 from carryover.homework.services import builtin_sync, custom_template_save
 
@@ -137,6 +137,23 @@ def test_a_custom_worksheet_is_in_the_library_previews_and_can_be_assigned(clien
     })  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Assignment.objects.get(client=personas.bob.membership).template_version == template.latest_version()
+
+
+def test_a_worksheet_saved_at_the_builders_longest_can_be_assigned_unchanged(client, personas):
+    # The assign form starts from the worksheet's own instructions and "why": it must take the longest the builder
+    # saves, or its own prefilled defaults fail (the assign form once allowed 4,000 and 2,000 characters).
+    longest = {name: WorksheetForm.base_fields[name].max_length for name in ("instructions", "rationale")}
+    assert longest == {"instructions": 5000, "rationale": 3000}
+    texts = {name: ("Say what you notice. " * 300)[: length - 1] + "." for name, length in longest.items()}
+    template = build(client, personas.alice, **texts)
+    url = reverse("assign", args=[personas.bob.pk, template.pk])
+    page = client.get(url).content.decode()
+    assert all(text in page for text in texts.values())  # prefilled in full
+    schedule = {"title": "Evening check-in", "minutes": "5", "schedule_kind": "daily", "start_date": "2026-03-02"}
+    response = client.post(url, {**texts, **schedule, "formats": ["write"]})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    content = Assignment.objects.get(client=personas.bob.membership).content
+    assert (content["instructions"], content["rationale"]) == (texts["instructions"], texts["rationale"])
 
 
 def test_the_builder_previews_without_saving(client, personas):

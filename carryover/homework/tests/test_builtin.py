@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from carryover.homework.builtin import BUILTIN_TEMPLATES, CATEGORIES, FORMATS, builtin_template
+from carryover.homework.builtin import BUILTIN_TEMPLATES, CATEGORIES, builtin_template
+from carryover.homework.fields import Format
 from carryover.homework.schema import check_schema, clean_answers, iter_fields, marked_item
 
 TEMPLATE_KEYS = [template["key"] for template in BUILTIN_TEMPLATES]
@@ -102,7 +103,7 @@ def test_every_template_has_its_library_details(template):
     assert len(template["summary"]) <= 300
     assert "\n" not in template["summary"]
     assert isinstance(template["minutes"], int) and 1 <= template["minutes"] <= 120
-    assert template["formats"] and set(template["formats"]) <= set(FORMATS)
+    assert template["formats"] and set(template["formats"]) <= set(Format.values)
 
 
 @pytest.mark.parametrize("template", BUILTIN_TEMPLATES, ids=TEMPLATE_KEYS)
