@@ -1,8 +1,11 @@
 """Planning: turn clients' open occurrences and reminder settings into Reminder rows, in each client's zone.
 
-Planning is idempotent and safe to run from several processes at once: rows are keyed (client, local day, key),
-scheduled rows are moved when settings or the zone change, and rows nothing is due for any more are cancelled.
-Whether a reminder is still needed is checked again when it is sent (see delivery.py).
+Three steps: `plans_for` reads what planning needs for many clients in a few queries; `wanted_reminders` (pure,
+property-tested in tests/test_targets.py) says which reminders should exist and when, by targets.reminder_targets;
+`reconcile` makes the stored rows so. Planning is idempotent and safe to run from several processes at once: a row
+is one slot (client, local day, assignment or digest), scheduled rows are moved when settings or the zone change,
+and rows nothing is due for any more are cancelled. Whether a reminder is still needed is checked again when it is
+sent (see delivery.py).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
 from carryover.accounts.models import Membership, Role
@@ -111,6 +114,7 @@ def wanted_reminders(plans: list[ClientPlan], *, now: datetime) -> dict[Slot, da
 
 
 def plans_for(clients: list[Membership], *, now: datetime) -> list[ClientPlan]:
+    """Each client's plan inputs, in five queries for all of them (creating missing settings rows first)."""
     ids = [client.pk for client in clients]
     ReminderSettings.objects.bulk_create([ReminderSettings(client_id=pk) for pk in ids], ignore_conflicts=True)
     settings = {s.client_id: s for s in ReminderSettings.objects.filter(client_id__in=ids)}
@@ -163,9 +167,38 @@ def reconcile(plans: list[ClientPlan], wanted: dict[Slot, datetime], *, now: dat
     existing = Reminder.objects.filter(client_id__in=ids, local_date__gte=first - timedelta(days=1)).exclude(
         key__startswith=LATER_PREFIX
     )
-    woken: list[datetime] = []
+    seen, woken = update_scheduled(existing.filter(status=ReminderStatus.SCHEDULED), wanted, now=now)
+    others = {
+        slot_of(*row)
+        for row in existing.exclude(status=ReminderStatus.SCHEDULED).values_list(
+            "client_id", "local_date", "key", "assignment_id"
+        )
+    }
+    new = [reminder_in(slot, at) for slot, at in wanted.items() if slot not in seen and slot not in others]
+    Reminder.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
+    # A reminder cancelled by a settings change may be wanted again at a new time (but never one sent).
+    for client_id, day, assignment_id in (slot for slot in wanted if slot in others):
+        at = wanted[(client_id, day, assignment_id)]
+        same = Q(assignment_id=assignment_id) if assignment_id else Q(assignment__isnull=True, key=DAY_KEY)
+        Reminder.objects.filter(
+            same,
+            client_id=client_id,
+            local_date=day,
+            status=ReminderStatus.CANCELLED,
+            reason=SETTINGS_CHANGED,
+            fire_at__gt=now,
+        ).update(status=ReminderStatus.SCHEDULED, fire_at=at, next_attempt_at=at)
+    return woken + [r.fire_at for r in new]
+
+
+def update_scheduled(
+    scheduled: QuerySet[Reminder], wanted: dict[Slot, datetime], *, now: datetime
+) -> tuple[set[Slot | None], list[datetime]]:
+    """Move the scheduled reminders still wanted to their time and cancel the others still to come. Returns the
+    slots they fill and the times they moved to."""
     seen: set[Slot | None] = set()
-    for reminder in existing.filter(status=ReminderStatus.SCHEDULED).select_for_update(skip_locked=True):
+    moved: list[datetime] = []
+    for reminder in scheduled.select_for_update(skip_locked=True):
         slot = slot_of(reminder.client_id, reminder.local_date, reminder.key, reminder.assignment_id)
         seen.add(slot)
         moved_to = wanted.get(slot) if slot else None
@@ -176,39 +209,21 @@ def reconcile(plans: list[ClientPlan], wanted: dict[Slot, datetime], *, now: dat
         elif moved_to != reminder.fire_at:
             reminder.fire_at = reminder.next_attempt_at = moved_to
             reminder.save(update_fields=["fire_at", "next_attempt_at"])
-            woken.append(moved_to)
-    others = {
-        slot_of(*row)
-        for row in existing.exclude(status=ReminderStatus.SCHEDULED).values_list(
-            "client_id", "local_date", "key", "assignment_id"
-        )
-    }
-    new = [
-        Reminder(
-            client_id=c,
-            local_date=d,
-            key=ACTIVITY_KEY if a else DAY_KEY,
-            assignment_id=a,
-            fire_at=at,
-            next_attempt_at=at,
-        )
-        for (c, d, a), at in wanted.items()
-        if (c, d, a) not in seen and (c, d, a) not in others
-    ]
-    Reminder.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
-    # A reminder cancelled by a settings change may be wanted again at a new time (but never one sent).
-    for client_id, day, assignment_id in (slot for slot in wanted if slot in others):
-        at = wanted[(client_id, day, assignment_id)]
-        Reminder.objects.filter(
-            client_id=client_id,
-            local_date=day,
-            key=ACTIVITY_KEY if assignment_id else DAY_KEY,
-            assignment_id=assignment_id,
-            status=ReminderStatus.CANCELLED,
-            reason=SETTINGS_CHANGED,
-            fire_at__gt=now,
-        ).update(status=ReminderStatus.SCHEDULED, fire_at=at, next_attempt_at=at)
-    return woken + [r.fire_at for r in new]
+            moved.append(moved_to)
+    return seen, moved
+
+
+def reminder_in(slot: Slot, fire_at: datetime) -> Reminder:
+    client_id, day, assignment_id = slot
+    key = DAY_KEY if assignment_id is None else ACTIVITY_KEY
+    return Reminder(
+        client_id=client_id,
+        local_date=day,
+        key=key,
+        assignment_id=assignment_id,
+        fire_at=fire_at,
+        next_attempt_at=fire_at,
+    )
 
 
 def clients_to_plan(*, now: datetime, limit: int = 2000) -> list[Membership]:
