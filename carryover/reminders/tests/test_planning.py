@@ -82,9 +82,15 @@ def test_known_dst_days():
 
 @pytest.mark.parametrize(
     "anchor,expected",
-    [("dinner", time(19, 30)), ("I brush my teeth at night", time(21, 30)), ("my morning coffee", time(8, 0)),
-     ("lunch", time(12, 30)), ("I get home from work", time(17, 30)), ("I feel anxious", None)],
-)  # fmt: skip
+    [
+        ("dinner", time(19, 30)),
+        ("I brush my teeth at night", time(21, 30)),
+        ("my morning coffee", time(8, 0)),
+        ("lunch", time(12, 30)),
+        ("I get home from work", time(17, 30)),
+        ("I feel anxious", None),
+    ],
+)
 def test_default_time_comes_from_the_anchor(anchor, expected):
     assert anchor_time(anchor) == expected
 
