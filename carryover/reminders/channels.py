@@ -61,9 +61,12 @@ def send_email(reminder: Reminder, delivery: Delivery, message: Message, connect
     subject, body = render_email(message)
     key = delivery.idempotency_key.hex
     email = EmailMessage(
-        subject, body, to=[reminder.client.user.email], connection=connection,
+        subject,
+        body,
+        to=[reminder.client.user.email],
+        connection=connection,
         headers={"Message-ID": f"<{key}@reminders.carryover>", "X-Carryover-Delivery": key},
-    )  # fmt: skip
+    )
     try:
         email.send()
     except smtplib.SMTPRecipientsRefused as error:

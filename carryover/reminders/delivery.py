@@ -96,22 +96,13 @@ class Sender:
         to_send: list[tuple[Reminder, str, int, list[str]]] = []
         for reminder in reminders:
             setting = settings_of.get(reminder.client_id) or ReminderSettings(client_id=reminder.client_id)
-            open_ids = work.get((reminder.client_id, reminder.local_date), set())
-            count = (1 if int(reminder.key[1:]) in open_ids else 0) if reminder.key.startswith("a") else len(open_ids)
+            count = len(reminder.about(work.get((reminder.client_id, reminder.local_date), set())))
             channels = [c for c in setting.channels if c in Channel.values] or [Channel.IN_APP]
-            if not setting.enabled:
-                outcomes[reminder.pk] = self.finish(reminder, claim, ReminderStatus.CANCELLED, "Reminders are off")
-            elif count == 0:
-                outcomes[reminder.pk] = self.finish(reminder, claim, ReminderStatus.CANCELLED, NOTHING_LEFT)
-            elif now - reminder.fire_at > catch_up():
-                late = int((now - reminder.fire_at).total_seconds() // 60)
-                outcomes[reminder.pk] = self.finish(
-                    reminder, claim, ReminderStatus.SKIPPED, f"Too late to be useful ({late} min late)"
-                )
-            elif reminder.channel_index >= len(channels):
-                outcomes[reminder.pk] = self.finish(reminder, claim, ReminderStatus.FAILED, "No channel left to try")
-            else:
+            verdict = self.not_sent(reminder, setting, count, channels, now)
+            if verdict is None:
                 to_send.append((reminder, channels[reminder.channel_index], count, channels))
+            else:
+                outcomes[reminder.pk] = self.finish(reminder, claim, *verdict)
         # The delivery rows (and their idempotency keys) exist before anything is sent, so a send repeated after
         # a crash carries the same key.
         Delivery.objects.bulk_create(
@@ -126,6 +117,22 @@ class Sender:
             outcomes[reminder.pk] = self.send_one(reminder, claim, delivery, count, channels)
         return outcomes
 
+    @staticmethod
+    def not_sent(
+        reminder: Reminder, setting: ReminderSettings, count: int, channels: list[str], now: datetime
+    ) -> tuple[str, str] | None:
+        """Why this reminder ends without a send (status, reason), or None to send it now."""
+        if not setting.enabled:
+            return ReminderStatus.CANCELLED, "Reminders are off"
+        if count == 0:
+            return ReminderStatus.CANCELLED, NOTHING_LEFT
+        if now - reminder.fire_at > catch_up():
+            late = int((now - reminder.fire_at).total_seconds() // 60)
+            return ReminderStatus.SKIPPED, f"Too late to be useful ({late} min late)"
+        if reminder.channel_index >= len(channels):
+            return ReminderStatus.FAILED, "No channel left to try"
+        return None
+
     def send_one(self, reminder: Reminder, claim: uuid.UUID, delivery: Delivery, count: int, channels) -> str:
         if delivery.channel == Channel.EMAIL and not self.connected:
             try:
@@ -136,23 +143,36 @@ class Sender:
         delivery.attempts += 1
         try:
             response = send(
-                delivery.channel, reminder, delivery, Message.build(reminder, count),
-                connection=self.connection, titles=self.titles(reminder) if delivery.channel == Channel.PUSH else [],
-            )  # fmt: skip
+                delivery.channel,
+                reminder,
+                delivery,
+                Message.build(reminder, count),
+                connection=self.connection,
+                titles=self.titles(reminder) if delivery.channel == Channel.PUSH else [],
+            )
         except ChannelError as error:
             return self.failed(reminder, claim, delivery, error, channels)
         except Exception as error:  # noqa: BLE001 - one broken reminder must not stop the batch or the worker
             # The frames (code lines) but not the error's message, which could quote a title a client let through.
-            logger.error("Reminder %s: unexpected %s while sending\n%s", reminder.pk, type(error).__name__,
-                         "".join(traceback.format_tb(error.__traceback__)))  # fmt: skip
-            return self.failed(reminder, claim, delivery, ChannelError(f"Unexpected error ({type(error).__name__})"),
-                               channels)  # fmt: skip
+            logger.error(
+                "Reminder %s: unexpected %s while sending\n%s",
+                reminder.pk,
+                type(error).__name__,
+                "".join(traceback.format_tb(error.__traceback__)),
+            )
+            return self.failed(
+                reminder, claim, delivery, ChannelError(f"Unexpected error ({type(error).__name__})"), channels
+            )
         with transaction.atomic():
             now = timezone.now()
             Delivery.objects.filter(pk=delivery.pk).update(
-                status=DeliveryStatus.SENT, attempts=F("attempts") + 1, provider_response=response, error="",
-                sent_at=now, updated_at=now,
-            )  # fmt: skip
+                status=DeliveryStatus.SENT,
+                attempts=F("attempts") + 1,
+                provider_response=response,
+                error="",
+                sent_at=now,
+                updated_at=now,
+            )
             self.finish(reminder, claim, ReminderStatus.SENT, "", sent_at=now, sent_channel=delivery.channel)
         return "sent"
 
@@ -162,11 +182,8 @@ class Sender:
 
         if not reminder.client.push_subscriptions.filter(show_titles=True).exists():
             return []
-        ids = open_work([reminder.client_id], reminder.local_date, reminder.local_date).get(
-            (reminder.client_id, reminder.local_date), set()
-        )
-        if reminder.key.startswith("a"):
-            ids &= {int(reminder.key[1:])}
+        day = (reminder.client_id, reminder.local_date)
+        ids = reminder.about(open_work([reminder.client_id], reminder.local_date, reminder.local_date).get(day, set()))
         return [a.title for a in Assignment.objects.filter(pk__in=ids).order_by("pk")]
 
     def failed(self, reminder, claim, delivery: Delivery, error: ChannelError, channels: list[str]) -> str:
@@ -174,9 +191,11 @@ class Sender:
         retry = not error.permanent and delivery.attempts < MAX_ATTEMPTS
         with transaction.atomic():
             Delivery.objects.filter(pk=delivery.pk).update(
-                status=DeliveryStatus.RETRYING if retry else DeliveryStatus.FAILED, error=error.message,
-                attempts=F("attempts") + 1, updated_at=now,
-            )  # fmt: skip
+                status=DeliveryStatus.RETRYING if retry else DeliveryStatus.FAILED,
+                error=error.message,
+                attempts=F("attempts") + 1,
+                updated_at=now,
+            )
             if retry:
                 from .tasks import wake_at
 
@@ -186,9 +205,13 @@ class Sender:
                 return "retry"
             if reminder.channel_index + 1 < len(channels):
                 self.finish(
-                    reminder, claim, ReminderStatus.SCHEDULED, error.message,
-                    channel_index=reminder.channel_index + 1, next_attempt_at=now,
-                )  # fmt: skip
+                    reminder,
+                    claim,
+                    ReminderStatus.SCHEDULED,
+                    error.message,
+                    channel_index=reminder.channel_index + 1,
+                    next_attempt_at=now,
+                )
                 return "fallback"
             self.finish(reminder, claim, ReminderStatus.FAILED, f"Could not be sent: {error.message}"[:200])
         return "failed"

@@ -3,7 +3,7 @@ the coming week. Titles say only "Carryover: N activities" — a calendar is oft
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.urls import reverse
@@ -11,11 +11,10 @@ from django.utils import timezone
 from icalendar import Alarm, Calendar, Event
 
 from carryover.accounts.models import Membership
-from carryover.homework.models import Assignment, AssignmentStatus, local_today
+from carryover.homework.models import local_today
 
-from .models import AssignmentReminder, Mode
-from .planning import open_work, quiet_adjusted, reminder_time, settings_for
-from .times import anchor_time, local_instant
+from .planning import activities_for, open_work, settings_for
+from .targets import Target, reminder_targets
 
 PAST_DAYS, FUTURE_DAYS = 7, 7
 
@@ -24,13 +23,8 @@ def calendar_for(client: Membership) -> bytes:
     setting = settings_for(client)
     zone = client.user.zone
     today = local_today(client.user)
-    first, last = today - timedelta(days=PAST_DAYS), today + timedelta(days=FUTURE_DAYS)
-    work = open_work([client.pk], first, last)
-    assignments = {a.pk: a for a in Assignment.objects.filter(client=client, status=AssignmentStatus.ACTIVE)}
-    own = {r.assignment_id: r for r in AssignmentReminder.objects.filter(assignment__in=assignments.keys())}
-    anchors = [anchor_time(a.c("if_when")) for a in sorted(assignments.values(), key=lambda a: a.pk)]
-    first_anchor = next((at for at in anchors if at), None)
-    practice = client.practice
+    work = open_work([client.pk], today - timedelta(days=PAST_DAYS), today + timedelta(days=FUTURE_DAYS))
+    activities = activities_for([client.pk])[client.pk]
     link = settings.SITE_URL + reverse("client_home")
 
     calendar = Calendar()
@@ -39,30 +33,26 @@ def calendar_for(client: Membership) -> bytes:
     calendar.add("x-wr-calname", "Carryover")
     stamp = timezone.now().replace(microsecond=0)
     for (_, day), ids in sorted(work.items()):
-        if setting.mode == Mode.DIGEST:
-            groups = [("day", len(ids), reminder_time(setting, None, None, first_anchor))]
-        else:
-            groups = [
-                (f"a{pk}", 1, reminder_time(setting, assignments[pk], own.get(pk), None))
-                for pk in sorted(ids)
-                if pk in assignments
-            ]
-        for key, count, at in groups:
-            if at is None:
-                continue
-            start = local_instant(day, quiet_adjusted(setting, at), zone)
-            word = practice.work_singular if count == 1 else practice.work_plural
-            event = Event()
-            event.add("uid", f"{client.pk}-{day.isoformat()}-{key}@carryover")
-            event.add("dtstamp", stamp)
-            event.add("dtstart", start)
-            event.add("dtend", start + timedelta(minutes=15))
-            event.add("summary", f"Carryover: {count} {word}")
-            event.add("description", f"Open Carryover: {link}")
-            alarm = Alarm()
-            alarm.add("action", "DISPLAY")
-            alarm.add("description", "Carryover reminder")
-            alarm.add("trigger", timedelta(0))
-            event.add_component(alarm)
-            calendar.add_component(event)
+        for target in reminder_targets(settings=setting, zone=zone, day=day, open_ids=ids, activities=activities):
+            calendar.add_component(event_for(client, target, uid_day=day.isoformat(), stamp=stamp, link=link))
     return calendar.to_ical()
+
+
+def event_for(client: Membership, target: Target, *, uid_day: str, stamp: datetime, link: str) -> Event:
+    # The UID is what calendar apps match events by: keep its form ("a<id>" per activity) so no event doubles.
+    key = "day" if target.assignment_id is None else f"a{target.assignment_id}"
+    practice = client.practice
+    word = practice.work_singular if target.count == 1 else practice.work_plural
+    event = Event()
+    event.add("uid", f"{client.pk}-{uid_day}-{key}@carryover")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", target.fire_at)
+    event.add("dtend", target.fire_at + timedelta(minutes=15))
+    event.add("summary", f"Carryover: {target.count} {word}")
+    event.add("description", f"Open Carryover: {link}")
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", "Carryover reminder")
+    alarm.add("trigger", timedelta(0))
+    event.add_component(alarm)
+    return event

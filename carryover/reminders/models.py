@@ -1,9 +1,10 @@
 """What to remind whom and when (settings, planned reminders) and every attempt to send one (deliveries).
 
-A Reminder is one nudge for one client on one local day ("day" for the digest, "a<assignment id>" per assignment,
-"later-HHMM" after "remind me later"); the unique constraint makes a second reminder for the same thing on the same
-day impossible. A Delivery is one channel's attempt at a reminder; its idempotency key is sent with every try so a
-channel that honours it never shows the same reminder twice.
+A Reminder is one nudge for one client on one local day: the day's digest (key "day"), one assignment's reminder
+(key "activity", with `assignment` set) or one asked for with "remind me later" (key "later-HHMM"); the unique
+constraints make a second reminder for the same thing on the same day impossible. A Delivery is one channel's
+attempt at a reminder; its idempotency key is sent with every try so a channel that honours it never shows the same
+reminder twice.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ class Mode(models.TextChoices):
 
 
 DEFAULT_TIME = dt.time(19, 0)
+DAY_KEY = "day"  # the day's digest, about every activity open that day
+ACTIVITY_KEY = "activity"  # one assignment's own reminder (Reminder.assignment says which)
+LATER_PREFIX = "later-"  # "remind me later", followed by the local time asked for (later-HHMM)
 
 
 def default_channels() -> list[str]:
@@ -78,6 +82,8 @@ class ReminderStatus(models.TextChoices):
 class Reminder(models.Model):
     client = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="reminders")
     key = models.CharField(max_length=20)
+    # Set for a per-activity reminder (key "activity"), empty for the digest and "remind me later".
+    assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     local_date = models.DateField()
     fire_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.SCHEDULED)
@@ -93,12 +99,31 @@ class Reminder(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["client", "local_date", "key"], name="one_reminder_per_day")]
+        # Two partial constraints, as NULLs never collide in a unique index: one digest or "later" per key and
+        # day, and one reminder per assignment and day.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "local_date", "key"],
+                condition=Q(assignment__isnull=True),
+                name="one_reminder_per_day_and_key",
+            ),
+            models.UniqueConstraint(
+                fields=["client", "local_date", "assignment"],
+                condition=Q(assignment__isnull=False),
+                name="one_reminder_per_day_and_assignment",
+            ),
+        ]
         indexes = [
             models.Index(fields=["next_attempt_at"], condition=Q(status="scheduled"), name="reminder_due"),
             models.Index(fields=["lease_until"], condition=Q(status="sending"), name="reminder_leased"),
         ]
         ordering = ["-fire_at"]
+
+    def about(self, open_ids: set[int]) -> set[int]:
+        """Which of the activities open on its day this reminder is about: its own, or (digest, "later") all."""
+        if self.assignment_id is None:
+            return set(open_ids)
+        return open_ids & {self.assignment_id}
 
 
 class DeliveryStatus(models.TextChoices):

@@ -1,29 +1,34 @@
 """Planning: turn clients' open occurrences and reminder settings into Reminder rows, in each client's zone.
 
-Planning is idempotent and safe to run from several processes at once: rows are keyed (client, local day, key),
-scheduled rows are moved when settings or the zone change, and rows nothing is due for any more are cancelled.
-Whether a reminder is still needed is checked again when it is sent (see delivery.py).
+Three steps: `plans_for` reads what planning needs for many clients in a few queries; `wanted_reminders` (pure,
+property-tested in tests/test_targets.py) says which reminders should exist and when, by targets.reminder_targets;
+`reconcile` makes the stored rows so. Planning is idempotent and safe to run from several processes at once: a row
+is one slot (client, local day, assignment or digest), scheduled rows are moved when settings or the zone change,
+and rows nothing is due for any more are cancelled. Whether a reminder is still needed is checked again when it is
+sent (see delivery.py).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
 from carryover.accounts.models import Membership, Role
-from carryover.homework.models import Assignment, AssignmentStatus, Occurrence, OccurrenceStatus, open_days
+from carryover.homework.models import Assignment, AssignmentStatus, Occurrence, OccurrenceStatus, local_today, open_days
 from carryover.homework.services import occurrences_refresh
 
-from .models import DEFAULT_TIME, AssignmentReminder, Mode, Reminder, ReminderSettings, ReminderStatus
-from .times import anchor_time, local_instant
+from .models import ACTIVITY_KEY, DAY_KEY, LATER_PREFIX, AssignmentReminder, Reminder, ReminderSettings, ReminderStatus
+from .targets import Activity, reminder_targets
+from .times import anchor_time
 
 PLAN_DAYS = 2  # today and tomorrow, in the client's zone; planning runs several times a day
 REPLAN_EVERY = timedelta(hours=4)
-LATER_PREFIX = "later-"
 SETTINGS_CHANGED = "Settings changed"
 
 
@@ -46,39 +51,82 @@ def open_work(client_ids: list[int], first: date, last: date) -> dict[tuple[int,
     return result
 
 
-def open_count(client: Membership, day: date, key: str) -> int:
-    """How many activities this reminder is about, read fresh: 0 means it is no longer needed."""
-    work = open_work([client.pk], day, day).get((client.pk, day), set())
-    if key.startswith("a"):
-        return 1 if int(key[1:]) in work else 0
-    return len(work)
-
-
-def reminder_time(
-    settings: ReminderSettings, assignment: Assignment | None, own: AssignmentReminder | None, first_anchor: time | None
-) -> time | None:
-    if assignment is None:
-        return settings.time or first_anchor or DEFAULT_TIME
-    if own is not None and not own.enabled:
-        return None
-    return (own.time if own else None) or anchor_time(assignment.c("if_when")) or settings.time or DEFAULT_TIME
-
-
-def quiet_adjusted(settings: ReminderSettings, at: time) -> time:
-    """A time inside quiet hours moves to their end when that is later the same day, otherwise to just before
-    they begin: a reminder is for its own day and never comes in the night."""
-    if not settings.in_quiet_hours(at):
-        return at
-    assert settings.quiet_start is not None and settings.quiet_end is not None
-    if settings.quiet_end > at:
-        return settings.quiet_end
-    start = datetime.combine(date.min, settings.quiet_start)
-    return (start - timedelta(minutes=15)).time() if settings.quiet_start >= time(0, 15) else time(0, 0)
+def open_count(client: Membership, day: date) -> int:
+    """How many activities are open for this client on this local day, read fresh."""
+    return len(open_work([client.pk], day, day).get((client.pk, day), set()))
 
 
 def settings_for(client: Membership) -> ReminderSettings:
     settings, _ = ReminderSettings.objects.get_or_create(client=client)
     return settings
+
+
+def activities_for(client_ids: list[int]) -> dict[int, dict[int, Activity]]:
+    """client → {assignment id → its reminder timing inputs}, for every active assignment (two queries)."""
+    assignments = Assignment.objects.filter(client_id__in=client_ids, status=AssignmentStatus.ACTIVE)
+    own = {r.assignment_id: r for r in AssignmentReminder.objects.filter(assignment__in=assignments)}
+    result: dict[int, dict[int, Activity]] = {pk: {} for pk in client_ids}
+    for assignment in assignments:
+        mine = own.get(assignment.pk)
+        result[assignment.client_id][assignment.pk] = Activity(
+            anchor=anchor_time(assignment.c("if_when")),
+            own_time=mine.time if mine else None,
+            enabled=mine.enabled if mine else True,
+        )
+    return result
+
+
+# A planned reminder: (client, local day, assignment), the assignment None for the day's digest.
+Slot = tuple[int, date, int | None]
+
+
+@dataclass(frozen=True)
+class ClientPlan:
+    """Everything planning needs to know about one client, read from the database in a few queries for all."""
+
+    client_id: int
+    zone: ZoneInfo
+    today: date
+    settings: ReminderSettings
+    work: dict[date, set[int]]  # local day → ids of assignments open that day
+    activities: dict[int, Activity]
+
+
+def wanted_reminders(plans: list[ClientPlan], *, now: datetime) -> dict[Slot, datetime]:
+    """What is wanted: each slot of today and tomorrow (in each client's zone) with its fire time. Pure."""
+    wanted: dict[Slot, datetime] = {}
+    for plan in plans:
+        if not plan.settings.enabled:
+            continue
+        for offset in range(PLAN_DAYS):
+            day = plan.today + timedelta(days=offset)
+            targets = reminder_targets(
+                settings=plan.settings,
+                zone=plan.zone,
+                day=day,
+                open_ids=plan.work.get(day, set()),
+                activities=plan.activities,
+            )
+            for target in targets:
+                if target.fire_at >= now:  # planned after its time (assigned at 21:00 for 19:30): not today
+                    wanted[(plan.client_id, day, target.assignment_id)] = target.fire_at
+    return wanted
+
+
+def plans_for(clients: list[Membership], *, now: datetime) -> list[ClientPlan]:
+    """Each client's plan inputs, in five queries for all of them (creating missing settings rows first)."""
+    ids = [client.pk for client in clients]
+    ReminderSettings.objects.bulk_create([ReminderSettings(client_id=pk) for pk in ids], ignore_conflicts=True)
+    settings = {s.client_id: s for s in ReminderSettings.objects.filter(client_id__in=ids)}
+    todays = {client.pk: local_today(client.user, now) for client in clients}
+    work = open_work(ids, min(todays.values()), max(todays.values()) + timedelta(days=PLAN_DAYS - 1))
+    work_of: dict[int, dict[date, set[int]]] = defaultdict(dict)
+    for (client_id, day), open_ids in work.items():
+        work_of[client_id][day] = open_ids
+    activities = activities_for(ids)
+    return [
+        ClientPlan(c.pk, c.user.zone, todays[c.pk], settings[c.pk], work_of[c.pk], activities[c.pk]) for c in clients
+    ]
 
 
 def plan_clients(clients: list[Membership], *, now: datetime | None = None, refresh: bool = True) -> list[datetime]:
@@ -91,91 +139,91 @@ def plan_clients(clients: list[Membership], *, now: datetime | None = None, refr
         for start in range(0, len(clients), 100):
             with transaction.atomic():  # one commit per hundred clients, not three per client
                 for client in clients[start : start + 100]:
-                    occurrences_refresh(client=client, today=now.astimezone(client.user.zone).date())
-    ids = [client.pk for client in clients]
-    ReminderSettings.objects.bulk_create([ReminderSettings(client_id=pk) for pk in ids], ignore_conflicts=True)
-    settings = {s.client_id: s for s in ReminderSettings.objects.filter(client_id__in=ids)}
-    todays = {client.pk: now.astimezone(client.user.zone).date() for client in clients}
-    first, last = min(todays.values()), max(todays.values()) + timedelta(days=PLAN_DAYS - 1)
-    work = open_work(ids, first, last)
-    assignments = {
-        a.pk: a for a in Assignment.objects.filter(client_id__in=ids, status=AssignmentStatus.ACTIVE).order_by("pk")
-    }
-    own = {r.assignment_id: r for r in AssignmentReminder.objects.filter(assignment__in=assignments.keys())}
-    first_anchor: dict[int, time] = {}
-    for assignment in assignments.values():
-        at = anchor_time(assignment.c("if_when"))
-        if at is not None:
-            first_anchor.setdefault(assignment.client_id, at)
-
-    wanted: dict[tuple[int, date, str], datetime] = {}
-    for client in clients:
-        setting, zone = settings[client.pk], client.user.zone
-        if not setting.enabled:
-            continue
-        for offset in range(PLAN_DAYS):
-            day = todays[client.pk] + timedelta(days=offset)
-            open_ids = work.get((client.pk, day), set())
-            if not open_ids:
-                continue
-            if setting.mode == Mode.DIGEST:
-                at = reminder_time(setting, None, None, first_anchor.get(client.pk))
-                targets: list[tuple[str, time | None]] = [("day", at)]
-            else:
-                targets = [
-                    (f"a{pk}", reminder_time(setting, assignments[pk], own.get(pk), None))
-                    for pk in sorted(open_ids)
-                    if pk in assignments
-                ]
-            for key, target in targets:
-                if target is None:
-                    continue
-                fire_at = local_instant(day, quiet_adjusted(setting, target), zone)
-                if fire_at >= now:  # planned after its time (assigned at 21:00 for 19:30): nothing to send today
-                    wanted[(client.pk, day, key)] = fire_at
-
-    woken: list[datetime] = []
+                    occurrences_refresh(client=client, today=local_today(client.user, now))
+    plans = plans_for(clients, now=now)
     with transaction.atomic():
-        existing = Reminder.objects.filter(client_id__in=ids, local_date__gte=first - timedelta(days=1)).exclude(
-            key__startswith=LATER_PREFIX
-        )
-        seen = set()
-        for reminder in existing.filter(status=ReminderStatus.SCHEDULED).select_for_update(skip_locked=True):
-            ident = (reminder.client_id, reminder.local_date, reminder.key)
-            seen.add(ident)
-            moved_to = wanted.get(ident)
-            if moved_to is None:
-                if reminder.fire_at > now:
-                    reminder.status, reminder.reason = ReminderStatus.CANCELLED, SETTINGS_CHANGED
-                    reminder.save(update_fields=["status", "reason"])
-            elif moved_to != reminder.fire_at:
-                reminder.fire_at = reminder.next_attempt_at = moved_to
-                reminder.save(update_fields=["fire_at", "next_attempt_at"])
-                woken.append(moved_to)
-        others = set(existing.exclude(status=ReminderStatus.SCHEDULED).values_list("client_id", "local_date", "key"))
-        cancelled_again = [ident for ident in wanted if ident in others]
-        new = [
-            Reminder(client_id=c, local_date=d, key=k, fire_at=at, next_attempt_at=at)
-            for (c, d, k), at in wanted.items()
-            if (c, d, k) not in seen and (c, d, k) not in others
-        ]
-        Reminder.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
-        # A reminder cancelled by a settings change may be wanted again at a new time (but never one sent).
-        for c, d, k in cancelled_again:
-            Reminder.objects.filter(
-                client_id=c,
-                local_date=d,
-                key=k,
-                status=ReminderStatus.CANCELLED,
-                reason=SETTINGS_CHANGED,
-                fire_at__gt=now,
-            ).update(status=ReminderStatus.SCHEDULED, fire_at=wanted[(c, d, k)], next_attempt_at=wanted[(c, d, k)])
+        woken = reconcile(plans, wanted_reminders(plans, now=now), now=now)
         by_zone: dict[str, list[int]] = defaultdict(list)
         for client in clients:
             by_zone[client.user.time_zone].append(client.pk)
         for zone_name, zone_ids in by_zone.items():
             ReminderSettings.objects.filter(client_id__in=zone_ids).update(planned_at=now, planned_zone=zone_name)
+    return woken
+
+
+def slot_of(client_id: int, local_date: date, key: str, assignment_id: int | None) -> Slot | None:
+    """The slot a stored reminder fills; None for one planning does not make (such as "remind me later")."""
+    if assignment_id is None and key != DAY_KEY:
+        return None
+    return (client_id, local_date, assignment_id)
+
+
+def reconcile(plans: list[ClientPlan], wanted: dict[Slot, datetime], *, now: datetime) -> list[datetime]:
+    """Make the stored reminders what is wanted: move scheduled ones whose time changed, cancel those no longer
+    wanted, create the missing ones, and revive those a settings change cancelled. Returns new and moved fire
+    times. Rows being sent, or sent, are never touched; locked ones are left to their worker."""
+    ids = [plan.client_id for plan in plans]
+    first = min(plan.today for plan in plans)
+    existing = Reminder.objects.filter(client_id__in=ids, local_date__gte=first - timedelta(days=1)).exclude(
+        key__startswith=LATER_PREFIX
+    )
+    seen, woken = update_scheduled(existing.filter(status=ReminderStatus.SCHEDULED), wanted, now=now)
+    others = {
+        slot_of(*row)
+        for row in existing.exclude(status=ReminderStatus.SCHEDULED).values_list(
+            "client_id", "local_date", "key", "assignment_id"
+        )
+    }
+    new = [reminder_in(slot, at) for slot, at in wanted.items() if slot not in seen and slot not in others]
+    Reminder.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
+    # A reminder cancelled by a settings change may be wanted again at a new time (but never one sent).
+    for client_id, day, assignment_id in (slot for slot in wanted if slot in others):
+        at = wanted[(client_id, day, assignment_id)]
+        same = Q(assignment_id=assignment_id) if assignment_id else Q(assignment__isnull=True, key=DAY_KEY)
+        Reminder.objects.filter(
+            same,
+            client_id=client_id,
+            local_date=day,
+            status=ReminderStatus.CANCELLED,
+            reason=SETTINGS_CHANGED,
+            fire_at__gt=now,
+        ).update(status=ReminderStatus.SCHEDULED, fire_at=at, next_attempt_at=at)
     return woken + [r.fire_at for r in new]
+
+
+def update_scheduled(
+    scheduled: QuerySet[Reminder], wanted: dict[Slot, datetime], *, now: datetime
+) -> tuple[set[Slot | None], list[datetime]]:
+    """Move the scheduled reminders still wanted to their time and cancel the others still to come. Returns the
+    slots they fill and the times they moved to."""
+    seen: set[Slot | None] = set()
+    moved: list[datetime] = []
+    for reminder in scheduled.select_for_update(skip_locked=True):
+        slot = slot_of(reminder.client_id, reminder.local_date, reminder.key, reminder.assignment_id)
+        seen.add(slot)
+        moved_to = wanted.get(slot) if slot else None
+        if moved_to is None:
+            if reminder.fire_at > now:
+                reminder.status, reminder.reason = ReminderStatus.CANCELLED, SETTINGS_CHANGED
+                reminder.save(update_fields=["status", "reason"])
+        elif moved_to != reminder.fire_at:
+            reminder.fire_at = reminder.next_attempt_at = moved_to
+            reminder.save(update_fields=["fire_at", "next_attempt_at"])
+            moved.append(moved_to)
+    return seen, moved
+
+
+def reminder_in(slot: Slot, fire_at: datetime) -> Reminder:
+    client_id, day, assignment_id = slot
+    key = DAY_KEY if assignment_id is None else ACTIVITY_KEY
+    return Reminder(
+        client_id=client_id,
+        local_date=day,
+        key=key,
+        assignment_id=assignment_id,
+        fire_at=fire_at,
+        next_attempt_at=fire_at,
+    )
 
 
 def clients_to_plan(*, now: datetime, limit: int = 2000) -> list[Membership]:

@@ -15,6 +15,7 @@ from carryover.accounts.models import Membership, hash_token
 from carryover.homework.models import Assignment, local_today
 
 from .models import (
+    LATER_PREFIX,
     AssignmentReminder,
     Channel,
     PushSubscription,
@@ -22,7 +23,8 @@ from .models import (
     ReminderSettings,
     ReminderStatus,
 )
-from .planning import LATER_PREFIX, open_count, plan_clients, quiet_adjusted, settings_for
+from .planning import open_count, plan_clients, settings_for
+from .targets import quiet_adjusted
 from .times import local_instant
 
 
@@ -100,9 +102,11 @@ def reminder_later(*, client: Membership, choice: str, now: datetime | None = No
         if fire_at <= now:
             return "No more reminders today. Tomorrow's will come as usual."
         reminder, created = Reminder.objects.get_or_create(
-            client=client, local_date=today, key=f"{LATER_PREFIX}{local:%H%M}",
+            client=client,
+            local_date=today,
+            key=f"{LATER_PREFIX}{local:%H%M}",
             defaults={"fire_at": fire_at, "next_attempt_at": fire_at},
-        )  # fmt: skip
+        )
         if not created and reminder.status == ReminderStatus.CANCELLED:
             Reminder.objects.filter(pk=reminder.pk).update(status=ReminderStatus.SCHEDULED, reason="")
         wake_at([fire_at])
@@ -115,7 +119,7 @@ def badge(client: Membership, *, mark_seen: bool = False) -> int:
     fired = Reminder.objects.filter(client=client, local_date=today, status=ReminderStatus.SENT, seen_at__isnull=True)
     if not fired.exists():
         return 0
-    count = open_count(client, today, "day")
+    count = open_count(client, today)
     if mark_seen:
         fired.update(seen_at=timezone.now())
     return count

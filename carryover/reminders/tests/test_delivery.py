@@ -239,3 +239,24 @@ def test_the_clock_queues_one_tick_at_a_time_and_old_results_are_pruned(personas
     call_command("reminders_clock", once=True)
     run_worker()
     assert DBTaskResult.objects.filter(task_path="carryover.reminders.tasks.tick").count() == 1  # yesterday's gone
+
+
+def test_each_activitys_reminder_is_about_that_activity_alone(personas, monday, smtp):
+    """In "each" mode a reminder counts only its own activity, and stops when that one is done, whatever else is
+    still open that day."""
+    done = assign(personas.alice, personas.bob, key="journal", if_when="dinner")
+    still_open = assign(personas.alice, personas.bob, key="journal", if_when="supper")
+    ReminderSettings.objects.create(client=personas.bob.membership, mode="each")
+    plan_now()
+    hw.skip_occurrence(
+        client=personas.bob.membership, occurrence=done.occurrences.get(due_date="2026-03-02"), barriers=["forgot"]
+    )
+    monday.move_to("2026-03-02 19:31 +00:00")
+    run_worker()
+    todays = Reminder.objects.filter(local_date="2026-03-02")
+    assert dict(todays.values_list("assignment", "reason")) == {
+        done.pk: "Nothing left to do that day",
+        still_open.pk: "",
+    }
+    [message] = smtp.to("bob@harbour.test")
+    assert "You have 1 activity for today." in body_of(message)
