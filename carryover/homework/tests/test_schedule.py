@@ -1,6 +1,7 @@
 from datetime import date
 from decimal import Decimal
 
+import pytest
 import time_machine
 
 from carryover.homework import services
@@ -26,16 +27,14 @@ def test_chosen_weekdays(personas, monday):
 
 def test_n_times_a_week_are_slots_due_by_sunday(personas, monday):
     assignment = assign(personas.alice, personas.bob, schedule_kind="per_week", times_per_week="3")
-    assert due(assignment) == [
-        ("2026-03-08", 0), ("2026-03-08", 1), ("2026-03-08", 2),
-        ("2026-03-15", 0), ("2026-03-15", 1), ("2026-03-15", 2),
-    ]  # fmt: skip
+    assert due(assignment) == [(sunday, slot) for sunday in ("2026-03-08", "2026-03-15") for slot in range(3)]
 
 
 def test_a_partial_first_week_asks_for_a_fair_share(personas, monday):
     # Starting on Thursday: 4 of 7 days remain, so 2 of 3 times (rounded up) that week, then 3 a week.
-    assignment = assign(personas.alice, personas.bob, schedule_kind="per_week", times_per_week="3",
-                        start_date="2026-03-05")  # fmt: skip
+    assignment = assign(
+        personas.alice, personas.bob, schedule_kind="per_week", times_per_week="3", start_date="2026-03-05"
+    )
     assert due(assignment) == [("2026-03-08", 0), ("2026-03-08", 1)] + [("2026-03-15", s) for s in range(3)]
 
 
@@ -70,21 +69,36 @@ def test_local_day_follows_the_clients_time_zone(personas):
 
 
 def test_occurrences_across_a_dst_change(personas):
-    """Europe/London springs forward on Sunday 29 March 2026 (01:00 → 02:00): still one occurrence a day,
-    and the local day changes at local midnight on both sides of the change."""
+    """Europe/London springs forward on Sunday 29 March 2026 (01:00 → 02:00): still one occurrence a day, and the
+    local day ends at local midnight on both sides of the change — 24:00 GMT before it, 23:00 UTC after it."""
+
+    def status_on(assignment, day: int) -> str:
+        return assignment.occurrences.get(due_date=date(2026, 3, day)).status
+
     with time_machine.travel("2026-03-27 10:00 +00:00", tick=False) as clock:
         assignment = assign(personas.alice, personas.bob, start_date="2026-03-27")
         assert [d for d, _ in due(assignment)][:5] == [
-            "2026-03-27", "2026-03-28", "2026-03-29", "2026-03-30", "2026-03-31",
-        ]  # fmt: skip
-        # 23:30 UTC on the 29th is 00:30 BST on the 30th: the 29th is over for Bob.
+            "2026-03-27",
+            "2026-03-28",
+            "2026-03-29",
+            "2026-03-30",
+            "2026-03-31",
+        ]
+        # Before the change: 23:30 UTC on the 28th is 23:30 GMT, still the 28th in London.
+        clock.move_to("2026-03-28 23:30 +00:00")
+        services.occurrences_refresh(client=personas.bob.membership)
+        assert status_on(assignment, 27) == OccurrenceStatus.MISSED
+        assert status_on(assignment, 28) == OccurrenceStatus.PENDING
+        # After it: 22:30 UTC on the 29th is 23:30 BST, still the 29th; the 28th is now over.
+        clock.move_to("2026-03-29 22:30 +00:00")
+        services.occurrences_refresh(client=personas.bob.membership)
+        assert status_on(assignment, 28) == OccurrenceStatus.MISSED
+        assert status_on(assignment, 29) == OccurrenceStatus.PENDING
+        # 23:30 UTC on the 29th is 00:30 BST on the 30th: the 29th is over for Bob, an hour before it is in UTC.
         clock.move_to("2026-03-29 23:30 +00:00")
         services.occurrences_refresh(client=personas.bob.membership)
-        statuses = dict(assignment.occurrences.values_list("due_date", "status"))
-        assert statuses[date(2026, 3, 29)] == OccurrenceStatus.MISSED
-        assert statuses[date(2026, 3, 30)] == OccurrenceStatus.PENDING
-        # 23:30 UTC on the 28th was still the 28th in London (GMT): not missed then.
-        assert len({o.due_date for o in assignment.occurrences.all()}) == assignment.occurrences.count()
+        assert status_on(assignment, 29) == OccurrenceStatus.MISSED
+        assert status_on(assignment, 30) == OccurrenceStatus.PENDING
 
 
 def test_pause_stops_new_occurrences_and_resume_does_not_backfill(personas, monday):
@@ -112,23 +126,23 @@ def test_adherence_counts_partial_effort(personas, monday):
         services.entry_submit(draft=draft, outcome=None) if outcome != "done" else None
     # "done" on a thought record needs the required answers: check that first, then give them.
     draft = services.draft_for(client=bob, occurrence=first, version=assignment.template_version)
-    try:
+    with pytest.raises(services.SubmissionError) as refused:
         services.entry_submit(draft=draft)
-        raise AssertionError("done without the required answers was accepted")
-    except services.SubmissionError as error:
-        assert "f-situation" in error.errors
+    assert "f-situation" in refused.value.errors
     services.draft_save(
         draft=draft,
         updates={
-            "f-situation": "s", "f-emotions-0-emotion": "sad", "f-emotions-0-intensity": "50",
-            "f-thoughts-0-thought": "t", "f-thoughts-mark": "0", "f-evidence_for": "a", "f-evidence_against": "b",
+            "f-situation": "s",
+            "f-emotions-0-emotion": "sad",
+            "f-emotions-0-intensity": "50",
+            "f-thoughts-0-thought": "t",
+            "f-thoughts-mark": "0",
+            "f-evidence_for": "a",
+            "f-evidence_against": "b",
             "f-balanced_thought": "c",
         },
-    )  # fmt: skip
-    try:
-        services.entry_submit(draft=draft)
-    except services.SubmissionError as error:
-        raise AssertionError(error.errors) from None
+    )
+    services.entry_submit(draft=draft)  # a SubmissionError here fails the test, with the errors in its message
     monday.move_to("2026-03-06 09:00 +00:00")  # the 5th passes unanswered: missed
     services.occurrences_refresh(client=bob)
     window = Occurrence.objects.filter(assignment=assignment).due_between(date(2026, 3, 2), date(2026, 3, 6))
