@@ -1,3 +1,5 @@
+"""Review pages for therapists: session prep (summary page and PDF), sessions, the timeline, review settings."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -40,12 +42,8 @@ def _summary_context(request: AuthedRequest, client_id: int) -> dict:
     client = get_client_for_therapist(request, client_id, action=Action.EXPORT, object_type="session_summary")
     sessions = list(Session.objects.for_client(client)[:RECENT_SESSIONS])
     today = local_today(client.user)
-    window = window_for(
-        today=today,
-        last_session=sessions[0] if sessions else None,
-        start=request.GET.get("start"),
-        end=request.GET.get("end"),
-    )
+    chosen = WindowForm(request.GET).chosen()
+    window = window_for(today=today, last_session=sessions[0] if sessions else None, chosen=chosen)
     form = WindowForm(initial={"start": window.start, "end": window.end})
     summary = build_summary(client, window, sessions, today=today)
     return {"client": client, "summary": summary, "window": window, "form": form}
@@ -114,10 +112,8 @@ def _sessions_page(request: AuthedRequest, client, *, form: SessionForm, next_fo
 @role_required(Role.THERAPIST)
 def client_timeline(request: AuthedRequest, client_id: int) -> HttpResponse:
     client = get_client_for_therapist(request, client_id, object_type="timeline")
-    window = window_for(
-        today=local_today(client.user), last_session=None, start=request.GET.get("start"),
-        end=request.GET.get("end"), default_days=TIMELINE_DAYS,
-    )  # fmt: skip
+    dates = WindowForm(request.GET).chosen()
+    window = window_for(today=local_today(client.user), last_session=None, chosen=dates, default_days=TIMELINE_DAYS)
     assignments = list(Assignment.objects.filter(client=client).order_by("-created_at"))
     kind = request.GET.get("kind", "")
     if kind and kind not in KINDS:
@@ -132,10 +128,16 @@ def client_timeline(request: AuthedRequest, client_id: int) -> HttpResponse:
     for event in events:
         days.setdefault(event.day, []).append(event)
     context = {
-        "client": client, "window": window, "days": days, "kinds": KINDS, "kind": kind,
-        "assignments": assignments, "assignment_id": assignment_id, "earlier": window.start - timedelta(days=1),
+        "client": client,
+        "window": window,
+        "days": days,
+        "kinds": KINDS,
+        "kind": kind,
+        "assignments": assignments,
+        "assignment_id": assignment_id,
+        "earlier": window.start - timedelta(days=1),
         "form": WindowForm(initial={"start": window.start, "end": window.end}),
-    }  # fmt: skip
+    }
     return TemplateResponse(request, "review/timeline.html", context)
 
 
