@@ -17,7 +17,7 @@ from carryover.accounts.access import (
 from carryover.accounts.models import Membership, Role
 from carryover.audit.models import Action
 from carryover.homework.access import get_occurrence_for_client
-from carryover.homework.models import AssignmentStatus
+from carryover.homework.models import AssignmentStatus, local_today
 from carryover.lib.types import AuthedRequest
 from carryover.review.models import Session
 
@@ -99,7 +99,8 @@ def chart(request: AuthedRequest, client_id: int, measure: str) -> HttpResponse:
         raise Http404()
     results = list(MeasureResult.objects.filter(client=client, measure=measure))
     sessions = Session.objects.dates_for(client)
-    response = HttpResponse(measure_chart(measure, results, sessions), content_type="image/svg+xml")
+    svg = measure_chart(measure, results, sessions, today=local_today(client.user))
+    response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "no-store"
     return response
 
