@@ -21,6 +21,7 @@ from aiosmtpd.controller import Controller
 from carryover.reminders.tests.conftest import Sink
 
 ROOT = Path(__file__).resolve().parents[3]
+pytestmark = pytest.mark.slow  # migrates, loads the demo and starts the real server in subprocesses
 
 
 def free_port() -> int:
