@@ -52,28 +52,32 @@ class OutcomeForm(_NamedErrors):
         """`outcome`, `fraction` (a Decimal or None), `barriers` (codes in their stable order), `barrier_other`.
         With an unknown outcome nothing else is checked; with a known one, `outcome` is kept even when another
         input is wrong (the entry still knows what is asked of it)."""
-        data = self.cleaned_data
-        outcome = data.get("outcome") or ""
+        outcome = self.cleaned_data.get("outcome") or ""
         if outcome not in Outcome.values:
             self.add_error("outcome", "Please say how it went.")
             return {}
-        cleaned: dict[str, Any] = {"outcome": outcome, "fraction": None, "barriers": [], "barrier_other": ""}
-        if outcome == Outcome.PARTIAL:
-            fraction = data.get("fraction") or ""
-            if fraction not in PARTIAL_FRACTIONS:
-                self.add_error("fraction", "Please choose about how much you did.")
-            else:
-                cleaned["fraction"] = Decimal(fraction)
-        if outcome != Outcome.DONE:
-            barriers = [code for code in data.get("barriers") or [] if code]
-            if any(code not in BarrierCode.values for code in barriers):
-                self.add_error("barriers", "Please choose from the options shown.")
-            cleaned["barriers"] = [code for code in BarrierCode.values if code in barriers]  # stable order
-            other = data.get("barrier_other") or ""
-            if len(other) > 1000:
-                self.add_error("barrier_other", "Please keep this under 1,000 characters.")
-            cleaned["barrier_other"] = other if BarrierCode.OTHER in barriers else ""
-        return cleaned
+        fraction = self._fraction() if outcome == Outcome.PARTIAL else None
+        barriers = self._barriers() if outcome != Outcome.DONE else {"barriers": [], "barrier_other": ""}
+        return {"outcome": outcome, "fraction": fraction, **barriers}
+
+    def _fraction(self) -> Decimal | None:
+        fraction = self.cleaned_data.get("fraction") or ""
+        if fraction not in PARTIAL_FRACTIONS:
+            self.add_error("fraction", "Please choose about how much you did.")
+            return None
+        return Decimal(fraction)
+
+    def _barriers(self) -> dict[str, Any]:
+        barriers = [code for code in self.cleaned_data.get("barriers") or [] if code]
+        if any(code not in BarrierCode.values for code in barriers):
+            self.add_error("barriers", "Please choose from the options shown.")
+        other = self.cleaned_data.get("barrier_other") or ""
+        if len(other) > 1000:
+            self.add_error("barrier_other", "Please keep this under 1,000 characters.")
+        return {
+            "barriers": [code for code in BarrierCode.values if code in barriers],  # stable order
+            "barrier_other": other if BarrierCode.OTHER in barriers else "",
+        }
 
 
 class AfterForm(_NamedErrors):

@@ -1,11 +1,14 @@
-from datetime import date
+import math
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 import time_machine
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from carryover.homework import services
-from carryover.homework.models import Occurrence, OccurrenceStatus
+from carryover.homework.models import Assignment, Occurrence, OccurrenceStatus, ScheduleKind
 
 from .conftest import assign
 
@@ -169,3 +172,67 @@ def test_every_two_weeks_falls_on_the_starting_weekday(personas, monday):
     services.occurrences_refresh(client=personas.bob.membership, today=date(2026, 3, 24))
     assert [d for d, _ in due(assignment)] == ["2026-03-02", "2026-03-16", "2026-03-30"]
     assert assignment.schedule_text() == "Every other Monday"
+
+
+# --- Assignment.due_dates as recurrence rules, against the hand-rolled version it replaced -------------------------
+
+
+def hand_rolled_due_dates(a: Assignment, start: date, end: date, next_session: date | None) -> list[tuple[date, int]]:
+    """Assignment.due_dates as it was before it used dateutil's rrule, kept as the reference."""
+    first = max(start, a.start_date, a.resumed_on or a.start_date)
+    last = min(end, a.end_date) if a.end_date else end
+    if a.schedule_kind == ScheduleKind.ONCE:
+        due = a.end_date or a.start_date
+        return [(due, 0)] if start <= due <= end else []
+    if a.schedule_kind == ScheduleKind.BEFORE_SESSION:
+        if next_session is None:
+            return []
+        by = next_session - timedelta(days=1)
+        return [(by, 0)] if first <= by <= last else []
+    if first > last:
+        return []
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    if a.schedule_kind == ScheduleKind.DAILY:
+        return [(day, 0) for day in days]
+    if a.schedule_kind == ScheduleKind.WEEKDAYS:
+        return [(day, 0) for day in days if day.weekday() in a.weekdays]
+    if a.schedule_kind == ScheduleKind.FORTNIGHT:
+        return [(day, 0) for day in days if (day - a.start_date).days % 14 == 0]
+    active_from = max(a.start_date, a.resumed_on or a.start_date)
+    per_week = a.times_per_week or 1
+    result = []
+    for week_end in sorted({day + timedelta(days=6 - day.weekday()) for day in days}):
+        last_day = min(week_end, a.end_date) if a.end_date else week_end
+        active_days = (last_day - max(week_end - timedelta(days=6), active_from)).days + 1
+        result += [(week_end, slot) for slot in range(min(per_week, math.ceil(per_week * active_days / 7)))]
+    return result
+
+
+DAYS = st.dates(min_value=date(2025, 12, 1), max_value=date(2027, 3, 1))
+
+
+@given(
+    kind=st.sampled_from(ScheduleKind.values),
+    start_date=DAYS,
+    end_date=st.none() | DAYS,
+    resumed_on=st.none() | DAYS,
+    weekdays=st.lists(st.integers(0, 6), unique=True, max_size=7),
+    times_per_week=st.none() | st.integers(1, 14),
+    start=DAYS,
+    length=st.integers(-3, 120),
+    next_session=st.none() | DAYS,
+)
+@settings(max_examples=400, deadline=None)
+def test_due_dates_match_the_hand_rolled_schedule_for_every_kind(
+    kind, start_date, end_date, resumed_on, weekdays, times_per_week, start, length, next_session
+):
+    schedule = {"start_date": start_date, "end_date": end_date, "resumed_on": resumed_on, "weekdays": weekdays}
+    assignment = Assignment(schedule_kind=kind, times_per_week=times_per_week, **schedule)
+    end = start + timedelta(days=length)
+    expected = hand_rolled_due_dates(assignment, start, end, next_session)
+    assert assignment.due_dates(start, end, next_session=next_session) == expected
+
+
+def test_every_kind_is_compared():
+    """The property above draws from every kind; this says which exist, so a new kind is noticed here."""
+    assert set(ScheduleKind.values) == {"daily", "weekdays", "per_week", "once", "fortnight", "session"}
