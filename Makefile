@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE := carryover.settings
 
-.PHONY: run test test-postgres test-browser lint typecheck bench totp clean
+.PHONY: run test test-fast test-postgres test-browser lint typecheck bench totp clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,11 +18,20 @@ run: $(VENV)/.installed
 	$(PY) manage.py load_demo
 	$(PY) bin/serve.py
 
+# Two worker processes (pytest-xdist), each with its own test database (pytest-django adds _gw0, _gw1 to its
+# name); a test file stays on one worker (loadfile), so a module's shared fixtures are built once. The `slow`
+# end-to-end tests run here too: CI runs only these targets.
+XDIST := -n 2 --dist loadfile
+
 test: $(VENV)/.installed
-	$(PY) -m pytest -m "not browser" -q
+	$(PY) -m pytest -m "not browser" -q $(XDIST)
 
 test-postgres: $(VENV)/.installed
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/carryover} $(PY) -m pytest -m "not browser" -q
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/carryover} $(PY) -m pytest -m "not browser" -q $(XDIST)
+
+# Quick feedback while working: everything but the browser and the slow end-to-end tests (CI runs them all).
+test-fast: $(VENV)/.installed
+	$(PY) -m pytest -m "not browser and not slow" -q $(XDIST)
 
 test-browser: $(VENV)/.installed
 	$(PY) -m pytest -m browser -q

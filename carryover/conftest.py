@@ -95,14 +95,37 @@ def _fast_password_hashing(settings, request):
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return "transactional_db" in getattr(item, "fixturenames", ()) or bool(marker and marker.kwargs.get("transaction"))
+
+
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits(request):
     """Rate limits live in the database cache, a table that a transactional test's flush leaves alone: empty it,
     so one test's sign-in failures or requests never count against the next."""
     yield
-    marker = request.node.get_closest_marker("django_db")
-    if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
+    if _transactional(request.node):
         from django.core.cache import cache
 
         with request.getfixturevalue("django_db_blocker").unblock():  # the test's own database access has ended
             cache.clear()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends with a flush, which empties the built-in library the migrations loaded. Run
+    alone, pytest-django puts those tests last; on a pytest-xdist worker (make test) others follow them, so the
+    library is put back for the next test, as the migrations left it. (After every fixture's teardown: the flush
+    is the last thing the test's database fixture does.)"""
+    result = yield
+    if _transactional(item) and nextitem is not None:
+        from pytest_django.plugin import blocking_manager_key
+
+        from carryover.homework.services import builtin_sync
+        from carryover.measures.services import measures_sync
+
+        with item.config.stash[blocking_manager_key].unblock():
+            builtin_sync()
+            measures_sync()
+    return result

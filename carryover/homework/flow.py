@@ -20,6 +20,7 @@ from .attachments import AttachmentError, attachment_store, decode_data_url
 from .fields import ATTACHMENT_TYPES, Format
 from .hooks import risk_watch
 from .models import PARTIAL_FRACTIONS, Assignment, BarrierCode, Draft, Occurrence, Outcome, Visibility
+from .outcome import AfterForm, OutcomeForm, sent_values
 from .render import bind_step, field_allowed, visible_schema
 
 OUTCOME, BARRIERS, AFTER = "outcome", "barriers", "after"
@@ -53,7 +54,7 @@ def step_of(name: str, draft: Draft) -> str:
 
 def raw_from_request(request: AuthedRequest, draft: Draft) -> dict[str, Any]:
     raw = worksheet.raw_from_post(draft.template_version.schema, request.POST)
-    raw.update(services.raw_outcome_and_after(request.POST))
+    raw.update(sent_values(request.POST))
     return raw
 
 
@@ -86,9 +87,9 @@ def _step_errors(draft: Draft, step: str) -> dict[str, str]:
         visible_schema(draft.template_version.schema, services.draft_formats(draft)), draft.raw, require_complete=False,
         ladder=services.ladder_choices(draft.client), attachments=draft.attachments.values_list("pk", flat=True),
     )  # fmt: skip
-    services.clean_after(draft.raw, errors)
+    errors.update(AfterForm(draft.raw).named_errors())
     if draft.raw.get("o-outcome"):
-        services.clean_outcome(draft.raw, errors)
+        errors.update(OutcomeForm(draft.raw).named_errors())
     return {name: message for name, message in errors.items() if step_of(name, draft) == step}
 
 

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from dateutil import rrule
 from django.db import models
 from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
@@ -247,24 +248,34 @@ class Assignment(models.Model):
             due = self.end_date or self.start_date
             return [(due, 0)] if start <= due <= end else []
         if self.schedule_kind == ScheduleKind.BEFORE_SESSION:
-            if next_session is None:
-                return []
-            by = due_before_session(next_session)
-            return [(by, 0)] if first <= by <= last else []
+            by = due_before_session(next_session) if next_session is not None else None
+            return [(by, 0)] if by is not None and first <= by <= last else []
         if first > last:
             return []
-        days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-        if self.schedule_kind == ScheduleKind.DAILY:
-            return [(day, 0) for day in days]
+        if self.schedule_kind == ScheduleKind.PER_WEEK:
+            return self._weekly_slots(first, last)
+        return [(day, 0) for day in self._recurring_days(first, last)]
+
+    def _recurring_days(self, first: date, last: date) -> list[date]:
+        """The days due in [first, last] for the one-a-day kinds, as calendar recurrence rules (RFC 5545)."""
         if self.schedule_kind == ScheduleKind.WEEKDAYS:
-            return [(day, 0) for day in days if day.weekday() in self.weekdays]
-        if self.schedule_kind == ScheduleKind.FORTNIGHT:
-            return [(day, 0) for day in days if (day - self.start_date).days % 14 == 0]
+            if not self.weekdays:  # an empty BYDAY would mean every day to rrule; here it means none
+                return []
+            rule = rrule.rrule(rrule.DAILY, byweekday=self.weekdays, dtstart=first, until=last)
+        elif self.schedule_kind == ScheduleKind.FORTNIGHT:  # counted from the start date, not from `first`
+            rule = rrule.rrule(rrule.WEEKLY, interval=2, dtstart=self.start_date, until=last)
+        else:
+            rule = rrule.rrule(rrule.DAILY, dtstart=first, until=last)
+        return [moment.date() for moment in rule if moment.date() >= first]
+
+    def _weekly_slots(self, first: date, last: date) -> list[tuple[date, int]]:
         # A week only partly inside the schedule (it starts on a Thursday, say) asks for a fair share of the N.
         active_from = max(self.start_date, self.resumed_on or self.start_date)
         per_week = self.times_per_week or 1
+        last_sunday = last + timedelta(days=6 - last.weekday())
         result = []
-        for week_end in sorted({day + timedelta(days=6 - day.weekday()) for day in days}):
+        for moment in rrule.rrule(rrule.WEEKLY, byweekday=rrule.SU, dtstart=first, until=last_sunday):
+            week_end = moment.date()
             last_day = min(week_end, self.end_date) if self.end_date else week_end
             active_days = (last_day - max(week_end - timedelta(days=6), active_from)).days + 1
             result += [(week_end, slot) for slot in range(min(per_week, math.ceil(per_week * active_days / 7)))]

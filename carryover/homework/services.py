@@ -18,13 +18,11 @@ from carryover.accounts.models import Membership, User
 from . import schema as worksheet
 from .fields import Format
 from .models import (
-    PARTIAL_FRACTIONS,
     SESSION_WINDOW_DAYS,
     Assignment,
     AssignmentRevision,
     AssignmentStatus,
     Attachment,
-    BarrierCode,
     Draft,
     Entry,
     Goal,
@@ -37,9 +35,9 @@ from .models import (
     Template,
     TemplateKind,
     TemplateVersion,
-    Visibility,
     local_today,
 )
+from .outcome import AfterForm, OutcomeForm
 from .render import visible_schema
 
 HORIZON_DAYS = 7  # occurrences exist from an assignment's start up to a week ahead of the client's today
@@ -340,9 +338,6 @@ def occurrences_refresh(*, client: Membership, today: date | None = None) -> Non
 
 # --- Drafts and entries -----------------------------------------------------------------------------------------
 
-OUTCOME_KEYS = ("o-outcome", "o-fraction", "o-barriers", "o-barrier_other")
-AFTER_KEYS = ("a-minutes", "a-helpful", "a-hard", "a-mood_before", "a-mood_after", "a-talk", "a-visibility")
-
 
 def draft_formats(draft: Draft) -> list[str]:
     """The answer formats open to this draft: what the assignment allows, or every one for free practice."""
@@ -386,82 +381,15 @@ def draft_save(*, draft: Draft, updates: dict[str, Any], step: int | None = None
     return draft
 
 
-def raw_outcome_and_after(post) -> dict[str, Any]:
-    raw: dict[str, Any] = {}
-    for key in OUTCOME_KEYS + AFTER_KEYS:
-        if key == "o-barriers":
-            if key in post or post.get("o-barriers-present"):
-                raw[key] = post.getlist(key)
-        elif key in post:
-            raw[key] = post.get(key)
-    return raw
-
-
-def _rating_0_10(raw: dict, key: str, errors: dict) -> int | None:
-    text = str(raw.get(key) or "").strip()
-    if not text:
-        return None
-    if not text.isdigit() or not 0 <= int(text) <= 10:
-        errors[key] = "Please choose a number from 0 to 10."
-        return None
-    return int(text)
-
-
-def clean_outcome(raw: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
-    outcome = raw.get("o-outcome") or ""
-    if outcome not in Outcome.values:
-        errors["o-outcome"] = "Please say how it went."
-        return {}
-    cleaned: dict[str, Any] = {"outcome": outcome, "fraction": None, "barriers": [], "barrier_other": ""}
-    if outcome == Outcome.PARTIAL:
-        fraction = raw.get("o-fraction") or ""
-        if fraction not in PARTIAL_FRACTIONS:
-            errors["o-fraction"] = "Please choose about how much you did."
-        else:
-            cleaned["fraction"] = Decimal(fraction)
-    if outcome != Outcome.DONE:
-        barriers = [code for code in raw.get("o-barriers") or [] if code]
-        if any(code not in BarrierCode.values for code in barriers):
-            errors["o-barriers"] = "Please choose from the options shown."
-        cleaned["barriers"] = [code for code in BarrierCode.values if code in barriers]  # stable order
-        other = str(raw.get("o-barrier_other") or "").strip()
-        if len(other) > 1000:
-            errors["o-barrier_other"] = "Please keep this under 1,000 characters."
-        cleaned["barrier_other"] = other if BarrierCode.OTHER in barriers else ""
-    return cleaned
-
-
-def clean_after(raw: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
-    minutes_text = str(raw.get("a-minutes") or "").strip()
-    minutes = None
-    if minutes_text:
-        if not minutes_text.isdigit() or int(minutes_text) > 1440:
-            errors["a-minutes"] = "Please enter the minutes as a whole number (up to 1440)."
-        else:
-            minutes = int(minutes_text)
-    visibility = raw.get("a-visibility") or Visibility.SHARED
-    if visibility not in Visibility.values:
-        errors["a-visibility"] = "Please choose who can see this."
-    return {
-        "minutes_spent": minutes,
-        "helpfulness": _rating_0_10(raw, "a-helpful", errors),
-        "difficulty": _rating_0_10(raw, "a-hard", errors),
-        "mood_before": _rating_0_10(raw, "a-mood_before", errors),
-        "mood_after": _rating_0_10(raw, "a-mood_after", errors),
-        "talk_next_session": str(raw.get("a-talk") or "") in ("on", "1", "true"),
-        "visibility": visibility,
-    }
-
-
 def entry_submit(*, draft: Draft, outcome: str | None = None) -> Entry:
     """Turn a draft into an entry. Done needs the worksheet's required answers; partial and skipped don't."""
     raw = dict(draft.raw)
     if outcome:
         raw["o-outcome"] = outcome
     client, occurrence = draft.client, draft.occurrence
-    errors: dict[str, str] = {}
-    outcome_data = clean_outcome(raw, errors)
-    after = clean_after(raw, errors)
+    outcome_form, after_form = OutcomeForm(raw), AfterForm(raw)
+    errors = {**outcome_form.named_errors(), **after_form.named_errors()}
+    outcome_data = outcome_form.cleaned_data  # `outcome` is there whenever it is a known one, even with other errors
     attachments = list(draft.attachments.values_list("pk", flat=True))
     answers, answer_errors = worksheet.clean_answers(
         visible_schema(draft.template_version.schema, draft_formats(draft)),
@@ -484,7 +412,7 @@ def entry_submit(*, draft: Draft, outcome: str | None = None) -> Entry:
             revision=assignment.revision if assignment else None, outcome=outcome_data["outcome"],
             fraction=outcome_data["fraction"], barriers=outcome_data["barriers"],
             content={"answers": answers, "barrier_other": outcome_data["barrier_other"]},
-            done_on=local_today(client.user), **after,
+            done_on=local_today(client.user), **after_form.entry_fields(),
         )  # fmt: skip
         if occurrence is not None:
             occurrence.status = outcome_data["outcome"]

@@ -152,7 +152,7 @@ def draft_autosave(request: AuthedRequest, pk: int) -> HttpResponse:
         return HttpResponse(status=204)  # sent from another tab or device: nothing left to save
     if risk_watch().draft_saved(draft=draft, before=before):
         return HttpResponseClientRedirect(reverse("crisis_support"))  # htmx follows it: the whole page changes
-    return TemplateResponse(request, "homework/_saved.html", {"draft": draft})
+    return TemplateResponse(request, "homework/flow.html#saved", {"draft": draft})  # the page's own partial
 
 
 @role_required(Role.CLIENT)

@@ -1,7 +1,8 @@
 """A chart per measure over time: the score line over shaded severity bands, with session days marked.
 
-Server-rendered SVG (pygal), served as an image from an access-checked URL: as an <img> it runs no script, and the
-page itself keeps the strict CSP. Every chart has a text alternative (the table beside it on the page).
+Server-rendered SVG (pygal, set up once in lib/charts.py), served as an image from an access-checked URL: as an
+<img> it runs no script, and the page itself keeps the strict CSP. Every chart has a text alternative (the table
+beside it on the page).
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 import pygal
-from pygal.style import Style
+
+from carryover.lib.charts import chart_config, chart_style
 
 from .instruments import MEASURES, max_total
 from .models import MeasureResult
@@ -25,25 +27,33 @@ def _moment(day: date) -> datetime:
     return datetime.combine(day, time(12))
 
 
-def measure_chart(measure_key: str, results: Sequence[MeasureResult], session_dates: Sequence[date] = ()) -> bytes:
+def measure_chart(
+    measure_key: str, results: Sequence[MeasureResult], session_dates: Sequence[date] = (), *, today: date
+) -> bytes:
     """The SVG of one measure's scores over time. `session_dates` are drawn as dashed vertical lines (sessions come
-    from the review app; pass them in when they exist)."""
+    from the review app; pass them in when they exist). `today` is the client's local today: with no scores yet,
+    the empty chart is centred on it, not on the server's date."""
     measure = MEASURES[measure_key]
     top = max_total(measure)
-    days = [r.taken_on for r in results] or [date.today()]
+    days = [r.taken_on for r in results] or [today]
     start, end = min([*days, *session_dates]) - timedelta(days=3), max([*days, *session_dates]) + timedelta(days=3)
     bands = measure["bands"]
-    style = Style(
-        background="white", plot_background="white", foreground="#222", foreground_strong="#222",
-        foreground_subtle="#666", opacity="0.9", opacity_hover="0.9", font_family="sans-serif",
-        colors=(*reversed(BAND_COLOURS[: len(bands)]), LINE_COLOUR, SESSION_COLOUR),
-    )  # fmt: skip
+    colours = (*reversed(BAND_COLOURS[: len(bands)]), LINE_COLOUR, SESSION_COLOUR)
     chart = pygal.DateLine(
-        style=style, width=720, height=320, range=(0, top), show_legend=True, legend_at_bottom=True,
-        legend_at_bottom_columns=3, x_label_rotation=0, js=[], disable_xml_declaration=True, explicit_size=True,
-        title=f"{measure['name']} over time", allow_interruptions=True, show_x_guides=False, truncate_legend=-1,
-        x_value_formatter=lambda moment: moment.strftime("%-d %b"), dots_size=4, stroke_style={"width": 3},
-    )  # fmt: skip
+        **chart_config(
+            style=chart_style(colours),
+            width=720,
+            height=320,
+            range=(0, top),
+            title=f"{measure['name']} over time",
+            x_label_rotation=0,
+            allow_interruptions=True,
+            truncate_legend=-1,
+            x_value_formatter=lambda moment: moment.strftime("%-d %b"),
+            dots_size=4,
+            stroke_style={"width": 3},
+        )
+    )
     # Bands as filled areas, the highest first so each lower band paints over the one above it.
     for low, high, _, label in reversed(bands):
         chart.add(

@@ -98,7 +98,9 @@ def scores_section(client: Membership, window: Window) -> SummarySection | None:
             line += f" · {latest.cluster_rule_text}"
         notes += [replace(note, name=f"{summary.name}: {note.name}") for note in summary.how_scored]
         lines.append(line)
-        svg = measure_chart(summary.measure, summary.results, [d for d in sessions if d <= window.end])
+        # The window ends on the client's today (or the day the therapist chose); there are scores here anyway.
+        marked = [d for d in sessions if d <= window.end]
+        svg = measure_chart(summary.measure, summary.results, marked, today=window.end)
         charts.append(
             Chart(
                 f"{summary.name} over time",

@@ -103,7 +103,8 @@ def chart(request: AuthedRequest, client_id: int, measure: str) -> HttpResponse:
         raise Http404()
     results = list(MeasureResult.objects.filter(client=client, measure=measure))
     sessions = Session.objects.dates_for(client)
-    response = HttpResponse(measure_chart(measure, results, sessions), content_type="image/svg+xml")
+    svg = measure_chart(measure, results, sessions, today=local_today(client.user))
+    response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "no-store"
     return response
 

@@ -1,13 +1,18 @@
-"""Forms of the reminder pages: the client's reminder settings and digest time, and "remind me later"."""
+"""The reminder settings a client chooses, the therapist's digest, and the push subscription a browser sends:
+each read and checked here, so the services receive clean data."""
 
 from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlparse
 
 from django import forms
 
 from carryover.homework.models import Assignment
 
 from .models import Channel, Mode, ReminderSettings, TherapistDigest
-from .services import LATER_CHOICES, SettingsData
+from .services import LATER_CHOICES, PushSubscriptionData, ReminderError, SettingsData
 from .times import anchor_time
 
 TIME_ERRORS = {"invalid": "Please enter a time like 19:30."}
@@ -91,3 +96,25 @@ class DigestForm(forms.ModelForm):
         labels = {"enabled": "Email me a daily summary", "time": "At (your time)"}
         widgets = {"time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
         error_messages = {"time": TIME_ERRORS}
+
+
+def push_subscription_from_json(body: bytes) -> PushSubscriptionData:
+    """The browser's POST, `{"subscription": PushSubscription.toJSON(), "show_titles": bool}`, checked. Raises
+    ReminderError with what to tell the person; nothing is saved from a body that fails."""
+    try:
+        data = json.loads(body or b"{}")
+        subscription: Any = data.get("subscription")
+        show_titles = bool(data.get("show_titles"))
+    except (ValueError, AttributeError):  # not JSON (or not UTF-8), or JSON that is not an object
+        raise ReminderError("We could not read that subscription.") from None
+    endpoint = subscription.get("endpoint") if isinstance(subscription, dict) else None
+    keys = subscription.get("keys") if isinstance(subscription, dict) else None
+    if not isinstance(endpoint, str) or not isinstance(keys, dict):
+        raise ReminderError("This browser sent a subscription we could not read.")
+    parsed = urlparse(endpoint)
+    p256dh, auth = keys.get("p256dh"), keys.get("auth")
+    if parsed.scheme != "https" or not parsed.netloc or len(endpoint) > 500:
+        raise ReminderError("This browser's push address is not a secure web address.")
+    if not isinstance(p256dh, str) or not isinstance(auth, str) or not (40 <= len(p256dh) <= 200) or not auth:
+        raise ReminderError("This browser sent incomplete notification keys.")
+    return PushSubscriptionData(endpoint=endpoint, p256dh=p256dh, auth=auth[:100], show_titles=show_titles)

@@ -6,7 +6,6 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from urllib.parse import urlparse
 
 from django.db import transaction
 from django.utils import timezone
@@ -165,22 +164,28 @@ def client_for_feed_token(token: str) -> Membership | None:
 # --- Push devices ---------------------------------------------------------------------------------------------
 
 
-def push_subscribe(*, client: Membership, data: dict, show_titles: bool = False) -> PushSubscription:
-    """Save a browser's push subscription (the JSON PushSubscription.toJSON() gives)."""
-    endpoint = data.get("endpoint") if isinstance(data, dict) else None
-    keys = data.get("keys") if isinstance(data, dict) else None
-    if not isinstance(endpoint, str) or not isinstance(keys, dict):
-        raise ReminderError("This browser sent a subscription we could not read.")
-    parsed = urlparse(endpoint)
-    p256dh, auth = keys.get("p256dh"), keys.get("auth")
-    if parsed.scheme != "https" or not parsed.netloc or len(endpoint) > 500:
-        raise ReminderError("This browser's push address is not a secure web address.")
-    if not isinstance(p256dh, str) or not isinstance(auth, str) or not (40 <= len(p256dh) <= 200) or not auth:
-        raise ReminderError("This browser sent incomplete notification keys.")
-    subscription, _ = PushSubscription.objects.update_or_create(
-        endpoint=endpoint, defaults={"client": client, "p256dh": p256dh, "auth": auth[:100], "show_titles": show_titles}
+@dataclass(frozen=True)
+class PushSubscriptionData:
+    """A browser's push subscription, read and checked (forms.push_subscription_from_json)."""
+
+    endpoint: str
+    p256dh: str
+    auth: str
+    show_titles: bool
+
+
+def push_subscribe(*, client: Membership, subscription: PushSubscriptionData) -> PushSubscription:
+    """Save a browser's push subscription: the same endpoint again (a re-subscribe) updates its row."""
+    saved, _ = PushSubscription.objects.update_or_create(
+        endpoint=subscription.endpoint,
+        defaults={
+            "client": client,
+            "p256dh": subscription.p256dh,
+            "auth": subscription.auth,
+            "show_titles": subscription.show_titles,
+        },
     )
-    return subscription
+    return saved
 
 
 def push_unsubscribe(*, client: Membership, pk: int) -> None:

@@ -3,7 +3,6 @@ subscriptions, the installed app's manifest and service worker; failed reminders
 
 from __future__ import annotations
 
-import json
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -26,7 +25,7 @@ from carryover.lib.types import AuthedRequest
 from . import services
 from .access import get_failures_for_admin, get_own_attention
 from .feed import calendar_for
-from .forms import DigestForm, LaterForm, SettingsForm
+from .forms import DigestForm, LaterForm, SettingsForm, push_subscription_from_json
 from .models import PushSubscription, Reminder
 from .planning import settings_for
 from .therapists import digest_settings
@@ -105,11 +104,10 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
 def push_subscribe(request: AuthedRequest) -> HttpResponse:
     me = get_own_client_record(request, action=Action.UPDATE, object_type="push_subscription")
     try:
-        data = json.loads(request.body or b"{}")
-        services.push_subscribe(client=me, data=data.get("subscription"), show_titles=bool(data.get("show_titles")))
-    except (ValueError, AttributeError, services.ReminderError) as error:
-        message = str(error) if isinstance(error, services.ReminderError) else "We could not read that subscription."
-        return JsonResponse({"error": message}, status=400)
+        subscription = push_subscription_from_json(request.body)
+    except services.ReminderError as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    services.push_subscribe(client=me, subscription=subscription)
     return JsonResponse({"ok": True})
 
 

@@ -11,54 +11,11 @@ from __future__ import annotations
 import base64
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 import pygal
-from pygal.style import Style
 
-PALETTE = ("#1f6f5c", "#9b3d12", "#3b5ba5", "#7a5c00", "#6b3fa0", "#4f5f6b")
-
-
-@cache
-def _style() -> Style:
-    return Style(
-        background="#ffffff",
-        plot_background="#ffffff",
-        foreground="#1d2a33",
-        foreground_strong="#1d2a33",
-        foreground_subtle="#d5dbd8",
-        colors=PALETTE,
-        font_family="DejaVu Sans, system-ui, sans-serif",
-        title_font_size=15,
-        label_font_size=12,
-        major_label_font_size=12,
-        legend_font_size=13,
-        value_font_size=12,
-        opacity=".9",
-        opacity_hover=".9",
-        transition="0s",
-    )
-
-
-def _config(**overrides: Any) -> dict[str, Any]:
-    # No XML declaration (the SVG goes into a data: URL), no JavaScript (pygal's tooltips load a script from a
-    # CDN by default: never, with this CSP and with clinical data).
-    return {
-        "disable_xml_declaration": True,
-        "js": [],
-        "style": _style(),
-        "width": 640,
-        "height": 280,
-        "explicit_size": True,
-        "legend_at_bottom": True,
-        "legend_at_bottom_columns": 3,
-        "show_x_guides": False,
-        "truncate_label": 14,
-        "margin": 12,
-        "print_values": False,
-        **overrides,
-    }
+from carryover.lib.charts import chart_config
 
 
 @dataclass
@@ -107,12 +64,12 @@ def line_chart(
     low: float = 0,
     high: float = 10,
 ) -> Chart:
-    return _series_chart(pygal.Line(**_config(range=(low, high))), title, alt, labels, series)
+    return _series_chart(pygal.Line(**chart_config(range=(low, high))), title, alt, labels, series)
 
 
 def bar_chart(title: str, alt: str, counts: Sequence[tuple[str, int]], *, unit: str = "times") -> Chart:
     height = 60 + 34 * max(len(counts), 1)
-    chart = pygal.HorizontalBar(**_config(height=max(height, 140), show_legend=False, print_values=True))
+    chart = pygal.HorizontalBar(**chart_config(height=max(height, 140), show_legend=False, print_values=True))
     chart.title = title
     chart.x_labels = [label for label, _ in counts]
     chart.add(unit.capitalize(), [count for _, count in counts])
@@ -122,4 +79,4 @@ def bar_chart(title: str, alt: str, counts: Sequence[tuple[str, int]], *, unit: 
 def grouped_bars(
     title: str, alt: str, labels: Sequence[str], series: Mapping[str, Sequence[float | None]], *, high: float = 100
 ) -> Chart:
-    return _series_chart(pygal.Bar(**_config(range=(0, high))), title, alt, labels, series)
+    return _series_chart(pygal.Bar(**chart_config(range=(0, high))), title, alt, labels, series)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime
 from datetime import timedelta
+from typing import Any
 
 from django import forms
+
+from .windows import EARLIEST, LATEST, ChosenDates
 
 
 class SessionForm(forms.Form):
@@ -71,11 +74,39 @@ class NextSessionForm(forms.Form):
         return cleaned
 
 
-class WindowForm(forms.Form):
-    """Only for labelled inputs; the dates are read (and corrected) by windows.window_for."""
+class IsoDateField(forms.DateField):
+    """A date as the date picker sends it (ISO 8601), within the years a window can cover."""
 
-    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    widget = forms.DateInput(attrs={"type": "date"})
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        text = str(value or "").strip()
+        if not text:
+            return None
+        try:
+            day = datetime.date.fromisoformat(text)
+        except ValueError:
+            raise forms.ValidationError("Not a date.", code="invalid") from None
+        if not EARLIEST <= day <= LATEST:
+            raise forms.ValidationError("Out of range.", code="far")
+        return day
+
+
+class WindowForm(forms.Form):
+    """The review window's dates from the query string. Nothing here is an error to the therapist: `chosen()`
+    sets aside what cannot be read and says so, and windows.window_for shows the default range instead."""
+
+    start = IsoDateField(label="From", required=False)
+    end = IsoDateField(label="To", required=False)
+
+    def chosen(self) -> ChosenDates:
+        if self.is_valid():
+            return ChosenDates(self.cleaned_data["start"], self.cleaned_data["end"])
+        codes = {error.code for errors in self.errors.as_data().values() for error in errors}
+        if "invalid" in codes:
+            unreadable = "One of the dates wasn't a date we could read (use the date picker, or YYYY-MM-DD)"
+            return ChosenDates(note=f"{unreadable}, so the default range is shown.")
+        return ChosenDates(note=f"Dates go from {EARLIEST.year} to {LATEST.year}, so the default range is shown.")
 
 
 class ReviewSettingsForm(forms.Form):

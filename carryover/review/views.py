@@ -47,12 +47,8 @@ def _summary_context(request: AuthedRequest, client_id: int) -> dict:
     client = get_client_for_therapist(request, client_id, action=Action.EXPORT, object_type="session_summary")
     sessions = list(Session.objects.for_client(client)[:RECENT_SESSIONS])
     today = local_today(client.user)
-    window = window_for(
-        today=today,
-        last_session=sessions[0] if sessions else None,
-        start=request.GET.get("start"),
-        end=request.GET.get("end"),
-    )
+    chosen = WindowForm(request.GET).chosen()
+    window = window_for(today=today, last_session=sessions[0] if sessions else None, chosen=chosen)
     form = WindowForm(initial={"start": window.start, "end": window.end})
     summary = build_summary(client, window, sessions, today=today)
     return {"client": client, "summary": summary, "window": window, "form": form}
@@ -121,13 +117,8 @@ def _sessions_page(request: AuthedRequest, client, *, form: SessionForm, next_fo
 @role_required(Role.THERAPIST)
 def client_timeline(request: AuthedRequest, client_id: int) -> HttpResponse:
     client = get_client_for_therapist(request, client_id, object_type="timeline")
-    window = window_for(
-        today=local_today(client.user),
-        last_session=None,
-        start=request.GET.get("start"),
-        end=request.GET.get("end"),
-        default_days=TIMELINE_DAYS,
-    )
+    dates = WindowForm(request.GET).chosen()
+    window = window_for(today=local_today(client.user), last_session=None, chosen=dates, default_days=TIMELINE_DAYS)
     assignments = list(Assignment.objects.filter(client=client).order_by("-created_at"))
     kind = request.GET.get("kind", "")
     if kind and kind not in timeline_providers.kinds:

@@ -35,44 +35,32 @@ class Window:
         return [self.start + timedelta(days=n) for n in range(self.days)]
 
 
-def _parse(text: str | None) -> date | None | str:
-    """A date, None when empty, "bad" when it isn't a date, or "far" when it is out of any sensible range."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        return "bad"
-    return day if EARLIEST <= day <= LATEST else "far"
+@dataclass(frozen=True)
+class ChosenDates:
+    """The dates a therapist typed, read by forms.WindowForm: either end may be open; `note` says why what was
+    typed was set aside (then both are None and the default range is shown)."""
+
+    start: date | None = None
+    end: date | None = None
+    note: str = ""
 
 
 def window_for(
     *,
     today: date,
     last_session: Session | None,
-    start: str | None = None,
-    end: str | None = None,
+    chosen: ChosenDates = ChosenDates(),  # noqa: B008 (frozen: one shared instance is safe)
     default_days: int = DEFAULT_DAYS,
 ) -> Window:
     """The window from the last session (inclusive: homework set in a session often starts that day) to the
     client's today, unless the therapist chose dates. Bad input is corrected and explained, never an error."""
-    notes: list[str] = []
-    chosen_start, chosen_end = _parse(start), _parse(end)
-    if "bad" in (chosen_start, chosen_end):
-        notes.append("One of the dates wasn't a date we could read (use the date picker, or YYYY-MM-DD), so the "
-                     "default range is shown.")  # fmt: skip
-        chosen_start = chosen_end = None
-    elif "far" in (chosen_start, chosen_end):
-        notes.append(f"Dates go from {EARLIEST.year} to {LATEST.year}, so the default range is shown.")
-        chosen_start = chosen_end = None
-    if chosen_start is None and chosen_end is None:
+    notes = [chosen.note] if chosen.note else []
+    if chosen.start is None and chosen.end is None:
         if last_session is not None and last_session.date <= today:
             return Window(last_session.date, today, session=last_session, notes=notes)
         return Window(today - timedelta(days=default_days - 1), today, notes=notes)
-    assert not isinstance(chosen_start, str) and not isinstance(chosen_end, str)
-    first = chosen_start or (chosen_end or today) - timedelta(days=default_days - 1)
-    last = chosen_end or today
+    first = chosen.start or (chosen.end or today) - timedelta(days=default_days - 1)
+    last = chosen.end or today
     if first > last:
         first, last = last, first
         notes.append("The start date was after the end date, so they were swapped.")

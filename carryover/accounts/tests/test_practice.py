@@ -1,4 +1,5 @@
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from carryover.accounts.models import CareLink, CrisisResource, Membership, User
@@ -89,12 +90,8 @@ def test_demo_data_loads_once_and_twice_changes_nothing(db):
 
 def test_demo_data_is_refused_in_production(db, settings):
     settings.PRODUCTION = True
-    try:
+    with pytest.raises(CommandError, match="never loaded in production"):
         call_command("load_demo")
-    except Exception as error:  # CommandError
-        assert "never loaded in production" in str(error)
-    else:
-        raise AssertionError("load_demo ran in production")
     assert not User.objects.exists()
 
 

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth.hashers import identify_hasher
 from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains, assertTemplateUsed
 
 from carryover.accounts.models import User
 from carryover.conftest import PASSWORD, totp_code, without_csrf
@@ -103,9 +104,12 @@ def test_passwords_are_hashed_with_argon2(personas):
 
 
 def test_signup_is_closed(client, db):
-    response = client.get(reverse("account_signup"))
-    assert b"Sign Up Closed" in response.content or b"closed" in response.content.lower()
-    client.post(reverse("account_signup"), {"email": "x@example.test", "password1": PASSWORD, "password2": PASSWORD})
+    """Accounts come only from invitations: the sign-up page says it is closed and offers no form to fill."""
+    data = {"email": "x@example.test", "password1": PASSWORD, "password2": PASSWORD}
+    for response in (client.get(reverse("account_signup")), client.post(reverse("account_signup"), data)):
+        assertTemplateUsed(response, "account/signup_closed.html")
+        assertContains(response, "<h1>Sign Up Closed</h1>", html=True)
+        assertNotContains(response, 'name="password1"')
     assert not User.objects.filter(email="x@example.test").exists()
 
 

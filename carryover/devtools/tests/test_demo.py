@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import transaction
 from django.urls import reverse
 
 from carryover.accounts.models import User
@@ -36,10 +37,22 @@ TODAY = date(2026, 11, 20)
 CLIENTS = ["client@example.org", "jordan@example.org", "priya@example.org"]
 
 
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup, django_db_blocker):
+    """The demo, loaded once for this module (it is the slowest fixture in the suite) inside a transaction that is
+    rolled back after the module's last test, so no other test sees it. Each test's own transaction is a savepoint
+    inside this one, so what a test changes is still undone before the next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with time_machine.travel(NOW, tick=False):
+            created = load_demo()
+        yield created
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(db):
+def demo(demo_loaded, db):
     with time_machine.travel(NOW, tick=False):
-        yield load_demo()
+        yield demo_loaded
 
 
 def member(email: str):

@@ -85,11 +85,10 @@ def test_keys_are_unique_slugs():
 
 
 def test_the_library_has_the_templates_the_product_promises():
-    promised = {
-        "journal", "thought_record_3", "thought_record_7", "behavioural_experiment", "exposure_practice",
-        "activity_log", "activity_log_ace", "relaxation", "reading", "conversation_rehearsal", "lifestyle_goal",
-        "skill_practice", "worry_time", "problem_solving", "values", "sleep_diary", "dbt_diary_card",
-    }  # fmt: skip
+    promised = {"journal", "thought_record_3", "thought_record_7", "behavioural_experiment", "exposure_practice"}
+    promised |= {"activity_log", "activity_log_ace", "relaxation", "reading", "conversation_rehearsal"}
+    promised |= {"lifestyle_goal", "skill_practice", "worry_time", "problem_solving", "values", "sleep_diary"}
+    promised |= {"dbt_diary_card"}
     assert promised <= set(TEMPLATE_KEYS)
 
 
@@ -143,14 +142,6 @@ def test_a_complete_answer_cleans_without_errors(template):
     answers, errors = _clean(template["key"], _complete_raw(template["schema"]))
     assert errors == {}
     assert set(answers) == {field["key"] for field in iter_fields(template["schema"])}
-
-
-@pytest.mark.parametrize("category", CATEGORIES)
-def test_one_template_per_category_cleans_a_complete_answer(category):
-    template = next(t for t in BUILTIN_TEMPLATES if t["category"] == category)
-    answers, errors = _clean(template["key"], _complete_raw(template["schema"]))
-    assert errors == {}
-    assert answers
 
 
 @pytest.mark.parametrize("template", BUILTIN_TEMPLATES, ids=TEMPLATE_KEYS)

@@ -49,3 +49,16 @@ def test_client_fills_a_7_column_thought_record_partly_with_barriers(client, per
     assert "Did part of it" in page and "It felt too upsetting" in page
     detail = client.get(reverse("entry_detail", args=[entry.pk])).content.decode()
     assert "They think I&#x27;m useless" in detail and "Hot thought" in detail
+
+
+def test_autosave_answers_with_the_flow_pages_saved_partial(client, personas, monday):
+    assignment = assign(personas.alice, personas.bob, key="journal")
+    occurrence = assignment.occurrences.order_by("due_date").first()
+    client.force_login(personas.bob)
+    client.get(reverse("occurrence_do", args=[occurrence.pk]))
+    draft = Draft.objects.get(occurrence=occurrence)
+    url = reverse("draft_autosave", args=[draft.pk])
+    response = client.post(url, {"f-entry": "typed"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response.content.decode().strip() == "Saved 09:00"  # just the text for #saved, in Bob's London time
+    assert Draft.objects.get(pk=draft.pk).raw["f-entry"] == "typed"

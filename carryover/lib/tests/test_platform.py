@@ -1,6 +1,7 @@
 import os
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 from unittest import mock
 
@@ -47,11 +48,40 @@ def test_security_headers_on_pages(client, personas):
             assert response["X-Request-ID"]
 
 
+class InlineCode(HTMLParser):
+    """Everything the CSP (script-src 'self', no 'unsafe-inline') would block: script elements without a src
+    (whatever their attributes), event-handler attributes of any name, style elements and style attributes,
+    and javascript: links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        names = {name for name, _ in attrs}
+        if (tag == "script" and "src" not in names) or tag == "style":
+            self.found.append(f"<{tag}> element")
+        self.found += [f"{name}= on <{tag}>" for name in names if name.startswith("on") or name == "style"]
+        self.found += [
+            f"javascript: link on <{tag}>" for _, v in attrs if (v or "").strip().lower().startswith("javascript:")
+        ]
+
+
+def test_the_inline_code_finder_catches_each_form():
+    inline = ['<script type="module">go()</script>', "<SCRIPT>go()</SCRIPT>", "<style>p{}</style>"]
+    inline += ['<p onmouseover="go()">', "<p style='color:red'>", '<a href=" javascript:go()">']
+    for html in inline:
+        finder = InlineCode()
+        finder.feed(html)
+        assert finder.found, html
+
+
 def test_pages_have_no_inline_scripts_or_styles(client, personas):
     client.force_login(personas.alice)
     for url in (reverse("caseload"), reverse("client_detail", args=[personas.bob.pk]), "/help/", "/profile/"):
-        html = client.get(url).content.decode()
-        assert "<script>" not in html and " onclick=" not in html and " style=" not in html
+        finder = InlineCode()
+        finder.feed(client.get(url).content.decode())
+        assert finder.found == [], url
 
 
 def test_need_help_link_on_every_page_and_crisis_lines_listed(client, personas):

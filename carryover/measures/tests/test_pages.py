@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from carryover.devtools.demo import load_demo
 from carryover.measures import services
 from carryover.measures.charts import measure_chart
 from carryover.measures.models import AlertStatus, MeasureResult, RiskAlert, SafetyPlan
+from carryover.review.charts import line_chart
 
 from .helpers import answer, assign_measure
 
@@ -57,8 +59,29 @@ def test_client_measures_page_shows_change_nhs_outcome_and_a_chart_with_a_text_a
 
 def test_chart_marks_session_days():
     results = [MeasureResult(taken_on=date(2026, 3, 2) + timedelta(days=7 * n), total=t) for n, t in enumerate([9, 5])]
-    assert b"Session" not in measure_chart("gad7", results)
-    assert b"Session" in measure_chart("gad7", results, [date(2026, 3, 5)])
+    assert b"Session" not in measure_chart("gad7", results, today=date(2026, 3, 9))
+    assert b"Session" in measure_chart("gad7", results, [date(2026, 3, 5)], today=date(2026, 3, 9))
+
+
+def test_an_empty_chart_is_centred_on_the_clients_today_not_the_servers(client, personas):
+    personas.bob.time_zone = "Pacific/Auckland"  # UTC+13 in March
+    personas.bob.save()
+    client.force_login(personas.alice)
+    # 12:30 UTC on Monday 2 March is 01:30 on Tuesday 3 March in Auckland: three days either side of the 3rd.
+    with time_machine.travel("2026-03-02 12:30 +00:00", tick=False):
+        svg = client.get(reverse("measure_chart", args=[personas.bob.pk, "phq9"])).content.decode()
+    days = re.findall(r">(\d+ \w{3})</text>", svg)
+    assert days[0] == "28 Feb" and "27 Feb" not in days  # the server's 2 March would start on 27 February
+
+
+def test_measure_charts_share_the_review_charts_style(personas):
+    """One pygal setup (lib/charts.py): the measure chart in the PDF uses the font WeasyPrint has, like the rest."""
+    results = [MeasureResult(taken_on=date(2026, 3, 2), total=9)]
+    svg = measure_chart("gad7", results, today=date(2026, 3, 9)).decode()
+    review = line_chart("Mood", "Mood by day", ["Mon", "Tue"], {"Mood": [3, 5]}).svg
+    for picture in (svg, review):
+        assert "DejaVu Sans" in picture and not picture.startswith("<?xml")
+        assert not re.search(r"<script[^>]*href", picture)  # no tooltip script fetched from pygal's CDN
 
 
 def test_clients_see_their_charts_only_once_shared(client, personas, bob_history):

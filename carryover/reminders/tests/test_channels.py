@@ -186,6 +186,31 @@ def test_push_subscription_saved(client, personas):
     assert PushSubscription.objects.get().show_titles is True
 
 
+@pytest.mark.parametrize(
+    "body",
+    [b"[1, 2]", b'"text"', b"\xff\xfe", b'{"subscription": {"endpoint": 5, "keys": {}}}', b'{"subscription": null}'],
+)
+def test_push_bodies_of_the_wrong_shape_get_a_message_not_a_500(client, personas, body):
+    client.force_login(personas.bob)
+    response = client.post(reverse("push_subscribe"), body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"] in (
+        "We could not read that subscription.",
+        "This browser sent a subscription we could not read.",
+    )
+    assert not PushSubscription.objects.exists()
+
+
+def test_subscribing_the_same_browser_again_updates_its_one_row(client, personas):
+    client.force_login(personas.bob)
+    keys = {"p256dh": "B" * 87, "auth": "A" * 150}
+    for show_titles in (True, False):
+        data = {"subscription": {"endpoint": "https://push.example/abc", "keys": keys}, "show_titles": show_titles}
+        assert client.post(reverse("push_subscribe"), data, content_type="application/json").status_code == 200
+    saved = PushSubscription.objects.get()
+    assert (saved.client, saved.show_titles, saved.auth) == (personas.bob.membership, False, "A" * 100)
+
+
 def test_installable_manifest_and_service_worker_at_the_root(client):
     manifest = client.get("/manifest.webmanifest")
     assert manifest["Content-Type"] == "application/manifest+json"

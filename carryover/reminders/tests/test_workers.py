@@ -80,6 +80,7 @@ def test_claims_are_exclusive_and_expire(personas, settings):
 
 
 @on_postgres
+@pytest.mark.slow
 @pytest.mark.postgres
 def test_four_db_workers_deliver_ten_thousand_reminders_exactly_once(transactional_db, personas, smtp):
     people = clients_with_work(personas, 20)
@@ -106,6 +107,7 @@ def test_four_db_workers_deliver_ten_thousand_reminders_exactly_once(transaction
 
 
 @on_postgres
+@pytest.mark.slow
 @pytest.mark.postgres
 def test_a_killed_db_worker_is_replaced_and_the_clock_recovers_its_batch(transactional_db, personas, smtp):
     """The whole stack: a real db_worker SIGKILLed mid-batch leaves its task RUNNING for ever (django-tasks-db
@@ -179,6 +181,7 @@ def worker_process(deadline: float) -> int:
 
 
 @on_postgres
+@pytest.mark.slow
 @pytest.mark.postgres
 def test_killed_workers_lose_nothing_and_duplicate_only_the_message_in_flight(
     transactional_db, personas, smtp, settings, push

@@ -8,6 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from carryover.audit.models import Action, AuditEvent
+from carryover.review.forms import WindowForm
 from carryover.review.models import Session
 from carryover.review.services import session_record
 from carryover.review.summary import build_summary
@@ -18,7 +19,8 @@ from .conftest import PRIVATE_BARRIER_WORDS, PRIVATE_WORDS
 
 def summary_for(personas, start="2026-03-02", end="2026-03-09"):
     bob = personas.bob.membership
-    window = window_for(today=date(2026, 3, 9), last_session=None, start=start, end=end)
+    chosen = WindowForm({"start": start, "end": end}).chosen()
+    window = window_for(today=date(2026, 3, 9), last_session=None, chosen=chosen)
     return build_summary(bob, window, [], today=date(2026, 3, 9))
 
 
@@ -136,7 +138,8 @@ def test_window_starts_on_the_last_session_day_inclusive(personas, journal_week)
 def test_window_corrects_bad_input_and_says_so(start, end, expected, note):
     import datetime
 
-    window = window_for(today=datetime.date(2026, 3, 9), last_session=None, start=start, end=end)
+    chosen = WindowForm({"start": start, "end": end}).chosen()
+    window = window_for(today=datetime.date(2026, 3, 9), last_session=None, chosen=chosen)
     assert (window.start.isoformat(), window.end.isoformat()) == expected
     assert (note is None and not window.notes) or any(note in n for n in window.notes)
 
@@ -221,3 +224,14 @@ def test_removing_a_session_recorded_by_mistake(client, personas):
         page = client.get(reverse("client_summary", args=[personas.bob.pk])).content.decode()
     assert "since the session on 2 Mar" in page
     assert AuditEvent.objects.filter(action=Action.DELETE, object_type="session", object_id=str(wrong.pk)).exists()
+
+
+def test_window_form_gives_the_view_dates_or_a_note_never_an_error():
+    from carryover.review.windows import ChosenDates
+
+    assert WindowForm({"start": " 2026-03-02 ", "end": ""}).chosen() == ChosenDates(date(2026, 3, 2), None)
+    assert WindowForm({}).chosen() == ChosenDates()
+    unreadable, far = WindowForm({"start": "2026-03-02", "end": "2026-13-01"}), WindowForm({"end": "1899-12-31"})
+    assert (unreadable.chosen().start, unreadable.chosen().end) == (None, None)
+    assert "wasn't a date we could read" in unreadable.chosen().note
+    assert far.chosen() == ChosenDates(note="Dates go from 1900 to 2999, so the default range is shown.")
