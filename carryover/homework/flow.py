@@ -84,9 +84,12 @@ def _store_uploads(request: AuthedRequest, draft: Draft, step: str, updates: dic
 def _step_errors(draft: Draft, step: str) -> dict[str, str]:
     """Wrong values on this step (not missing ones: those only matter when finishing as "done")."""
     _, errors = worksheet.clean_answers(
-        visible_schema(draft.template_version.schema, services.draft_formats(draft)), draft.raw, require_complete=False,
-        ladder=services.ladder_choices(draft.client), attachments=draft.attachments.values_list("pk", flat=True),
-    )  # fmt: skip
+        visible_schema(draft.template_version.schema, services.draft_formats(draft)),
+        draft.raw,
+        require_complete=False,
+        ladder=services.ladder_choices(draft.client),
+        attachments=draft.attachments.values_list("pk", flat=True),
+    )
     errors.update(AfterForm(draft.raw).named_errors())
     if draft.raw.get("o-outcome"):
         errors.update(OutcomeForm(draft.raw).named_errors())

@@ -40,9 +40,12 @@ class AssignmentForm(forms.Form):
     minutes = forms.IntegerField(min_value=1, max_value=240, label="About how many minutes")
     schedule_kind = forms.ChoiceField(choices=ScheduleKind.choices, label="How often", widget=forms.RadioSelect)
     weekdays = forms.TypedMultipleChoiceField(
-        choices=list(enumerate(WEEKDAY_NAMES)), coerce=int, required=False, label="On these days",
+        choices=list(enumerate(WEEKDAY_NAMES)),
+        coerce=int,
+        required=False,
+        label="On these days",
         widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
+    )
     times_per_week = forms.IntegerField(min_value=1, max_value=14, required=False, label="Times a week")
     start_date = forms.DateField(label="Starting", widget=forms.DateInput(attrs={"type": "date"}))
     end_date = forms.DateField(
@@ -51,13 +54,18 @@ class AssignmentForm(forms.Form):
     if_when = forms.CharField(max_length=200, required=False, label="After I… (an existing routine)")
     if_then = forms.CharField(max_length=200, required=False, label="I will…")
     minimum = forms.CharField(
-        max_length=500, required=False, label="Minimum version", help_text="“If you only have 2 minutes, …”",
+        max_length=500,
+        required=False,
+        label="Minimum version",
+        help_text="“If you only have 2 minutes, …”",
         widget=forms.Textarea(attrs={"rows": 2}),
-    )  # fmt: skip
+    )
     coping = forms.CharField(
-        max_length=1000, required=False, label="What might come up, and how to cope",
+        max_length=1000,
+        required=False,
+        label="What might come up, and how to cope",
         widget=forms.Textarea(attrs={"rows": 2}),
-    )  # fmt: skip
+    )
     goal = forms.ModelChoiceField(queryset=Goal.objects.none(), required=False, label="The goal it serves")
     formats = forms.MultipleChoiceField(
         choices=Format.choices, required=False, label="Ways to answer", widget=forms.CheckboxSelectMultiple
@@ -119,13 +127,24 @@ class AssignmentForm(forms.Form):
         c = self.cleaned_data
         alerts = "risk_alerts" not in self.fields or bool(c.get("risk_alerts"))
         return AssignmentData(
-            title=c["title"], instructions=c["instructions"], rationale=c["rationale"], minutes=c["minutes"],
-            schedule_kind=c["schedule_kind"], start_date=c["start_date"], end_date=c.get("end_date"),
-            weekdays=c.get("weekdays") or [], times_per_week=c.get("times_per_week"),
-            if_when=c.get("if_when", ""), if_then=c.get("if_then", ""), minimum=c.get("minimum", ""),
-            coping=c.get("coping", ""), formats=c.get("formats") or [], goal=c.get("goal"),
-            risk_alerts=alerts, risk_alerts_off_reason="" if alerts else c["risk_alerts_off_reason"].strip(),
-        )  # fmt: skip
+            title=c["title"],
+            instructions=c["instructions"],
+            rationale=c["rationale"],
+            minutes=c["minutes"],
+            schedule_kind=c["schedule_kind"],
+            start_date=c["start_date"],
+            end_date=c.get("end_date"),
+            weekdays=c.get("weekdays") or [],
+            times_per_week=c.get("times_per_week"),
+            if_when=c.get("if_when", ""),
+            if_then=c.get("if_then", ""),
+            minimum=c.get("minimum", ""),
+            coping=c.get("coping", ""),
+            formats=c.get("formats") or [],
+            goal=c.get("goal"),
+            risk_alerts=alerts,
+            risk_alerts_off_reason="" if alerts else c["risk_alerts_off_reason"].strip(),
+        )
 
 
 def before_session_note(next_session: date | None) -> str:

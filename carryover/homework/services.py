@@ -61,9 +61,11 @@ def template_version_add(*, template: Template, created_by: User | None, **conte
     worksheet.check_schema(content["schema"])
     latest = template.versions.order_by("-number").first()
     return TemplateVersion.objects.create(
-        template=template, number=(latest.number + 1) if latest else 1, created_by=created_by,
+        template=template,
+        number=(latest.number + 1) if latest else 1,
+        created_by=created_by,
         **{key: content[key] for key in VERSION_FIELDS if key in content},
-    )  # fmt: skip
+    )
 
 
 ALREADY_SENT = "This questionnaire has already been sent. Thank you."  # a worksheet sent twice hears it too
@@ -195,16 +197,28 @@ def assignment_create(
 ) -> Assignment:
     with transaction.atomic():
         assignment = Assignment.objects.create(
-            practice_id=client.practice_id, client=client, therapist=therapist, template_version=version,
-            goal=data.goal, content=data.content(), minutes=data.minutes, formats=data.formats,
-            schedule_kind=data.schedule_kind, weekdays=sorted(data.weekdays), times_per_week=data.times_per_week,
-            start_date=data.start_date, end_date=data.end_date,
-        )  # fmt: skip
+            practice_id=client.practice_id,
+            client=client,
+            therapist=therapist,
+            template_version=version,
+            goal=data.goal,
+            content=data.content(),
+            minutes=data.minutes,
+            formats=data.formats,
+            schedule_kind=data.schedule_kind,
+            weekdays=sorted(data.weekdays),
+            times_per_week=data.times_per_week,
+            start_date=data.start_date,
+            end_date=data.end_date,
+        )
         _risk_alerts_set(assignment, data, therapist.user)
         AssignmentRevision.objects.create(
-            assignment=assignment, number=1, snapshot=_snapshot(assignment), created_by=therapist.user,
+            assignment=assignment,
+            number=1,
+            snapshot=_snapshot(assignment),
+            created_by=therapist.user,
             seen_by_client_at=timezone.now(),
-        )  # fmt: skip
+        )
         occurrences_refresh(client=client)
     return assignment
 
@@ -230,8 +244,10 @@ def assignment_update(
     assignment.minutes, assignment.formats = data.minutes, data.formats
     assignment.schedule_kind, assignment.weekdays = data.schedule_kind, sorted(data.weekdays)
     assignment.times_per_week, assignment.start_date, assignment.end_date = (
-        data.times_per_week, data.start_date, data.end_date,
-    )  # fmt: skip
+        data.times_per_week,
+        data.start_date,
+        data.end_date,
+    )
     if version is not None:
         assignment.template_version = version
     after = _snapshot(assignment)
@@ -408,12 +424,18 @@ def entry_submit(*, draft: Draft, outcome: str | None = None) -> Entry:
     assignment = occurrence.assignment if occurrence else None
     with transaction.atomic():
         entry = Entry.objects.create(
-            client=client, assignment=assignment, occurrence=occurrence, template_version=draft.template_version,
-            revision=assignment.revision if assignment else None, outcome=outcome_data["outcome"],
-            fraction=outcome_data["fraction"], barriers=outcome_data["barriers"],
+            client=client,
+            assignment=assignment,
+            occurrence=occurrence,
+            template_version=draft.template_version,
+            revision=assignment.revision if assignment else None,
+            outcome=outcome_data["outcome"],
+            fraction=outcome_data["fraction"],
+            barriers=outcome_data["barriers"],
             content={"answers": answers, "barrier_other": outcome_data["barrier_other"]},
-            done_on=local_today(client.user), **after_form.entry_fields(),
-        )  # fmt: skip
+            done_on=local_today(client.user),
+            **after_form.entry_fields(),
+        )
         if occurrence is not None:
             occurrence.status = outcome_data["outcome"]
             occurrence.credit = entry.credit()

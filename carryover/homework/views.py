@@ -70,8 +70,11 @@ from .render import display_answers
 def reminders_panel(me) -> dict:
     from carryover.reminders.services import badge, later_choices, next_reminder
 
-    return {"reminder_badge": badge(me, mark_seen=True), "next_reminder": next_reminder(me),
-            "later_choices": later_choices(me)}  # fmt: skip
+    return {
+        "reminder_badge": badge(me, mark_seen=True),
+        "next_reminder": next_reminder(me),
+        "later_choices": later_choices(me),
+    }
 
 
 @role_required(Role.CLIENT)
@@ -98,8 +101,15 @@ def today(request: AuthedRequest) -> HttpResponse:
     for slots in per_week.values():
         if slots[0].due_date - day <= timedelta(days=6):
             open_slots = [o for o in slots if o.is_open]
-            this_week.append({"assignment": slots[0].assignment, "next": open_slots[0] if open_slots else None,
-                              "left": len(open_slots), "total": len(slots), "due": slots[0].due_date})  # fmt: skip
+            this_week.append(
+                {
+                    "assignment": slots[0].assignment,
+                    "next": open_slots[0] if open_slots else None,
+                    "left": len(open_slots),
+                    "total": len(slots),
+                    "due": slots[0].due_date,
+                }
+            )
     context = {
         "day": day,
         "todays": todays,
@@ -173,9 +183,11 @@ def assignment_not_working(request: AuthedRequest, pk: int) -> HttpResponse:
     form = NotWorkingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.notice_create(
-            client=assignment.client, assignment=assignment, reason=form.cleaned_data["reason"],
+            client=assignment.client,
+            assignment=assignment,
+            reason=form.cleaned_data["reason"],
             note=form.cleaned_data["note"],
-        )  # fmt: skip
+        )
         messages.success(request, "Thank you for saying so. Your therapist will see it and can adjust it with you.")
         return redirect("client_home")
     return TemplateResponse(request, "homework/not_working.html", {"assignment": assignment, "form": form})
@@ -191,8 +203,9 @@ def revision_seen(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.CLIENT)
 def ladder(request: AuthedRequest) -> HttpResponse:
-    me = get_own_client_record(request, action=Action.UPDATE if request.method == "POST" else Action.READ,
-                               object_type="fear_ladder")  # fmt: skip
+    me = get_own_client_record(
+        request, action=Action.UPDATE if request.method == "POST" else Action.READ, object_type="fear_ladder"
+    )
     return _ladder_page(request, me, done=reverse("ladder"))
 
 
@@ -255,10 +268,13 @@ def template_preview(request: AuthedRequest, pk: int) -> HttpResponse:
     template = get_template_for_therapist(request, pk)
     version = template.latest_version()
     steps = [
-        {"title": step["title"], "help": step.get("help", ""),
-         "fields": bind_step(version.schema, i, {}, {}, formats=version.formats)}
+        {
+            "title": step["title"],
+            "help": step.get("help", ""),
+            "fields": bind_step(version.schema, i, {}, {}, formats=version.formats),
+        }
         for i, step in enumerate(version.schema["steps"])
-    ]  # fmt: skip
+    ]
     return TemplateResponse(request, "homework/template_preview.html", {"version": version, "steps": steps})
 
 
@@ -270,10 +286,13 @@ def assign(request: AuthedRequest, client_id: int, template_id: int) -> HttpResp
     version = get_template_for_therapist(request, template_id).latest_version()
     goals = Goal.objects.filter(client=client, archived=False)
     form = AssignmentForm(
-        request.POST or None, goals=goals, allowed_formats=version.formats,
-        initial=version_initial(version, local_today(client.user)), optional_risk=version.has_optional_risk_rules,
+        request.POST or None,
+        goals=goals,
+        allowed_formats=version.formats,
+        initial=version_initial(version, local_today(client.user)),
+        optional_risk=version.has_optional_risk_rules,
         next_session=services.next_session_of(client),
-    )  # fmt: skip
+    )
     if request.method == "POST" and form.is_valid():
         services.assignment_create(
             therapist=request.user.membership, client=client, version=version, data=form.data_object()

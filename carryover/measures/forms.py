@@ -15,16 +15,21 @@ class SafetyPlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         for key, label, help_text in SAFETY_PLAN_SECTIONS:
             self.fields[key] = forms.CharField(
-                label=label, help_text=help_text, required=False, max_length=3000,
+                label=label,
+                help_text=help_text,
+                required=False,
+                max_length=3000,
                 widget=forms.Textarea(attrs={"rows": 3}),
-            )  # fmt: skip
+            )
 
 
 class ResolveAlertForm(forms.Form):
     note = forms.CharField(
-        label="What was done", max_length=3000, widget=forms.Textarea(attrs={"rows": 3}),
+        label="What was done",
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example: called the client, reviewed the safety plan, agreed next contact.",
-    )  # fmt: skip
+    )
 
 
 class SafetySettingsForm(forms.ModelForm):

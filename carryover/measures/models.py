@@ -150,9 +150,13 @@ class SafetySettings(models.Model):
 
     practice = models.OneToOneField(Practice, on_delete=models.CASCADE, related_name="safety_settings")
     designated_contact = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="Told when an alert has not been acknowledged in time.",
-    )  # fmt: skip
+    )
     escalation_minutes = models.PositiveIntegerField(
         default=60, help_text="Minutes an alert may stay unacknowledged before the designated contact is told."
     )

@@ -59,9 +59,14 @@ def alert_raise(
         try:
             with transaction.atomic():
                 alert = RiskAlert.objects.create(
-                    practice_id=client.practice_id, client=client, source=source, entry=entry,
-                    occurrence=occurrence, draft=draft, trigger=trigger or [],
-                )  # fmt: skip
+                    practice_id=client.practice_id,
+                    client=client,
+                    source=source,
+                    entry=entry,
+                    occurrence=occurrence,
+                    draft=draft,
+                    trigger=trigger or [],
+                )
         except IntegrityError:
             if source != AlertSource.HELP_NOW:
                 raise
@@ -99,9 +104,13 @@ def _raise_for(draft: Draft, fields: list[dict], *, entry: Entry | None = None) 
     source = fields[0]["risk"].get("source", AlertSource.RISK_ANSWER)
     try:
         alert = alert_raise(
-            client=draft.client, source=source, entry=entry, occurrence=draft.occurrence,
-            draft=None if draft.occurrence_id else draft, trigger=_trigger(fields, draft.raw),
-        )  # fmt: skip
+            client=draft.client,
+            source=source,
+            entry=entry,
+            occurrence=draft.occurrence,
+            draft=None if draft.occurrence_id else draft,
+            trigger=_trigger(fields, draft.raw),
+        )
     except IntegrityError:
         return alert_of(draft), False
     return alert, True

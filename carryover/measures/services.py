@@ -78,9 +78,16 @@ def measure_submit(*, draft: Draft) -> MeasureResult:
         except IntegrityError as error:  # the entry's one-per-occurrence constraint: the last line of defence
             raise homework.SubmissionError({"form": ALREADY_SENT}) from error
         saved = MeasureResult.objects.create(
-            client=draft.client, entry=entry, measure=measure, total=result.total, band=result.band,
-            subscales=result.subscales, flags=result.flags, risk_value=result.risk_value, taken_on=entry.done_on,
-        )  # fmt: skip
+            client=draft.client,
+            entry=entry,
+            measure=measure,
+            total=result.total,
+            band=result.band,
+            subscales=result.subscales,
+            flags=result.flags,
+            risk_value=result.risk_value,
+            taken_on=entry.done_on,
+        )
     return saved
 
 
@@ -113,8 +120,11 @@ def alert_resolve(*, alert: RiskAlert, actor: User, note: str) -> None:
         if alert.acknowledged_at is None:
             alert.acknowledged_at, alert.acknowledged_by = now, actor
         alert.status, alert.resolved_at, alert.resolved_by, alert.resolution_note = (
-            AlertStatus.RESOLVED, now, actor, note,
-        )  # fmt: skip
+            AlertStatus.RESOLVED,
+            now,
+            actor,
+            note,
+        )
         alert.save()
 
 
@@ -131,17 +141,26 @@ def open_alerts_for_therapist(therapist: Membership):
 
 # Stanley & Brown (2012) Cogn Behav Pract 19:256–264: six prioritised steps, plus reasons for living.
 SAFETY_PLAN_SECTIONS: list[tuple[str, str, str]] = [
-    ("warning_signs", "1. My warning signs",
-     "Thoughts, feelings, situations or behaviours that tell me a crisis may be coming."),
+    (
+        "warning_signs",
+        "1. My warning signs",
+        "Thoughts, feelings, situations or behaviours that tell me a crisis may be coming.",
+    ),
     ("coping", "2. Things I can do on my own", "Ways to take my mind off things without contacting anyone."),
     ("distraction", "3. People and places that take my mind off things", "Names, numbers, places I can go."),
     ("help_people", "4. People I can ask for help", "Names and phone numbers."),
-    ("professionals", "5. Professionals and crisis lines",
-     "My therapist, my GP or doctor, crisis lines (they are listed under “Need help now?” too)."),
-    ("environment", "6. Making my surroundings safer",
-     "What I can do, and who can help, to keep things I might use to hurt myself out of reach."),
+    (
+        "professionals",
+        "5. Professionals and crisis lines",
+        "My therapist, my GP or doctor, crisis lines (they are listed under “Need help now?” too).",
+    ),
+    (
+        "environment",
+        "6. Making my surroundings safer",
+        "What I can do, and who can help, to keep things I might use to hurt myself out of reach.",
+    ),
     ("reasons", "My reasons for living", "What matters most to me and is worth living for."),
-]  # fmt: skip
+]
 
 
 def safety_plan_of(client: Membership) -> SafetyPlan | None:
@@ -219,9 +238,11 @@ def pair_outcome_for(summary_list: list[MeasureSummary]) -> scoring.PairOutcome 
     if phq is None or gad is None or len(phq.results) < 2 or len(gad.results) < 2:
         return None
     return scoring.pair_outcome(
-        phq9_before=phq.baseline.total, gad7_before=gad.baseline.total,
-        phq9_after=phq.latest.total, gad7_after=gad.latest.total,
-    )  # fmt: skip
+        phq9_before=phq.baseline.total,
+        gad7_before=gad.baseline.total,
+        phq9_after=phq.latest.total,
+        gad7_after=gad.latest.total,
+    )
 
 
 def caseload_flags(client_ids: Iterable[int]) -> dict[int, dict[str, Any]]:

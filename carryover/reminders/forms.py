@@ -22,9 +22,12 @@ ORDER_LABELS = ["First, remind me by", "If that does not work, by", "And if that
 
 def time_field(label: str, help_text: str = "") -> forms.TimeField:
     return forms.TimeField(
-        required=False, label=label, help_text=help_text, error_messages=TIME_ERRORS,
+        required=False,
+        label=label,
+        help_text=help_text,
+        error_messages=TIME_ERRORS,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-    )  # fmt: skip
+    )
 
 
 class SettingsForm(forms.Form):
@@ -40,11 +43,14 @@ class SettingsForm(forms.Form):
     def __init__(self, *args, assignments: list[Assignment], setting: ReminderSettings, **kwargs):
         own = {a.pk: getattr(a, "reminder", None) for a in assignments}
         initial = {
-            "enabled": setting.enabled, "mode": setting.mode, "time": setting.time,
-            "quiet_start": setting.quiet_start, "quiet_end": setting.quiet_end,
+            "enabled": setting.enabled,
+            "mode": setting.mode,
+            "time": setting.time,
+            "quiet_start": setting.quiet_start,
+            "quiet_end": setting.quiet_end,
             **{f"channel_{n}": c for n, c in enumerate(setting.channels[:3])},
             **{f"time_{pk}": r.time for pk, r in own.items() if r is not None and r.time},
-        }  # fmt: skip
+        }
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
         self.assignment_ids = []
@@ -79,10 +85,14 @@ class SettingsForm(forms.Form):
     def data_object(self) -> SettingsData:
         data = self.cleaned_data
         return SettingsData(
-            enabled=data["enabled"], mode=data["mode"], time=data.get("time"),
-            quiet_start=data.get("quiet_start"), quiet_end=data.get("quiet_end"), channels=data["channels"],
+            enabled=data["enabled"],
+            mode=data["mode"],
+            time=data.get("time"),
+            quiet_start=data.get("quiet_start"),
+            quiet_end=data.get("quiet_end"),
+            channels=data["channels"],
             assignment_times={pk: data.get(f"time_{pk}") for pk in self.assignment_ids},
-        )  # fmt: skip
+        )
 
 
 class LaterForm(forms.Form):

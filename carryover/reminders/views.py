@@ -33,8 +33,9 @@ from .therapists import digest_settings
 
 @role_required(Role.CLIENT)
 def reminder_settings(request: AuthedRequest) -> HttpResponse:
-    me = get_own_client_record(request, action=Action.UPDATE if request.method == "POST" else Action.READ,
-                               object_type="reminder_settings")  # fmt: skip
+    me = get_own_client_record(
+        request, action=Action.UPDATE if request.method == "POST" else Action.READ, object_type="reminder_settings"
+    )
     setting = settings_for(me)
     assignments = list(
         Assignment.objects.filter(client=me, status=AssignmentStatus.ACTIVE).select_related("reminder").order_by("pk")
@@ -59,8 +60,9 @@ def reminder_settings(request: AuthedRequest) -> HttpResponse:
 
 @role_required(Role.CLIENT)
 def reminder_later(request: AuthedRequest) -> HttpResponse:
-    me = get_own_client_record(request, action=Action.UPDATE if request.method == "POST" else Action.READ,
-                               object_type="reminder_later")  # fmt: skip
+    me = get_own_client_record(
+        request, action=Action.UPDATE if request.method == "POST" else Action.READ, object_type="reminder_later"
+    )
     form = LaterForm(request.POST or None)
     form.fields["when"].choices = list(services.later_choices(me).items())  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
@@ -91,8 +93,14 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
     client = services.client_for_feed_token(request.GET.get("key", ""))
     if client is None:
         raise Http404()
-    audit_record(actor_id=client.user_id, practice_id=client.practice_id, client_id=client.user_id,
-                 action=Action.EXPORT, object_type="calendar_feed", object_id=client.user_id)  # fmt: skip
+    audit_record(
+        actor_id=client.user_id,
+        practice_id=client.practice_id,
+        client_id=client.user_id,
+        action=Action.EXPORT,
+        object_type="calendar_feed",
+        object_id=client.user_id,
+    )
     response = HttpResponse(calendar_for(client), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "no-referrer"

@@ -14,8 +14,14 @@ from .conftest import version_of
 EVERY_TYPE = [
     {"step_title": "How today went", "type": "short_text", "label": "One word for today", "required": "on"},
     {"type": "long_text", "label": "What happened?", "help": "A few lines are enough."},
-    {"type": "rating", "label": "How anxious were you?", "min": "0", "max": "100", "min_label": "Calm",
-     "max_label": "Panic"},
+    {
+        "type": "rating",
+        "label": "How anxious were you?",
+        "min": "0",
+        "max": "100",
+        "min_label": "Calm",
+        "max_label": "Panic",
+    },
     {"type": "single_choice", "label": "Where were you?", "choices": "Home\nWork\nSomewhere else"},
     {"type": "multi_choice", "label": "What helped?", "choices": "A walk\r\nTalking to someone\r\n\r\nMusic"},
     {"step_title": "Details", "step_help": "Quick ones.", "type": "checkbox", "label": "I used my coping plan"},
@@ -26,7 +32,7 @@ EVERY_TYPE = [
     {"step_title": "Show me", "type": "drawing", "label": "Draw how it felt"},
     {"type": "photo", "label": "A photo of where you were"},
     {"type": "audio", "label": "Say it out loud"},
-]  # fmt: skip
+]
 
 
 def form_data(rows, action="save", **meta):
@@ -59,11 +65,28 @@ def shared_worksheet(personas) -> Template:
     """Alice's own worksheet, shared with her practice (also used by the access matrix)."""
     journal = version_of("journal")
     version = custom_template_save(
-        therapist=personas.alice.membership, template=None, shared=True, name="Alice's diary", category="",
-        summary="", instructions=journal.instructions, rationale=journal.rationale, minutes=5, formats=["write"],
-        schema={"steps": [{"title": "Today", "help": "", "fields": [
-            {"key": "today", "type": "long_text", "label": "How was today?", "help": "", "required": True}]}]},
-    )  # fmt: skip
+        therapist=personas.alice.membership,
+        template=None,
+        shared=True,
+        name="Alice's diary",
+        category="",
+        summary="",
+        instructions=journal.instructions,
+        rationale=journal.rationale,
+        minutes=5,
+        formats=["write"],
+        schema={
+            "steps": [
+                {
+                    "title": "Today",
+                    "help": "",
+                    "fields": [
+                        {"key": "today", "type": "long_text", "label": "How was today?", "help": "", "required": True}
+                    ],
+                }
+            ]
+        },
+    )
     return version.template
 
 
@@ -74,9 +97,17 @@ def edit_data(template, action="save", **changes):
         {k: ("on" if v is True else "" if v is False else str(v)) for k, v in row.items()}
         for row in rows_initial(version)
     ]
-    data = form_data(rows, action=action, name=version.name, category=version.category, summary=version.summary,
-                     instructions=version.instructions, rationale=version.rationale, minutes=str(version.minutes),
-                     based_on=str(version.number))  # fmt: skip
+    data = form_data(
+        rows,
+        action=action,
+        name=version.name,
+        category=version.category,
+        summary=version.summary,
+        instructions=version.instructions,
+        rationale=version.rationale,
+        minutes=str(version.minutes),
+        based_on=str(version.number),
+    )
     if template.shared:
         data["shared"] = "on"
     data.update(changes)
@@ -106,9 +137,15 @@ def test_a_therapist_builds_a_worksheet_from_every_field_type(client, personas):
     ]
     assert [label for _, label in fields["what_helped"]["choices"]] == ["A walk", "Talking to someone", "Music"]
     assert fields["glasses_of_water"] | {} == {
-        "key": "glasses_of_water", "type": "number", "label": "Glasses of water", "help": "", "required": False,
-        "min": 0, "max": 20, "unit": "glasses",
-    }  # fmt: skip
+        "key": "glasses_of_water",
+        "type": "number",
+        "label": "Glasses of water",
+        "help": "",
+        "required": False,
+        "min": 0,
+        "max": 20,
+        "unit": "glasses",
+    }
     assert all(worksheet.KEY.match(key) for key in fields)
 
 
@@ -125,16 +162,37 @@ def test_a_custom_worksheet_is_in_the_library_previews_and_can_be_assigned(clien
     assert "Evening check-in" in library and "My worksheet" in library
     assert reverse("template_edit", args=[template.pk]) in library and reverse("template_new") in library
     preview = client.get(reverse("template_preview", args=[template.pk])).content.decode()
-    for marker in ('type="text"', "<textarea", 'type="radio"', 'type="checkbox"', 'type="number"',
-                   'type="date"', 'type="datetime-local"', "<canvas", 'accept="image/*"', 'accept="audio/*"',
-                   "0 = Calm", "Somewhere else", "(glasses)", "(minutes)"):  # fmt: skip
+    for marker in (
+        'type="text"',
+        "<textarea",
+        'type="radio"',
+        'type="checkbox"',
+        'type="number"',
+        'type="date"',
+        'type="datetime-local"',
+        "<canvas",
+        'accept="image/*"',
+        'accept="audio/*"',
+        "0 = Calm",
+        "Somewhere else",
+        "(glasses)",
+        "(minutes)",
+    ):
         assert marker in preview, marker
     url = reverse("assign", args=[personas.bob.pk, template.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, {
-        "title": "Evening check-in", "instructions": "Before bed.", "rationale": "Patterns help.", "minutes": "5",
-        "schedule_kind": "daily", "start_date": "2026-03-02", "formats": ["write", "photo"],
-    })  # fmt: skip
+    response = client.post(
+        url,
+        {
+            "title": "Evening check-in",
+            "instructions": "Before bed.",
+            "rationale": "Patterns help.",
+            "minutes": "5",
+            "schedule_kind": "daily",
+            "start_date": "2026-03-02",
+            "formats": ["write", "photo"],
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Assignment.objects.get(client=personas.bob.membership).template_version == template.latest_version()
 
@@ -167,10 +225,18 @@ def test_the_builder_previews_without_saving(client, personas):
 
 def test_editing_makes_a_new_version_and_assignments_keep_theirs(client, personas):
     template = build(client, personas.alice)
-    client.post(reverse("assign", args=[personas.bob.pk, template.pk]), {
-        "title": "Evening check-in", "instructions": "Before bed.", "rationale": "Patterns help.", "minutes": "5",
-        "schedule_kind": "daily", "start_date": "2026-03-02", "formats": ["write"],
-    })  # fmt: skip
+    client.post(
+        reverse("assign", args=[personas.bob.pk, template.pk]),
+        {
+            "title": "Evening check-in",
+            "instructions": "Before bed.",
+            "rationale": "Patterns help.",
+            "minutes": "5",
+            "schedule_kind": "daily",
+            "start_date": "2026-03-02",
+            "formats": ["write"],
+        },
+    )
     assignment = Assignment.objects.get(client=personas.bob.membership)
     url = reverse("template_edit", args=[template.pk])
     page = client.get(url).content.decode()
@@ -250,26 +316,42 @@ def test_built_ins_cannot_be_edited(client, personas):
 @pytest.mark.parametrize(
     ("rows", "meta", "field", "message"),
     [
-        ([{"type": "rating", "label": "Mood", "min": "5", "max": "3"}], {}, "fields-0-max",
-         "The top of the scale must be above the bottom (it is 5 to 3)."),
+        (
+            [{"type": "rating", "label": "Mood", "min": "5", "max": "3"}],
+            {},
+            "fields-0-max",
+            "The top of the scale must be above the bottom (it is 5 to 3).",
+        ),
         ([{"type": "rating", "label": "Mood", "min": "0.5", "max": "3"}], {}, "fields-0-max", "whole numbers"),
         ([{"type": "single_choice", "label": "Mood"}], {}, "fields-0-choices", "at least two choices"),
-        ([{"type": "multi_choice", "label": "Mood", "choices": "Low\nlow"}], {}, "fields-0-choices",
-         "one is listed twice"),
+        (
+            [{"type": "multi_choice", "label": "Mood", "choices": "Low\nlow"}],
+            {},
+            "fields-0-choices",
+            "one is listed twice",
+        ),
         ([{"type": "number", "label": "Mood", "min": "9", "max": "1"}], {}, "fields-0-max", "at least the lowest"),
         ([{"type": "number", "label": "Mood", "min": "lots"}], {}, "fields-0-min", "Enter a number."),
         ([{"type": "short_text", "label": "Mood " * 41}], {}, "fields-0-label", "at most 200 characters"),
         ([{"type": "short_text", "help": "Just help, no label"}], {}, "fields-0-label", "Please give this field"),
-        ([{"type": "list", "label": "Smuggled table", "key": "table"}], {}, "fields-0-type",
-         "can only be kept from the worksheet it was copied from"),
+        (
+            [{"type": "list", "label": "Smuggled table", "key": "table"}],
+            {},
+            "fields-0-type",
+            "can only be kept from the worksheet it was copied from",
+        ),
         ([{"type": "spreadsheet", "label": "Mood"}], {}, "fields-0-type", "Select a valid choice"),
-        ([{"type": "short_text", "label": "Mood"}, {"type": "short_text", "label": "Why", "step_help": "Hm"}], {},
-         "fields-1-step_title", "Give the new step a title too"),
+        (
+            [{"type": "short_text", "label": "Mood"}, {"type": "short_text", "label": "Why", "step_help": "Hm"}],
+            {},
+            "fields-1-step_title",
+            "Give the new step a title too",
+        ),
         ([{"type": "short_text", "label": "Mood"}], {"rationale": ""}, "rationale", "Please say why this helps"),
         ([{"type": "short_text", "label": "Mood"}], {"minutes": "0"}, "minutes", "greater than or equal to 1"),
         ([{"type": "short_text", "label": "Mood"}], {"name": "N" * 121}, "name", "at most 120 characters"),
     ],
-)  # fmt: skip
+)
 def test_bad_input_is_pointed_out_beside_the_field_and_kept(client, personas, rows, meta, field, message):
     client.force_login(personas.alice)
     response = client.post(reverse("template_new"), form_data(rows, **meta))
@@ -389,25 +471,41 @@ def test_a_client_completes_a_custom_worksheet(client, personas, monday):
         {"type": "multi_choice", "label": "Who was there?", "choices": "Family\nFriends\nNobody"},
     ]
     template = build(client, personas.alice, rows=rows)
-    response = client.post(reverse("assign", args=[personas.bob.pk, template.pk]), {
-        "title": "Try it", "instructions": "Once today.", "rationale": "Practice helps.", "minutes": "5",
-        "schedule_kind": "once", "start_date": "2026-03-02", "end_date": "2026-03-02", "formats": ["write"],
-    })  # fmt: skip
+    response = client.post(
+        reverse("assign", args=[personas.bob.pk, template.pk]),
+        {
+            "title": "Try it",
+            "instructions": "Once today.",
+            "rationale": "Practice helps.",
+            "minutes": "5",
+            "schedule_kind": "once",
+            "start_date": "2026-03-02",
+            "end_date": "2026-03-02",
+            "formats": ["write"],
+        },
+    )
     assert response.status_code == 302
     occurrence = Assignment.objects.get(client=personas.bob.membership).occurrences.get()
     client.force_login(personas.bob)
     url = reverse("occurrence_do", args=[occurrence.pk])
     assert "How hard was it?" in client.get(url).content.decode()
-    answers = {"f-what_did_you_try": "A walk", "f-how_hard_was_it": "4", "f-who_was_there": ["family", "nobody"],
-               "f-who_was_there-present": "1"}  # fmt: skip
+    answers = {
+        "f-what_did_you_try": "A walk",
+        "f-how_hard_was_it": "4",
+        "f-who_was_there": ["family", "nobody"],
+        "f-who_was_there-present": "1",
+    }
     client.post(f"{url}?step=0", {**answers, "go": "next"})
     client.post(f"{url}?step=outcome", {"o-outcome": "done", "go": "next"})
     response = client.post(f"{url}?step=after", {"a-visibility": "shared", "go": "finish"})
     assert response.status_code == 302, response.content.decode()[:3000]
     entry = occurrence.entry
     assert entry.template_version == template.latest_version()
-    assert entry.answers == {"what_did_you_try": "A walk", "how_hard_was_it": {"value": 4, "min": 1, "max": 5},
-                             "who_was_there": ["family", "nobody"]}  # fmt: skip
+    assert entry.answers == {
+        "what_did_you_try": "A walk",
+        "how_hard_was_it": {"value": 4, "min": 1, "max": 5},
+        "who_was_there": ["family", "nobody"],
+    }
 
 
 @pytest.mark.browser

@@ -105,9 +105,13 @@ def test_bad_values_get_a_message_and_everything_typed_is_kept(client, personas,
     client.post(f"{url}?step=0", {"f-situation": "kept text", "go": "next"})
     response = client.post(
         f"{url}?step=1",
-        {"f-emotions-0-emotion": "Worried", "f-emotions-0-intensity": "140", "f-emotions-1-emotion": "x" * 400,
-         "go": "next"},
-    )  # fmt: skip
+        {
+            "f-emotions-0-emotion": "Worried",
+            "f-emotions-0-intensity": "140",
+            "f-emotions-1-emotion": "x" * 400,
+            "go": "next",
+        },
+    )
     assert response.status_code == 200
     content = response.content.decode()
     assert "Please enter a number from 0 to 100" in content
@@ -164,12 +168,16 @@ def test_practice_log_and_fear_ladder(client, personas, monday):
     response = client.post(
         reverse("ladder"),
         {
-            "form-TOTAL_FORMS": "3", "form-INITIAL_FORMS": "0",
-            "form-0-description": "Say hello to a neighbour", "form-0-suds": "30",
-            "form-1-description": "Make a phone call", "form-1-suds": "55",
-            "form-2-description": "", "form-2-suds": "",
+            "form-TOTAL_FORMS": "3",
+            "form-INITIAL_FORMS": "0",
+            "form-0-description": "Say hello to a neighbour",
+            "form-0-suds": "30",
+            "form-1-description": "Make a phone call",
+            "form-1-suds": "55",
+            "form-2-description": "",
+            "form-2-suds": "",
         },
-    )  # fmt: skip
+    )
     assert response.status_code == 302
     client.force_login(personas.alice)
     assert "Make a phone call" in client.get(reverse("client_detail", args=[personas.bob.pk])).content.decode()

@@ -11,9 +11,18 @@ from carryover.lib.converters import parse_id
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("42", 42), (" 7 ", 7), ("9" * 18, int("9" * 18)), ("9" * 19, None), ("²", None), ("-1", None), ("", None),
-     (None, None), ("4x", None)],
-)  # fmt: skip
+    [
+        ("42", 42),
+        (" 7 ", 7),
+        ("9" * 18, int("9" * 18)),
+        ("9" * 19, None),
+        ("²", None),
+        ("-1", None),
+        ("", None),
+        (None, None),
+        ("4x", None),
+    ],
+)
 def test_parse_id(text, expected):
     assert parse_id(text) == expected
 

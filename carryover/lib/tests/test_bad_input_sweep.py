@@ -22,16 +22,41 @@ ODD_IDS = ["0", "9" * 18, "9" * 19, "9" * 30]  # 19 digits and more are past 64-
 
 # Each query mixes a date case (the review windows) with garbage for the other parameters pages read.
 GARBAGE_QUERIES = [
-    {"start": "2026-13-45", "end": "1999-01-01", "kind": "zzz", "show": "zzz", "paper": "zzz", "assignment": "abc",
-     "measure": "zzz", "action": "zzz", "skip": "zzz"},
-    {"start": "2026-05-01", "end": "1999-01-01", "q": LONG, "key": NUL, "page": "-1", "next": "//evil.example",
-     "country": NUL},
-    {"start": "0001-01-01", "end": "9999-12-31", "assignment": str(HUGE), "kind": NUL, "show": NUL, "paper": NUL,
-     "for": str(HUGE), "step": str(HUGE), "page": str(HUGE)},
+    {
+        "start": "2026-13-45",
+        "end": "1999-01-01",
+        "kind": "zzz",
+        "show": "zzz",
+        "paper": "zzz",
+        "assignment": "abc",
+        "measure": "zzz",
+        "action": "zzz",
+        "skip": "zzz",
+    },
+    {
+        "start": "2026-05-01",
+        "end": "1999-01-01",
+        "q": LONG,
+        "key": NUL,
+        "page": "-1",
+        "next": "//evil.example",
+        "country": NUL,
+    },
+    {
+        "start": "0001-01-01",
+        "end": "9999-12-31",
+        "assignment": str(HUGE),
+        "kind": NUL,
+        "show": NUL,
+        "paper": NUL,
+        "for": str(HUGE),
+        "step": str(HUGE),
+        "page": str(HUGE),
+    },
     {"start": "9999-12-31", "q": NUL, "for": "²", "step": "²", "page": "²", "key": LONG},  # "²".isdigit() is True
     {"end": "0001-01-01"},
     {"start": LONG, "end": NUL, "country": LONG},
-]  # fmt: skip
+]
 
 # Slow pages (a PDF drawn per request; hundreds of time zones listed) get a lighter sweep, as one persona. The
 # PDF runs the summary page's code, which is swept in full.
@@ -39,21 +64,63 @@ LIGHT = {"client_summary_pdf": 1, "profile": 3}  # how many of GARBAGE_BODIES (t
 LIGHT_QUERIES = GARBAGE_QUERIES[:3]
 
 GARBAGE_FIELDS = {
-    "date": "2026-13-45", "next_date": "1999-01-01", "note": LONG, "start": "zzz", "end": NUL,
-    "quiet_days": str(HUGE), "escalation_minutes": "-1", "designated_contact": "abc",
-    "when": "zzz", "mode": "zzz", "enabled": "zzz", "time": "25:99", "quiet_start": NUL, "quiet_end": "zzz",
-    "channel_0": "zzz", "channel_1": "zzz", "shared": "zzz", "action": "zzz", "reason": "zzz", "barriers": "zzz",
-    "status": "zzz", "email": "not-an-email", "name": NUL, "kind": "zzz", "q": NUL,
-}  # fmt: skip
+    "date": "2026-13-45",
+    "next_date": "1999-01-01",
+    "note": LONG,
+    "start": "zzz",
+    "end": NUL,
+    "quiet_days": str(HUGE),
+    "escalation_minutes": "-1",
+    "designated_contact": "abc",
+    "when": "zzz",
+    "mode": "zzz",
+    "enabled": "zzz",
+    "time": "25:99",
+    "quiet_start": NUL,
+    "quiet_end": "zzz",
+    "channel_0": "zzz",
+    "channel_1": "zzz",
+    "shared": "zzz",
+    "action": "zzz",
+    "reason": "zzz",
+    "barriers": "zzz",
+    "status": "zzz",
+    "email": "not-an-email",
+    "name": NUL,
+    "kind": "zzz",
+    "q": NUL,
+}
 # The step-by-step forms (homework and measures), assigning, ladders and sessions: far dates, huge numbers.
 FLOW_FIELDS = {
-    "go": "finish", "step": "²", "f-q1": NUL, "f-q9": "99", "o-outcome": "zzz", "o-fraction": "²",
-    "o-barriers": ["zzz", NUL], "a-minutes": str(HUGE), "a-mood_before": "zzz", "a-visibility": "zzz", "a-talk": NUL,
-    "title": NUL, "minutes": str(HUGE), "schedule_kind": "per_week", "times_per_week": str(HUGE), "weekdays": "zzz",
-    "start_date": "9999-12-31", "end_date": "0001-01-01", "date": "0001-01-01", "next_date": "9999-12-31",
-    "goal": str(HUGE), "formats": "zzz", "form-TOTAL_FORMS": "zzz", "form-INITIAL_FORMS": "2",
-    "form-0-id": str(HUGE), "form-0-suds": str(HUGE), "id": str(HUGE), "suds": "²",
-}  # fmt: skip
+    "go": "finish",
+    "step": "²",
+    "f-q1": NUL,
+    "f-q9": "99",
+    "o-outcome": "zzz",
+    "o-fraction": "²",
+    "o-barriers": ["zzz", NUL],
+    "a-minutes": str(HUGE),
+    "a-mood_before": "zzz",
+    "a-visibility": "zzz",
+    "a-talk": NUL,
+    "title": NUL,
+    "minutes": str(HUGE),
+    "schedule_kind": "per_week",
+    "times_per_week": str(HUGE),
+    "weekdays": "zzz",
+    "start_date": "9999-12-31",
+    "end_date": "0001-01-01",
+    "date": "0001-01-01",
+    "next_date": "9999-12-31",
+    "goal": str(HUGE),
+    "formats": "zzz",
+    "form-TOTAL_FORMS": "zzz",
+    "form-INITIAL_FORMS": "2",
+    "form-0-id": str(HUGE),
+    "form-0-suds": str(HUGE),
+    "id": str(HUGE),
+    "suds": "²",
+}
 GARBAGE_BODIES = [
     ({}, None),
     (GARBAGE_FIELDS, None),
@@ -65,8 +132,15 @@ GARBAGE_BODIES = [
 ]
 
 
-ROLE_OF = {"client": "client", "other_client": "client", "therapist": "therapist", "unlinked": "therapist",
-           "other_practice": "therapist", "support": "support", "admin": "admin"}  # fmt: skip
+ROLE_OF = {
+    "client": "client",
+    "other_client": "client",
+    "therapist": "therapist",
+    "unlinked": "therapist",
+    "other_practice": "therapist",
+    "support": "support",
+    "admin": "admin",
+}
 
 
 def allowed_personas(name: str) -> list[str]:

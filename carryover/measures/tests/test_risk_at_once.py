@@ -158,20 +158,35 @@ def test_dbt_card_alert_turned_off_for_a_client_still_shows_the_lines(client, pe
 
 def _assign_data(title: str) -> dict:
     return {
-        "title": title, "instructions": "Once a day.", "rationale": "It shows patterns.",
-        "minutes": "5", "schedule_kind": "daily", "start_date": "2026-03-02", "formats": ["write"],
+        "title": title,
+        "instructions": "Once a day.",
+        "rationale": "It shows patterns.",
+        "minutes": "5",
+        "schedule_kind": "daily",
+        "start_date": "2026-03-02",
+        "formats": ["write"],
         "risk_alerts": "on",
-    }  # fmt: skip
+    }
 
 
 def _builder_post(risk_at: str, kind: str = "rating", **row) -> dict:
     return {
-        "name": "Evening check", "instructions": "Each evening.", "rationale": "Patterns.", "minutes": "5",
-        "action": "save", "fields-TOTAL_FORMS": "1", "fields-INITIAL_FORMS": "0",
-        "fields-0-type": kind, "fields-0-label": "How hopeless do I feel?", "fields-0-min": "0",
-        "fields-0-max": "10", "fields-0-risk": "on", "fields-0-risk_at": risk_at, "fields-0-order": "1",
+        "name": "Evening check",
+        "instructions": "Each evening.",
+        "rationale": "Patterns.",
+        "minutes": "5",
+        "action": "save",
+        "fields-TOTAL_FORMS": "1",
+        "fields-INITIAL_FORMS": "0",
+        "fields-0-type": kind,
+        "fields-0-label": "How hopeless do I feel?",
+        "fields-0-min": "0",
+        "fields-0-max": "10",
+        "fields-0-risk": "on",
+        "fields-0-risk_at": risk_at,
+        "fields-0-order": "1",
         **{f"fields-0-{k}": v for k, v in row.items()},
-    }  # fmt: skip
+    }
 
 
 def test_a_therapist_marked_risk_question_raises_its_alert_the_moment_it_is_answered(client, personas):
@@ -223,13 +238,20 @@ def test_the_schema_refuses_a_rule_on_text_or_off_the_scale_and_saves_nothing(pe
         {"steps": [{"title": "A", "fields": [field(at_least=-1)]}]},
         {"steps": [{"title": "A", "fields": [field(answers=["x"])]}]},
         {"steps": [{"title": "A", "fields": [field(at_least=3, alert="sometimes")]}]},
-    ]  # fmt: skip
+    ]
     for schema in bad:
         with pytest.raises(worksheet.SchemaError):
             custom_template_save(
-                therapist=personas.alice.membership, template=None, shared=False, name="X", instructions="x",
-                rationale="x", minutes=5, formats=["write"], schema=schema,
-            )  # fmt: skip
+                therapist=personas.alice.membership,
+                template=None,
+                shared=False,
+                name="X",
+                instructions="x",
+                rationale="x",
+                minutes=5,
+                formats=["write"],
+                schema=schema,
+            )
     assert not Template.objects.filter(practice=personas.practice).exists()
 
 

@@ -61,9 +61,19 @@ def test_gad7_every_answer_vector_matches_an_independent_scorer():
 
 @pytest.mark.parametrize(
     ("total", "band"),
-    [(0, "minimal"), (4, "minimal"), (5, "mild"), (9, "mild"), (10, "moderate"), (14, "moderate"),
-     (15, "moderately_severe"), (19, "moderately_severe"), (20, "severe"), (27, "severe")],
-)  # fmt: skip
+    [
+        (0, "minimal"),
+        (4, "minimal"),
+        (5, "mild"),
+        (9, "mild"),
+        (10, "moderate"),
+        (14, "moderate"),
+        (15, "moderately_severe"),
+        (19, "moderately_severe"),
+        (20, "severe"),
+        (27, "severe"),
+    ],
+)
 def test_phq9_band_edges(total, band):
     vector = [3] * (total // 3) + ([total % 3] if total % 3 else [])
     vector += [0] * (9 - len(vector))
@@ -109,8 +119,11 @@ def pcl(**items: int) -> dict[str, int]:
 def test_pcl5_all_zero_and_all_four():
     low = score("pcl5", pcl())
     assert (low.total, low.subscales, low.flags["above_cut_point"], low.flags["cluster_rule_met"]) == (
-        0, {"B": 0, "C": 0, "D": 0, "E": 0}, False, False,
-    )  # fmt: skip
+        0,
+        {"B": 0, "C": 0, "D": 0, "E": 0},
+        False,
+        False,
+    )
     high = score("pcl5", {f"q{n}": 4 for n in range(1, 21)})
     assert high.total == 80 and high.subscales == {"B": 20, "C": 8, "D": 28, "E": 24}
     assert high.flags["above_cut_point"] and high.flags["cluster_rule_met"]
@@ -154,14 +167,22 @@ def test_pcl5_cluster_rule_needs_1_b_1_c_2_d_2_e_rated_moderately_or_more():
 @pytest.mark.parametrize(
     ("measure", "before", "after", "direction"),
     [
-        ("phq9", 18, 12, IMPROVED), ("phq9", 18, 13, NO_CHANGE), ("phq9", 12, 18, DETERIORATED),
-        ("phq9", 12, 17, NO_CHANGE), ("phq9", 10, 10, NO_CHANGE), ("phq9", 27, 0, IMPROVED),
-        ("gad7", 15, 11, IMPROVED), ("gad7", 15, 12, NO_CHANGE), ("gad7", 8, 12, DETERIORATED),
+        ("phq9", 18, 12, IMPROVED),
+        ("phq9", 18, 13, NO_CHANGE),
+        ("phq9", 12, 18, DETERIORATED),
+        ("phq9", 12, 17, NO_CHANGE),
+        ("phq9", 10, 10, NO_CHANGE),
+        ("phq9", 27, 0, IMPROVED),
+        ("gad7", 15, 11, IMPROVED),
+        ("gad7", 15, 12, NO_CHANGE),
+        ("gad7", 8, 12, DETERIORATED),
         ("gad7", 8, 11, NO_CHANGE),
-        ("pcl5", 50, 40, IMPROVED), ("pcl5", 50, 41, NO_CHANGE), ("pcl5", 30, 40, DETERIORATED),
+        ("pcl5", 50, 40, IMPROVED),
+        ("pcl5", 50, 41, NO_CHANGE),
+        ("pcl5", 30, 40, DETERIORATED),
         ("pcl5", 30, 39, NO_CHANGE),
     ],
-)  # fmt: skip
+)
 def test_reliable_change_at_and_around_the_thresholds(measure, before, after, direction):
     result = change(measure, before, after)
     assert result.direction == direction

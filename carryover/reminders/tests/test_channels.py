@@ -26,9 +26,14 @@ from carryover.reminders.times import local_instant
 from .conftest import CANARY, Device, assign, b64, body_of, run_worker
 
 CANARY_FIELDS = dict(
-    title=f"{CANARY} title", instructions=f"{CANARY} instructions", rationale=f"{CANARY} why",
-    if_when=f"dinner {CANARY}", if_then=f"{CANARY} then", minimum=f"{CANARY} minimum", coping=f"{CANARY} coping",
-)  # fmt: skip
+    title=f"{CANARY} title",
+    instructions=f"{CANARY} instructions",
+    rationale=f"{CANARY} why",
+    if_when=f"dinner {CANARY}",
+    if_then=f"{CANARY} then",
+    minimum=f"{CANARY} minimum",
+    coping=f"{CANARY} coping",
+)
 
 
 # --- Calendar feed -----------------------------------------------------------------------------------------------
@@ -113,9 +118,12 @@ def test_a_new_feed_address_replaces_the_old_one(client, personas, monday):
 def subscribe(personas, push, path="/p/1", show_titles=False) -> Device:
     device = Device()
     PushSubscription.objects.create(
-        client=personas.bob.membership, endpoint=push.url + path, p256dh=device.p256dh, auth=b64(device.auth),
+        client=personas.bob.membership,
+        endpoint=push.url + path,
+        p256dh=device.p256dh,
+        auth=b64(device.auth),
         show_titles=show_titles,
-    )  # fmt: skip
+    )
     return device
 
 
@@ -165,12 +173,16 @@ def test_expired_subscription_is_removed_and_email_takes_over(personas, monday, 
     "body,message",
     [
         (b"not json", "could not read"),
-        (json.dumps({"subscription": {"endpoint": "http://push.example/1", "keys": {"p256dh": "a" * 87, "auth": "x"}}}),
-         "not a secure web address"),
+        (
+            json.dumps(
+                {"subscription": {"endpoint": "http://push.example/1", "keys": {"p256dh": "a" * 87, "auth": "x"}}}
+            ),
+            "not a secure web address",
+        ),
         (b'{"subscription": {"endpoint": "https://push.example/1", "keys": {"auth": "x"}}}', "incomplete"),
         (b'{"subscription": "nonsense"}', "could not read"),
     ],
-)  # fmt: skip
+)
 def test_malformed_push_subscriptions_are_refused_clearly(client, personas, body, message):
     client.force_login(personas.bob)
     response = client.post(reverse("push_subscribe"), body, content_type="application/json")
@@ -180,8 +192,10 @@ def test_malformed_push_subscriptions_are_refused_clearly(client, personas, body
 
 def test_push_subscription_saved(client, personas):
     client.force_login(personas.bob)
-    data = {"subscription": {"endpoint": "https://push.example/abc", "keys": {"p256dh": "B" * 87, "auth": "A" * 22}},
-            "show_titles": True}  # fmt: skip
+    data = {
+        "subscription": {"endpoint": "https://push.example/abc", "keys": {"p256dh": "B" * 87, "auth": "A" * 22}},
+        "show_titles": True,
+    }
     assert client.post(reverse("push_subscribe"), data, content_type="application/json").status_code == 200
     assert PushSubscription.objects.get().show_titles is True
 
@@ -230,9 +244,12 @@ def test_no_reminder_template_carries_clinical_text(personas, monday, smtp, push
     due_now(personas, monday, ["email"])
     ReminderSettings.objects.filter(client=personas.bob.membership).update(channels=["push"])
     Reminder.objects.create(
-        client=personas.bob.membership, key="later-1930", local_date="2026-03-02",
-        fire_at=datetime(2026, 3, 2, 19, 30, tzinfo=UTC), next_attempt_at=datetime(2026, 3, 2, 19, 30, tzinfo=UTC),
-    )  # fmt: skip
+        client=personas.bob.membership,
+        key="later-1930",
+        local_date="2026-03-02",
+        fire_at=datetime(2026, 3, 2, 19, 30, tzinfo=UTC),
+        next_attempt_at=datetime(2026, 3, 2, 19, 30, tzinfo=UTC),
+    )
     call_command("reminders_clock", once=True)
     run_worker()
     reminder = Reminder.objects.get(key="day", local_date="2026-03-02")

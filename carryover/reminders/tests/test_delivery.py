@@ -65,8 +65,9 @@ def test_no_reminder_for_what_is_done_paused_or_archived(personas, monday, smtp)
     plan_now()
     todays = Reminder.objects.filter(local_date="2026-03-02")
     assert todays.filter(status=ReminderStatus.SCHEDULED).count() == 2
-    hw.skip_occurrence(client=personas.bob.membership, occurrence=done.occurrences.get(due_date="2026-03-02"),
-                       barriers=["forgot"])  # fmt: skip
+    hw.skip_occurrence(
+        client=personas.bob.membership, occurrence=done.occurrences.get(due_date="2026-03-02"), barriers=["forgot"]
+    )
     hw.assignment_set_status(assignment=paused, actor=personas.alice, status=AssignmentStatus.PAUSED)
     monday.move_to("2026-03-02 19:31 +00:00")
     run_worker()
@@ -147,8 +148,15 @@ def test_reminder_too_late_is_skipped_not_sent(personas, monday, smtp, dinner):
 
 def test_a_rolled_back_change_plans_and_enqueues_nothing(personas, monday, dinner):
     DBTaskResult.objects.all().delete()
-    data = SettingsData(enabled=True, mode="digest", time=None, quiet_start=None, quiet_end=None,
-                        channels=["email"], assignment_times={})  # fmt: skip
+    data = SettingsData(
+        enabled=True,
+        mode="digest",
+        time=None,
+        quiet_start=None,
+        quiet_end=None,
+        channels=["email"],
+        assignment_times={},
+    )
     with pytest.raises(RuntimeError), transaction.atomic():
         reminder_settings_save(client=personas.bob.membership, data=data)
         assert Reminder.objects.count() == 2 and DBTaskResult.objects.count() == 2  # today and tomorrow
@@ -158,8 +166,15 @@ def test_a_rolled_back_change_plans_and_enqueues_nothing(personas, monday, dinne
 
 def test_saving_settings_queues_a_worker_for_the_reminder_time(personas, monday, smtp, dinner):
     DBTaskResult.objects.all().delete()
-    data = SettingsData(enabled=True, mode="digest", time=None, quiet_start=None, quiet_end=None,
-                        channels=["email"], assignment_times={})  # fmt: skip
+    data = SettingsData(
+        enabled=True,
+        mode="digest",
+        time=None,
+        quiet_start=None,
+        quiet_end=None,
+        channels=["email"],
+        assignment_times={},
+    )
     reminder_settings_save(client=personas.bob.membership, data=data)
     tasks = DBTaskResult.objects.order_by("run_after")
     assert [(t.task_name, t.run_after) for t in tasks] == [

@@ -109,10 +109,14 @@ def test_strangers_get_404(client, personas):
 def test_admin_sees_failures_of_their_own_practice_only(client, personas, monday):
     for person in (personas.bob, personas.dana):
         Reminder.objects.create(
-            client=person.membership, key="day", local_date="2026-03-01", status=ReminderStatus.FAILED,
-            fire_at=datetime(2026, 3, 1, 19, tzinfo=UTC), next_attempt_at=datetime(2026, 3, 1, 19, tzinfo=UTC),
+            client=person.membership,
+            key="day",
+            local_date="2026-03-01",
+            status=ReminderStatus.FAILED,
+            fire_at=datetime(2026, 3, 1, 19, tzinfo=UTC),
+            next_attempt_at=datetime(2026, 3, 1, 19, tzinfo=UTC),
             reason="Could not be sent: The mail server said 554",
-        )  # fmt: skip
+        )
     client.force_login(personas.admin)
     page = client.get(reverse("reminder_failures")).content.decode()
     assert "bob@harbour.test" in page and "dana@elsewhere.test" not in page

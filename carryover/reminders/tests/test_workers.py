@@ -48,10 +48,16 @@ def clients_with_work(personas, count: int) -> list:
 def due_reminders(people, per_client: int, prefix: str) -> list[Reminder]:
     now = timezone.now()
     rows = [
-        Reminder(client=person.membership, key=f"{prefix}{n}", local_date=now.astimezone(person.zone).date(),
-                 fire_at=now - timedelta(seconds=30), next_attempt_at=now - timedelta(seconds=30))
-        for person in people for n in range(per_client)
-    ]  # fmt: skip
+        Reminder(
+            client=person.membership,
+            key=f"{prefix}{n}",
+            local_date=now.astimezone(person.zone).date(),
+            fire_at=now - timedelta(seconds=30),
+            next_attempt_at=now - timedelta(seconds=30),
+        )
+        for person in people
+        for n in range(per_client)
+    ]
     return Reminder.objects.bulk_create(rows, batch_size=2000)
 
 
@@ -124,8 +130,10 @@ def test_a_killed_db_worker_is_replaced_and_the_clock_recovers_its_batch(transac
         victim.send_signal(signal.SIGKILL)
         victim.wait()
         assert DBTaskResult.objects.filter(status="RUNNING", worker_ids__contains=[f"victim{trial}"]).exists()
-        helpers = [start([*WORKER, "--worker-id", f"after{trial}"], env),
-                   start([sys.executable, "manage.py", "reminders_clock", "--interval", "1"], env)]  # fmt: skip
+        helpers = [
+            start([*WORKER, "--worker-id", f"after{trial}"], env),
+            start([sys.executable, "manage.py", "reminders_clock", "--interval", "1"], env),
+        ]
         try:
             ids = [r.pk for r in reminders]
             left = Reminder.objects.filter(pk__in=ids).exclude(status=ReminderStatus.SENT)
@@ -144,9 +152,15 @@ WORKER = [sys.executable, "manage.py", "db_worker", "--interval", "0.1", "--no-s
 
 def worker_env(smtp_port: int, **extra: str) -> dict[str, str]:
     return {
-        **os.environ, "DATABASE_URL": database_url(), "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_port), "EMAIL_USE_TLS": "", "EMAIL_USE_SSL": "", **extra,
-    }  # fmt: skip
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_port),
+        "EMAIL_USE_TLS": "",
+        "EMAIL_USE_SSL": "",
+        **extra,
+    }
 
 
 def start(command: list[str], env: dict[str, str]) -> subprocess.Popen:
@@ -195,8 +209,9 @@ def test_killed_workers_lose_nothing_and_duplicate_only_the_message_in_flight(
     for person in people[:5]:
         ReminderSettings.objects.create(client=person.membership, channels=["push"])
         device = Device()
-        PushSubscription.objects.create(client=person.membership, endpoint=f"{push.url}/p/{person.pk}",
-                                        p256dh=device.p256dh, auth=b64(device.auth))  # fmt: skip
+        PushSubscription.objects.create(
+            client=person.membership, endpoint=f"{push.url}/p/{person.pk}", p256dh=device.p256dh, auth=b64(device.auth)
+        )
     for person in people[5:]:
         ReminderSettings.objects.create(client=person.membership, channels=["email"])
     rng = random.Random(5)

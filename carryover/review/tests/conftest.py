@@ -20,9 +20,18 @@ def answer(occurrence: Occurrence, outcome: str, *, day: date | None = None, **f
     raw = {"o-outcome": outcome}
     if outcome != "skipped":
         raw["f-entry"] = fields.pop("words", "Wrote about the day.")
-    mapping = {"fraction": "o-fraction", "barriers": "o-barriers", "other": "o-barrier_other", "minutes": "a-minutes",
-               "helpful": "a-helpful", "hard": "a-hard", "visibility": "a-visibility", "talk": "a-talk",
-               "mood_before": "a-mood_before", "mood_after": "a-mood_after"}  # fmt: skip
+    mapping = {
+        "fraction": "o-fraction",
+        "barriers": "o-barriers",
+        "other": "o-barrier_other",
+        "minutes": "a-minutes",
+        "helpful": "a-helpful",
+        "hard": "a-hard",
+        "visibility": "a-visibility",
+        "talk": "a-talk",
+        "mood_before": "a-mood_before",
+        "mood_after": "a-mood_after",
+    }
     for key, value in fields.items():
         raw[mapping[key]] = value if isinstance(value, list) else str(value)
     version = occurrence.assignment.template_version

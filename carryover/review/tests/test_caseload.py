@@ -78,8 +78,15 @@ def test_adherence_drop_arithmetic():
     today = date(2026, 3, 31)
     daily = {today - timedelta(days=n): (Decimal(1), 1) for n in range(7, 28)}  # the three weeks before: all done
     daily |= {today - timedelta(days=n): (Decimal("0.5"), 1) for n in range(0, 7)}  # this week: half
-    ctx = CaseloadContext(therapist=None, ids=[1, 2], today={1: today, 2: today}, last_session={}, last_activity={},
-                          daily={1: daily, 2: {d: (Decimal("0.8"), 1) for d in daily}}, quiet_days=7)  # type: ignore[arg-type]  # fmt: skip
+    ctx = CaseloadContext(
+        therapist=None,
+        ids=[1, 2],
+        today={1: today, 2: today},
+        last_session={},
+        last_activity={},
+        daily={1: daily, 2: {d: (Decimal("0.8"), 1) for d in daily}},
+        quiet_days=7,
+    )  # type: ignore[arg-type]
     assert drop_signal(ctx) == {1: [Signal("drop", "Adherence down 50 points", 25)]}
 
 

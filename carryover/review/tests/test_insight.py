@@ -9,8 +9,16 @@ from carryover.homework.tests.conftest import assign
 def test_insight_per_template_and_style(client, personas, journal_week):
     with time_machine.travel("2026-03-02 09:00 +00:00", tick=False):
         plan = {"if_when": "After breakfast", "if_then": "I'll write", "minimum": "A line"}
-        assign(personas.alice, personas.erin, key="journal", title="Pages", schedule_kind="per_week",
-               times_per_week="2", minutes=5, **plan)  # fmt: skip
+        assign(
+            personas.alice,
+            personas.erin,
+            key="journal",
+            title="Pages",
+            schedule_kind="per_week",
+            times_per_week="2",
+            minutes=5,
+            **plan,
+        )
     with time_machine.travel("2026-03-09 09:00 +00:00", tick=False):
         client.force_login(personas.alice)
         html = client.get(reverse("caseload_insight")).content.decode()

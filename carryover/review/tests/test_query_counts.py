@@ -30,8 +30,15 @@ def populate(personas, clients: int, days: int):
             user = make_person(personas.practice, f"q{clients}-{i}@harbour.test", f"Q{clients} {i}", Role.CLIENT)
             link(alice, user)
             daily = assign(alice, user, key="journal", title="Journal", start_date=START.isoformat())
-            weekly = assign(alice, user, key="journal", title="Weekly", start_date=START.isoformat(),
-                            schedule_kind="per_week", times_per_week="3")  # fmt: skip
+            weekly = assign(
+                alice,
+                user,
+                key="journal",
+                title="Weekly",
+                start_date=START.isoformat(),
+                schedule_kind="per_week",
+                times_per_week="3",
+            )
             made.append((user, daily, weekly))
         clock.move_to(f"{(START + timedelta(days=days)).isoformat()} 09:00 +00:00")
         for n, (user, daily, weekly) in enumerate(made):

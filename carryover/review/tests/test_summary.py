@@ -115,8 +115,12 @@ def test_window_follows_the_clients_day_not_the_therapists(client, personas, jou
 def test_window_starts_on_the_last_session_day_inclusive(personas, journal_week):
     import datetime
 
-    session = session_record(therapist=personas.alice.membership, client=personas.bob.membership,
-                             date=datetime.date(2026, 3, 6), next_date=datetime.date(2026, 3, 13))  # fmt: skip
+    session = session_record(
+        therapist=personas.alice.membership,
+        client=personas.bob.membership,
+        date=datetime.date(2026, 3, 6),
+        next_date=datetime.date(2026, 3, 13),
+    )
     window = window_for(today=datetime.date(2026, 3, 9), last_session=session)
     summary = build_summary(personas.bob.membership, window, [session], today=datetime.date(2026, 3, 9))
     [row] = summary.assignments
@@ -144,9 +148,17 @@ def test_window_corrects_bad_input_and_says_so(start, end, expected, note):
     assert (note is None and not window.notes) or any(note in n for n in window.notes)
 
 
-@pytest.mark.parametrize("query", [{}, {"start": "2026-03-09", "end": "2026-01-01"}, {"start": "nonsense"},
-                                   {"start": "2030-01-01", "end": "2030-02-01"}, {"end": "0001-01-01"},
-                                   {"start": "9999-12-31"}])  # fmt: skip
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"start": "2026-03-09", "end": "2026-01-01"},
+        {"start": "nonsense"},
+        {"start": "2030-01-01", "end": "2030-02-01"},
+        {"end": "0001-01-01"},
+        {"start": "9999-12-31"},
+    ],
+)
 def test_empty_windows_and_bad_ranges_are_a_clear_page(client, personas, query):
     client.force_login(personas.alice)
     with time_machine.travel("2026-03-09 09:00 +00:00", tick=False):
@@ -180,8 +192,10 @@ def test_recording_sessions(client, personas):
         assert good.status_code == 302
         session = Session.objects.get()
         assert (session.client, session.therapist, session.note) == (
-            personas.bob.membership, personas.alice.membership, "reviewed exposure",
-        )  # fmt: skip
+            personas.bob.membership,
+            personas.alice.membership,
+            "reviewed exposure",
+        )
         page = client.get(reverse("client_summary", args=[personas.bob.pk])).content.decode()
     assert "since the session on 9 Mar" in page and "Next session: Mon 16 Mar 2026" in page
 

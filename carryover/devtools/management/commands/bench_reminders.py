@@ -95,14 +95,19 @@ class Command(BaseCommand):
         Assignment.objects.bulk_create(
             [
                 Assignment(
-                    practice=practice, client=m, therapist=therapist, template_version=version,
-                    content={"title": "Journal", "if_when": "dinner"}, schedule_kind=ScheduleKind.DAILY,
-                    start_date=today - timedelta(days=1), status=AssignmentStatus.ACTIVE,
+                    practice=practice,
+                    client=m,
+                    therapist=therapist,
+                    template_version=version,
+                    content={"title": "Journal", "if_when": "dinner"},
+                    schedule_kind=ScheduleKind.DAILY,
+                    start_date=today - timedelta(days=1),
+                    status=AssignmentStatus.ACTIVE,
                 )
                 for m in members
             ],
             batch_size=2000,
-        )  # fmt: skip
+        )
         for member, user in zip(members, users, strict=True):
             member.user = user
         self.out(f"setup: {count} clients with a daily activity in {time.perf_counter() - started:.1f} s")
@@ -134,26 +139,43 @@ class Command(BaseCommand):
         controller = Controller(sink, hostname="127.0.0.1", port=port)
         controller.start()
         env = {
-            **os.environ, "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": str(port), "EMAIL_USE_TLS": "", "EMAIL_USE_SSL": "",
-        }  # fmt: skip
+            **os.environ,
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(port),
+            "EMAIL_USE_TLS": "",
+            "EMAIL_USE_SSL": "",
+        }
         command = [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay", "-v", "0"]
-        procs = [subprocess.Popen([*command, "--worker-id", f"bench{n}"], env=env, cwd=settings.BASE_DIR)  # noqa: S603
-                 for n in range(workers)]  # fmt: skip
+        procs = [
+            subprocess.Popen([*command, "--worker-id", f"bench{n}"], env=env, cwd=settings.BASE_DIR)  # noqa: S603
+            for n in range(workers)
+        ]
         try:
             time.sleep(3)  # workers up and idle, as they would be in production
             due = (timezone.now() + timedelta(seconds=5)).replace(microsecond=0)
             Reminder.objects.bulk_create(
-                [Reminder(client=m, key="day", local_date=due.astimezone(m.user.zone).date(), fire_at=due,
-                          next_attempt_at=due) for m in people],
+                [
+                    Reminder(
+                        client=m,
+                        key="day",
+                        local_date=due.astimezone(m.user.zone).date(),
+                        fire_at=due,
+                        next_attempt_at=due,
+                    )
+                    for m in people
+                ],
                 batch_size=2000,
-            )  # fmt: skip
+            )
             assignments = dict(Assignment.objects.filter(client__in=people).values_list("client_id", "pk"))
             Occurrence.objects.bulk_create(
-                [Occurrence(assignment_id=assignments[m.pk], client=m, due_date=due.astimezone(m.user.zone).date())
-                 for m in people],
-                ignore_conflicts=True, batch_size=2000,
-            )  # fmt: skip
+                [
+                    Occurrence(assignment_id=assignments[m.pk], client=m, due_date=due.astimezone(m.user.zone).date())
+                    for m in people
+                ],
+                ignore_conflicts=True,
+                batch_size=2000,
+            )
             deliver_due.using(run_after=due).enqueue()  # what planning does for each reminder time
             open_rows = Reminder.objects.filter(client__in=people, status__in=["scheduled", "sending"])
             while open_rows.exists() and timezone.now() < due + timedelta(minutes=10):
