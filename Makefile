@@ -36,10 +36,15 @@ test-fast: $(VENV)/.installed
 test-browser: $(VENV)/.installed
 	$(PY) -m pytest -m browser -q
 
+# Six or more lines repeated anywhere in carryover/ (tests included; migrations and urls aside) fail the build.
+DUPLICATES := $(VENV)/bin/pylint --disable=all --enable=duplicate-code --min-similarity-lines=6 \
+	--ignore=migrations --ignore-patterns=urls.py --score=n carryover
+
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports  # the import direction of docs/ARCHITECTURE.md
+	$(DUPLICATES)
 
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy carryover

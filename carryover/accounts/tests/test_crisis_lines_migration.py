@@ -15,23 +15,8 @@ from carryover.accounts.models import Practice
 BEFORE = [("accounts", "0004_crisis_lines_per_country")]
 AFTER = [("accounts", "0005_practices_get_their_countrys_lines")]
 
-# The US lines as main created them before this change: no pre-filled keyword.
-OLD_US = [
-    {"name": "Emergency services", "how": "If you are in immediate danger, call 911.", "phone": "911"},
-    {
-        "name": "988 Suicide & Crisis Lifeline",
-        "how": "Call or text 988, any time. Veterans press 1.",
-        "phone": "988",
-        "sms": "988",
-        "url": "https://988lifeline.org/",
-    },
-    {
-        "name": "Crisis Text Line",
-        "how": "Text HOME to 741741, any time.",
-        "sms": "741741",
-        "url": "https://www.crisistextline.org/",
-    },
-]
+# The US lines as main created them before this change: today's, without the pre-filled keyword.
+OLD_US = [{key: value for key, value in line.items() if key != "sms_body"} for line in crisis.DEFAULTS["US"].lines]
 
 
 def migrate(target):
