@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from carryover.accounts.models import Membership, User
+from carryover.lib.extensions import Registry
 
 from . import schema as worksheet
 from .fields import Format
@@ -310,12 +311,12 @@ def revision_mark_seen(*, client: Membership, revision: AssignmentRevision) -> N
 
 # The next booked session lives in the review app, which imports homework (never the other way round): review
 # registers how to look it up when it starts (ReviewConfig.ready). Without it, nothing is ever booked.
-NEXT_SESSION_LOOKUPS: list[Callable[[Membership], date | None]] = []
+next_session_lookups: Registry[Callable[[Membership], date | None]] = Registry("next booked session")
 
 
 def next_session_of(client: Membership) -> date | None:
     """The client's next booked session (their local date), or None when none is booked."""
-    return next((day for lookup in NEXT_SESSION_LOOKUPS if (day := lookup(client)) is not None), None)
+    return next((day for lookup in next_session_lookups if (day := lookup(client)) is not None), None)
 
 
 def occurrences_refresh(*, client: Membership, today: date | None = None) -> None:

@@ -10,10 +10,9 @@ class ReviewConfig(AppConfig):
     label = "review"
 
     def ready(self) -> None:
-        from carryover.homework.services import NEXT_SESSION_LOOKUPS
+        from carryover.homework.services import next_session_lookups
 
         from .models import Session
 
         # "Before each session" measures fall due by the booked date (homework cannot import review).
-        if Session.objects.next_booked not in NEXT_SESSION_LOOKUPS:
-            NEXT_SESSION_LOOKUPS.append(Session.objects.next_booked)
+        next_session_lookups.register(Session.objects.next_booked)
