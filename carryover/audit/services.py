@@ -140,37 +140,56 @@ def audit_verify(*, now: datetime | None = None) -> Verification:
     expected_seq, prev_hash = 1, GENESIS
     for event in AuditEvent.objects.filter(seq__isnull=False).order_by("seq").iterator(chunk_size=2000):
         seq = cast(int, event.seq)  # sealed events only
-        if seq != expected_seq:
-            problems.append(f"event {seq}: expected sequence number {expected_seq} (an event is missing or inserted)")
-        if event.prev_hash != prev_hash:
-            problems.append(f"event {seq}: does not link to the event before it")
-        if event.compute_hash() != event.hash or (event.mac and event.compute_mac() != event.mac):
-            problems.append(f"event {seq}: contents do not match its hash (edited)")
-        if seq == head_seq and event.hash != head_hash:
-            problems.append(f"event {seq}: differs from the chain head (the chain was rewritten)")
+        problems += _event_problems(event, seq, expected_seq, prev_hash, (head_seq, head_hash))
         while pending is not None and pending.seq <= seq:
-            if pending.seq == seq and pending.hash != event.hash:
-                problems.append(f"event {seq}: differs from the checkpoint of {pending.at} (the chain was rewritten)")
-            elif pending.seq < seq:
-                problems.append(f"checkpoint line {pending.line}: event {pending.seq} it records is missing")
+            problems += _checkpoint_problems(pending, seq, event.hash)
             result.last_checkpoint, pending = pending, next(checkpoints, None)
         expected_seq, prev_hash = seq + 1, event.hash
         result.sealed += 1
-    last_seq = expected_seq - 1
-    if pending is not None:
-        newest = max([pending, *checkpoints], key=lambda c: c.seq)
+    _end_problems(result, expected_seq - 1, [pending, *checkpoints] if pending else [], path)
+    if head is None and expected_seq > 1:
+        problems.append("the chain head is missing")
+    elif expected_seq - 1 < head_seq:
         problems.append(
+            f"the chain ends at event {expected_seq - 1} but its head records event {head_seq} (events removed?)"
+        )
+    _verify_unsealed(result, now=now or timezone.now())
+    return result
+
+
+def _event_problems(event: AuditEvent, seq: int, expected_seq: int, prev_hash: str, head: tuple[int, str]) -> list[str]:
+    problems = []
+    if seq != expected_seq:
+        problems.append(f"event {seq}: expected sequence number {expected_seq} (an event is missing or inserted)")
+    if event.prev_hash != prev_hash:
+        problems.append(f"event {seq}: does not link to the event before it")
+    if event.compute_hash() != event.hash or (event.mac and event.compute_mac() != event.mac):
+        problems.append(f"event {seq}: contents do not match its hash (edited)")
+    if seq == head[0] and event.hash != head[1]:
+        problems.append(f"event {seq}: differs from the chain head (the chain was rewritten)")
+    return problems
+
+
+def _checkpoint_problems(checkpoint: Checkpoint, seq: int, event_hash: str) -> list[str]:
+    """A checkpoint at or before sealed event `seq`: it must record that very event, or an event still there."""
+    if checkpoint.seq == seq and checkpoint.hash != event_hash:
+        return [f"event {seq}: differs from the checkpoint of {checkpoint.at} (the chain was rewritten)"]
+    if checkpoint.seq < seq:
+        return [f"checkpoint line {checkpoint.line}: event {checkpoint.seq} it records is missing"]
+    return []
+
+
+def _end_problems(result: Verification, last_seq: int, beyond: list[Checkpoint], path: Path | None) -> None:
+    """Checkpoints past the chain's end mean its newest events were removed; a chain no checkpoint records could
+    lose them unnoticed."""
+    if beyond:
+        newest = max(beyond, key=lambda c: c.seq)
+        result.problems.append(
             f"the chain ends at event {last_seq} but the checkpoint of {newest.at} records event {newest.seq}: "
             f"events {last_seq + 1} to {newest.seq} were removed"
         )
     elif last_seq and result.last_checkpoint is None and path and path.exists():
-        problems.append("no checkpoint records the chain: removing its newest events would go unnoticed")
-    if head is None and last_seq:
-        problems.append("the chain head is missing")
-    elif last_seq < head_seq:
-        problems.append(f"the chain ends at event {last_seq} but its head records event {head_seq} (events removed?)")
-    _verify_unsealed(result, now=now or timezone.now())
-    return result
+        result.problems.append("no checkpoint records the chain: removing its newest events would go unnoticed")
 
 
 def _checkpoints(path: Path, problems: list[str]) -> Iterator[Checkpoint]:

@@ -267,25 +267,7 @@ def row_formset(*, extra: int):
 
 def normalise_rows(data: MultiValueDict, *, more: bool = False) -> QueryDict:
     """The posted rows in their chosen order, without removed or empty ones, followed by empty rows to fill."""
-    pattern = re.compile(rf"^{PREFIX}-(\d+)-({'|'.join(ROW_NAMES)})$")
-    rows: dict[int, dict[str, str]] = {}
-    for name in data:
-        if match := pattern.match(name):
-            rows.setdefault(int(match.group(1)), {})[match.group(2)] = str(data.get(name) or "")
-    filled: list[tuple[int, dict[str, str]]] = []
-    empty = 0
-    moved_step: dict[str, str] = {}  # a removed field's step title passes to the next field of that step
-    for index, row in sorted(rows.items()):
-        if row.get("remove"):
-            if row.get("step_title"):
-                moved_step = {"step_title": row["step_title"], "step_help": row.get("step_help", "")}
-        elif not any(row.get(name, "").strip() for name in CONTENT_NAMES):
-            empty += 1
-        else:
-            if moved_step and not row.get("step_title"):
-                row.update(moved_step)
-            moved_step = {}
-            filled.append((index, row))
+    filled, empty = _kept_rows(_posted_rows(data))
     filled.sort(key=lambda item: (_number_or(item[1].get("order"), item[0] + 1), item[0]))
     filled = filled[:MAX_ROWS]
     blanks = empty + 5 if more else BLANK_ROWS
@@ -302,6 +284,35 @@ def normalise_rows(data: MultiValueDict, *, more: bool = False) -> QueryDict:
             result[f"{PREFIX}-{position}-{name}"] = value
     result[f"{PREFIX}-TOTAL_FORMS"], result[f"{PREFIX}-INITIAL_FORMS"] = str(total), "0"
     return result
+
+
+def _posted_rows(data: MultiValueDict) -> dict[int, dict[str, str]]:
+    pattern = re.compile(rf"^{PREFIX}-(\d+)-({'|'.join(ROW_NAMES)})$")
+    rows: dict[int, dict[str, str]] = {}
+    for name in data:
+        if match := pattern.match(name):
+            rows.setdefault(int(match.group(1)), {})[match.group(2)] = str(data.get(name) or "")
+    return rows
+
+
+def _kept_rows(rows: dict[int, dict[str, str]]) -> tuple[list[tuple[int, dict[str, str]]], int]:
+    """(the rows with content, in posted order; how many were empty). A removed field's step title passes to the
+    next field of that step."""
+    filled: list[tuple[int, dict[str, str]]] = []
+    empty = 0
+    moved_step: dict[str, str] = {}
+    for index, row in sorted(rows.items()):
+        if row.get("remove"):
+            if row.get("step_title"):
+                moved_step = {"step_title": row["step_title"], "step_help": row.get("step_help", "")}
+        elif not any(row.get(name, "").strip() for name in CONTENT_NAMES):
+            empty += 1
+        else:
+            if moved_step and not row.get("step_title"):
+                row.update(moved_step)
+            moved_step = {}
+            filled.append((index, row))
+    return filled, empty
 
 
 def _number_or(text: str | None, default):

@@ -136,19 +136,25 @@ def _webm(data: bytes) -> str | None:
     element, start, end = next(children, (None, 0, 0))
     if element != SEGMENT:
         return None
-    track_types = []
-    for element, s, e in _ebml_children(data, start, end):
-        if element == TRACKS:
-            for entry, es, ee in _ebml_children(data, s, e):
-                if entry == TRACK_ENTRY:
-                    fields = {f: data[fs:fe] for f, fs, fe in _ebml_children(data, es, ee)}
-                    track_types.append(int.from_bytes(fields.get(TRACK_TYPE, b"")))
-            break
-        if element == CLUSTER:
-            break  # media before any track list: malformed
+    track_types = _webm_track_types(data, start, end)
     if not track_types or any(kind != AUDIO_TRACK for kind in track_types):
         return None  # no track list, or a video
     return "audio/webm" if doc_type == "webm" else "audio/x-matroska"
+
+
+def _webm_track_types(data: bytes, start: int, end: int) -> list[int]:
+    """The type of each track in the segment's first track list (none if media comes before it: malformed)."""
+    for element, s, e in _ebml_children(data, start, end):
+        if element == CLUSTER:
+            return []
+        if element == TRACKS:
+            types = []
+            for entry, es, ee in _ebml_children(data, s, e):
+                if entry == TRACK_ENTRY:
+                    fields = {f: data[fs:fe] for f, fs, fe in _ebml_children(data, es, ee)}
+                    types.append(int.from_bytes(fields.get(TRACK_TYPE, b"")))
+            return types
+    return []
 
 
 def ogg_crc(data: bytes) -> int:

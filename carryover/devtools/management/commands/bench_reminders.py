@@ -153,30 +153,7 @@ class Command(BaseCommand):
         ]
         try:
             time.sleep(3)  # workers up and idle, as they would be in production
-            due = (timezone.now() + timedelta(seconds=5)).replace(microsecond=0)
-            Reminder.objects.bulk_create(
-                [
-                    Reminder(
-                        client=m,
-                        key="day",
-                        local_date=due.astimezone(m.user.zone).date(),
-                        fire_at=due,
-                        next_attempt_at=due,
-                    )
-                    for m in people
-                ],
-                batch_size=2000,
-            )
-            assignments = dict(Assignment.objects.filter(client__in=people).values_list("client_id", "pk"))
-            Occurrence.objects.bulk_create(
-                [
-                    Occurrence(assignment_id=assignments[m.pk], client=m, due_date=due.astimezone(m.user.zone).date())
-                    for m in people
-                ],
-                ignore_conflicts=True,
-                batch_size=2000,
-            )
-            deliver_due.using(run_after=due).enqueue()  # what planning does for each reminder time
+            due = self.make_due(people)
             open_rows = Reminder.objects.filter(client__in=people, status__in=["scheduled", "sending"])
             while open_rows.exists() and timezone.now() < due + timedelta(minutes=10):
                 time.sleep(0.5)
@@ -187,6 +164,37 @@ class Command(BaseCommand):
             for proc in procs:
                 proc.wait(timeout=30)
             controller.stop()
+        self.report_delivery(people, workers, due, finished, sink.count)
+
+    def make_due(self, people: list[Membership]):
+        """A digest reminder and an open occurrence for everyone, all due at the same second, five seconds ahead."""
+        due = (timezone.now() + timedelta(seconds=5)).replace(microsecond=0)
+        Reminder.objects.bulk_create(
+            [
+                Reminder(
+                    client=m,
+                    key="day",
+                    local_date=due.astimezone(m.user.zone).date(),
+                    fire_at=due,
+                    next_attempt_at=due,
+                )
+                for m in people
+            ],
+            batch_size=2000,
+        )
+        assignments = dict(Assignment.objects.filter(client__in=people).values_list("client_id", "pk"))
+        Occurrence.objects.bulk_create(
+            [
+                Occurrence(assignment_id=assignments[m.pk], client=m, due_date=due.astimezone(m.user.zone).date())
+                for m in people
+            ],
+            ignore_conflicts=True,
+            batch_size=2000,
+        )
+        deliver_due.using(run_after=due).enqueue()  # what planning does for each reminder time
+        return due
+
+    def report_delivery(self, people: list[Membership], workers: int, due, finished, received: int) -> None:
         sent = list(
             Reminder.objects.filter(client__in=people, status=ReminderStatus.SENT).values_list("sent_at", flat=True)
         )
@@ -195,7 +203,7 @@ class Command(BaseCommand):
         self.out(
             f"delivery: {workers} workers, {len(people)} reminders due at the same second, {connection.vendor}: "
             f"all done {(finished - due).total_seconds():.1f} s after due; sent {len(sent)}, "
-            f"SMTP sink received {sink.count}; within 60 s: {within}"
+            f"SMTP sink received {received}; within 60 s: {within}"
         )
         if lateness:
             p50 = statistics.median(lateness)
