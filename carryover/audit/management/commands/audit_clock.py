@@ -2,14 +2,12 @@
 only added when none is waiting, and sealing is idempotent. Refuses to start when the checkpoint store cannot be
 written, rather than let events pile up unsealed."""
 
-import signal
-import time
-
 from django.core.management.base import BaseCommand, CommandError
 
 from carryover.audit.checkpoints import CheckpointStoreError
 from carryover.audit.services import audit_store_check
 from carryover.audit.tasks import seal, seal_needed
+from carryover.lib.clock import run_every
 
 
 class Command(BaseCommand):
@@ -24,19 +22,9 @@ class Command(BaseCommand):
             audit_store_check()
         except CheckpointStoreError as error:
             raise CommandError(str(error)) from None
-        running = True
+        run_every(interval, queue_seal, once=once)
 
-        def stop(signum, frame):
-            nonlocal running
-            running = False
 
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-        while running:
-            if seal_needed():
-                seal.enqueue()
-            if once:
-                return
-            deadline = time.monotonic() + interval
-            while running and time.monotonic() < deadline:
-                time.sleep(0.5)
+def queue_seal() -> None:
+    if seal_needed():
+        seal.enqueue()

@@ -1,11 +1,9 @@
 """Enqueue the reminders `tick` task every minute (plan, recover, wake workers). Any number may run: a tick is
 only added when none is waiting, and ticks are idempotent."""
 
-import signal
-import time
-
 from django.core.management.base import BaseCommand
 
+from carryover.lib.clock import run_every
 from carryover.reminders.tasks import tick, waiting
 
 
@@ -17,19 +15,9 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true")
 
     def handle(self, *args, interval: float, once: bool, **options):
-        running = True
+        run_every(interval, queue_tick, once=once)
 
-        def stop(signum, frame):
-            nonlocal running
-            running = False
 
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-        while running:
-            if not waiting(tick.module_path).exists():
-                tick.enqueue()
-            if once:
-                return
-            deadline = time.monotonic() + interval
-            while running and time.monotonic() < deadline:
-                time.sleep(0.5)
+def queue_tick() -> None:
+    if not waiting(tick.module_path).exists():
+        tick.enqueue()
