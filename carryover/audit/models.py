@@ -82,9 +82,9 @@ class AuditEvent(models.Model):
             return self.object_type
         return f"{self.object_type} #{self.object_id}"
 
-    def content(self) -> bytes:
-        """What the event says, without its place in the chain: signed when written, before it is sealed."""
-        fields = [
+    def _said(self) -> list:
+        """What the event says: the same fields, in the same order, in its signature and in its chain hash."""
+        return [
             self.at.isoformat(timespec="microseconds"),
             self.actor_id,
             self.practice_id,
@@ -95,26 +95,16 @@ class AuditEvent(models.Model):
             self.outcome,
             self.request_id,
         ]
-        return b"event|" + "|".join("" if value is None else str(value) for value in fields).encode()
+
+    def content(self) -> bytes:
+        """What the event says, without its place in the chain: signed when written, before it is sealed."""
+        return b"event|" + _joined(self._said())
 
     def compute_mac(self) -> str:
         return hmac.new(audit_key(), self.content(), hashlib.sha256).hexdigest()
 
     def canonical(self) -> bytes:
-        fields = [
-            self.seq,
-            self.at.isoformat(timespec="microseconds"),
-            self.actor_id,
-            self.practice_id,
-            self.client_id,
-            self.action,
-            self.object_type,
-            self.object_id,
-            self.outcome,
-            self.request_id,
-            self.prev_hash,
-        ]
-        return "|".join("" if value is None else str(value) for value in fields).encode()
+        return _joined([self.seq, *self._said(), self.prev_hash])
 
     def compute_hash(self) -> str:
         # Keyed (HMAC), so someone with write access to the database alone cannot forge a consistent chain.
@@ -134,3 +124,7 @@ def audit_key() -> bytes:
     # Production requires its own AUDIT_HMAC_KEY (settings.py); development derives one from SECRET_KEY.
     key = getattr(settings, "AUDIT_HMAC_KEY", "") or settings.SECRET_KEY
     return hashlib.sha256(b"carryover-audit-chain:" + key.encode()).digest()
+
+
+def _joined(values: list) -> bytes:
+    return "|".join("" if value is None else str(value) for value in values).encode()
