@@ -5,10 +5,12 @@ admin, a support person.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from dataclasses import dataclass
 
+import hypothesis
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
@@ -19,6 +21,12 @@ from carryover.accounts.services import practice_create
 pytest_plugins = ["carryover.browser_fixtures"]
 PASSWORD = "a long and friendly passphrase"
 TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+
+# Property tests (reminder times over every zone and DST day, schedules): 300 examples each in `make test`, 2,000 in
+# CI's PostgreSQL run (HYPOTHESIS_PROFILE=thorough, .ci/run). Pure functions: one thorough run covers both databases.
+hypothesis.settings.register_profile("default", max_examples=300, deadline=None)
+hypothesis.settings.register_profile("thorough", max_examples=2000, deadline=None)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def totp_code(secret: str = TOTP_SECRET, at: float | None = None) -> str:

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from carryover.homework import services
@@ -222,7 +222,6 @@ DAYS = st.dates(min_value=date(2025, 12, 1), max_value=date(2027, 3, 1))
     length=st.integers(-3, 120),
     next_session=st.none() | DAYS,
 )
-@settings(max_examples=400, deadline=None)
 def test_due_dates_match_the_hand_rolled_schedule_for_every_kind(
     kind, start_date, end_date, resumed_on, weekdays, times_per_week, start, length, next_session
 ):

@@ -58,7 +58,6 @@ def local_moments(draw) -> tuple[str, date, time]:
 
 
 @given(local_moments())
-@settings(max_examples=3000, deadline=None)
 def test_local_times_follow_the_dst_rules(moment):
     zone_name, day, at = moment
     zone, naive = ZoneInfo(zone_name), datetime.combine(day, at)

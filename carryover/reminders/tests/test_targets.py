@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from icalendar import Calendar
 
@@ -76,7 +76,6 @@ SEVERAL_CLIENTS = st.lists(st.integers(1, 3), min_size=1, max_size=3, unique=Tru
 
 
 @given(SEVERAL_CLIENTS)
-@settings(max_examples=1500, deadline=None)
 def test_what_is_wanted_follows_the_settings_in_every_zone_and_on_dst_days(drawn):
     plans, nows = [plan for plan, _ in drawn], [now for _, now in drawn]
     now = min(nows)
@@ -98,7 +97,6 @@ def test_what_is_wanted_follows_the_settings_in_every_zone_and_on_dst_days(drawn
 
 
 @given(client_plans(1))
-@settings(max_examples=300, deadline=None)
 def test_a_digest_is_about_everything_open_and_each_reminder_about_one(drawn):
     plan, _ = drawn
     for day, open_ids in plan.work.items():
