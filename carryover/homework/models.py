@@ -511,6 +511,17 @@ class Tally:
         return text + (f", {self.open} still open" if self.open else "")
 
 
+class ScheduleRefresh(models.Model):
+    """The client's local day for which their occurrences were last made concrete (services.occurrences_refresh).
+
+    Every change to a schedule refreshes at once (assigning, revising, pausing, booking a session); otherwise
+    only the day rolling over in the client's time zone changes what exists. So a page view refreshes at most
+    once per client and local day, and every later view of that day only reads."""
+
+    client = models.OneToOneField(Membership, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    day = models.DateField()
+
+
 class Occurrence(models.Model):
     """One time something is due, on a local date in the client's time zone."""
 

@@ -33,6 +33,7 @@ from .models import (
     OccurrenceStatus,
     Outcome,
     ScheduleKind,
+    ScheduleRefresh,
     Template,
     TemplateKind,
     TemplateVersion,
@@ -351,6 +352,20 @@ def occurrences_refresh(*, client: Membership, today: date | None = None) -> Non
     Occurrence.objects.filter(client=client, status=OccurrenceStatus.PENDING, due_date__lt=today).update(
         status=OccurrenceStatus.MISSED, credit=Decimal(0), closed_at=timezone.now()
     )
+    ScheduleRefresh.objects.bulk_create(  # one upsert: two processes refreshing at once both succeed
+        [ScheduleRefresh(client=client, day=today)],
+        update_conflicts=True,
+        unique_fields=["client"],
+        update_fields=["day"],
+    )
+
+
+def occurrences_ensure(*, client: Membership, today: date | None = None) -> None:
+    """For page views: refresh only when the client's day has rolled over since the last refresh (the planner
+    usually got there first). A view of a day already refreshed only reads."""
+    today = today or local_today(client.user)
+    if not ScheduleRefresh.objects.filter(client=client, day=today).exists():
+        occurrences_refresh(client=client, today=today)
 
 
 # --- Drafts and entries -----------------------------------------------------------------------------------------

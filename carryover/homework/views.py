@@ -80,7 +80,7 @@ def reminders_panel(me) -> dict:
 @role_required(Role.CLIENT)
 def today(request: AuthedRequest) -> HttpResponse:
     me = get_own_client_record(request, object_type="today")
-    services.occurrences_refresh(client=me)
+    services.occurrences_ensure(client=me)
     day = local_today(request.user)
     week_end = day + timedelta(days=6)
     occurrences = list(
@@ -410,7 +410,7 @@ def client_work(client, day) -> dict:
 @role_required(Role.THERAPIST)
 def client_detail(request: AuthedRequest, client_id: int) -> HttpResponse:
     client = get_client_for_therapist(request, client_id)
-    services.occurrences_refresh(client=client)
+    services.occurrences_ensure(client=client)
     links = CareLink.objects.filter(client=client, ended_at__isnull=True).select_related("therapist__user")
     context = {"client": client, "links": links, **client_work(client, local_today(client.user))}
     context["panels"] = panels_for("client_detail", request=request, client=client)
