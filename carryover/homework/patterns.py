@@ -60,9 +60,11 @@ def same_words(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s']", " ", letters.casefold()).split())
 
 
-def _mean(values: Iterable[float | None]) -> float | None:
+def mean_of(values: Iterable[float | None]) -> float | None:
+    """The mean of the numbers given, to one place; None when there are none."""
     present = [v for v in values if v is not None]
     return round(mean(present), 1) if present else None
+
 
 
 # --- Exposure: distress per ladder step -----------------------------------------------------------------------
@@ -157,7 +159,7 @@ def thought_records(entries: Iterable[Entry]) -> list[ThoughtRecord]:
         pairs = rerated_pairs(entry, mood_keys) if mood_keys else []
         if text or pairs:
             records.append(
-                ThoughtRecord(entry, text, belief, after, _mean(b for b, _ in pairs), _mean(a for _, a in pairs))
+                ThoughtRecord(entry, text, belief, after, mean_of(b for b, _ in pairs), mean_of(a for _, a in pairs))
             )
     return records
 
@@ -180,8 +182,8 @@ def recurring_hot_thoughts(records: Iterable[ThoughtRecord], *, at_least: int = 
         RecurringThought(
             text=group[-1].hot_thought,
             times=len(group),
-            belief_before=_mean(r.belief_before for r in group),
-            belief_after=_mean(r.belief_after for r in group),
+            belief_before=mean_of(r.belief_before for r in group),
+            belief_after=mean_of(r.belief_after for r in group),
         )
         for group in groups.values()
         if len(group) >= at_least
@@ -219,7 +221,7 @@ def activity_ranking(entries: Iterable[Entry]) -> dict[str, list[ActivityScore]]
         scores = []
         for same, group in groups.items():
             ratings = {
-                label: _mean(rating_value(e.answers.get(answer)) for e in group)
+                label: mean_of(rating_value(e.answers.get(answer)) for e in group)
                 for label, answer in ACTIVITY_RATINGS[key].items()
             }
             overall = round(mean(v for v in ratings.values() if v is not None), 1)
@@ -254,7 +256,7 @@ def tension(entries: Iterable[Entry]) -> BeforeAfter | None:
             pairs.append((before, after))
     if not pairs:
         return None
-    before_mean, after_mean = _mean(b for b, _ in pairs), _mean(a for _, a in pairs)
+    before_mean, after_mean = mean_of(b for b, _ in pairs), mean_of(a for _, a in pairs)
     assert before_mean is not None and after_mean is not None
     return BeforeAfter(len(pairs), before_mean, after_mean, sum(1 for b, a in pairs if a < b))
 
