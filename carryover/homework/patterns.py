@@ -66,7 +66,6 @@ def mean_of(values: Iterable[float | None]) -> float | None:
     return round(mean(present), 1) if present else None
 
 
-
 # --- Exposure: distress per ladder step -----------------------------------------------------------------------
 
 

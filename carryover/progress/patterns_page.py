@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from statistics import mean
 from typing import Any
 
 from carryover.accounts.models import Membership
@@ -164,8 +165,7 @@ def _sleep(entries: list[Entry]) -> Section | None:
         return None
     section = Section("sleep", "Sleep")
     if nights:
-        efficiency = patterns.mean_of(n.efficiency for n in nights)
-        asleep = patterns.mean_of(n.asleep for n in nights)
+        efficiency, asleep = mean(n.efficiency for n in nights), mean(n.asleep for n in nights)  # per night, averaged
         section.lines.append(
             f"Over {len(nights)} night{'s' if len(nights) != 1 else ''} you slept on average {asleep / 60:.1f} hours, "
             f"{efficiency:.0f}% of your time in bed (your sleep efficiency)."
