@@ -7,8 +7,9 @@ from datetime import date
 from django import forms
 
 from carryover.accounts.models import Membership
-from carryover.homework.models import Assignment, Entry
+from carryover.homework.models import Assignment
 
+from .access import own_entries
 from .search import MAX_SEARCH
 
 ON_MY_OWN = "own"  # skills practised without an assignment
@@ -38,12 +39,13 @@ class EntryFilterForm(forms.Form):
 
     def __init__(self, data, *, client: Membership, work_singular: str = "activity") -> None:
         super().__init__(data)
-        titles = [(str(a.pk), a.title) for a in Assignment.objects.filter(client=client).order_by("-created_at")]
+        assignments = Assignment.objects.filter(client=client).activities().order_by("-created_at")
+        titles = [(str(a.pk), a.title) for a in assignments]
         activity = self.fields["activity"]
         assert isinstance(activity, forms.ChoiceField)
         activity.label = work_singular.capitalize()
         activity.choices = [("", "All"), *titles, (ON_MY_OWN, "Skills practised on my own")]
-        months = Entry.objects.filter(client=client).dates("done_on", "month", order="DESC")
+        months = own_entries(client).dates("done_on", "month", order="DESC")
         month = self.fields["month"]
         assert isinstance(month, forms.ChoiceField)
         month.choices = [("", "All"), *((f"{m:%Y-%m}", f"{m:%B %Y}") for m in months)]

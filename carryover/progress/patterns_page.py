@@ -19,6 +19,8 @@ from carryover.homework.models import Entry, Outcome
 from carryover.review import instruments
 from carryover.review.charts import Chart, bar_chart, line_chart
 
+from .access import own_entries
+
 # How far back the patterns look: the choices offered, in weeks (None: everything).
 PERIODS = {"4": ("The last 4 weeks", 4), "12": ("The last 12 weeks", 12), "all": ("Everything", None)}
 DEFAULT_PERIOD = "12"
@@ -53,7 +55,7 @@ def since_for(period: str, today: date) -> date | None:
 
 
 def _entries(client: Membership, since: date | None) -> list[Entry]:
-    entries = Entry.objects.filter(client=client).select_related("assignment", "template_version__template")
+    entries = own_entries(client)
     if since is not None:
         entries = entries.filter(done_on__gte=since)
     return list(entries.order_by("done_on", "submitted_at"))
@@ -79,7 +81,12 @@ def weeks_of(client: Membership, today: date) -> list[dict[str, Any]]:
     """This week and the ones before it, newest first, each with its line (one query; no answers are read)."""
     this_monday = patterns.monday_of(today)
     first = this_monday - timedelta(weeks=WEEKS_SHOWN - 1)
-    rows = list(Entry.objects.filter(client=client, done_on__gte=first, done_on__lte=today).only("done_on", "outcome"))
+    rows = list(
+        own_entries(client)
+        .select_related(None)
+        .filter(done_on__gte=first, done_on__lte=today)
+        .only("done_on", "outcome")
+    )
     weeks = [patterns.week_of(rows, this_monday - timedelta(weeks=n)) for n in range(WEEKS_SHOWN)]
     return [
         {"week": week, "current": week.start == this_monday, "line": week_line(week, current=week.start == this_monday)}

@@ -27,7 +27,7 @@ from carryover.lib.types import AuthedRequest
 from carryover.review.pdf import html_pdf, paper_for
 
 from . import services
-from .access import get_own_entry
+from .access import get_own_entry, own_entries
 from .forms import ON_MY_OWN, EntryFilterForm
 from .patterns_page import DEFAULT_PERIOD, patterns_for, title_of
 from .search import matching, search_terms, snippet
@@ -36,7 +36,7 @@ PAGE_SIZE = 25
 
 
 def _filtered(client: Membership, form: EntryFilterForm) -> QuerySet[Entry]:
-    entries = Entry.objects.filter(client=client).select_related("assignment", "template_version__template")
+    entries = own_entries(client)
     activity, start = form.cleaned_data.get("activity"), form.month_start()
     if activity == ON_MY_OWN:
         entries = entries.filter(assignment__isnull=True)

@@ -82,3 +82,17 @@ def test_client_pages_never_speak_of_streaks_failure_or_missing(client, personas
         assert response.status_code == 200
         words = WORDS_WE_NEVER_USE.findall(response.content.decode())
         assert not words, f"{response.request['PATH_INFO']}: {words}"
+
+
+def test_questionnaires_keep_their_own_pages_and_are_not_practice(client, personas, bob):
+    from carryover.measures.tests.helpers import submit
+
+    result = submit(personas.alice, personas.bob, [1, 1, 1, 1, 1, 1, 1, 1, 0])
+    client.force_login(personas.bob)
+    page = client.get(reverse("my_patterns")).content.decode()
+    assert "Nothing sent yet this week." in page  # answering a questionnaire is not doing an activity
+    page = client.get(reverse("my_entries")).content.decode()
+    assert reverse("my_entry", args=[result.entry.pk]) not in page and "PHQ-9" not in page
+    assert client.get(reverse("my_entry", args=[result.entry.pk])).status_code == 404
+    response = client.post(reverse("my_entry_visibility", args=[result.entry.pk]), {"visibility": "private"})
+    assert response.status_code == 404
