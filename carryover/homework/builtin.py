@@ -5,10 +5,10 @@ key, and changing a schema here means a new template version, never an edit of a
 the published forms named in docs/clinical-sources.md, "Worksheets"; wording is our own. Steps hold one to three
 fields so each fits on a phone screen.
 
-A built-in that review draws charts from declares them under "charts": chart → {role: answer key}, where
-"list.sub" names a column of a list (`charted` reads them for review/instruments.py). The keys are checked
-against the schema when this module is imported, so renaming an answer without its chart fails at once instead of
-silently dropping the chart.
+A built-in whose answers add up to patterns or charts declares them under "charts": chart → {role: answer key},
+where "list.sub" names a column of a list (`charted` reads them for homework/patterns.py and review/instruments.py).
+The keys are checked against the schema when this module is imported, so renaming an answer without its chart fails
+at once instead of silently dropping the chart.
 """
 
 from __future__ import annotations
@@ -231,7 +231,8 @@ THOUGHT_RECORD_7 = {
             "mood": "emotions.emotion",
             "before": "emotions.intensity",
             "after": "emotions_after",
-        }
+        },
+        "hot_thought": {"thought": "thoughts.thought", "belief": "thoughts.belief", "belief_after": "hot_belief_after"},
     },
     "schema": _schema(
         _step(
@@ -500,7 +501,10 @@ ACTIVITY_LOG = {
     ),
     "minutes": 5,
     "formats": ["write"],
-    "charts": {"activity_ratings": {"Achievement (mastery)": "mastery", "Enjoyment (pleasure)": "pleasure"}},
+    "charts": {
+        "activity_ratings": {"Achievement (mastery)": "mastery", "Enjoyment (pleasure)": "pleasure"},
+        "activity_name": {"name": "activity"},
+    },
     "schema": _schema(
         _activity_step(),
         _step(
@@ -533,7 +537,10 @@ ACTIVITY_LOG_ACE = {
     ),
     "minutes": 5,
     "formats": ["write"],
-    "charts": {"activity_ratings": {"Achievement": "achievement", "Closeness": "closeness", "Enjoyment": "enjoyment"}},
+    "charts": {
+        "activity_ratings": {"Achievement": "achievement", "Closeness": "closeness", "Enjoyment": "enjoyment"},
+        "activity_name": {"name": "activity"},
+    },
     "schema": _schema(
         _activity_step(),
         _step(
@@ -1009,6 +1016,16 @@ SLEEP_DIARY = {
     ),
     "minutes": 3,
     "formats": ["write"],
+    "charts": {
+        "sleep": {
+            "into_bed": "bed_time",
+            "try_sleep": "lights_out",
+            "fall_asleep": "fall_asleep",
+            "awake": "awake_minutes",
+            "final_wake": "final_wake",
+            "out_of_bed": "out_of_bed",
+        }
+    },
     "schema": _schema(
         _step(
             "Going to bed",

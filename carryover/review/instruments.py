@@ -2,9 +2,10 @@
 activation mastery and pleasure, relaxation tension and mood before/after practice.
 
 Each function reads shared entries only (the caller never passes private ones) and returns charts; a chart
-appears only when there is something to draw. Which worksheets and answers each chart reads is declared by the
-built-ins themselves (`charts` in homework/builtin.py) and read here at import, so a renamed answer key or a chart
-nobody declares fails loudly rather than quietly drawing nothing.
+appears only when there is something to draw. The numbers come from homework/patterns.py, the one home of what
+the worksheets' answers add up to (the client's own My progress pages read it too), which reads the answers each
+built-in declares (`charts` in homework/builtin.py), so a renamed answer key fails loudly rather than quietly
+drawing nothing.
 """
 
 from __future__ import annotations
@@ -14,8 +15,17 @@ from collections.abc import Iterable
 from statistics import mean
 from typing import Any
 
-from carryover.homework.builtin import charted
 from carryover.homework.models import Entry, Outcome
+from carryover.homework.patterns import (
+    ACTIVITY_RATINGS,
+    RERATED_MOODS,
+    TENSION,
+    LadderStep,
+    exposure_steps,
+    rerated_pairs,
+    template_key,
+)
+from carryover.homework.patterns import rating_value as _value
 
 from .charts import Chart, grouped_bars, line_chart
 
@@ -23,93 +33,50 @@ HISTORY_DAYS = 56  # the pictures show the eight weeks up to the window's end
 MAX_LADDER_CHARTS = 4
 MAX_POINTS = 40  # the latest ones, so a year-long range still draws a readable chart
 
-# template key → {role: answer key}; "list.sub" is a column of a list
-EXPOSURE = charted("exposure", ("step", "before", "peak", "after"))
-RERATED_MOODS = charted("rerated_moods", ("moods", "mood", "before", "after"))
-TENSION = charted("tension", ("before", "after"))
 # template key → ((answer key, series label), ...), the first and last series described in the text alternative
 ACTIVATION_RATINGS = {
-    key: tuple((answer, label) for label, answer in series.items())
-    for key, series in charted("activity_ratings").items()
+    key: tuple((answer, label) for label, answer in series.items()) for key, series in ACTIVITY_RATINGS.items()
 }
 
 
-def _value(answer: Any) -> float | None:
-    """A rating's number ({"value", "min", "max"}) or a plain number."""
-    if isinstance(answer, dict):
-        answer = answer.get("value")
-    return answer if isinstance(answer, int | float) and not isinstance(answer, bool) else None
-
-
 def _key(entry: Entry) -> str:
-    return entry.template_version.template.key
+    return template_key(entry)
 
 
 def _label(entry: Entry) -> str:
     return f"{entry.done_on:%-d %b}"
 
 
-Trial = tuple[Entry, float | None, float | None, float | None]  # an exposure's entry, distress before, peak, after
-
-
-def _exposure_trials(entries: list[Entry]) -> tuple[dict[int, list[Trial]], dict[int, str]]:
-    """Each ladder step's practices, and the step's name, by ladder item id."""
-    trials: dict[int, list[Trial]] = defaultdict(list)
-    names: dict[int, str] = {}
-    for entry in entries:
-        keys = EXPOSURE.get(_key(entry))
-        item = entry.answers.get(keys["step"]) if keys else None
-        if keys is None or not isinstance(item, dict) or "id" not in item:
-            continue
-        names[item["id"]] = str(item.get("description", "a ladder step"))
-        before, peak, after = (_value(entry.answers.get(keys[role])) for role in ("before", "peak", "after"))
-        trials[item["id"]].append((entry, before, peak, after))
-    return trials, names
-
-
 def exposure(entries: list[Entry]) -> list[Chart]:
-    trials, names = _exposure_trials(entries)
-    busiest = sorted(trials, key=lambda item_id: -len(trials[item_id]))[:MAX_LADDER_CHARTS]
-    return [
-        _exposure_chart(names[item_id], trials[item_id][-MAX_POINTS:])
-        for item_id in sorted(busiest, key=lambda item_id: trials[item_id][0][0].done_on)
-    ]
+    steps = exposure_steps(entries)
+    busiest = sorted(steps, key=lambda step: -len(step.trials))[:MAX_LADDER_CHARTS]
+    return [exposure_chart(step) for step in sorted(busiest, key=lambda step: step.trials[0].entry.done_on)]
 
 
-def _exposure_chart(name: str, rows: list[Trial]) -> Chart:
-    labels = [f"{n}: {_label(e)}" for n, (e, *_) in enumerate(rows, start=1)]
-    peaks = [p for _, _, p, _ in rows if p is not None]
-    afters = [a for _, _, _, a in rows if a is not None]
-    alt = f"{len(rows)} practice{'s' if len(rows) != 1 else ''} of “{name}”."
+def exposure_chart(step: LadderStep) -> Chart:
+    """One ladder step's practices (the latest MAX_POINTS): distress before, at the peak and after."""
+    rows = step.trials[-MAX_POINTS:]
+    labels = [f"{n}: {_label(t.entry)}" for n, t in enumerate(rows, start=1)]
+    peaks = [t.peak for t in rows if t.peak is not None]
+    afters = [t.after for t in rows if t.after is not None]
+    alt = f"{len(rows)} practice{'s' if len(rows) != 1 else ''} of “{step.name}”."
     if len(peaks) >= 2:
         alt += f" Peak distress went from {peaks[0]:g} at the first to {peaks[-1]:g} at the latest."
     if afters and peaks:
         alt += f" Distress at the end averaged {mean(afters):.0f}, against a peak of {mean(peaks):.0f}."
     series = {
-        "Before": [b for _, b, _, _ in rows],
-        "Peak": [p for _, _, p, _ in rows],
-        "After": [a for _, _, _, a in rows],
+        "Before": [t.before for t in rows],
+        "Peak": [t.peak for t in rows],
+        "After": [t.after for t in rows],
     }
-    return line_chart(f"Exposure: {name}", alt, labels, series, high=100)
-
-
-def _rerated_pairs(entry: Entry, keys: dict[str, str]) -> list[tuple[float, float]]:
-    """Each mood's intensity before and after re-rating, where both were given."""
-    mood, intensity = keys["mood"].partition(".")[2], keys["before"].partition(".")[2]
-    rerated = {row.get("label"): _value(row) for row in entry.answers.get(keys["after"]) or []}
-    pairs: list[tuple[float, float]] = []
-    for item in entry.answers.get(keys["moods"]) or []:
-        b, a = _value(item.get(intensity)), rerated.get(item.get(mood))
-        if b is not None and a is not None:
-            pairs.append((b, a))
-    return pairs
+    return line_chart(f"Exposure: {step.name}", alt, labels, series, high=100)
 
 
 def thought_records(entries: list[Entry]) -> list[Chart]:
     points: list[tuple[Entry, float, float]] = []
     for entry in entries:
         keys = RERATED_MOODS.get(_key(entry))
-        pairs = _rerated_pairs(entry, keys) if keys else []
+        pairs = rerated_pairs(entry, keys) if keys else []
         if pairs:
             points.append((entry, mean(b for b, _ in pairs), mean(a for _, a in pairs)))
     if not points:

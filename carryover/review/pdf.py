@@ -1,4 +1,4 @@
-"""The summary as a PDF (WeasyPrint), from the same template and charts as the page."""
+"""The summary as a PDF (WeasyPrint), from the same template and charts as the page; any other page the same way."""
 
 from __future__ import annotations
 
@@ -41,9 +41,14 @@ def paper_for(country: str, chosen: str | None) -> str:
     return "letter" if country in LETTER_COUNTRIES else "a4"
 
 
-def summary_pdf(context: dict, *, request: HttpRequest, paper: str = "a4") -> bytes:
+def html_pdf(template_name: str, context: dict, *, request: HttpRequest, paper: str = "a4") -> bytes:
+    """A page template rendered as a PDF with the print stylesheets (the summary; a client's own patterns)."""
     from weasyprint import CSS, HTML
 
-    html = render_to_string("review/summary_pdf.html", context, request=request)
+    html = render_to_string(template_name, context, request=request)
     page = CSS(string=f"@page {{ size: {PAPER[paper]}; }}")
     return HTML(string=html, url_fetcher=_fetcher()).write_pdf(stylesheets=[*_stylesheets(), page])
+
+
+def summary_pdf(context: dict, *, request: HttpRequest, paper: str = "a4") -> bytes:
+    return html_pdf("review/summary_pdf.html", context, request=request, paper=paper)

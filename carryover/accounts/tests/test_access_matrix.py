@@ -80,6 +80,16 @@ MATRIX: dict[str, Row] = {
     "attachment_view": Row(
         only(200, "client", "therapist"), kwargs=lambda p, s: {"pk": s["attachment"].pk}, audited=True
     ),
+    # --- My progress: the client's own history, no one else's page (not the therapist's, not a support person's) ---
+    "my_entries": Row(only(200, *CLIENTS), audited=True),
+    "my_entry": Row(only(200, "client"), kwargs=lambda p, s: {"pk": s["entry"].pk}, audited=True),
+    # An empty body changes nothing: the entry's page comes back saying what to choose.
+    "my_entry_visibility": Row(
+        only(302, "client"), method="post", kwargs=lambda p, s: {"pk": s["entry"].pk}, audited=True
+    ),
+    "my_entry_talk": Row(only(302, "client"), method="post", kwargs=lambda p, s: {"pk": s["entry"].pk}, audited=True),
+    "my_patterns": Row(only(200, *CLIENTS), audited=True),
+    "my_patterns_pdf": Row(only(200, *CLIENTS), audited=True),
     # --- Homework (therapist side) ---
     "template_preview": Row(only(200, *THERAPISTS), kwargs=lambda p, s: {"pk": s["template"].pk}),
     "assign": Row(

@@ -191,6 +191,21 @@ def test_the_demo_pages_show_it(demo, client):
         assert client.get(reverse("entry_detail", args=[entry.pk])).status_code == 200
 
 
+def test_sams_own_history_has_what_my_progress_shows(demo, client):
+    """The phone journey of My progress (progress/tests/test_browser_progress.py) rests on these: a thought record
+    found by a word Sam wrote, a private entry he can share, and a ladder step whose peak came down."""
+    from carryover.homework import patterns
+
+    sam = member("client@example.org")
+    entries = list(Entry.objects.filter(client=sam).select_related("template_version__template").order_by("done_on"))
+    records = [e for e in entries if e.template_version.template.key == "thought_record_7"]
+    assert any("pharmacist" in e.answers.get("situation", "") for e in records)
+    assert any(e.is_private for e in records)
+    first_step = patterns.exposure_steps(entries)[0]
+    assert first_step.name == "Say good morning to a neighbour and make eye contact"
+    assert first_step.peak_came_down()
+
+
 def test_loading_again_changes_nothing(demo):
     before = counts()
     with time_machine.travel(NOW, tick=False):

@@ -32,6 +32,9 @@ GARBAGE_QUERIES = [
         "measure": "zzz",
         "action": "zzz",
         "skip": "zzz",
+        "month": "2026-13",
+        "period": "zzz",
+        "activity": "abc",
     },
     {
         "start": "2026-05-01",
@@ -52,6 +55,8 @@ GARBAGE_QUERIES = [
         "for": str(HUGE),
         "step": str(HUGE),
         "page": str(HUGE),
+        "activity": str(HUGE),
+        "month": NUL,
     },
     {"start": "9999-12-31", "q": NUL, "for": "²", "step": "²", "page": "²", "key": LONG},  # "²".isdigit() is True
     {"end": "0001-01-01"},
@@ -60,7 +65,11 @@ GARBAGE_QUERIES = [
 
 # Slow pages (a PDF drawn per request; hundreds of time zones listed) get a lighter sweep, as one persona. The
 # PDF runs the summary page's code, which is swept in full.
-LIGHT = {"client_summary_pdf": 1, "profile": 3}  # how many of GARBAGE_BODIES (the PDF ignores a body)
+LIGHT = {
+    "client_summary_pdf": 1,
+    "my_patterns_pdf": 1,
+    "profile": 3,
+}  # how many of GARBAGE_BODIES (the PDF ignores a body)
 LIGHT_QUERIES = GARBAGE_QUERIES[:3]
 
 GARBAGE_FIELDS = {
@@ -89,6 +98,10 @@ GARBAGE_FIELDS = {
     "name": NUL,
     "kind": "zzz",
     "q": NUL,
+    "visibility": "zzz",
+    "talk": NUL,
+    "activity": str(HUGE),
+    "month": "zzz",
 }
 # The step-by-step forms (homework and measures), assigning, ladders and sessions: far dates, huge numbers.
 FLOW_FIELDS = {

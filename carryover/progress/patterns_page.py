@@ -1,0 +1,248 @@
+"""What the My patterns page (and its PDF) shows: the client's own entries added up in plain words, with a small
+chart each, and their last few weeks of practice.
+
+`patterns_for` runs a fixed number of queries whatever the length of the history (progress/tests/test_query_counts.py);
+all the arithmetic is `homework.patterns`, and the pictures are review's, drawn from the same numbers. Private
+entries are included: the page is the client's alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from statistics import mean
+from typing import Any
+
+from carryover.accounts.models import Membership
+from carryover.homework import patterns
+from carryover.homework.models import Entry, Outcome
+from carryover.review import instruments
+from carryover.review.charts import Chart, bar_chart, line_chart
+
+from .access import own_entries
+
+# How far back the patterns look: the choices offered, in weeks (None: everything).
+PERIODS = {"4": ("The last 4 weeks", 4), "12": ("The last 12 weeks", 12), "all": ("Everything", None)}
+DEFAULT_PERIOD = "12"
+WEEKS_SHOWN = 4  # this week and the three before it
+TOP = 5
+
+
+@dataclass
+class Section:
+    """One pattern: a heading, a few plain sentences, and its pictures."""
+
+    kind: str  # which table the template draws with it, if any: "thoughts", "activities", "sleep"
+    title: str
+    lines: list[str] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    rows: list[Any] = field(default_factory=list)  # a small table where the pattern is a ranking or a list
+
+
+def duration(minutes: int) -> str:
+    """7 h 05 min."""
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def title_of(entry: Entry) -> str:
+    """The name of what an entry was for: the activity's title, or the worksheet's for practice on one's own."""
+    return entry.assignment.title if entry.assignment_id and entry.assignment else entry.template_version.name
+
+
+def since_for(period: str, today: date) -> date | None:
+    weeks = PERIODS.get(period, PERIODS[DEFAULT_PERIOD])[1]
+    return None if weeks is None else today - timedelta(weeks=weeks) + timedelta(days=1)
+
+
+def _entries(client: Membership, since: date | None) -> list[Entry]:
+    entries = own_entries(client)
+    if since is not None:
+        entries = entries.filter(done_on__gte=since)
+    return list(entries.order_by("done_on", "submitted_at"))
+
+
+EMPTY_WEEK = "Weeks like this happen — your therapist will want to hear what got in the way."
+
+
+def week_line(week: patterns.Week, *, current: bool) -> str:
+    """A week in plain words: effort counted, part of it included, and nothing counted against anyone."""
+    if not week.practised:
+        return "Nothing sent yet this week. Any practice counts, even part of it." if current else EMPTY_WEEK
+    days = f"{week.practised} day{'s' if week.practised != 1 else ''}"
+    line = f"You practised on {days}{' this week' if current else ''}."
+    if week.part and week.part == week.practised:
+        line += " You did part of it, and part of it counts."
+    elif week.part:
+        line += f" On {week.part} of them you did part of it, and part of it counts."
+    return line
+
+
+def weeks_of(client: Membership, today: date) -> list[dict[str, Any]]:
+    """This week and the ones before it, newest first, each with its line (one query; no answers are read)."""
+    this_monday = patterns.monday_of(today)
+    first = this_monday - timedelta(weeks=WEEKS_SHOWN - 1)
+    rows = list(
+        own_entries(client)
+        .select_related(None)
+        .filter(done_on__gte=first, done_on__lte=today)
+        .only("done_on", "outcome")
+    )
+    weeks = [patterns.week_of(rows, this_monday - timedelta(weeks=n)) for n in range(WEEKS_SHOWN)]
+    return [
+        {"week": week, "current": week.start == this_monday, "line": week_line(week, current=week.start == this_monday)}
+        for week in weeks
+    ]
+
+
+def _thoughts(entries: list[Entry]) -> Section | None:
+    records = patterns.thought_records(entries)
+    if not records:
+        return None
+    section = Section("thoughts", "Thought records")
+    section.lines.append(f"You wrote {len(records)} thought record{'s' if len(records) != 1 else ''}.")
+    rated = [r for r in records if r.belief_before is not None and r.belief_after is not None]
+    if rated:
+        before = patterns.mean_of(r.belief_before for r in rated)
+        after = patterns.mean_of(r.belief_after for r in rated)
+        section.lines.append(
+            f"On average you believed your hot thought {before:.0f}% when you wrote it down, "
+            f"and {after:.0f}% by the end."
+        )
+    moods = [r for r in records if r.mood_before is not None]
+    if moods:
+        before = patterns.mean_of(r.mood_before for r in moods)
+        after = patterns.mean_of(r.mood_after for r in moods)
+        section.lines.append(f"Your moods were {before:.0f} out of 100 at the start and {after:.0f} after.")
+    section.rows = patterns.recurring_hot_thoughts(records)
+    section.charts = instruments.thought_records(entries)
+    return section
+
+
+def _exposure(entries: list[Entry]) -> Section | None:
+    steps = patterns.exposure_steps(entries)
+    if not steps:
+        return None
+    section = Section("exposure", "Facing fears")
+    for step in steps:
+        change = step.peak_change()
+        practices = f"{len(step.trials)} practice{'s' if len(step.trials) != 1 else ''}"
+        if change is not None and step.peak_came_down():
+            line = f"“{step.name}”, {practices}: the peak came down from {change[0]:g} to {change[1]:g}."
+        elif change is not None:
+            line = (
+                f"“{step.name}”, {practices}: the peak went from {change[0]:g} to {change[1]:g}. "
+                "Keep going; it often moves over several tries."
+            )
+        else:
+            line = f"“{step.name}”, {practices}. After another practice you'll see how the peak changes."
+        section.lines.append(line)
+        section.charts.append(instruments.exposure_chart(step))
+    return section
+
+
+def _activities(entries: list[Entry]) -> Section | None:
+    ranking = patterns.activity_ranking(entries)
+    if not ranking:
+        return None
+    section = Section("activities", "Activities")
+    for scores in ranking.values():
+        best = scores[0]
+        section.lines.append(f"“{best.name}” brought you the most, on average {best.overall:g} out of 10.")
+        section.rows += scores[:TOP]
+    section.charts = instruments.activation(entries)
+    return section
+
+
+def _relaxation(entries: list[Entry]) -> Section | None:
+    result = patterns.tension(entries)
+    if result is None:
+        return None
+    section = Section("relaxation", "Relaxation")
+    section.lines.append(
+        f"Across {result.times} practice{'s' if result.times != 1 else ''}, your tension was {result.before:g} out of "
+        f"10 before and {result.after:g} after; it eased in {result.eased} of them."
+    )
+    section.charts = instruments.relaxation(entries)
+    return section
+
+
+def _sleep(entries: list[Entry]) -> Section | None:
+    nights, unreadable = patterns.sleep_nights(entries)
+    if not nights and not unreadable:
+        return None
+    section = Section("sleep", "Sleep")
+    if nights:
+        efficiency, asleep = mean(n.efficiency for n in nights), mean(n.asleep for n in nights)  # per night, averaged
+        section.lines.append(
+            f"Over {len(nights)} night{'s' if len(nights) != 1 else ''} you slept on average {asleep / 60:.1f} hours, "
+            f"{efficiency:.0f}% of your time in bed (your sleep efficiency)."
+        )
+        section.rows = [
+            {
+                "day": n.entry.done_on,
+                "in_bed": duration(n.in_bed),
+                "asleep": duration(n.asleep),
+                "efficiency": n.efficiency,
+            }
+            for n in nights
+        ]
+        labels = [f"{n.entry.done_on:%-d %b}" for n in nights[-instruments.MAX_POINTS :]]
+        hours = {
+            "In bed": [round(n.in_bed / 60, 1) for n in nights[-instruments.MAX_POINTS :]],
+            "Asleep": [round(n.asleep / 60, 1) for n in nights[-instruments.MAX_POINTS :]],
+        }
+        alt = f"Hours in bed and asleep on {len(labels)} night{'s' if len(labels) != 1 else ''}."
+        section.charts.append(line_chart("Sleep: hours in bed and asleep", alt, labels, hours, high=14))
+    if unreadable:
+        section.lines.append(
+            f"{unreadable} diar{'ies' if unreadable != 1 else 'y'} had times that don't add up to a night, so "
+            "they are left out here (open them from My entries to check)."
+        )
+    return section
+
+
+def _barriers(entries: list[Entry]) -> Section | None:
+    counts = patterns.barriers_most_often(entries)
+    if not counts:
+        return None
+    label, n = counts[0]
+    section = Section("barriers", "What got in the way")
+    section.lines.append(f"Most often: “{label}” ({n} time{'s' if n != 1 else ''}). That's useful to talk through.")
+    section.charts.append(bar_chart("What got in the way", f"The most common was “{label}” ({n}).", counts))
+    return section
+
+
+def _good_days(entries: list[Entry], client: Membership) -> Section | None:
+    result = patterns.good_days(entries, client.user.zone, title_of=title_of)
+    if not result.days:
+        return None
+    section = Section("good_days", "On the days it went well")
+    done = ", ".join(f"{name} ({n})" for name, n in result.activities)
+    section.lines.append(
+        f"On {result.days} day{'s' if result.days != 1 else ''} a practice went well. You did: {done}."
+    )
+    if result.when:
+        section.lines.append(f"The ones that went well were mostly written up {result.when[0][0]}.")
+    return section
+
+
+def patterns_for(client: Membership, *, today: date, period: str) -> dict[str, Any]:
+    """The page's context: the weeks, and each pattern that has something to say."""
+    entries = _entries(client, since_for(period, today))
+    practised = [e for e in entries if e.outcome != Outcome.SKIPPED]
+    sections = [
+        _thoughts(practised),
+        _exposure(practised),
+        _activities(practised),
+        _relaxation(practised),
+        _sleep(practised),
+        _barriers(entries),
+        _good_days(entries, client),
+    ]
+    return {
+        "weeks": weeks_of(client, today),
+        "sections": [s for s in sections if s is not None],
+        "period": period if period in PERIODS else DEFAULT_PERIOD,
+        "periods": {key: label for key, (label, _) in PERIODS.items()},
+        "entry_count": len(entries),
+    }

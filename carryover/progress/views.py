@@ -1,0 +1,147 @@
+"""The client's own look back: My entries (with search), one entry with "change my mind", and My patterns with
+the last few weeks (as a page, and as a PDF to keep).
+
+Every page is the signed-in client's own, fetched through `get_own_client_record` or `progress.access`, so a
+therapist, a support person or another client gets the audited 404 every stranger gets."""
+
+from __future__ import annotations
+
+from calendar import monthrange
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, QuerySet
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from carryover.accounts.access import get_own_client_record, role_required
+from carryover.accounts.models import Membership, Role
+from carryover.audit.models import Action
+from carryover.homework.models import Entry, local_today
+from carryover.homework.render import display_answers
+from carryover.lib.access import deny
+from carryover.lib.types import AuthedRequest
+from carryover.review.pdf import html_pdf, paper_for
+
+from . import services
+from .access import get_own_entry, own_entries
+from .forms import ON_MY_OWN, EntryFilterForm
+from .patterns_page import DEFAULT_PERIOD, patterns_for, title_of
+from .search import matching, search_terms, snippet
+
+PAGE_SIZE = 25
+
+
+def _filtered(client: Membership, form: EntryFilterForm) -> QuerySet[Entry]:
+    entries = own_entries(client)
+    activity, start = form.cleaned_data.get("activity"), form.month_start()
+    if activity == ON_MY_OWN:
+        entries = entries.filter(assignment__isnull=True)
+    elif activity:
+        entries = entries.filter(assignment_id=int(activity))
+    if start is not None:
+        entries = entries.filter(
+            done_on__gte=start, done_on__lte=start.replace(day=monthrange(start.year, start.month)[1])
+        )
+    return entries.order_by("-done_on", "-submitted_at", "-id")
+
+
+def _rows(entries) -> list[dict]:
+    return [{"entry": e, "title": title_of(e), "snippet": snippet(e)} for e in entries]
+
+
+@role_required(Role.CLIENT)
+def my_entries(request: AuthedRequest) -> HttpResponse:
+    me = get_own_client_record(request, object_type="my_entries")
+    searching = request.method == "POST"  # the words looked for travel in a body, never in a URL
+    form = EntryFilterForm(request.POST if searching else request.GET, client=me)
+    form.is_valid()
+    if "activity" in form.errors and str(form.data.get("activity", "")).isdigit():
+        deny(request, action=Action.READ, object_type="assignment", object_id=str(form.data["activity"])[:64])
+    entries = _filtered(me, form)
+    context: dict = {"form": form, "searching": searching}
+    terms = search_terms(form.cleaned_data.get("q", "")) if searching else []
+    if terms:
+        context["results"] = _rows(matching(entries, terms))
+    else:
+        counted = entries.annotate(
+            files=Count("attachments", distinct=True), comment_count=Count("comments", distinct=True)
+        )
+        page = Paginator(counted, PAGE_SIZE).get_page(request.GET.get("page"))
+        context |= {"page": page, "rows": _rows(page.object_list)}
+        if searching and not form.errors.get("q"):
+            form.add_error("q", "Type a word or two you remember writing.")
+    return TemplateResponse(request, "progress/entries.html", context)
+
+
+@role_required(Role.CLIENT)
+def my_entry(request: AuthedRequest, pk: int) -> HttpResponse:
+    entry = get_own_entry(request, pk)
+    context = {
+        "entry": entry,
+        "title": title_of(entry),
+        "opened": not entry.is_private and services.entry_opened(entry),
+        "show_content": True,
+        "steps": display_answers(entry.template_version.schema, entry.answers),
+        "comments": entry.comments.select_related("author"),
+    }
+    return TemplateResponse(request, "progress/entry.html", context)
+
+
+@require_POST
+@role_required(Role.CLIENT)
+def my_entry_visibility(request: AuthedRequest, pk: int) -> HttpResponse:
+    entry = get_own_entry(request, pk, action=Action.UPDATE)
+    choice = request.POST.get("visibility")
+    try:
+        if choice == "shared":
+            services.entry_share(entry=entry, actor=request.user)
+            messages.success(request, "Shared. Your therapist can now read this entry.")
+        elif choice == "private":
+            services.entry_make_private(entry=entry, actor=request.user)
+            messages.success(request, "Made private. Only you can see what you wrote; it still counts as practice.")
+        else:
+            messages.error(request, "Please choose whether to share this entry or keep it private.")
+    except services.ChangeRefused as refused:
+        messages.info(request, str(refused))
+    return redirect("my_entry", entry.pk)
+
+
+@require_POST
+@role_required(Role.CLIENT)
+def my_entry_talk(request: AuthedRequest, pk: int) -> HttpResponse:
+    entry = get_own_entry(request, pk, action=Action.UPDATE)
+    choice = request.POST.get("talk")
+    if choice not in ("yes", "no"):
+        messages.error(request, "Please choose whether you want to talk about this next session.")
+    else:
+        services.entry_talk_set(entry=entry, actor=request.user, talk=choice == "yes")
+        if choice == "yes":
+            messages.success(request, "Noted: you'd like to talk about this next session.")
+        else:
+            messages.success(request, "Cleared: no need to talk about this one.")
+    return redirect("my_entry", entry.pk)
+
+
+@role_required(Role.CLIENT)
+def my_patterns(request: AuthedRequest) -> HttpResponse:
+    me = get_own_client_record(request, object_type="my_patterns")
+    period = request.GET.get("period", DEFAULT_PERIOD)
+    context = patterns_for(me, today=local_today(request.user), period=period)
+    return TemplateResponse(request, "progress/patterns.html", context)
+
+
+@role_required(Role.CLIENT)
+def my_patterns_pdf(request: AuthedRequest) -> HttpResponse:
+    me = get_own_client_record(request, action=Action.EXPORT, object_type="my_patterns")
+    today = local_today(request.user)
+    context = {**patterns_for(me, today=today, period=request.GET.get("period", DEFAULT_PERIOD)), "today": today}
+    context["prepared_at"] = timezone.now()
+    pdf = html_pdf("progress/patterns_pdf.html", context, request=request, paper=paper_for(me.practice.country, None))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="my-patterns-{today}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
