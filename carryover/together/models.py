@@ -14,7 +14,7 @@ from carryover.homework.models import Assignment, AssignmentRevision, Entry, Tem
 from carryover.lib.crypto import EncryptedJSONField
 from carryover.review.models import Session
 
-CONFIDENT = 7  # below this, the usual adjustments are suggested (clinical guidance, untested: clinical.md §4)
+CONFIDENT = 7  # below this, the usual adjustments are suggested (common clinical guidance, not tested directly)
 
 
 class ConversationStatus(models.TextChoices):
@@ -78,7 +78,7 @@ CHANGES = (Decision.ADJUST, Decision.SMALLER, Decision.NEW)  # these are confide
 
 
 class Adjustment(models.TextChoices):
-    """The usual adjustments when confidence is low (clinical.md §4: doable difficulty, anchoring, backup plan)."""
+    """The usual adjustments when confidence is low: a doable size, an anchor, another format, a backup plan."""
 
     SMALLER = "smaller", "Make it smaller"
     TIME = "time", "Another time or anchor"

@@ -228,8 +228,8 @@ def unsettled(conversation: Conversation) -> list[str]:
             problems.append(f"{name}: the change isn't written yet.")
         elif step.decision in CHANGES and step.confidence is None:
             problems.append(f"{name}: the confidence check isn't finished.")
-        stale = step.assignment is not None and step.decision in (Decision.ADJUST, Decision.SMALLER)
-        if stale and step.assignment.revision != step.base_revision:
+        drafted_on = step.assignment.revision if step.assignment is not None else step.base_revision
+        if step.decision in (Decision.ADJUST, Decision.SMALLER) and drafted_on != step.base_revision:
             problems.append(f"{name}: it was changed elsewhere after you decided; open it again to check.")
     return problems
 

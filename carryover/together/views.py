@@ -68,7 +68,9 @@ def step(request: AuthedRequest, pk: int) -> HttpResponse:
 def change(request: AuthedRequest, pk: int) -> HttpResponse:
     """An adjusted activity (the assignment edit, agreed in session) or a new one: its form, then confidence."""
     item = get_step_for_therapist(request, pk, action=WRITE.get(request.method or "", Action.UPDATE))
-    version = item.template_version if item.kind == StepKind.NEW else item.assignment.template_version
+    if item.assignment is None and item.template_version is None:  # a flagged entry: nothing to edit
+        return redirect("together_step", item.pk)
+    version = item.template_version if item.assignment is None else item.assignment.template_version
     initial = item.plan or assignment_initial(item.assignment)
     decision = Decision.NEW if item.kind == StepKind.NEW else Decision.ADJUST
     return _plan_page(request, item.conversation, version, item=item, initial=initial, decision=decision)

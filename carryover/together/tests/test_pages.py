@@ -23,6 +23,7 @@ def test_each_step_shows_the_week_with_private_entries_only_as_such(client, pers
     assert "a private entry" in journal and PRIVATE_WORDS not in journal
     flagged = client.get(reverse("together_step", args=[steps[3].pk])).content.decode()
     assert "I noticed the worry peak at night" in flagged
+    assert client.get(reverse("together_change", args=[steps[3].pk])).status_code == 302  # an entry: no edit
     for step in steps:
         assert PRIVATE_WORDS not in client.get(reverse("together_step", args=[step.pk])).content.decode()
 
