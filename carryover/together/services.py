@@ -130,7 +130,9 @@ def step_save(*, step: Step, actor: User, version: int, data: StepInput) -> Step
     """Keep this decision in the draft. Raises StepConflict if the step changed since `version` was read,
     StepError for a decision that can't be made (an activity archived meanwhile, no minimum version, no rating)."""
     with transaction.atomic():
-        current = Step.objects.select_for_update().select_related("conversation", "assignment", "updated_by")
+        current = Step.objects.select_for_update(of=("self",)).select_related(
+            "conversation", "assignment", "updated_by"
+        )
         step = current.get(pk=step.pk)
         if not step.conversation.is_draft:
             raise StepError({"form": "This review has been finished; nothing more can be changed in it."})
