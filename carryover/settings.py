@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "carryover.reminders",
     "carryover.review",
     "carryover.progress",
+    "carryover.together",
     "carryover.lib",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("carryover.reminders.urls")),
     path("", include("carryover.review.urls")),
     path("", include("carryover.progress.urls")),
+    path("", include("carryover.together.urls")),
 ]
 
 handler400 = "carryover.lib.errors.bad_request"

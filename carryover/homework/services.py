@@ -482,6 +482,11 @@ def notice_resolve(*, notice: Notice, actor: User, resolution: str = "discussed"
     )
 
 
+def entry_flags_clear(*, entries: list[int]) -> None:
+    """The "talk about this next session" flags of these entries, talked about now (the review together)."""
+    Entry.objects.filter(pk__in=entries).update(talk_next_session=False)
+
+
 def comment_add(*, entry: Entry, author: User, text: str):
     from .models import Comment
 

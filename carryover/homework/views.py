@@ -119,6 +119,7 @@ def today(request: AuthedRequest) -> HttpResponse:
         "has_ladder": LadderItem.objects.filter(client=me, archived=False).exists(),
         **risk_watch().today(me),
         **reminders_panel(me),
+        "panels": panels_for("today", request=request, client=me),
     }
     return TemplateResponse(request, "homework/today.html", context)
 
@@ -171,7 +172,8 @@ def assignment_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     latest = assignment.revisions.order_by("-number").first()
     if latest and latest.seen_by_client_at is None:
         services.revision_mark_seen(client=assignment.client, revision=latest)
-    context = {"assignment": assignment, "latest": latest, "notices": assignment.notices.all()[:5]}
+    panels = panels_for("assignment_client", request=request, assignment=assignment, latest=latest)
+    context = {"assignment": assignment, "latest": latest, "notices": assignment.notices.all()[:5], "panels": panels}
     return TemplateResponse(request, "homework/assignment_client.html", context)
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from carryover.accounts.models import Membership
 from carryover.homework.models import Entry, Notice, Occurrence, Tally, Visibility, adherence_of, local_today
 
-from .extensions import CaseloadContext, Signal, caseload_signals
+from .extensions import CaseloadContext, ClientLink, Signal, caseload_signals, links_for
 from .models import ReviewSettings, Session
 
 LEVEL_ORDER = {"risk": 0, "alert": 1, "info": 2}
@@ -106,6 +106,11 @@ class CaseloadRow:
     next_session: date | None
     questionnaires: Tally = field(default_factory=Tally)  # over the last 30 days, apart from adherence
     signals: list[Signal] = field(default_factory=list)
+
+    @property
+    def links(self) -> list[ClientLink]:
+        """What other apps offer beside the client's name ("Review with …"); no query."""
+        return links_for(self.client)
 
     @property
     def score(self) -> int:

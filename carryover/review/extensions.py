@@ -8,7 +8,11 @@ built-ins register here too, so an added kind is handled exactly like a built-in
   summary and its PDF.
 - `timeline_providers`: functions of (client, window, wanted kinds, assignment id or None) returning `Event`s; their
   kinds are the timeline's filter options.
-- Blocks on the caseload and timeline pages are page panels (`carryover.lib.extensions`).
+- `client_links`: functions of the client returning a `ClientLink` (or None): an action beside the client's name
+  on the caseload and on the summary ("Review with Sam"). They run no query.
+- `insight_tables`: functions of the caseload's assignments returning `InsightTable`s, more ways to group them on
+  the insight page ("by confidence"), each with a constant number of queries.
+- Blocks on the caseload, summary and timeline pages are page panels (`carryover.lib.extensions`).
 
 The measures app registers its own from `MeasuresConfig.ready()` (measures/review_hooks.py).
 """
@@ -53,6 +57,40 @@ class CaseloadContext:
 
 SignalProvider = Callable[[CaseloadContext], dict[int, list[Signal]]]
 caseload_signals: Registry[SignalProvider] = Registry("caseload signals")
+
+
+@dataclass(frozen=True)
+class ClientLink:
+    """A link about one client, shown beside their name: `label` is followed by the client's name."""
+
+    label: str
+    url: str
+
+
+ClientLinkProvider = Callable[[Membership], ClientLink | None]
+client_links: Registry[ClientLinkProvider] = Registry("client links")
+
+
+def links_for(client: Membership) -> list[ClientLink]:
+    return [link for provider in client_links if (link := provider(client)) is not None]
+
+
+# --- The caseload insight ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class InsightTable:
+    """One more way to group the caseload's assignments on the insight page: each assignment id to its group's
+    label (an assignment left out counts in no group of this table), in the order the labels should be read."""
+
+    title: str
+    first: str  # the heading of the label column
+    label_of: dict[int, str]
+    note: str = ""
+
+
+InsightProvider = Callable[[dict[int, Any]], list[InsightTable]]
+insight_tables: Registry[InsightProvider] = Registry("insight tables")
 
 
 # --- The session-prep summary ---------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """Across a therapist's caseload: which worksheets and which ways of assigning (schedule and size, an if-then
 plan, a minimum version) get done, and what gets in the way, to help answer "where did my assignments go
-wrong?". Three queries whatever the caseload size. Each client's days are their own: what was due up to their own
-today, judged as everywhere else (`judged_status`), whatever the therapist's time zone."""
+wrong?". Three queries whatever the caseload size, plus the constant few of each table other apps add
+(`extensions.insight_tables`: the review-together app's confidence and agreed-in-session tables). Each client's
+days are their own: what was due up to their own today, judged as everywhere else (`judged_status`), whatever the
+therapist's time zone. Counts sit beside every rate, so a small group is visibly small; nothing here claims a cause."""
 
 from __future__ import annotations
 
@@ -28,9 +30,16 @@ from carryover.homework.models import (
     local_today,
 )
 
+from .extensions import InsightTable, insight_tables
+
 DAYS = 90
 PLAN_LABELS = {True: "With an if-then plan (“after I…, I will…”)", False: "Without an if-then plan"}
 MINIMUM_LABELS = {True: "With a minimum version", False: "Without a minimum version"}
+RATIONALE_LABELS = {
+    True: "“Why this helps” written for this client",
+    False: "“Why this helps” as the worksheet says it",
+}
+COPING_LABELS = {True: "With “what might come up and how to cope”", False: "Without coping prep"}
 SCHEDULE_LABELS = dict(ScheduleKind.choices)
 
 
@@ -56,7 +65,18 @@ class Group:
         return barrier_counts(self.barriers, n)
 
 
-def caseload_insight(clients: QuerySet[Membership]) -> dict[str, list[Group]]:
+@dataclass
+class Insight:
+    """The built-in tables by name, and the tables other apps add, each with its groups (lowest completion first)."""
+
+    tables: dict[str, list[Group]]
+    extra: list[tuple[InsightTable, list[Group]]]
+
+    def __getitem__(self, name: str) -> list[Group]:
+        return self.tables[name]
+
+
+def caseload_insight(clients: QuerySet[Membership]) -> Insight:
     """The last DAYS days of each client's own, up to their own today (as on the caseload, not the therapist's)."""
     # The assignments themselves (a few per client): their plans are encrypted, so they are read here, not grouped
     # by the database. Every occurrence and entry counted below belongs to one of them, and so to its client.
@@ -77,8 +97,21 @@ def caseload_insight(clients: QuerySet[Membership]) -> dict[str, list[Group]]:
         )
     )
     tables: dict[str, dict[Any, Group]] = {"templates": {}, "styles": {}, "plans": {}}
+    added = [table for provider in insight_tables for table in provider(assignments)]
+    extra: list[dict[Any, Group]] = [
+        {label: Group(label) for label in dict.fromkeys(t.label_of.values())} for t in added
+    ]
+
+    def groups_for(assignment: Assignment) -> list[Group]:
+        own = [
+            groups[table.label_of[assignment.pk]]
+            for table, groups in zip(added, extra, strict=True)
+            if assignment.pk in table.label_of
+        ]
+        return _groups_for(tables, assignment) + own
+
     for row in rows:
-        for group in _groups_for(tables, assignments[row["assignment_id"]]):
+        for group in groups_for(assignments[row["assignment_id"]]):
             group.closed += row["closed"]
             group.done += row["done"]
             group.partial += row["partial"]
@@ -88,13 +121,17 @@ def caseload_insight(clients: QuerySet[Membership]) -> dict[str, list[Group]]:
     shared = Entry.objects.filter(in_days, visibility=Visibility.SHARED, assignment__isnull=False)
     barriers = shared.exclude(barriers=[])
     for assignment_id, codes in barriers.values_list("assignment_id", "barriers"):
-        for group in _groups_for(tables, assignments[assignment_id]):
+        for group in groups_for(assignments[assignment_id]):
             group.barriers.update(codes)
 
     def order(group: Group) -> tuple:  # the lowest completion first: that's where to look
         return (group.rate if group.rate is not None else Decimal(2), group.label)
 
-    return {name: sorted(groups.values(), key=order) for name, groups in tables.items()}
+    return Insight(
+        tables={name: sorted(groups.values(), key=order) for name, groups in tables.items()},
+        # An added table keeps its own order (confidence bands low to high): there the order is the point.
+        extra=[(table, [g for g in groups.values() if g.closed]) for table, groups in zip(added, extra, strict=True)],
+    )
 
 
 def _groups_for(tables: dict[str, dict[Any, Group]], assignment: Assignment) -> list[Group]:
@@ -104,9 +141,13 @@ def _groups_for(tables: dict[str, dict[Any, Group]], assignment: Assignment) -> 
     style = f"{schedule}, {size_label(assignment.minutes)}"
     anchored = bool(assignment.c("if_when") or assignment.c("if_then"))
     fallback = bool(assignment.c("minimum"))
+    tailored = assignment.c("rationale").strip() != version.rationale.strip()
+    coping = bool(assignment.c("coping").strip())
     return [
         tables["templates"].setdefault(version.template_id, Group(version.name)),
         tables["styles"].setdefault(style, Group(style)),
         tables["plans"].setdefault(anchored, Group(PLAN_LABELS[anchored])),
         tables["plans"].setdefault(("minimum", fallback), Group(MINIMUM_LABELS[fallback])),
+        tables["plans"].setdefault(("rationale", tailored), Group(RATIONALE_LABELS[tailored])),
+        tables["plans"].setdefault(("coping", coping), Group(COPING_LABELS[coping])),
     ]

@@ -30,7 +30,7 @@ from carryover.lib.types import AuthedRequest
 from . import insight, services
 from .access import get_session_for_therapist
 from .caseload import caseload_rows, filter_rows
-from .extensions import caseload_signals, timeline_providers
+from .extensions import caseload_signals, links_for, timeline_providers
 from .forms import NextSessionForm, ReviewSettingsForm, SessionForm, WindowForm
 from .models import ReviewSettings, Session
 from .pdf import paper_for, summary_pdf
@@ -51,7 +51,7 @@ def _summary_context(request: AuthedRequest, client_id: int) -> dict:
     window = window_for(today=today, last_session=sessions[0] if sessions else None, chosen=chosen)
     form = WindowForm(initial={"start": window.start, "end": window.end})
     summary = build_summary(client, window, sessions, today=today)
-    return {"client": client, "summary": summary, "window": window, "form": form}
+    return {"client": client, "summary": summary, "window": window, "form": form, "links": links_for(client)}
 
 
 @role_required(Role.THERAPIST)
@@ -169,7 +169,8 @@ def caseload(request: AuthedRequest) -> HttpResponse:
 @role_required(Role.THERAPIST)
 def caseload_insight(request: AuthedRequest) -> HttpResponse:
     clients = get_caseload_for_therapist(request)
-    context = {"days": insight.DAYS, **insight.caseload_insight(clients.order_by())}
+    found = insight.caseload_insight(clients.order_by())
+    context = {"days": insight.DAYS, **found.tables, "extra": found.extra}
     return TemplateResponse(request, "review/insight.html", context)
 
 

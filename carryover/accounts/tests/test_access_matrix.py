@@ -6,6 +6,7 @@ A URL pattern without a row here fails `test_every_url_is_in_the_matrix`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -134,6 +135,23 @@ MATRIX: dict[str, Row] = {
     "client_timeline": Row(
         only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
     ),
+    # --- Review together (therapist in session; the client's confidence check) ---
+    "together_start": Row(
+        only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
+    ),
+    "together_step": Row(
+        only(200, "therapist"), kwargs=lambda p, s: {"pk": together_state(p)["step"].pk}, audited=True
+    ),
+    "together_change": Row(
+        only(200, "therapist"), kwargs=lambda p, s: {"pk": together_state(p)["step"].pk}, audited=True
+    ),
+    "together_new": Row(
+        only(200, "therapist"), kwargs=lambda p, s: {"pk": together_state(p)["draft"].pk}, audited=True
+    ),
+    "together_finish": Row(
+        only(200, "therapist"), kwargs=lambda p, s: {"pk": together_state(p)["draft"].pk}, audited=True
+    ),
+    "together_sure": Row(only(200, "client"), kwargs=lambda p, s: {"pk": s["assignment"].pk}, audited=True),
     "library": Row(only(200, *THERAPISTS)),
     "template_new": Row(only(200, *THERAPISTS)),
     "template_copy": Row(only(200, *THERAPISTS), kwargs=lambda p, s: {"pk": s["template"].pk}),
@@ -273,6 +291,16 @@ def homework_state(personas) -> dict:
             therapist=personas.alice.membership, client=personas.bob.membership, date=occurrences[0].due_date
         ),
     }
+
+
+def together_state(personas) -> dict:
+    """Alice's review with Bob, in progress (his journal from homework_state is its first step)."""
+    from carryover.together.services import conversation_start
+
+    draft = conversation_start(
+        therapist=personas.alice.membership, client=personas.bob.membership, today=date(2026, 3, 2)
+    )
+    return {"draft": draft, "step": draft.steps.first()}
 
 
 def measure_state(personas) -> dict:

@@ -1,0 +1,125 @@
+"""The review-together app's additions to other apps' pages, registered from `TogetherConfig.ready()`:
+"Review with …" beside each client, the client's "What we agreed" card and confidence check, confidence beside
+completion (client page and summary), the therapist's review checklist, and two tables on the insight page.
+
+Each is called after the page's view has fetched, and audited, what the page is about; none runs an access helper
+or more than a constant number of queries."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.urls import reverse
+
+from carryover.accounts.models import Membership
+from carryover.homework.models import Assignment, AssignmentRevision, AssignmentStatus, local_today
+from carryover.lib.extensions import Panel, register_panel
+from carryover.lib.types import AuthedRequest
+from carryover.review.extensions import (
+    ClientLink,
+    InsightTable,
+    SummarySection,
+    client_links,
+    insight_tables,
+    summary_sections,
+)
+from carryover.review.windows import Window
+
+from . import agreed
+from .models import Conversation, Step
+
+CLIENT_PAGE_DAYS = 30
+
+
+def review_link(client: Membership) -> ClientLink:
+    return ClientLink("Review with", reverse("together_start", args=[client.user_id]))
+
+
+# --- The client's pages -------------------------------------------------------------------------------------------
+
+
+def unchecked(client: Membership) -> list[Assignment]:
+    """Active activities sent between sessions that the client hasn't been asked about yet (two queries)."""
+    agreed_ids = Step.objects.filter(result__client=client).values("result_id")
+    return list(
+        Assignment.objects.for_client(client)
+        .activities()
+        .filter(status=AssignmentStatus.ACTIVE, confidence_checks__isnull=True)
+        .exclude(pk__in=agreed_ids)
+        .order_by("-created_at")
+    )
+
+
+def today_panel(*, request: AuthedRequest, client: Membership) -> Panel | None:
+    """ "What we agreed on <day>" until the next review, and one confidence question about something new."""
+    last = Conversation.objects.latest_finished(client)
+    lines = agreed.agreed_lines(last) if last is not None else []
+    ask = unchecked(client)[:1]
+    if not lines and not ask:
+        return None
+    return Panel("together/_today.html", {"agreed_on": last, "lines": lines, "ask": ask[0] if ask else None})
+
+
+def assignment_panel(*, request: AuthedRequest, assignment: Assignment, latest: AssignmentRevision | None) -> Panel:
+    in_session = latest is not None and Step.objects.filter(revision=latest, applied=True).exists()
+    made_in_session = Step.objects.filter(result=assignment).exists()
+    ask = not in_session and not made_in_session and not assignment.confidence_checks.exists()
+    context = {"assignment": assignment, "latest": latest, "in_session": in_session, "ask": ask}
+    return Panel("together/_assignment.html", {**context, "made_in_session": made_in_session})
+
+
+# --- The therapist's pages ---------------------------------------------------------------------------------------
+
+
+def client_page_panel(*, request: AuthedRequest, client: Membership) -> Panel | None:
+    today = local_today(client.user)
+    rows = agreed.confidence_rows(client, today - timedelta(days=CLIENT_PAGE_DAYS - 1), today)
+    draft = Conversation.objects.draft_for(client)
+    return Panel("together/_client_page.html", {"client": client, "rows": rows, "draft": draft})
+
+
+def confidence_section(client: Membership, window: Window) -> SummarySection | None:
+    rows = agreed.confidence_rows(client, window.start, window.end)
+    if not rows:
+        return None
+    return SummarySection("Confidence beside completion", lines=[str(row) for row in rows])
+
+
+def checklist_section(client: Membership, window: Window) -> SummarySection | None:
+    conversation = agreed.latest_conversation(client)
+    if conversation is None:
+        return SummarySection("Your review checklist", lines=["○ No review together yet: start one with the client."])
+    when = "in progress" if conversation.is_draft else f"finished {conversation.finished_at:%-d %b}"
+    lines = [f"The review started {conversation.started_at:%-d %b}, {when}."]
+    return SummarySection("Your review checklist", lines=lines + [str(t) for t in agreed.checklist(conversation)])
+
+
+def insight(assignments: dict[int, Any]) -> list[InsightTable]:
+    ids = list(assignments)
+    checks = agreed.latest_checks(ids)
+    in_session = agreed.agreed_in_session(ids)
+    by_band = {pk: agreed.band(checks[pk].rating if pk in checks else None) for pk in ids}
+    return [
+        InsightTable(
+            "By confidence",
+            "How sure the client was (the latest rating)",
+            {pk: by_band[pk] for pk in sorted(ids, key=lambda pk: agreed.BANDS.index(by_band[pk]))},
+            note="Confidence as the client rated it when the activity was agreed or first opened.",
+        ),
+        InsightTable(
+            "Agreed in session or sent",
+            "How it was set",
+            {pk: agreed.AGREED if pk in in_session else agreed.SENT for pk in ids},
+        ),
+    ]
+
+
+def register() -> None:
+    client_links.register(review_link)
+    register_panel("today", today_panel)
+    register_panel("assignment_client", assignment_panel)
+    register_panel("client_detail", client_page_panel)
+    summary_sections.register(checklist_section)
+    summary_sections.register(confidence_section)
+    insight_tables.register(insight)

@@ -1,0 +1,1 @@
+"""Tests of reviewing the week together."""

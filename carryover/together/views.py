@@ -1,0 +1,198 @@
+"""Pages of the review conversation (therapist, in session) and the client's confidence check.
+
+Each fetches through one access helper (together/access.py, or the accounts and homework ones) and calls one
+service; the figures each step shows come from the session-prep summary (review/summary.py), read once."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+
+from carryover.accounts.access import get_client_for_therapist, role_required
+from carryover.accounts.models import Role
+from carryover.audit.models import Action
+from carryover.homework.access import get_assignment_for_client, get_template_for_therapist
+from carryover.homework.forms import AssignmentForm, assignment_initial, version_initial
+from carryover.homework.models import Goal, Template, TemplateKind, TemplateVersion, local_today
+from carryover.homework.services import next_session_of
+from carryover.lib.types import AuthedRequest
+from carryover.review.forms import SessionForm
+
+from . import services
+from .access import get_conversation_for_therapist, get_step_for_therapist
+from .forms import ClientConfidenceForm, StepForm
+from .models import CONFIDENT, Adjustment, Conversation, Decision, Step, StepKind
+from .pages import conversation_context, next_url, step_context
+
+WRITE = {"GET": Action.READ}
+
+
+@role_required(Role.THERAPIST)
+def start(request: AuthedRequest, client_id: int) -> HttpResponse:
+    client = get_client_for_therapist(
+        request, client_id, action=WRITE.get(request.method or "", Action.CREATE), object_type="review_conversation"
+    )
+    if request.method == "POST":
+        conversation = services.conversation_start(
+            therapist=request.user.membership, client=client, today=local_today(client.user)
+        )
+        return redirect(next_url(conversation))
+    return TemplateResponse(request, "together/start.html", conversation_context(request, client))
+
+
+@role_required(Role.THERAPIST)
+def step(request: AuthedRequest, pk: int) -> HttpResponse:
+    item = get_step_for_therapist(request, pk, action=WRITE.get(request.method or "", Action.UPDATE))
+    form = StepForm(
+        request.POST or None,
+        decisions=services.DECISIONS_FOR[StepKind(item.kind)],
+        initial={"decision": item.decision, "learned": item.learned, "version": item.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.step_save(
+                step=item, actor=request.user, version=form.cleaned_data["version"], data=form.step_input()
+            )
+        except services.StepError as error:
+            _add_errors(form, error)
+        else:
+            if saved.decision == Decision.ADJUST:
+                return redirect("together_change", saved.pk)
+            return redirect(next_url(saved.conversation))
+    return TemplateResponse(request, "together/step.html", step_context(request, item, form))
+
+
+@role_required(Role.THERAPIST)
+def change(request: AuthedRequest, pk: int) -> HttpResponse:
+    """An adjusted activity (the assignment edit, agreed in session) or a new one: its form, then confidence."""
+    item = get_step_for_therapist(request, pk, action=WRITE.get(request.method or "", Action.UPDATE))
+    if item.assignment is None and item.template_version is None:  # a flagged entry: nothing to edit
+        return redirect("together_step", item.pk)
+    version = item.template_version if item.assignment is None else item.assignment.template_version
+    initial = item.plan or assignment_initial(item.assignment)
+    decision = Decision.NEW if item.kind == StepKind.NEW else Decision.ADJUST
+    return _plan_page(request, item.conversation, version, item=item, initial=initial, decision=decision)
+
+
+@role_required(Role.THERAPIST)
+def new(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A new activity from the library: the list, then (with `?template=`) its form."""
+    conversation = get_conversation_for_therapist(request, pk, action=WRITE.get(request.method or "", Action.UPDATE))
+    chosen = request.GET.get("template", "")
+    if not chosen.isascii() or not chosen.isdigit() or len(chosen) > 18:
+        templates = Template.objects.visible_to(request.user.membership).filter(kind=TemplateKind.ACTIVITY)
+        versions = TemplateVersion.objects.filter(template__in=templates).order_by("name", "template_id", "-number")
+        latest = list({v.template_id: v for v in reversed(versions)}.values())
+        context = {"conversation": conversation, "client": conversation.client, "versions": latest}
+        return TemplateResponse(request, "together/new.html", context)
+    version = get_template_for_therapist(request, int(chosen)).latest_version()
+    initial = version_initial(version, local_today(conversation.client.user))
+    return _plan_page(request, conversation, version, item=None, initial=initial, decision=Decision.NEW)
+
+
+def _plan_page(request, conversation: Conversation, version, *, item: Step | None, initial: dict, decision: str):
+    client = conversation.client
+    plan_form = AssignmentForm(
+        request.POST or None,
+        goals=Goal.objects.filter(client=client, archived=False),
+        allowed_formats=version.formats,
+        initial=initial,
+        optional_risk=version.has_optional_risk_rules,
+        next_session=next_session_of(client),
+    )
+    step_initial = {"decision": decision, "version": item.version if item else 0}
+    if item is not None:
+        step_initial.update(learned=item.learned, confidence=item.confidence)
+    low = item is not None and item.low_confidence
+    form = StepForm(request.POST or None, decisions=[Decision(decision)], low=low, initial=step_initial)
+    if request.method == "POST" and plan_form.is_valid() and form.is_valid():
+        plan, data = services.plan_of(plan_form.cleaned_data), form.step_input()
+        data.plan = plan
+        try:
+            if item is None:
+                item = services.step_add_new(conversation=conversation, actor=request.user, version=version, data=data)
+            else:
+                item = services.step_save(
+                    step=item, actor=request.user, version=form.cleaned_data["version"], data=data
+                )
+        except services.StepError as error:
+            _add_errors(form, error)
+        else:
+            if services.needs_adjustment(item):
+                return redirect("together_change", item.pk)
+            return redirect(next_url(item.conversation))
+    context = {"conversation": conversation, "client": client, "version": version, "item": item}
+    context.update(
+        plan_form=plan_form, form=form, needs_adjustment=item is not None and services.needs_adjustment(item)
+    )
+    return TemplateResponse(request, "together/change.html", {**context, "confident": CONFIDENT})
+
+
+@role_required(Role.THERAPIST)
+def finish(request: AuthedRequest, pk: int) -> HttpResponse:
+    conversation = get_conversation_for_therapist(request, pk, action=WRITE.get(request.method or "", Action.UPDATE))
+    client = conversation.client
+    today = local_today(client.user)
+    form = SessionForm(request.POST or None, today=today, initial={"date": today, "next_date": next_session_of(client)})
+    if request.method == "POST" and conversation.is_draft and form.is_valid():
+        c = form.cleaned_data
+        try:
+            result = services.conversation_finish(
+                conversation=conversation, actor=request.user, day=c["date"], next_date=c["next_date"], note=c["note"]
+            )
+        except services.Finished:
+            messages.info(request, "This review was already finished, and applied once. Nothing was applied twice.")
+            return redirect("together_start", client.user_id)
+        except services.StepError as error:
+            _add_errors(form, error)
+        else:
+            for reason in result.left_out:
+                messages.warning(request, reason)
+            messages.success(
+                request,
+                f"Review finished and the session recorded. {client.user.first_name} now sees "
+                "what you agreed on their Today page.",
+            )
+            return redirect("together_start", client.user_id)
+    context = {**conversation_context(request, client, conversation), "form": form}
+    return TemplateResponse(request, "together/finish.html", context)
+
+
+def _add_errors(form, error: services.StepError) -> None:
+    for name, message in error.errors.items():
+        form.add_error(name if name in form.fields else None, message)
+
+
+# --- The client's confidence check -----------------------------------------------------------------------------
+
+
+@role_required(Role.CLIENT)
+def sure(request: AuthedRequest, pk: int) -> HttpResponse:
+    """ "How sure are you that you'll do this?" the first time a client opens an activity sent between sessions."""
+    assignment = get_assignment_for_client(request, pk, action=WRITE.get(request.method or "", Action.CREATE))
+    form = ClientConfidenceForm(request.POST or None, low="adjustment" in request.POST)
+    if request.method == "POST" and form.is_valid():
+        rating, adjustment = form.rating_value(), form.cleaned_data.get("adjustment", "")
+        if rating is not None and rating < CONFIDENT and not adjustment:
+            # Below 7: ask what would make it easier before recording (the rating rides along, hidden).
+            form = ClientConfidenceForm(initial={"rating": str(rating)}, low=True)
+            context = {"assignment": assignment, "form": form, "low": True, "rating": rating}
+            return TemplateResponse(request, "together/sure.html", context)
+        services.confidence_record(
+            assignment=assignment, rating=rating, adjustment=adjustment, note=form.cleaned_data["note"]
+        )
+        messages.success(request, _thanks(adjustment))
+        return redirect("assignment_detail", assignment.pk)
+    context = {"assignment": assignment, "form": form, "low": "adjustment" in form.fields}
+    return TemplateResponse(request, "together/sure.html", context)
+
+
+def _thanks(adjustment: str) -> str:
+    if adjustment and adjustment != Adjustment.KEEP:
+        return (
+            f"Thank you. Your therapist will see that “{Adjustment(adjustment).label.lower()}” might help, "
+            "and can change it with you."
+        )
+    return "Thank you. Any effort counts, even a small part of it."
