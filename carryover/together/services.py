@@ -279,25 +279,36 @@ def _apply(step: Step, *, actor: User, therapist: Membership) -> str:
         status = AssignmentStatus.PAUSED if step.decision == Decision.PAUSE else AssignmentStatus.COMPLETED
         homework.assignment_set_status(assignment=assignment, actor=actor, status=status)
     elif step.decision in (Decision.ADJUST, Decision.SMALLER) and assignment is not None:
-        plan = step.plan if step.decision == Decision.ADJUST else smaller_plan(assignment)
-        step.revision = homework.assignment_update(
-            assignment=assignment, actor=actor, data=_data(plan, assignment.client, assignment.template_version)
-        )
-        if step.revision is not None:  # the client was there: "what we agreed" tells them, not an update card
-            homework.revision_mark_seen(client=assignment.client, revision=step.revision)
-        _check_record(step, assignment)
+        _revise(step, assignment, actor=actor)
     elif step.decision == Decision.NEW and step.template_version is not None:
-        client = step.conversation.client
-        step.result = homework.assignment_create(
-            therapist=therapist,
-            client=client,
-            version=step.template_version,
-            data=_data(step.plan, client, step.template_version),
-        )
-        _check_record(step, step.result)
+        _create(step, therapist=therapist)
     step.applied = True
     step.save(update_fields=["revision", "result", "applied"])
     return ""
+
+
+def _revise(step: Step, assignment: Assignment, *, actor: User) -> None:
+    """ "Adjust" or "make it smaller": a new revision agreed in session."""
+    plan = step.plan if step.decision == Decision.ADJUST else smaller_plan(assignment)
+    step.revision = homework.assignment_update(
+        assignment=assignment, actor=actor, data=_data(plan, assignment.client, assignment.template_version)
+    )
+    if step.revision is not None:  # the client was there: "what we agreed" tells them, not an update card
+        homework.revision_mark_seen(client=assignment.client, revision=step.revision)
+    _check_record(step, assignment)
+
+
+def _create(step: Step, *, therapist: Membership) -> None:
+    """A new activity from the library, agreed in session."""
+    client = step.conversation.client
+    assert step.template_version is not None
+    step.result = homework.assignment_create(
+        therapist=therapist,
+        client=client,
+        version=step.template_version,
+        data=_data(step.plan, client, step.template_version),
+    )
+    _check_record(step, step.result)
 
 
 def _check_record(step: Step, assignment: Assignment) -> None:
