@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "carryover.measures",
     "carryover.reminders",
     "carryover.review",
+    "carryover.api",
     "carryover.lib",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -123,6 +124,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "csp",
+    "ninja",  # the API docs page's bundled Swagger UI (templates and static files, no CDN)
 ]
 # The demo, the benchmarks and their commands (load_demo, bench_*) exist only outside production: a production
 # install has no way to load demo logins, and does not need the dev-only packages the benchmarks use.
@@ -394,3 +396,6 @@ if not _proxy_count.isdigit():
 ALLAUTH_TRUSTED_PROXY_COUNT = int(_proxy_count)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
 # === end of the emails lane's block ===
+
+# === API (issue 14): calls a minute per personal access token (or per signed-in person) ===
+API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "120"))

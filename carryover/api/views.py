@@ -1,0 +1,41 @@
+"""The account page's personal access tokens: create (the secret is shown once), list, revoke."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
+
+from carryover.lib.types import AuthedRequest
+
+from . import services
+from .forms import TokenForm
+from .models import ApiToken
+
+
+@login_required
+def tokens(request: AuthedRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, secret = services.token_create(user=request.user, **form.cleaned_data)
+        except services.TokenRefused as refused:
+            messages.error(request, str(refused))
+            return redirect("mfa_index")
+        form = TokenForm()
+    rows = ApiToken.objects.filter(user=request.user)
+    response = TemplateResponse(request, "api/tokens.html", {"form": form, "tokens": rows, "secret": secret})
+    response["Cache-Control"] = "no-store"  # the page showing a new secret must not be kept anywhere
+    return response
+
+
+@require_POST
+@login_required
+def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
+    if services.token_revoke(user=request.user, pk=pk):
+        messages.success(request, "Token revoked. Anything using it stops working now.")
+    return redirect("api_tokens")
