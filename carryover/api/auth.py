@@ -26,7 +26,7 @@ from .models import ApiToken
 from .problems import Problem
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-QUERY_TOKEN_NAMES = ("access_token", "token", "api_key", "apikey", "key", "bearer")
+QUERY_TOKEN_NAMES = ("access_token", "token", "api_key", "apikey", "bearer")
 LAST_USED_EVERY = timedelta(minutes=1)  # last-used time is written at most this often, not on every call
 
 

@@ -122,7 +122,8 @@ def install_handlers(api: NinjaAPI) -> None:
         )
 
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return problem_response(request, Problem(exc.status_code, str(exc)))
+        errors = [{"field": "body", "message": "Send a JSON object."}] if exc.status_code == 400 else None
+        return problem_response(request, Problem(exc.status_code, str(exc), errors=errors))
 
     def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
         detail = "There's nothing here, or you don't have access to it."

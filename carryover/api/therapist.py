@@ -4,6 +4,7 @@ service; the assignment form (`homework.forms.AssignmentForm`) is the one home o
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db.models import Prefetch
@@ -21,7 +22,7 @@ from carryover.lib.types import AuthedRequest
 from carryover.measures import services as measures
 from carryover.measures.access import get_alert_for_therapist
 from carryover.review.caseload import caseload_rows
-from carryover.review.forms import SessionForm
+from carryover.review.forms import SessionForm, WindowForm
 from carryover.review.models import Session
 from carryover.review.services import session_record
 from carryover.review.summary import build_summary
@@ -274,13 +275,19 @@ def alert_resolve(request: AuthedRequest, alert_id: s.DbId, payload: s.ResolveIn
     return alert_out(alert)
 
 
+class WindowQuery(s.Schema):
+    start: date | None = None
+    end: date | None = None
+
+
 @review.get("/clients/{client_id}/summary", response=s.SummaryOut, summary="The session-prep summary as JSON")
-def client_summary(request: AuthedRequest, client_id: s.DbId):
+def client_summary(request: AuthedRequest, client_id: s.DbId, dates: Query[WindowQuery]):
     # The same audit as the summary page and its PDF: an export of the client's record.
     client = get_client_for_therapist(request, client_id, action=Action.EXPORT, object_type="session_summary")
     recent = list(Session.objects.for_client(client)[:RECENT_SESSIONS])
     today = local_today(client.user)
-    window = window_for(today=today, last_session=recent[0] if recent else None, chosen=None)
+    chosen = WindowForm({"start": dates.start or "", "end": dates.end or ""}).chosen()  # the page's own rules
+    window = window_for(today=today, last_session=recent[0] if recent else None, chosen=chosen)
     summary = build_summary(client, window, recent, today=today)
     return {
         "client_id": client.user_id,
