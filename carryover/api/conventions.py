@@ -23,9 +23,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from ninja import Status
 
 from .problems import Problem
 
@@ -123,7 +125,12 @@ def list_page(items: list, cursor: str | None, limit: int) -> dict:
 # --- Idempotency keys --------------------------------------------------------------------------------------------
 
 
-def idempotent(request: HttpRequest, create: Callable[[], tuple[int, Any]]) -> tuple[int, Any]:
+def idempotent(request: HttpRequest, create: Callable[[], tuple[int, Any]]) -> Status:
+    status, body = _once(request, create)
+    return Status(status, body)
+
+
+def _once(request: HttpRequest, create: Callable[[], tuple[int, Any]]) -> tuple[int, Any]:
     """Run `create` once per `Idempotency-Key`: a repeat with the same key and body gets the stored answer; the
     same key with another body is refused. Without a key, `create` simply runs."""
     from .models import IdempotencyKey
@@ -138,6 +145,7 @@ def idempotent(request: HttpRequest, create: Callable[[], tuple[int, Any]]) -> t
         with transaction.atomic():
             row = IdempotencyKey.objects.create(user=request.user, key=key, fingerprint=fingerprint)
             status, body = create()
+            body = json.loads(json.dumps(body, cls=DjangoJSONEncoder))  # as stored, so a replay is the same
             row.status, row.body = status, body
             row.save(update_fields=["status", "body"])
             return status, body

@@ -14,6 +14,7 @@ from carryover.lib.types import AuthedRequest
 from . import services
 from .forms import TokenForm
 from .models import ApiToken
+from .problems import Problem, problem_response
 
 
 @login_required
@@ -39,3 +40,9 @@ def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     if services.token_revoke(user=request.user, pk=pk):
         messages.success(request, "Token revoked. Anything using it stops working now.")
     return redirect("api_tokens")
+
+
+def api_not_found(request: AuthedRequest, rest: str) -> HttpResponse:
+    """Any other address under /api/: the API's own 404 (nothing of the path is echoed back)."""
+    detail = "There is no such operation: see /api/v1/docs for the ones there are."
+    return problem_response(request, Problem(404, detail, code="not_found"))
