@@ -13,7 +13,8 @@ from ninja import NinjaAPI
 
 from . import client, practice, therapist
 from .conventions import etag_of, rate_headers
-from .problems import install_handlers
+from .problems import PROBLEM_JSON, TITLES, install_handlers
+from .schemas import ProblemOut
 
 DESCRIPTION = """Carryover's REST API: the same rules, access checks and audit as the web app.
 
@@ -43,6 +44,22 @@ class CarryoverAPI(NinjaAPI):
                 response = not_modified
         return rate_headers(request, response)
 
+    def get_openapi_schema(self, *args, **kwargs):
+        """ninja's document, with the answers every operation can also give: problem+json for each 4xx, and 304
+        for a GET whose ETag the caller already has."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema["components"]["schemas"]["Problem"] = ProblemOut.model_json_schema()
+        problem = {"content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+        for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                for status in PROBLEM_STATUSES:
+                    operation["responses"].setdefault(str(status), {"description": TITLES[status], **problem})
+                if method == "get":
+                    operation["responses"]["304"] = {"description": "Not modified (If-None-Match)"}
+        return schema
+
+
+PROBLEM_STATUSES = (400, 401, 403, 404, 409, 412, 413, 422, 429)
 
 api = CarryoverAPI(
     title="Carryover API",
