@@ -399,3 +399,5 @@ ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or
 
 # === API (issue 14): calls a minute per personal access token (or per signed-in person) ===
 API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "120"))
+# Webhooks to private, loopback or link-local addresses (SSRF) are refused in production, allowed in development.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = not PRODUCTION

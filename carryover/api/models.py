@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from carryover.accounts.models import User
+from carryover.accounts.models import Practice, User
 from carryover.lib.crypto import EncryptedJSONField
 
 
@@ -71,3 +71,60 @@ class IdempotencyKey(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="api_idempotency_key_once_per_user")]
+
+
+# --- Webhooks ----------------------------------------------------------------------------------------------------
+
+
+class WebhookEndpoint(models.Model):
+    """Where a practice wants to hear about events (api/webhooks.py). Disabled after repeated failures, with an
+    email to the practice's admins; an admin turns it back on by creating it again."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    url = models.URLField(max_length=500)
+    secret = EncryptedJSONField(default=str)  # "whsec_…": the receiver verifies signatures with it
+    events = models.JSONField(default=list)  # lib.events.EVENT_TYPES
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    failures_in_a_row = models.PositiveIntegerField(default=0)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+
+class WebhookEvent(models.Model):
+    """One event, by type and ids only; its `msg_…` id is what receivers dedupe by."""
+
+    public_id = models.CharField(max_length=40, unique=True)
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    type = models.CharField(max_length=40)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Waiting"
+    SENDING = "sending", "Sending"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Given up"
+
+
+class WebhookDelivery(models.Model):
+    """The delivery log: one row per event and endpoint, claimed with a lease like a reminder, so a worker killed
+    mid-delivery loses nothing: once its lease ends another worker sends the same event (same id) again."""
+
+    event = models.ForeignKey(WebhookEvent, on_delete=models.CASCADE, related_name="deliveries")
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)  # what went wrong, never what the receiver said
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "endpoint"], name="webhook_delivery_once")]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]

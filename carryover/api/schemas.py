@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from carryover.homework.models import AssignmentStatus, NoticeReason, Outcome, ScheduleKind
+from carryover.lib.events import EVENT_TYPES
+
+EventType = Literal[EVENT_TYPES]  # type: ignore[valid-type]  # the one list, in lib/events.py
 
 DbId = Annotated[int, Field(ge=1, le=2**63 - 1)]  # a database id: anything past 64 bits is a 422, not a crash
 Text = Annotated[str, Field(max_length=5000)]
@@ -394,6 +397,46 @@ class AuditEventOut(Schema):
 
 class AuditPage(Schema):
     items: list[AuditEventOut]
+    next_cursor: str | None
+
+
+class WebhookIn(In):
+    url: Annotated[str, Field(max_length=500)]
+    events: list[EventType] = Field(min_length=1, max_length=len(EVENT_TYPES))
+
+
+class WebhookOut(Schema):
+    id: int
+    url: str
+    events: list[str]
+    created_at: datetime
+    disabled_at: datetime | None
+    failures_in_a_row: int
+
+
+class WebhookCreatedOut(WebhookOut):
+    secret: str  # shown once: verify each delivery's `webhook-signature` with it
+
+
+class WebhookPage(Schema):
+    items: list[WebhookOut]
+    next_cursor: str | None
+
+
+class DeliveryOut(Schema):
+    id: int
+    event_id: str
+    event_type: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    last_status_code: int | None
+    last_error: str
+    delivered_at: datetime | None
+
+
+class DeliveryPage(Schema):
+    items: list[DeliveryOut]
     next_cursor: str | None
 
 

@@ -42,6 +42,17 @@ def alert(p, s) -> dict:
     return {"alert_id": s["alert"].pk}
 
 
+def webhook(p, s) -> dict:
+    """An endpoint of the admin's practice (practice settings, not client data)."""
+    if "webhook" not in s:
+        from carryover.api.models import WebhookEndpoint
+
+        s["webhook"] = WebhookEndpoint.objects.create(
+            practice=p.practice, url="http://127.0.0.1:9/hook", secret="whsec_AAAA", events=["alert.raised"]
+        )
+    return {"webhook_id": s["webhook"].pk}
+
+
 OPS: dict[tuple[str, str], Op] = {
     ("get", "/caseload"): Op(only(200, *THERAPISTS)),
     ("get", "/clients/{client_id}"): Op(only(200, "therapist"), bob),
@@ -94,6 +105,14 @@ OPS: dict[tuple[str, str], Op] = {
     ("get", "/practice/members"): Op(only(200, "admin"), audited=False),
     ("get", "/practice/invitations"): Op(only(200, "admin"), audited=False),
     ("get", "/practice/audit"): Op(only(200, "admin")),  # reading the log is logged
+    ("get", "/practice/webhooks"): Op(only(200, "admin"), audited=False),
+    ("post", "/practice/webhooks"): Op(
+        only(201, "admin"), body={"url": "http://127.0.0.1:9/hook", "events": ["entry.submitted"]}, audited=False
+    ),
+    ("delete", "/practice/webhooks/{webhook_id}"): Op(only(204, "admin"), lambda p, s: webhook(p, s), audited=False),
+    ("get", "/practice/webhooks/{webhook_id}/deliveries"): Op(
+        only(200, "admin"), lambda p, s: webhook(p, s), audited=False
+    ),
 }
 
 
