@@ -52,7 +52,8 @@ def today(request: AuthedRequest):
         .exclude(assignment__status=AssignmentStatus.ARCHIVED)
         .select_related(*OCCURRENCE_FIELDS)
     )
-    todays, later = [], []
+    todays: list[dict[str, Any]] = []
+    later: list[dict[str, Any]] = []
     for occurrence in rows:
         (todays if occurrence.opens_on() <= day else later).append(occurrence_out(occurrence))
     panel = risk_watch().today(me)

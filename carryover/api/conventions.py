@@ -29,6 +29,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Status
 
+from carryover.accounts.models import User
+
 from .problems import Problem
 
 RATE_WINDOW_SECONDS = 60
@@ -135,6 +137,8 @@ def _once(request: HttpRequest, create: Callable[[], tuple[int, Any]]) -> tuple[
     same key with another body is refused. Without a key, `create` simply runs."""
     from .models import IdempotencyKey
 
+    user = request.user
+    assert isinstance(user, User)  # an authenticated caller: api/auth.py ran first
     key = request.headers.get("Idempotency-Key", "")
     if not key:
         return create()
@@ -143,7 +147,7 @@ def _once(request: HttpRequest, create: Callable[[], tuple[int, Any]]) -> tuple[
     fingerprint = hashlib.sha256(request.method.encode() + request.path.encode() + b"\n" + request.body).hexdigest()  # type: ignore[union-attr]
     try:
         with transaction.atomic():
-            row = IdempotencyKey.objects.create(user=request.user, key=key, fingerprint=fingerprint)
+            row = IdempotencyKey.objects.create(user=user, key=key, fingerprint=fingerprint)
             status, body = create()
             body = json.loads(json.dumps(body, cls=DjangoJSONEncoder))  # as stored, so a replay is the same
             row.status, row.body = status, body
@@ -151,10 +155,10 @@ def _once(request: HttpRequest, create: Callable[[], tuple[int, Any]]) -> tuple[
             return status, body
     except IntegrityError:
         pass
-    row = IdempotencyKey.objects.filter(user=request.user, key=key).first()
-    if row is None or row.fingerprint != fingerprint:
+    found = IdempotencyKey.objects.filter(user=user, key=key).first()
+    if found is None or found.fingerprint != fingerprint:
         detail = "This Idempotency-Key was used for another request: use a new key for each new object."
         raise Problem(422, detail, code="idempotency_key", errors=[{"field": "Idempotency-Key", "message": detail}])
-    if row.status is None:
+    if found.status is None:
         raise Problem(409, "A request with this Idempotency-Key is still being processed.", code="in_progress")
-    return row.status, row.body
+    return found.status, found.body

@@ -109,27 +109,27 @@ def check_form(form: forms.Form, *, names: dict[str, str] | None = None) -> None
 
 
 def install_handlers(api: NinjaAPI) -> None:
-    def on_problem(request: HttpRequest, exc: Problem) -> HttpResponse:
+    def on_problem(request: HttpRequest, exc: Any) -> HttpResponse:
         return problem_response(request, exc)
 
-    def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    def on_validation(request: HttpRequest, exc: Any) -> HttpResponse:
         return problem_response(request, validation_problem(exc.errors))
 
-    def on_auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    def on_auth(request: HttpRequest, exc: Any) -> HttpResponse:
         detail = "Send a valid personal access token: `Authorization: Bearer <token>`."
         return problem_response(
             request, Problem(401, detail, code="unauthenticated", headers={"WWW-Authenticate": 'Bearer realm="api"'})
         )
 
-    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    def on_http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         errors = [{"field": "body", "message": "Send a JSON object."}] if exc.status_code == 400 else None
         return problem_response(request, Problem(exc.status_code, str(exc), errors=errors))
 
-    def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
+    def on_404(request: HttpRequest, exc: Any) -> HttpResponse:
         detail = "There's nothing here, or you don't have access to it."
         return problem_response(request, Problem(404, detail, code="not_found"))
 
-    def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    def on_too_big(request: HttpRequest, exc: Any) -> HttpResponse:
         return problem_response(request, Problem(413, "The body is larger than this API accepts.", code="too_large"))
 
     api.add_exception_handler(Problem, on_problem)

@@ -6,6 +6,7 @@ carry ids, codes and the texts a page would show the same person; times are RFC 
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -15,6 +16,7 @@ from pydantic import ConfigDict
 
 from carryover.homework.models import AssignmentStatus, NoticeReason, Outcome, ScheduleKind
 from carryover.lib.events import EVENT_TYPES
+from carryover.reminders.models import Channel, Mode
 
 EventType = Literal[EVENT_TYPES]  # type: ignore[valid-type]  # the one list, in lib/events.py
 
@@ -171,8 +173,8 @@ class EntryPage(Schema):
 
 class SessionOut(Schema):
     id: int
-    date: date
-    next_date: date | None
+    date: dt.date
+    next_date: dt.date | None
     note: str
     created_at: datetime
 
@@ -183,9 +185,9 @@ class SessionPage(Schema):
 
 
 class SessionIn(In):
-    date: date
+    date: dt.date
     note: Annotated[str, Field(max_length=200)] = ""
-    next_date: date | None = None
+    next_date: dt.date | None = None
 
 
 class ChangeOut(Schema):
@@ -351,6 +353,29 @@ class CrisisResourceOut(Schema):
 class SafetyPlanOut(Schema):
     sections: dict[str, str]
     updated_at: datetime | None
+
+
+class ReminderSettingsIn(In):
+    enabled: bool
+    mode: Mode
+    time: dt.time | None = None
+    quiet_start: dt.time | None = None
+    quiet_end: dt.time | None = None
+    channels: list[Channel] = Field(max_length=3)  # in order: later ones are fallbacks
+    assignment_times: dict[Annotated[str, Field(max_length=20)], dt.time | None] = Field(
+        default_factory=dict, max_length=200
+    )
+
+
+class ReminderSettingsOut(Schema):
+    enabled: bool
+    mode: str
+    time: dt.time | None
+    quiet_start: dt.time | None
+    quiet_end: dt.time | None
+    channels: list[str]
+    assignment_times: dict[str, dt.time | None]
+    next_reminder_at: datetime | None
 
 
 # --- Practice admin ----------------------------------------------------------------------------------------------

@@ -82,7 +82,7 @@ def check_url(url: str) -> None:
         except (OSError, UnicodeError) as error:
             raise UnsafeUrl("This host name does not resolve.") from error
         for address in found:
-            ip = ipaddress.ip_address(address.split("%")[0])
+            ip = ipaddress.ip_address(str(address).split("%")[0])
             if not ip.is_global or ip.is_multicast:
                 raise UnsafeUrl("This address is private, loopback or reserved: webhooks go to public addresses only.")
 
@@ -145,6 +145,7 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> int:
     """One POST, no redirects followed, with a timeout: the status code (raises OSError on a network failure)."""
     check_url(url)  # again: a name may resolve elsewhere now than when it was saved
     parts = urlsplit(url)
+    assert parts.hostname  # check_url refused an address without one
     kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     connection = kind(parts.hostname, parts.port, timeout=TIMEOUT_SECONDS)
     try:

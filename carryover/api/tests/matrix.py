@@ -101,6 +101,11 @@ OPS: dict[tuple[str, str], Op] = {
         only(201, "client"), lambda p, s: {"assignment_id": s["assignment"].pk}, {"reason": "unclear"}
     ),
     ("get", "/me/crisis-resources"): Op(only(200, *CLIENTS)),
+    ("get", "/me/reminder-settings"): Op(only(200, *CLIENTS)),
+    ("put", "/me/reminder-settings"): Op(
+        only(200, *CLIENTS),
+        body={"enabled": True, "mode": "each", "channels": ["email"], "quiet_start": "22:00", "quiet_end": "07:00"},
+    ),
     ("get", "/me/safety-plan"): Op(only(200, *CLIENTS)),
     ("get", "/practice/members"): Op(only(200, "admin"), audited=False),
     ("get", "/practice/invitations"): Op(only(200, "admin"), audited=False),
@@ -116,7 +121,7 @@ OPS: dict[tuple[str, str], Op] = {
 }
 
 
-EMPTY_BODY = {"post": 400, "patch": 422}  # the test client posts an empty form, and patches nothing
+EMPTY_BODY = {"post": 400, "patch": 422, "put": 422}  # the test client posts an empty form, and patches nothing
 
 
 def _session_row(status_for_everyone: int | None, op: Op, method: str) -> dict:

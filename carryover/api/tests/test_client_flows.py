@@ -102,3 +102,27 @@ def test_a_draft_field_that_the_worksheet_does_not_have_is_named(client, persona
     odd_fraction = call(client, "post", f"/api/v1/occurrences/{occurrence.pk}/submit", bob, body)
     assert "fields.o-fraction" in [e["field"] for e in is_problem(odd_fraction, 422)["errors"]]
     assert not occurrence.client.entries.exists()
+
+
+def test_reminder_settings_follow_the_settings_page_rules(client, personas, monday):
+    bob = token_for(personas.bob)
+    assignment = assign(personas.alice, personas.bob, key="journal")
+    url = "/api/v1/me/reminder-settings"
+    before = call(client, "get", url, bob)
+    assert before.json()["assignment_times"] == {str(assignment.pk): None}
+    body = {
+        "enabled": True,
+        "mode": "each",
+        "channels": ["email", "in_app"],
+        "quiet_start": "22:00",
+        "quiet_end": "07:00",
+    }
+    inside_quiet = {**body, "assignment_times": {str(assignment.pk): "23:00"}}
+    problem = is_problem(call(client, "put", url, bob, inside_quiet, **{"If-Match": before["ETag"]}), 422)
+    assert problem["errors"][0]["field"] == f"assignment_times.{assignment.pk}"
+    twice = is_problem(call(client, "put", url, bob, {**body, "channels": ["email", "email"]}), 422)
+    assert twice["errors"][0]["field"] == "channel_1"
+    saved = call(client, "put", url, bob, {**body, "assignment_times": {str(assignment.pk): "20:15"}})
+    assert saved.status_code == 200 and saved.json()["assignment_times"] == {str(assignment.pk): "20:15:00"}
+    stale = call(client, "put", url, bob, body, **{"If-Match": before["ETag"]})
+    is_problem(stale, 412)
