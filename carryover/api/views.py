@@ -20,14 +20,17 @@ from .problems import Problem, problem_response
 @login_required
 def tokens(request: AuthedRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
-    secret = None
     if request.method == "POST" and form.is_valid():
         try:
             _, secret = services.token_create(user=request.user, **form.cleaned_data)
         except services.TokenRefused as refused:
             messages.error(request, str(refused))
             return redirect("mfa_index")
-        form = TokenForm()
+        # Shown once, on the page the redirect lands on (the session is encrypted, lib/sessions.py): a reload
+        # neither shows it again nor makes another token, as the calendar feed's new address does.
+        request.session["new_api_token"] = secret
+        return redirect("api_tokens")
+    secret = request.session.pop("new_api_token", None)
     rows = ApiToken.objects.filter(user=request.user)
     response = TemplateResponse(request, "api/tokens.html", {"form": form, "tokens": rows, "secret": secret})
     response["Cache-Control"] = "no-store"  # the page showing a new secret must not be kept anywhere

@@ -1,6 +1,6 @@
 """Every API operation × persona (docs/security.md, A-1 and A-2): the expected status for each persona, and the
 request that shows it. `test_api_matrix.py` runs it with tokens; the site-wide access matrix
-(accounts/tests/test_access_matrix.py) takes one row per API URL from `SESSION_ROWS` and runs it with the session.
+(accounts/tests/test_access_matrix.py) takes one row per API URL from `session_rows()` and runs it with the session.
 
 A stranger gets 404 and exactly one denied audit row; an allowed caller of client data exactly one allowed row.
 """
