@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "carryover.review",
     "carryover.progress",
     "carryover.together",
+    "carryover.api",
     "carryover.lib",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -125,6 +126,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "csp",
+    "ninja",  # the API docs page's bundled Swagger UI (templates and static files, no CDN)
 ]
 # The demo, the benchmarks and their commands (load_demo, bench_*) exist only outside production: a production
 # install has no way to load demo logins, and does not need the dev-only packages the benchmarks use.
@@ -396,3 +398,8 @@ if not _proxy_count.isdigit():
 ALLAUTH_TRUSTED_PROXY_COUNT = int(_proxy_count)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
 # === end of the emails lane's block ===
+
+# === API (issue 14): calls a minute per personal access token (or per signed-in person) ===
+API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "120"))
+# Webhooks to private, loopback or link-local addresses (SSRF) are refused in production, allowed in development.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = not PRODUCTION

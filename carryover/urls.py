@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("carryover.review.urls")),
     path("", include("carryover.progress.urls")),
     path("", include("carryover.together.urls")),
+    path("", include("carryover.api.urls")),
 ]
 
 handler400 = "carryover.lib.errors.bad_request"

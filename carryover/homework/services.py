@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from carryover.accounts.models import Membership, User
+from carryover.lib import events
 from carryover.lib.extensions import Registry
 
 from . import schema as worksheet
@@ -214,6 +215,7 @@ def assignment_create(
             end_date=data.end_date,
         )
         _risk_alerts_set(assignment, data, therapist.user)
+        _announce(assignment)
         AssignmentRevision.objects.create(
             assignment=assignment,
             number=1,
@@ -275,6 +277,7 @@ def assignment_update(
             resolved_at=timezone.now(), resolved_by=actor, resolution="adjusted"
         )
         occurrences_refresh(client=assignment.client)
+        _announce(assignment)
     return revision
 
 
@@ -293,6 +296,16 @@ def assignment_set_status(*, assignment: Assignment, actor: User, status: str) -
                 status=OccurrenceStatus.PENDING, due_date__gte=today, draft__isnull=True
             ).delete()
         occurrences_refresh(client=client)
+        _announce(assignment)
+
+
+def _announce(assignment: Assignment) -> None:
+    events.emit(
+        events.ASSIGNMENT_CHANGED,
+        practice_id=assignment.practice_id,
+        assignment_id=assignment.pk,
+        client_id=assignment.client.user_id,
+    )
 
 
 def revisions_unseen(client: Membership):
@@ -459,6 +472,8 @@ def entry_submit(*, draft: Draft, outcome: str | None = None) -> Entry:
             occurrence.save(update_fields=["status", "credit", "closed_at"])
         Attachment.objects.filter(pk__in=attachments).update(entry=entry, draft=None)
         draft.delete()
+        # A private entry is announced too (the therapist's web page shows that it exists), by its id alone.
+        events.emit(events.ENTRY_SUBMITTED, practice_id=client.practice_id, entry_id=entry.pk, client_id=client.user_id)
     return entry
 
 
@@ -472,7 +487,15 @@ def skip_occurrence(*, client: Membership, occurrence: Occurrence, barriers: lis
 
 
 def notice_create(*, client: Membership, assignment: Assignment, reason: str, note: str) -> Notice:
-    notice = Notice.objects.create(assignment=assignment, client=client, reason=reason, note=note.strip())
+    with transaction.atomic():
+        notice = Notice.objects.create(assignment=assignment, client=client, reason=reason, note=note.strip())
+        events.emit(
+            events.NOTICE_CREATED,
+            practice_id=client.practice_id,
+            notice_id=notice.pk,
+            assignment_id=assignment.pk,
+            client_id=client.user_id,
+        )
     return notice
 
 

@@ -27,6 +27,7 @@ from carryover.accounts.models import Membership
 from carryover.homework import schema as worksheet
 from carryover.homework import services as homework
 from carryover.homework.models import Assignment, Draft, Entry, Occurrence
+from carryover.lib import events
 
 from .models import AlertSource, AlertStatus, RiskAlert, SafetyPlan, SafetySettings
 from .tasks import alert_escalate, alert_notify
@@ -73,6 +74,7 @@ def alert_raise(
             return RiskAlert.objects.get(client=client, source=source, status=AlertStatus.OPEN)
         minutes = SafetySettings.for_practice(client.practice_id).escalation_minutes
         alert_notify.enqueue(alert.pk)
+        events.emit(events.ALERT_RAISED, practice_id=alert.practice_id, alert_id=alert.pk, client_id=client.user_id)
         alert_escalate.using(run_after=alert.created_at + timedelta(minutes=minutes)).enqueue(alert.pk)
     return alert
 

@@ -18,6 +18,7 @@ from carryover.homework import schema as worksheet
 from carryover.homework import services as homework
 from carryover.homework.models import Draft, Occurrence, Outcome, TemplateKind, TemplateVersion
 from carryover.homework.services import ALREADY_SENT
+from carryover.lib import events
 
 from . import access, risk, scoring
 from .instruments import MEASURE_TEMPLATES, MEASURES
@@ -100,11 +101,13 @@ def safety_settings(practice: Practice | int) -> SafetySettings:
 
 def alert_acknowledge(*, alert: RiskAlert, actor: User) -> bool:
     """Open → acknowledged. False if someone else got there first (their name stays on it)."""
-    return bool(
-        RiskAlert.objects.filter(pk=alert.pk, status=AlertStatus.OPEN).update(
+    with transaction.atomic():
+        done = RiskAlert.objects.filter(pk=alert.pk, status=AlertStatus.OPEN).update(
             status=AlertStatus.ACKNOWLEDGED, acknowledged_at=timezone.now(), acknowledged_by=actor
         )
-    )
+        if done:
+            events.emit(events.ALERT_ACKNOWLEDGED, practice_id=alert.practice_id, alert_id=alert.pk)
+    return bool(done)
 
 
 def alert_resolve(*, alert: RiskAlert, actor: User, note: str) -> None:
@@ -126,6 +129,7 @@ def alert_resolve(*, alert: RiskAlert, actor: User, note: str) -> None:
             note,
         )
         alert.save()
+        events.emit(events.ALERT_RESOLVED, practice_id=alert.practice_id, alert_id=alert.pk)
 
 
 def open_alerts_for_therapist(therapist: Membership):

@@ -161,11 +161,17 @@ def allowed_personas(name: str) -> list[str]:
     visitors of public pages (a calendar feed's secret address is one)."""
     expect = MATRIX[name].expect
     allowed = [p for p, outcome in expect.items() if outcome not in (404, LOGIN) and p != "anon"]
-    return list({ROLE_OF[p]: p for p in reversed(allowed)}.values()) + (["anon"] if expect["anon"] != LOGIN else [])
+    return list({ROLE_OF[p]: p for p in reversed(allowed)}.values()) + (
+        ["anon"] if expect["anon"] not in (LOGIN, 401) else []
+    )
 
 
 def int_kwargs(name: str) -> list[str]:
-    possibilities, _pattern, _defaults, converters = get_resolver().reverse_dict.getlist(name)[0]
+    resolver = get_resolver()
+    namespace, _, name = name.rpartition(":")
+    if namespace:  # the REST API's names (api-v1:…)
+        resolver = resolver.namespace_dict[namespace][1]
+    possibilities, _pattern, _defaults, converters = resolver.reverse_dict.getlist(name)[0]
     return [key for key in possibilities[0][1] if isinstance(converters.get(key), IntConverter)]
 
 

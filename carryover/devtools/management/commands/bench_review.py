@@ -75,6 +75,9 @@ class Command(BaseCommand):
                 max(3, runs // 3),
             ),
             ("insight", lambda i: (reverse("caseload_insight"), {}), max(3, runs // 3)),
+            # The REST API (issue 14): the same services, as JSON (the session stands in for a token).
+            ("API caseload (JSON, 100 a page)", lambda i: ("/api/v1/caseload", {"limit": 100}), runs),
+            ("API summary (JSON)", lambda i: (f"/api/v1/clients/{clients[i % len(clients)]}/summary", {}), runs),
         ]
         self.stdout.write(f"\n{'page':36} {'median ms':>10} {'p95 ms':>8} {'queries':>8}  (caseload of {len(clients)})")
         for name, target, count in pages:

@@ -1,0 +1,16 @@
+"""The API app's configuration."""
+
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    name = "carryover.api"
+    label = "api"
+    verbose_name = "REST API"
+
+    def ready(self) -> None:
+        from carryover.lib import events
+
+        from . import webhooks
+
+        events.listeners.register(webhooks.on_event)

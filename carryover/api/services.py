@@ -1,0 +1,42 @@
+"""Creating and revoking personal access tokens."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.utils import timezone
+
+from carryover.accounts.access import has_second_factor
+from carryover.accounts.models import CLINICIAN_ROLES, User, hash_token
+
+from .models import ApiToken
+
+TOKEN_PREFIX = "co_"  # recognisable by secret scanners and people alike
+
+
+class TokenRefused(Exception):
+    """The person may not create a token now; the message says why in plain words."""
+
+
+def token_create(*, user: User, name: str, can_write: bool, areas: list[str], days: int) -> tuple[ApiToken, str]:
+    """A new token and its secret, which exists only in this return value: it is stored hashed and shown once.
+    A clinician needs two-factor sign-in set up (and keeps needing it: api/auth.py checks on every call)."""
+    if user.role in CLINICIAN_ROLES and not has_second_factor(user):
+        raise TokenRefused("Set up two-factor sign-in before creating an API token.")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name.strip(),
+        prefix=secret[:10],
+        token_hash=hash_token(secret),
+        can_write=can_write,
+        areas=sorted(set(areas)),
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    return token, secret
+
+
+def token_revoke(*, user: User, pk: int) -> bool:
+    """Revoke one of the person's own tokens; False when there is no such live token of theirs."""
+    return bool(ApiToken.objects.filter(pk=pk, user=user, revoked_at__isnull=True).update(revoked_at=timezone.now()))

@@ -1,0 +1,164 @@
+"""Every API operation × persona (docs/security.md, A-1 and A-2): the expected status for each persona, and the
+request that shows it. `test_api_matrix.py` runs it with tokens; the site-wide access matrix
+(accounts/tests/test_access_matrix.py) takes one row per API URL from `session_rows()` and runs it with the session.
+
+A stranger gets 404 and exactly one denied audit row; an allowed caller of client data exactly one allowed row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+PERSONAS = ["client", "other_client", "support", "therapist", "unlinked", "other_practice", "admin"]
+THERAPISTS = ("therapist", "unlinked", "other_practice")
+CLIENTS = ("client", "other_client")
+
+
+def only(status: int, *allowed: str) -> dict[str, int]:
+    return {persona: status if persona in allowed else 404 for persona in PERSONAS}
+
+
+@dataclass
+class Op:
+    expect: dict[str, int]
+    path: Callable[[Any, dict], dict] = lambda p, s: {}  # path parameters from (personas, state)
+    body: Any = None
+    audited: bool = True  # client data: one allowed audit row per call
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def bob(p, s) -> dict:
+    return {"client_id": p.bob.pk}
+
+
+def alert(p, s) -> dict:
+    """Bob's open alert (the site-wide matrix's state has none: it is made here, as its own rows make theirs)."""
+    if "alert" not in s:
+        from carryover.accounts.tests.test_access_matrix import measure_state
+
+        s["alert"] = measure_state(p)["alert"]
+    return {"alert_id": s["alert"].pk}
+
+
+def webhook(p, s) -> dict:
+    """An endpoint of the admin's practice (practice settings, not client data)."""
+    if "webhook" not in s:
+        from carryover.api.models import WebhookEndpoint
+
+        s["webhook"] = WebhookEndpoint.objects.create(
+            practice=p.practice, url="http://127.0.0.1:9/hook", secret="whsec_AAAA", events=["alert.raised"]
+        )
+    return {"webhook_id": s["webhook"].pk}
+
+
+OPS: dict[tuple[str, str], Op] = {
+    ("get", "/caseload"): Op(only(200, *THERAPISTS)),
+    ("get", "/clients/{client_id}"): Op(only(200, "therapist"), bob),
+    ("get", "/clients/{client_id}/sessions"): Op(only(200, "therapist"), bob),
+    ("post", "/clients/{client_id}/sessions"): Op(only(201, "therapist"), bob, {"date": "2026-03-01"}),
+    ("get", "/clients/{client_id}/summary"): Op(only(200, "therapist"), bob),
+    ("get", "/clients/{client_id}/assignments"): Op(only(200, "therapist"), bob),
+    ("post", "/clients/{client_id}/assignments"): Op(
+        only(201, "therapist"), bob, lambda p, s: {"template_id": s["template"].pk}
+    ),
+    ("get", "/assignments/{assignment_id}"): Op(
+        only(200, "therapist"), lambda p, s: {"assignment_id": s["assignment"].pk}
+    ),
+    ("patch", "/assignments/{assignment_id}"): Op(
+        only(200, "therapist"), lambda p, s: {"assignment_id": s["assignment"].pk}, {"title": "A gentler start"}
+    ),
+    ("post", "/assignments/{assignment_id}/status"): Op(
+        only(200, "therapist"), lambda p, s: {"assignment_id": s["assignment"].pk}, {"status": "paused"}
+    ),
+    ("get", "/templates"): Op(only(200, *THERAPISTS), audited=False),
+    ("get", "/templates/{template_id}"): Op(
+        only(200, *THERAPISTS), lambda p, s: {"template_id": s["template"].pk}, audited=False
+    ),
+    ("get", "/clients/{client_id}/entries"): Op(only(200, "therapist"), bob),
+    ("get", "/entries/{entry_id}"): Op(only(200, "client", "therapist"), lambda p, s: {"entry_id": s["entry"].pk}),
+    ("get", "/clients/{client_id}/measures"): Op(only(200, "therapist"), bob),
+    ("get", "/alerts"): Op(only(200, *THERAPISTS)),
+    ("post", "/alerts/{alert_id}/acknowledge"): Op(only(200, "therapist"), alert),
+    ("post", "/alerts/{alert_id}/resolve"): Op(only(200, "therapist"), alert, {"note": "Called; safe tonight."}),
+    ("get", "/me/today"): Op(only(200, *CLIENTS)),
+    ("get", "/me/occurrences"): Op(only(200, *CLIENTS)),
+    ("get", "/me/entries"): Op(only(200, *CLIENTS)),
+    ("get", "/occurrences/{occurrence_id}/draft"): Op(
+        only(200, "client"), lambda p, s: {"occurrence_id": s["occurrence"].pk}
+    ),
+    ("patch", "/occurrences/{occurrence_id}/draft"): Op(
+        only(200, "client"), lambda p, s: {"occurrence_id": s["occurrence"].pk}, {"fields": {"a-minutes": "5"}}
+    ),
+    ("post", "/occurrences/{occurrence_id}/submit"): Op(
+        only(201, "client"),
+        lambda p, s: {"occurrence_id": s["occurrence"].pk},
+        {"outcome": "skipped", "fields": {"o-barriers": ["forgot"]}},
+    ),
+    ("post", "/me/practice-log"): Op(only(201, *CLIENTS), body={"fields": {"f-skill": "Slow breathing"}}),
+    ("post", "/assignments/{assignment_id}/not-working"): Op(
+        only(201, "client"), lambda p, s: {"assignment_id": s["assignment"].pk}, {"reason": "unclear"}
+    ),
+    ("get", "/me/crisis-resources"): Op(only(200, *CLIENTS)),
+    ("get", "/me/reminder-settings"): Op(only(200, *CLIENTS)),
+    ("put", "/me/reminder-settings"): Op(
+        only(200, *CLIENTS),
+        body={"enabled": True, "mode": "each", "channels": ["email"], "quiet_start": "22:00", "quiet_end": "07:00"},
+    ),
+    ("get", "/me/safety-plan"): Op(only(200, *CLIENTS)),
+    ("get", "/practice/members"): Op(only(200, "admin"), audited=False),
+    ("get", "/practice/invitations"): Op(only(200, "admin"), audited=False),
+    ("get", "/practice/audit"): Op(only(200, "admin")),  # reading the log is logged
+    ("get", "/practice/webhooks"): Op(only(200, "admin"), audited=False),
+    ("post", "/practice/webhooks"): Op(
+        only(201, "admin"), body={"url": "http://127.0.0.1:9/hook", "events": ["entry.submitted"]}, audited=False
+    ),
+    ("delete", "/practice/webhooks/{webhook_id}"): Op(only(204, "admin"), lambda p, s: webhook(p, s), audited=False),
+    ("get", "/practice/webhooks/{webhook_id}/deliveries"): Op(
+        only(200, "admin"), lambda p, s: webhook(p, s), audited=False
+    ),
+}
+
+
+EMPTY_BODY = {"post": 400, "patch": 422, "put": 422}  # the test client posts an empty form, and patches nothing
+
+
+def _session_row(status_for_everyone: int | None, op: Op, method: str) -> dict:
+    expect: dict[str, int | str] = {"anon": 401}
+    expect.update({p: status_for_everyone for p in PERSONAS} if status_for_everyone else op.expect)
+    return {"expect": expect, "method": method, "kwargs": op.path, "audited": op.audited and not status_for_everyone}
+
+
+def url_name_of(method: str, path: str) -> str:
+    """The Django URL name ninja gave the operation (its function's name) in the API's namespace."""
+    from carryover.api.v1 import api
+
+    for _prefix, router in api._routers:
+        view = router.path_operations.get(path)
+        for operation in view.operations if view else []:
+            if method.upper() in operation.methods:
+                return f"api-v1:{operation.view_func.__name__}"
+    raise KeyError(f"{method.upper()} {path} is not an operation of the API")
+
+
+def session_rows() -> dict[str, dict]:
+    """One row per API URL name for the site-wide matrix, which calls without a body: an operation that needs
+    one answers 400 (a form body, not JSON) or 422 (no body) to everyone signed in,
+    before any lookup (the full check, with bodies, is test_api_matrix)."""
+    rows = {
+        url_name_of(method, path): _session_row(EMPTY_BODY[method] if op.body is not None else None, op, method)
+        for (method, path), op in OPS.items()
+    }
+    rows["api_not_found"] = {"expect": {p: 404 for p in ["anon", *PERSONAS]}, "kwargs": {"rest": "v0/nothing"}}
+    rows["api-v1:api-root"] = {"expect": {p: 404 for p in ["anon", *PERSONAS]}}  # nothing at /api/v1/ itself
+    rows["api-v1:openapi-json"] = {"expect": {p: 200 for p in ["anon", *PERSONAS]}}
+    rows["api-v1:openapi-view"] = {"expect": {p: 200 for p in ["anon", *PERSONAS]}}
+    # The account page's tokens: only ever one's own (a stranger's token id changes nothing: api/tests/test_auth.py).
+    rows["api_tokens"] = {"expect": {"anon": "login", **{p: 200 for p in PERSONAS}}}
+    rows["api_token_revoke"] = {
+        "expect": {"anon": "login", **{p: 302 for p in PERSONAS}},
+        "method": "post",
+        "kwargs": {"pk": 999999},
+    }
+    return rows

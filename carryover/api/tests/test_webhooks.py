@@ -1,0 +1,168 @@
+"""Webhooks end to end: a receiver on loopback verifies each signature with its own code; payloads carry ids and
+event types only; failures are retried with backoff and logged, an endpoint failing again and again is disabled
+and its admins emailed; a hanging receiver times out; a worker that dies mid-delivery loses nothing; private and
+loopback addresses are refused in production (SSRF)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from carryover.api import webhooks
+from carryover.api.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from carryover.homework import services as homework
+from carryover.homework.tests.conftest import assign
+from carryover.measures import services as measures
+from carryover.measures.tests.helpers import submit
+
+from .helpers import call, is_problem, token_for
+from .receiver import Receiver
+
+CANARY = "canary-webhook-private-words"
+ALL = [
+    "alert.raised",
+    "alert.acknowledged",
+    "alert.resolved",
+    "entry.submitted",
+    "notice.created",
+    "assignment.changed",
+]
+
+
+@pytest.fixture
+def receiver():
+    r = Receiver()
+    yield r
+    r.close()
+
+
+def add_endpoint(client, personas, url: str, events=None) -> dict:
+    response = call(
+        client, "post", "/api/v1/practice/webhooks", token_for(personas.admin), {"url": url, "events": events or ALL}
+    )
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def verify(secret: str, headers: dict, body: bytes) -> bool:
+    """The receiver's side, written from the Standard Webhooks description rather than from api/webhooks.py."""
+    key = base64.b64decode(secret.split("_", 1)[1])
+    content = headers["webhook-id"].encode() + b"." + headers["webhook-timestamp"].encode() + b"." + body
+    expected = base64.b64encode(hmac.new(key, content, hashlib.sha256).digest()).decode()
+    given = [part.split(",", 1)[1] for part in headers["webhook-signature"].split()]
+    return any(hmac.compare_digest(expected, sig) for sig in given)
+
+
+def test_events_arrive_signed_with_ids_only(client, personas, receiver, monday):
+    endpoint = add_endpoint(client, personas, receiver.url)
+    assert endpoint["secret"].startswith("whsec_")
+    assignment = assign(personas.alice, personas.bob, key="journal")  # assignment.changed
+    occurrence = assignment.occurrences.order_by("due_date").first()
+    draft = homework.draft_for(
+        client=personas.bob.membership, occurrence=occurrence, version=assignment.template_version
+    )
+    homework.draft_save(draft=draft, updates={"f-entry": CANARY, "o-outcome": "done"})
+    homework.entry_submit(draft=draft)  # entry.submitted
+    homework.notice_create(client=personas.bob.membership, assignment=assignment, reason="unclear", note=CANARY)
+    alert = submit(personas.alice, personas.bob, [1] * 9).entry.risk_alert  # alert.raised (and the measure's)
+    measures.alert_acknowledge(alert=alert, actor=personas.alice)
+    measures.alert_resolve(alert=alert, actor=personas.alice, note=CANARY)
+    assert DBTaskResult.objects.filter(task_path="carryover.api.tasks.deliver_webhooks").exists()  # the worker woken
+    assert webhooks.deliver_due() >= 6
+    kinds = set()
+    for headers, body in receiver.received:
+        assert verify(endpoint["secret"], headers, body)
+        assert not verify(endpoint["secret"], headers, body + b" ")
+        assert CANARY.encode() not in body
+        event = json.loads(body)
+        assert event["id"] == headers["webhook-id"] and all(key.endswith("_id") for key in event["data"])
+        kinds.add(event["type"])
+    assert kinds == set(ALL)
+    assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {DeliveryStatus.DELIVERED}
+
+
+def test_failures_back_off_then_give_up_and_disable_the_endpoint_with_an_email(
+    client, personas, monday, django_capture_on_commit_callbacks
+):
+    failing = Receiver(status=500)
+    try:
+        add_endpoint(client, personas, failing.url, ["assignment.changed"])
+        now = timezone.now()
+        for n in range(3):  # three events, each tried MAX_ATTEMPTS times
+            assign(personas.alice, personas.bob, key="journal", title=f"Try {n}")
+        with django_capture_on_commit_callbacks(execute=True):
+            for _ in range(webhooks.MAX_ATTEMPTS):
+                webhooks.deliver_due(now=now)
+                log = WebhookDelivery.objects.order_by("id").first()
+                assert log.last_status_code == 500 and log.last_error == "The receiver answered 500"
+                now = log.next_attempt_at + timedelta(seconds=1)
+        assert len(failing.received) == 3 * webhooks.MAX_ATTEMPTS
+        assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {DeliveryStatus.FAILED}
+        endpoint = WebhookEndpoint.objects.get()
+        assert endpoint.disabled_at is not None and endpoint.failures_in_a_row == webhooks.DISABLE_AFTER
+        assert [m.to for m in mail.outbox] == [[personas.admin.email]]
+        assert "disabled" in mail.outbox[0].subject and CANARY not in mail.outbox[0].body
+        log = call(client, "get", f"/api/v1/practice/webhooks/{endpoint.pk}/deliveries", token_for(personas.admin))
+        assert log.json()["items"][0]["attempts"] == webhooks.MAX_ATTEMPTS
+    finally:
+        failing.close()
+
+
+def test_a_receiver_that_hangs_is_a_logged_failure_not_a_stuck_worker(client, personas, monday, monkeypatch):
+    hanging = Receiver(delay=3)
+    monkeypatch.setattr(webhooks, "TIMEOUT_SECONDS", 0.5)
+    try:
+        add_endpoint(client, personas, hanging.url, ["assignment.changed"])
+        assign(personas.alice, personas.bob, key="journal")
+        webhooks.deliver_due()
+        delivery = WebhookDelivery.objects.get()
+        assert (delivery.status, delivery.last_error) == (DeliveryStatus.PENDING, "Could not deliver: TimeoutError")
+        assert delivery.next_attempt_at > timezone.now()
+    finally:
+        hanging.close()
+
+
+def test_a_worker_killed_mid_delivery_loses_nothing(client, personas, receiver, monday):
+    add_endpoint(client, personas, receiver.url, ["assignment.changed"])
+    assign(personas.alice, personas.bob, key="journal")
+    now = timezone.now()
+    claimed = webhooks.claim(now=now)  # a worker claims, then dies before recording anything
+    assert len(claimed) == 1
+    assert webhooks.deliver_due(now=now) == 0  # its lease still holds
+    assert webhooks.deliver_due(now=now + webhooks.LEASE + timedelta(seconds=1)) == 1
+    assert WebhookDelivery.objects.get().status == DeliveryStatus.DELIVERED
+    assert len(receiver.received) == 1
+
+
+def test_private_and_loopback_addresses_are_refused_in_production(client, personas, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    token = token_for(personas.admin)
+    for url in (
+        "http://example.com/hook",  # not https
+        "https://127.0.0.1/hook",
+        "https://localhost/hook",
+        "https://10.1.2.3/hook",
+        "https://169.254.169.254/latest/meta-data",
+        "https://[::1]/hook",
+        "https://[fd00::1]/hook",
+        "ftp://example.com/",
+    ):
+        body = {"url": url, "events": ["alert.raised"]}
+        problem = is_problem(call(client, "post", "/api/v1/practice/webhooks", token, body), 422)
+        assert problem["errors"][0]["field"] == "url", url
+    assert not WebhookEndpoint.objects.exists()
+    # An endpoint saved when it was allowed is checked again before each delivery, and nothing is sent.
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+    add_endpoint(client, personas, "http://127.0.0.1:9/hook", ["assignment.changed"])
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    assign(personas.alice, personas.bob, key="journal")
+    webhooks.deliver_due()
+    assert WebhookDelivery.objects.get().last_error == "Use an https address."
