@@ -7,6 +7,7 @@ from . import builder, views
 urlpatterns = [
     # Client
     path("today/", views.today, name="client_home"),
+    path("today/welcome/", views.welcome_dismiss, name="welcome_dismiss"),
     path("do/<id:pk>/", views.occurrence_do, name="occurrence_do"),
     path("practice-log/", views.practice_log, name="practice_log"),
     path("drafts/<id:pk>/autosave/", views.draft_autosave, name="draft_autosave"),

@@ -6,7 +6,7 @@ come from `panels_for`, called here."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.db.models import Count, Q
@@ -60,6 +60,7 @@ from .models import (
     ScheduleKind,
     Template,
     TemplateVersion,
+    Welcome,
     local_today,
 )
 from .render import display_answers
@@ -82,45 +83,57 @@ def today(request: AuthedRequest) -> HttpResponse:
     me = get_own_client_record(request, object_type="today")
     services.occurrences_refresh(client=me)
     day = local_today(request.user)
-    week_end = day + timedelta(days=6)
-    occurrences = list(
-        Occurrence.objects.filter(client=me, due_date__gte=day, due_date__lte=week_end)
+    occurrences = (
+        Occurrence.objects.filter(client=me, due_date__gte=day, due_date__lte=day + timedelta(days=6))
         .exclude(assignment__status=AssignmentStatus.ARCHIVED)
         .select_related("assignment", "draft")
     )
+    context = {
+        "day": day,
+        **week_plan(list(occurrences), day),
+        "updates": services.revisions_unseen(me),
+        "welcome": not Welcome.objects.filter(client=me).exists(),
+        "has_ladder": LadderItem.objects.filter(client=me, archived=False).exists(),
+        **risk_watch().today(me),
+        **reminders_panel(me),
+    }
+    return TemplateResponse(request, "homework/today.html", context)
+
+
+def week_plan(occurrences: list[Occurrence], day: date) -> dict:
+    """Today's activities in full (title, minutes, Start), "N times this week" ones with what is left, and each
+    later day as one line: the first screen on a phone is what to do now."""
     per_week: dict[int, list[Occurrence]] = {}
-    todays, later = [], []
+    todays: list[Occurrence] = []
+    later: dict[date, list[Occurrence]] = {}
     for occurrence in occurrences:
         if occurrence.assignment.schedule_kind == ScheduleKind.PER_WEEK:
             per_week.setdefault(occurrence.assignment_id, []).append(occurrence)
         elif occurrence.opens_on() <= day:  # due today, or "before each session" and its window is open
             todays.append(occurrence)
         else:
-            later.append(occurrence)
+            later.setdefault(occurrence.due_date, []).append(occurrence)
     this_week = []
     for slots in per_week.values():
-        if slots[0].due_date - day <= timedelta(days=6):
-            open_slots = [o for o in slots if o.is_open]
-            this_week.append(
-                {
-                    "assignment": slots[0].assignment,
-                    "next": open_slots[0] if open_slots else None,
-                    "left": len(open_slots),
-                    "total": len(slots),
-                    "due": slots[0].due_date,
-                }
-            )
-    context = {
-        "day": day,
-        "todays": todays,
-        "this_week": this_week,
-        "later": later,
-        "updates": services.revisions_unseen(me),
-        "has_ladder": LadderItem.objects.filter(client=me, archived=False).exists(),
-        **risk_watch().today(me),
-        **reminders_panel(me),
-    }
-    return TemplateResponse(request, "homework/today.html", context)
+        open_slots = [o for o in slots if o.is_open]
+        this_week.append(
+            {
+                "assignment": slots[0].assignment,
+                "next": open_slots[0] if open_slots else None,
+                "left": len(open_slots),
+                "total": len(slots),
+                "due": slots[0].due_date,
+            }
+        )
+    return {"todays": todays, "this_week": this_week, "later": sorted(later.items())}
+
+
+@require_POST
+@role_required(Role.CLIENT)
+def welcome_dismiss(request: AuthedRequest) -> HttpResponse:
+    me = get_own_client_record(request, action=Action.UPDATE, object_type="welcome")
+    services.welcome_dismiss(client=me)
+    return redirect("client_home")
 
 
 @role_required(Role.CLIENT)

@@ -56,7 +56,7 @@ class SettingsForm(forms.Form):
         self.assignment_ids = []
         for assignment in assignments:
             default = anchor_time(assignment.c("if_when"))
-            hint = f"Empty means {default:%H:%M}, from your plan “after {assignment.c('if_when')}”." if default else ""
+            hint = f"Empty means {default:%H:%M}, from your plan “{assignment.plan_routine}”." if default else ""
             self.fields[f"time_{assignment.pk}"] = time_field(f"Time for “{assignment.title}”", hint)
             self.assignment_ids.append(assignment.pk)
 

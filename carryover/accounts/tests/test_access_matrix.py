@@ -64,6 +64,7 @@ MATRIX: dict[str, Row] = {
     # --- Carryover's own pages -------------------------------------------------------------------------
     "home": Row(signed_in(302, support=200)),  # sent to their role's home; support people have none yet
     "client_home": Row(only(200, *CLIENTS), audited=True),
+    "welcome_dismiss": Row(only(302, *CLIENTS), method="post", audited=True),
     "caseload": Row(only(200, *THERAPISTS), audited=True),
     "invite_client": Row(only(200, *THERAPISTS)),
     # --- Homework (client side) ---
