@@ -165,17 +165,19 @@ def practice_log(request: AuthedRequest) -> HttpResponse:
 @require_POST
 @role_required(Role.CLIENT)
 def draft_autosave(request: AuthedRequest, pk: int) -> HttpResponse:
-    from .flow import raw_from_request
+    from .flow import autosave_warning, raw_from_request
 
     draft = get_draft_for_client(request, pk)
     before = dict(draft.raw)
+    updates = raw_from_request(request, draft)
     try:
-        services.draft_save(draft=draft, updates=raw_from_request(request, draft))
+        services.draft_save(draft=draft, updates=updates)
     except services.DraftGone:
         return HttpResponse(status=204)  # sent from another tab or device: nothing left to save
     if risk_watch().draft_saved(draft=draft, before=before):
         return HttpResponseClientRedirect(reverse("crisis_support"))  # htmx follows it: the whole page changes
-    return TemplateResponse(request, "homework/flow.html#saved", {"draft": draft})  # the page's own partial
+    context = {"draft": draft, "warning": autosave_warning(draft, updates)}
+    return TemplateResponse(request, "homework/flow.html#saved", context)  # the page's own partial
 
 
 @role_required(Role.CLIENT)

@@ -133,3 +133,31 @@
     if (form && window.htmx) window.htmx.trigger(form, "change");
   });
 })();
+
+// On the step-by-step forms: focus the step's heading after Next or Back (not the top of the page, eight Tab stops
+// away), and count characters near a text answer's limit (`data-limit`) so nothing is cut or refused by surprise.
+(function () {
+  "use strict";
+  function counter(input) {
+    var limit = parseInt(input.dataset.limit || "0", 10);
+    if (!limit) return;
+    var note = document.createElement("p");
+    note.className = "help counter";
+    note.setAttribute("aria-live", "polite");
+    input.insertAdjacentElement("afterend", note);
+    function update() {
+      var length = input.value.length;
+      if (length > limit) note.textContent = (length - limit).toLocaleString() + " characters too many: the most is " + limit.toLocaleString() + ".";
+      else if (length >= limit * 0.8) note.textContent = (limit - length).toLocaleString() + " characters left.";
+      else note.textContent = "";
+      note.classList.toggle("error", length > limit);
+    }
+    input.addEventListener("input", update);
+    update();
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var heading = document.querySelector("[data-focus-on-load]");
+    if (heading) heading.focus();
+    document.querySelectorAll("[data-limit]").forEach(counter);
+  });
+})();
