@@ -125,6 +125,9 @@ class AssignmentForm(forms.Form):
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
+        for bound_field in self.fields.values():
+            if "data-limit" in bound_field.widget.attrs:  # see long_text: counted, never cut by the browser
+                bound_field.widget.attrs.pop("maxlength", None)
         self.today = today  # the client's today: given when a new assignment's dates are checked against it
         if not self._past_start_posted():
             del self.fields["confirm_past"]  # asked only once a past start date has been sent
@@ -213,6 +216,40 @@ class AssignmentForm(forms.Form):
             risk_alerts=alerts,
             risk_alerts_off_reason="" if alerts else c["risk_alerts_off_reason"].strip(),
         )
+
+
+class MeasureAssignForm(AssignmentForm):
+    """A questionnaire asks about the last week or two, and its questions are fixed: it is assigned with a title,
+    why, and when (every two weeks, before each session, or once), nothing else."""
+
+    SCHEDULES = (ScheduleKind.FORTNIGHT, ScheduleKind.BEFORE_SESSION, ScheduleKind.ONCE)
+    LEFT_OUT = ("instructions", "minutes", "weekdays", "times_per_week", "if_when", "if_then", "minimum", "coping")
+
+    def __init__(self, *args, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version = version
+        for name in (*self.LEFT_OUT, "goal", "formats"):
+            del self.fields[name]
+        schedule = self.fields["schedule_kind"]
+        assert isinstance(schedule, forms.ChoiceField)
+        schedule.choices = [(kind.value, kind.label) for kind in self.SCHEDULES]
+        if self.initial.get("schedule_kind") not in self.SCHEDULES:
+            self.initial["schedule_kind"] = ScheduleKind.FORTNIGHT
+        self.fields["end_date"].label = "Until (or, for once, by)"
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned.update(
+            instructions=self.version.instructions, minutes=self.version.minutes, formats=[Format.WRITE], goal=None
+        )
+        return cleaned
+
+
+def assign_form(version, *args, **kwargs) -> AssignmentForm:
+    """The assign (or edit) form for this worksheet: the short one for a questionnaire."""
+    if version.is_questionnaire:
+        return MeasureAssignForm(*args, version=version, **kwargs)
+    return AssignmentForm(*args, **kwargs)
 
 
 def before_session_note(next_session: date | None) -> str:

@@ -26,6 +26,7 @@ from .models import (
     Attachment,
     Draft,
     Entry,
+    Favourite,
     Goal,
     LadderItem,
     Notice,
@@ -460,6 +461,15 @@ def skip_occurrence(*, client: Membership, occurrence: Occurrence, barriers: lis
     draft = draft_for(client=client, occurrence=occurrence, version=occurrence.assignment.template_version)
     draft_save(draft=draft, updates={"o-outcome": Outcome.SKIPPED, "o-barriers": barriers, "o-barrier_other": other})
     return entry_submit(draft=draft)
+
+
+def favourite_toggle(*, therapist: Membership, template: Template) -> bool:
+    """Star or unstar a worksheet for this therapist; whether it is a favourite now."""
+    removed, _ = Favourite.objects.filter(therapist=therapist, template=template).delete()
+    if removed:
+        return False
+    Favourite.objects.get_or_create(therapist=therapist, template=template)
+    return True
 
 
 def welcome_dismiss(*, client: Membership) -> None:

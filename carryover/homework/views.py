@@ -39,11 +39,11 @@ from .access import (
 from .attachments import attachment_read
 from .flow import worksheet_flow
 from .forms import (
-    AssignmentForm,
     CommentForm,
     GoalForm,
     LadderFormSet,
     NotWorkingForm,
+    assign_form,
     assignment_initial,
     ladder_items_from,
     version_initial,
@@ -59,10 +59,10 @@ from .models import (
     Occurrence,
     ScheduleKind,
     Template,
-    TemplateVersion,
     Welcome,
     local_today,
 )
+from .picker import last_used, last_used_initial, library_picker
 from .render import display_answers
 
 # --- Client ----------------------------------------------------------------------------------------------------
@@ -256,24 +256,22 @@ def library(request: AuthedRequest) -> HttpResponse:
         if client_id is None:
             raise Http404()
         client = get_client_for_therapist(request, client_id)
-    versions = _latest_versions(Template.objects.visible_to(request.user.membership))
-    categories: dict[str, list[TemplateVersion]] = {}
-    for version in sorted(versions, key=lambda v: (v.category, v.name)):
-        mine = version.template.owner_id == request.user.pk
-        categories.setdefault(version.category or ("My worksheets" if mine else "Shared in my practice"), []).append(
-            version
-        )
-    return TemplateResponse(request, "homework/library.html", {"categories": categories, "client": client})
+    picker = library_picker(request.user.membership, query=request.GET.get("q", ""), shelf=request.GET.get("shelf", ""))
+    context = {"picker": picker, "client": client, "compact": bool(client and request.GET.get("compact"))}
+    if request.headers.get("HX-Request"):  # typing in the search box: only the results change
+        return TemplateResponse(request, "homework/_picker.html#results", context)
+    return TemplateResponse(request, "homework/library.html", context)
 
 
-def _latest_versions(templates) -> list[TemplateVersion]:
-    latest = TemplateVersion.objects.filter(template__in=templates).order_by("template_id", "-number")
-    seen, result = set(), []
-    for version in latest.select_related("template"):
-        if version.template_id not in seen:
-            seen.add(version.template_id)
-            result.append(version)
-    return result
+@require_POST
+@role_required(Role.THERAPIST)
+def favourite_toggle(request: AuthedRequest, pk: int) -> HttpResponse:
+    template = get_template_for_therapist(request, pk)
+    services.favourite_toggle(therapist=request.user.membership, template=template)
+    client_id = parse_id(request.POST.get("for", ""))
+    if client_id and request.POST.get("back") == "client":
+        return redirect("client_detail", client_id)
+    return redirect(f"{reverse('library')}?for={client_id}" if client_id else reverse("library"))
 
 
 @role_required(Role.THERAPIST)
@@ -298,15 +296,19 @@ def assign(request: AuthedRequest, client_id: int, template_id: int) -> HttpResp
     client = get_client_for_therapist(
         request, client_id, action=Action.CREATE if request.method == "POST" else Action.READ
     )
-    version = get_template_for_therapist(request, template_id).latest_version()
-    goals = Goal.objects.filter(client=client, archived=False)
-    form = AssignmentForm(
+    template = get_template_for_therapist(request, template_id)
+    version = template.latest_version()
+    today = local_today(client.user)
+    previous = last_used(request.user.membership, template)
+    form = assign_form(
+        version,
         request.POST or None,
-        goals=goals,
+        goals=Goal.objects.filter(client=client, archived=False),
         allowed_formats=version.formats,
-        initial=version_initial(version, local_today(client.user)),
+        initial=last_used_initial(previous, today) if previous else version_initial(version, today),
         optional_risk=version.has_optional_risk_rules,
         next_session=services.next_session_of(client),
+        today=today,
     )
     if request.method == "POST" and form.is_valid():
         services.assignment_create(
@@ -314,7 +316,7 @@ def assign(request: AuthedRequest, client_id: int, template_id: int) -> HttpResp
         )
         messages.success(request, f"Assigned “{form.cleaned_data['title']}” to {client.user.display_name}.")
         return redirect("client_detail", client.user_id)
-    context = {"form": form, "client": client, "version": version}
+    context = {"form": form, "client": client, "version": version, "previous": previous}
     return TemplateResponse(request, "homework/assign.html", context)
 
 
@@ -325,7 +327,8 @@ def assignment_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     version = assignment.template_version
     goals = Goal.objects.filter(client=assignment.client, archived=False)
-    form = AssignmentForm(
+    form = assign_form(
+        version,
         request.POST or None,
         goals=goals,
         allowed_formats=version.formats,
@@ -428,6 +431,7 @@ def client_detail(request: AuthedRequest, client_id: int) -> HttpResponse:
     services.occurrences_refresh(client=client)
     links = CareLink.objects.filter(client=client, ended_at__isnull=True).select_related("therapist__user")
     context = {"client": client, "links": links, **client_work(client, local_today(client.user))}
+    context["picker"] = library_picker(request.user.membership)
     context["panels"] = panels_for("client_detail", request=request, client=client)
     return TemplateResponse(request, "homework/client_detail.html", context)
 

@@ -128,6 +128,7 @@ MATRIX: dict[str, Row] = {
     "library": Row(only(200, *THERAPISTS)),
     "template_new": Row(only(200, *THERAPISTS)),
     "template_copy": Row(only(200, *THERAPISTS), kwargs=lambda p, s: {"pk": s["template"].pk}),
+    "favourite_toggle": Row(only(302, *THERAPISTS), method="post", kwargs=lambda p, s: {"pk": s["template"].pk}),
     # Only the owner edits a worksheet, even one shared with the practice.
     "template_edit": Row(only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"pk": shared_worksheet(p).pk}),
     # --- Measures and safety ---
