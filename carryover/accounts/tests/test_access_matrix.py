@@ -175,6 +175,7 @@ MATRIX: dict[str, Row] = {
     "reminder_settings": Row(only(200, *CLIENTS), audited=True),
     "reminder_later": Row(only(200, *CLIENTS), audited=True),
     "reminder_feed_token": Row(only(302, *CLIENTS), method="post", audited=True),
+    "calendar_page": Row(only(200, *CLIENTS), audited=True),
     "calendar_feed": Row(everyone(404)),  # without its secret key
     "push_subscribe": Row(only(400, *CLIENTS), method="post", audited=True),  # an empty body is refused clearly
     "push_unsubscribe": Row(only(302, *CLIENTS), method="post", kwargs={"pk": 999999}, audited=True),

@@ -121,3 +121,23 @@ def test_a_practised_therapist_assigns_a_tailored_thought_record_in_eight_intera
     assert made.plan == "After I get home from work, I will open the thought record on the bus."
     assert made.c("rationale") == "Seeing a thought on paper loosens its grip."
     axe_strict(page, "assign-02-assigned")
+
+
+def test_the_calendar_address_has_its_own_page_with_a_working_copy_button(live_server, new_page, axe_strict):
+    practice = practice_create(name="Riverside Therapy", country="US")
+    bob = make_person(practice, "bob@riverside.test", "Bob Client", Role.CLIENT)
+    phone = new_page(**PHONE, permissions=["clipboard-read", "clipboard-write"])
+    sign_in(phone, bob.email)
+    phone.goto("/reminders/")
+    phone.get_by_role("link", name="Add reminders to my calendar").click()
+    phone.get_by_role("button", name="Make my calendar address").click()
+    address = phone.get_by_label("Your private calendar address").input_value()
+    assert re.fullmatch(r"http://[^/]+/reminders/calendar\.ics\?key=[\w-]+", address), address
+    subscribe = phone.get_by_role("link", name="Subscribe on this phone")
+    assert subscribe.get_attribute("href") == "webcal://" + address.split("://", 1)[1]
+    expect(phone.get_by_role("heading", name="iPhone")).to_be_visible()
+    axe_strict(phone, "phone-03-calendar-address")
+    phone.get_by_role("button", name="Copy").click()
+    expect(phone.get_by_role("status").filter(has_text="Copied")).to_be_visible()
+    assert phone.evaluate("navigator.clipboard.readText()") == address
+    assert phone.request.get(address).text().startswith("BEGIN:VCALENDAR")  # the copied address is the feed

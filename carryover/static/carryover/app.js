@@ -161,3 +161,24 @@
     document.querySelectorAll("[data-limit]").forEach(counter);
   });
 })();
+
+// Copy buttons (`data-copy-from` names the field): shown only where the browser can copy.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!navigator.clipboard) return;
+    document.querySelectorAll("[data-copy-from]").forEach(function (button) {
+      var field = document.getElementById(button.dataset.copyFrom);
+      var status = document.querySelector("[data-copy-status]");
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(field.value).then(function () {
+          if (status) status.textContent = "Copied. Paste it into your calendar app.";
+        }, function () {
+          field.select();
+          if (status) status.textContent = "Couldn't copy: the address is selected, so you can copy it yourself.";
+        });
+      });
+    });
+  });
+})();
