@@ -23,7 +23,7 @@ from .models import Channel, Delivery, PushSubscription, Reminder
 def unavailable_channels() -> dict[str, str]:
     """The channels this server cannot deliver, each with why, in words for the client: offered nowhere, so a
     choice that would fail silently at reminder time is never saved."""
-    missing = {}
+    missing: dict[str, str] = {}
     if not (settings.VAPID_PRIVATE_KEY and settings.VAPID_PUBLIC_KEY):
         missing[Channel.PUSH] = (
             "Notifications on a phone or computer aren't offered: this server isn't set up to send them yet "
