@@ -261,7 +261,10 @@ LOGOUT_REDIRECT_URL = "account_login"
 # password-free sign-in (a discoverable passkey that verifies the person: fingerprint, face or device PIN).
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
-MFA_FORMS = {"add_webauthn": "carryover.accounts.forms.AddPasskeyForm"}
+MFA_FORMS = {
+    "add_webauthn": "carryover.accounts.forms.AddPasskeyForm",
+    "authenticate": "carryover.accounts.forms.CodeForm",
+}
 MFA_TOTP_ISSUER = "Carryover"
 # Browsers allow passkeys on https and on http://localhost only (never on an IP address such as 127.0.0.1, which
 # cannot be a relying-party id), and fido2 accepts exactly those origins. MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN

@@ -138,6 +138,7 @@ class AssignmentForm(forms.Form):
         assert isinstance(goal_field, forms.ModelChoiceField)
         goal_field.queryset = goals if goals is not None else Goal.objects.none()
         goal_field.label_from_instance = lambda goal: goal.title  # type: ignore[method-assign,assignment]
+        goal_field.empty_label = "No particular goal"
         formats_field = self.fields["formats"]
         assert isinstance(formats_field, forms.MultipleChoiceField)
         if allowed_formats:

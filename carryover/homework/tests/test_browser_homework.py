@@ -93,6 +93,11 @@ def test_thought_record_assigned_done_in_part_on_a_phone_and_reviewed(live_serve
     axe_check(phone, "hw-09-barriers")
     phone.get_by_role("button", name="Next").click()
     axe_check(phone, "hw-10-afterwards")
+    # The 0–10 scale is one row on a 390 px phone, every point at least 24 px wide and 44 px tall.
+    points = phone.locator("fieldset.scale").first.locator(".point span")
+    boxes = points.evaluate_all("spans => spans.map(s => s.getBoundingClientRect().toJSON())")
+    assert len(boxes) == 11 and len({round(b["top"]) for b in boxes}) == 1, boxes
+    assert all(b["width"] >= 24 and b["height"] >= 44 for b in boxes), boxes
     phone.get_by_role("button", name="Save").click()
     expect(phone.get_by_role("status")).to_contain_text("Part of it still counts")
     axe_check(phone, "hw-11-saved")

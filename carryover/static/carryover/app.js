@@ -182,3 +182,17 @@
     });
   });
 })();
+
+// A link that takes a moment (the PDF download, about 2 s): say so while it is prepared (`data-busy`).
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-busy]");
+    if (!link || link.getAttribute("aria-busy") === "true") return;
+    var label = link.textContent;
+    link.textContent = link.dataset.busy;
+    link.setAttribute("aria-busy", "true");
+    // A download leaves the page where it is: give the label back once it has had time to arrive.
+    setTimeout(function () { link.textContent = label; link.removeAttribute("aria-busy"); }, 6000);
+  });
+})();
