@@ -27,6 +27,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+DOCS = Path(__file__).resolve().parent.parent / "docs"
 BLOCKING_IMPACTS = {"serious", "critical"}
 CSP_MESSAGE = re.compile(r"content[- ]security[- ]policy", re.IGNORECASE)
 
@@ -138,6 +139,18 @@ def _axe_checker(csp_violations: list[str], *, every_impact: bool) -> AxeCheck:
         assert not csp_violations, "Content-Security-Policy violations:\n" + "\n".join(csp_violations)
 
     return check
+
+
+@pytest.fixture
+def docs_screenshot() -> Callable[[Any, str], None]:
+    """`docs_screenshot(page, "today-phone.png")`: with DOCS_SCREENSHOTS=1 (`make screenshots`), the README's
+    picture of this page is taken again from the test that shows it, so it stays current."""
+
+    def take(page: Any, name: str) -> None:
+        if os.environ.get("DOCS_SCREENSHOTS", "").strip().lower() in {"1", "true", "yes"}:
+            page.screenshot(path=DOCS / name)
+
+    return take
 
 
 @pytest.fixture

@@ -30,7 +30,9 @@ def first_screen_height(page) -> int:
     return page.evaluate("window.innerHeight")
 
 
-def test_the_demo_clients_today_shows_what_to_do_now_on_the_first_screen(live_server, new_page, axe_strict):
+def test_the_demo_clients_today_shows_what_to_do_now_on_the_first_screen(
+    live_server, new_page, axe_strict, docs_screenshot
+):
     services.builtin_sync()  # an earlier live-server test's flush may have emptied the built-in library
     load_demo()
     phone = new_page(**PHONE)
@@ -48,6 +50,7 @@ def test_the_demo_clients_today_shows_what_to_do_now_on_the_first_screen(live_se
     bottom = box["y"] + box["height"]
     print(f"\nDemo client's Today on a 390x844 phone: {height} px tall, the first Start ends at {bottom:.0f} px")
     axe_strict(phone, "phone-01-today-demo")
+    docs_screenshot(phone, "today-phone.png")  # the first screen, as a client sees it
 
 
 def test_a_new_clients_welcome_then_today(live_server, new_page, axe_strict):
