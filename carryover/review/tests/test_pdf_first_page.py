@@ -4,6 +4,7 @@ got in the way in the client's words, questions for the session), read back with
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -13,6 +14,7 @@ import time_machine
 from django.urls import reverse
 
 from carryover.measures.tests.helpers import submit
+from carryover.review.charts import bar_chart, count_ticks
 from carryover.review.services import session_record
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) is missing")
@@ -59,3 +61,11 @@ def test_page_one_says_so_when_there_is_no_alert(client, personas, journal_week,
     page_one = " ".join(pdf_text(pdf, tmp_path, 1).split())
     assert "No safety alert was raised or is still open in this window. That does not rule out risk: ask." in page_one
     assert "No questionnaire answered yet." in page_one and ", a chosen range." in page_one
+
+
+def test_a_count_axis_has_whole_numbers_and_whole_labels():
+    """A barrier that came up once is on an axis of 0 and 1, not 0.1, 0.2, …; its name is not cut short."""
+    assert count_ticks(1) == [0, 1] and count_ticks(7) == [0, 2, 4, 6, 8] and count_ticks(20)[-1] == 20
+    svg = bar_chart("What got in the way", "…", [("I wasn't sure how to start it", 1)]).svg
+    texts = set(re.findall(r"<text[^>]*>([^<]*)</text>", svg))
+    assert {"0", "1", "I wasn't sure how to start it"} <= texts and not any("." in t for t in texts if t[:1].isdigit())
