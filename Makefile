@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE := carryover.settings
 
-.PHONY: run test test-fast test-postgres test-browser lint typecheck bench totp clean
+.PHONY: run test test-fast test-postgres test-browser screenshots lint typecheck bench totp clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ test-fast: $(VENV)/.installed
 
 test-browser: $(VENV)/.installed
 	$(PY) -m pytest -m browser -q
+
+# The README's pictures, taken again by the browser tests that show those pages (from the demo practice).
+screenshots: $(VENV)/.installed
+	DOCS_SCREENSHOTS=1 $(PY) -m pytest -m browser -q -k "demo"
 
 # Six or more lines repeated anywhere in carryover/ (tests included; migrations and urls aside) fail the build.
 DUPLICATES := $(VENV)/bin/pylint --disable=all --enable=duplicate-code --min-similarity-lines=6 \

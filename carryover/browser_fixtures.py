@@ -27,6 +27,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+DOCS = Path(__file__).resolve().parent.parent / "docs"
 BLOCKING_IMPACTS = {"serious", "critical"}
 CSP_MESSAGE = re.compile(r"content[- ]security[- ]policy", re.IGNORECASE)
 
@@ -115,10 +116,7 @@ def new_page(browser, live_server, csp_violations, request) -> Iterator[PageFact
     assert not csp_violations, "Content-Security-Policy violations:\n" + "\n".join(csp_violations)
 
 
-@pytest.fixture
-def axe_check(csp_violations) -> AxeCheck:
-    """Screenshots the page to test-artifacts/screenshots/<name>.png and fails on any serious or critical
-    accessibility violation axe-core finds, or on any CSP violation seen so far."""
+def _axe_checker(csp_violations: list[str], *, every_impact: bool) -> AxeCheck:
     from axe_playwright_python.base import AxeResults
     from axe_playwright_python.sync_playwright import Axe
 
@@ -128,10 +126,42 @@ def axe_check(csp_violations) -> AxeCheck:
         page.wait_for_load_state("load")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-        results = axe.run(page)
-        blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+        options: dict[str, Any] = {"resultTypes": ["violations"]}
+        if every_impact:  # axe's experimental rules are off by default: turn each one on
+            page.evaluate(axe.axe_script)
+            experimental = page.evaluate("axe.getRules(['experimental']).map(rule => rule.ruleId)")
+            options["rules"] = {rule: {"enabled": True} for rule in experimental}
+        results = axe.run(page, options=options)
+        impacts = None if every_impact else BLOCKING_IMPACTS
+        blocking = [v for v in results.response["violations"] if impacts is None or v.get("impact") in impacts]
         report = AxeResults({"violations": blocking}).generate_report()
         assert not blocking, f"axe-core on {name} ({page.url}):\n{report}"
         assert not csp_violations, "Content-Security-Policy violations:\n" + "\n".join(csp_violations)
 
     return check
+
+
+@pytest.fixture
+def docs_screenshot() -> Callable[[Any, str], None]:
+    """`docs_screenshot(page, "today-phone.png")`: with DOCS_SCREENSHOTS=1 (`make screenshots`), the README's
+    picture of this page is taken again from the test that shows it, so it stays current."""
+
+    def take(page: Any, name: str) -> None:
+        if os.environ.get("DOCS_SCREENSHOTS", "").strip().lower() in {"1", "true", "yes"}:
+            page.screenshot(path=DOCS / name)
+
+    return take
+
+
+@pytest.fixture
+def axe_check(csp_violations) -> AxeCheck:
+    """Screenshots the page to test-artifacts/screenshots/<name>.png and fails on any serious or critical
+    accessibility violation axe-core finds, or on any CSP violation seen so far."""
+    return _axe_checker(csp_violations, every_impact=False)
+
+
+@pytest.fixture
+def axe_strict(csp_violations) -> AxeCheck:
+    """As `axe_check`, but fails on a violation of any impact (minor and moderate too), with axe's experimental
+    rules turned on as well."""
+    return _axe_checker(csp_violations, every_impact=True)

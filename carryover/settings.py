@@ -34,7 +34,21 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "" if PRODUCTION else DEV_SECRET_KEY)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def site_url_from_bind(bind: str) -> str:
+    """Where a development server started by bin/serve.py on `BIND` is reached: emailed links must point there,
+    not at port 8000 whatever BIND says. Listening on every address (0.0.0.0, [::]) is reached as localhost."""
+    host, _, port = bind.rpartition(":")
+    if host in ("", "0.0.0.0", "[::]", "::"):  # noqa: S104 - naming the wildcard, not binding to it
+        host = "localhost"
+    return f"http://{host}:{port or '8000'}"
+
+
+# Production names its public address; development follows the address bin/serve.py listens on.
+SITE_URL = os.environ.get(
+    "SITE_URL", "http://127.0.0.1:8000" if PRODUCTION else site_url_from_bind(os.environ.get("BIND", "127.0.0.1:8000"))
+).rstrip("/")
 
 
 def _refuse_unsafe_production() -> None:
@@ -251,7 +265,10 @@ LOGOUT_REDIRECT_URL = "account_login"
 # password-free sign-in (a discoverable passkey that verifies the person: fingerprint, face or device PIN).
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
-MFA_FORMS = {"add_webauthn": "carryover.accounts.forms.AddPasskeyForm"}
+MFA_FORMS = {
+    "add_webauthn": "carryover.accounts.forms.AddPasskeyForm",
+    "authenticate": "carryover.accounts.forms.CodeForm",
+}
 MFA_TOTP_ISSUER = "Carryover"
 # Browsers allow passkeys on https and on http://localhost only (never on an IP address such as 127.0.0.1, which
 # cannot be a relying-party id), and fido2 accepts exactly those origins. MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN

@@ -3,6 +3,7 @@ password reset and passkeys. They check input only; the work is done by `service
 
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
+from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm
 from allauth.mfa.models import Authenticator
 from allauth.mfa.webauthn.forms import AddWebAuthnForm
 from django import forms
@@ -194,3 +195,12 @@ class AddPasskeyForm(AddWebAuthnForm):
         except ValueError:
             # allauth 65.21 lets fido2's ValueError for a malformed answer (say, id and rawId differ) escape.
             raise forms.ValidationError("Your device's answer could not be read. Please try again.") from None
+
+
+class CodeForm(AllauthAuthenticateForm):
+    """allauth's second sign-in step (settings.MFA_FORMS) with a code field a phone fills well: the number pad,
+    and the code offered from the authenticator app. Recovery codes are digits too."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(inputmode="numeric", autocomplete="one-time-code")

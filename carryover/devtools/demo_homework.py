@@ -530,7 +530,7 @@ class Story:
         if not form.is_valid():
             raise ValueError(f"Demo assignment {key!r} is invalid: {form.errors.as_text()}")
         assignment = services.assignment_create(
-            therapist=self.therapist, client=self.client, version=version, data=form.data_object()
+            therapist=self.therapist, client=self.client, version=version, data=form.data_object(), assigned_on=start
         )
         at = self.at(start, 10, therapist=True)
         Assignment.objects.filter(pk=assignment.pk).update(created_at=at, updated_at=at)
@@ -1203,6 +1203,7 @@ def load_homework_demo(*, therapist: Membership, clients: Sequence[Membership], 
         tell(story)
         story.comment_on_some(3)
         story.close_missed()
+        services.welcome_dismiss(client=client)  # eight weeks in, the first-run welcome is long gone
         count = Assignment.objects.filter(client=client).count()
         created.append(f"{count} activities and {len(story.entries)} entries for {client.user.email}")
     return created

@@ -55,7 +55,7 @@ def load_measures_demo(*, therapist: Membership, clients: Sequence[Membership], 
         )
         assert form.is_valid(), form.errors
         assignment = homework.assignment_create(
-            therapist=therapist, client=client, version=version, data=form.data_object()
+            therapist=therapist, client=client, version=version, data=form.data_object(), assigned_on=start
         )
         Assignment.objects.filter(pk=assignment.pk).update(
             created_at=datetime.combine(start, time(10), zone), updated_at=datetime.combine(start, time(10), zone)

@@ -66,6 +66,16 @@ class FieldType:
 # --- Cleaning one typed value ----------------------------------------------------------------------------------
 
 
+TEXT_LIMITS = {"short_text": 300, "long_text": 5000}
+
+
+def text_limit(field: Mapping) -> int | None:
+    """The most characters a text answer may have: the worksheet's own limit, or its type's. The form's counter
+    (app.js, `data-limit`) and the autosave's warning use this, as cleaning does."""
+    default = TEXT_LIMITS.get(field["type"])
+    return field.get("max_length", default) if default is not None else None
+
+
 def _text(limit: int) -> Cleaner:
     def clean(field: Mapping, text: str, context: Mapping) -> str:
         maximum = field.get("max_length", limit)
@@ -208,8 +218,8 @@ def display(field: Mapping, value: Any) -> Any:
 # --- The registry ----------------------------------------------------------------------------------------------
 
 _TYPES = [
-    FieldType("short_text", "Short text", clean=_text(300), in_list=True),
-    FieldType("long_text", "Long text", clean=_text(5000), in_list=True),
+    FieldType("short_text", "Short text", clean=_text(TEXT_LIMITS["short_text"]), in_list=True),
+    FieldType("long_text", "Long text", clean=_text(TEXT_LIMITS["long_text"]), in_list=True),
     FieldType(
         "rating", "Rating scale", clean=_rating, display=_show_rating, check=_check_scale, in_list=True, risk=True
     ),

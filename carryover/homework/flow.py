@@ -24,6 +24,7 @@ from .outcome import AfterForm, OutcomeForm, sent_values
 from .render import bind_step, field_allowed, visible_schema
 
 OUTCOME, BARRIERS, AFTER = "outcome", "barriers", "after"
+PART = "part"  # the button beside Next on a worksheet step: "I only did part of it"
 
 
 def flow_steps(draft: Draft, assignment: Assignment | None) -> list[str]:
@@ -81,12 +82,14 @@ def _store_uploads(request: AuthedRequest, draft: Draft, step: str, updates: dic
             updates[name] = str(attachment.pk)
 
 
-def _step_errors(draft: Draft, step: str) -> dict[str, str]:
-    """Wrong values on this step (not missing ones: those only matter when finishing as "done")."""
+def _step_errors(draft: Draft, step: str, *, complete: bool = False) -> dict[str, str]:
+    """Wrong values on this step, and with `complete` its empty "(needed)" answers too: Next asks for those at
+    their own step, unless the client has already said they did only part of it."""
+    complete = complete and draft.raw.get("o-outcome") not in (Outcome.PARTIAL, Outcome.SKIPPED)
     _, errors = worksheet.clean_answers(
         visible_schema(draft.template_version.schema, services.draft_formats(draft)),
         draft.raw,
-        require_complete=False,
+        require_complete=complete,
         ladder=services.ladder_choices(draft.client),
         attachments=draft.attachments.values_list("pk", flat=True),
     )
@@ -94,6 +97,15 @@ def _step_errors(draft: Draft, step: str) -> dict[str, str]:
     if draft.raw.get("o-outcome"):
         errors.update(OutcomeForm(draft.raw).named_errors())
     return {name: message for name, message in errors.items() if step_of(name, draft) == step}
+
+
+def autosave_warning(draft: Draft, updates: dict[str, Any]) -> str:
+    """What the autosave says instead of "Saved" when an answer just typed could not be sent as it is (too long,
+    not a number): the same words the step shows on Next. The draft keeps it anyway."""
+    _, errors = worksheet.clean_answers(
+        visible_schema(draft.template_version.schema, services.draft_formats(draft)), draft.raw, require_complete=False
+    )
+    return next((message for name, message in errors.items() if name in updates), "")
 
 
 def worksheet_flow(request: AuthedRequest, draft: Draft, assignment: Assignment | None) -> HttpResponse:
@@ -106,7 +118,10 @@ def worksheet_flow(request: AuthedRequest, draft: Draft, assignment: Assignment 
         if isinstance(saved, HttpResponse):
             return saved
         steps, step, errors = saved
-    return TemplateResponse(request, "homework/flow.html", _context(draft, assignment, steps, step, errors))
+    # Arriving at a step from Next or Back (or back with errors), focus goes to its heading, not the top of the page.
+    moved = request.method == "POST" or "step" in request.GET
+    context = _context(draft, assignment, steps, step, errors, focus_heading=moved)
+    return TemplateResponse(request, "homework/flow.html", context)
 
 
 def _merge_recovered(request: AuthedRequest, draft: Draft) -> bool:
@@ -134,7 +149,10 @@ def _save_step(
 ) -> HttpResponse | tuple[list[str], str, dict[str, str]]:
     """Save a posted step: where to go next, or the page again with (steps, step, errors)."""
     errors: dict[str, str] = {}
+    action = request.POST.get("go", "next")
     updates = raw_from_request(request, draft)
+    if action == PART and assignment is not None:  # "I did part of it": the rest of the worksheet can wait
+        updates["o-outcome"] = Outcome.PARTIAL
     _store_uploads(request, draft, step, updates, errors)
     before = dict(draft.raw)
     try:
@@ -143,10 +161,11 @@ def _save_step(
         return already_sent(request, draft.occurrence)
     crisis = risk_watch().draft_saved(draft=draft, before=before)
     steps = flow_steps(draft, assignment)
-    errors.update(_step_errors(draft, step))
-    action = request.POST.get("go", "next")
+    errors.update(_step_errors(draft, step, complete=action in ("next", "finish") and step.isdigit()))
     position = steps.index(step) if step in steps else 0
-    if not errors and action == "finish" and step == steps[-1]:
+    if not errors and action == PART and assignment is not None:
+        step = OUTCOME
+    elif not errors and action == "finish" and step == steps[-1]:
         sent = _send(request, draft, assignment)
         if isinstance(sent, HttpResponse):
             return sent
@@ -193,7 +212,28 @@ def _thanks(outcome: str) -> str:
     return "Saved. Thank you for being honest about what got in the way; that helps you and your therapist."
 
 
-def _context(draft: Draft, assignment: Assignment | None, steps: list[str], step: str, errors: dict) -> dict:
+def progress(steps: list[str], step: str) -> dict[str, Any]:
+    """ "Step n of N" counted honestly from the start: the worksheet's steps, then one last step, "how it went",
+    however many screens that takes (one more after "did part of it" or "didn't get to it")."""
+    sheet = sum(1 for s in steps if s.isdigit())
+    total = sheet + 1
+    if step.isdigit():
+        return {"position": int(step) + 1, "total": total, "closing": False}
+    closing = [s for s in steps if not s.isdigit()]
+    part = closing.index(step) if step in closing else 0
+    # The bar moves within the last step too, without ever reaching the end before Save.
+    return {"position": total, "total": total, "closing": True, "bar": sheet + (part + 1) / (len(closing) + 1)}
+
+
+def _context(
+    draft: Draft,
+    assignment: Assignment | None,
+    steps: list[str],
+    step: str,
+    errors: dict,
+    *,
+    focus_heading: bool = False,
+) -> dict:
     schema = draft.template_version.schema
     raw = draft.raw
     context: dict[str, Any] = {
@@ -201,8 +241,8 @@ def _context(draft: Draft, assignment: Assignment | None, steps: list[str], step
         "assignment": assignment,
         "version": draft.template_version,
         "step": step,
-        "position": steps.index(step) + 1,
-        "total": len(steps),
+        **progress(steps, step),
+        "focus_heading": focus_heading,
         "is_last": step == steps[-1],
         "is_first": step == steps[0],
         "errors": errors,

@@ -18,24 +18,40 @@ from .models import (
     due_before_session,
     open_days,
 )
+from .plans import minimum_text, plan_then, plan_when
 from .services import AssignmentData
 
 TEXT = {"class": "text"}
+
+
+def long_text(limit: int, rows: int) -> forms.Textarea:
+    """A textarea with no `maxlength`: a browser would cut pasted text silently at the limit. The form says how
+    long it is instead, and app.js counts down near the limit (`data-limit`)."""
+    return forms.Textarea(attrs={"rows": rows, "data-limit": limit})
+
+
+TOO_LONG = {
+    "max_length": "This is %(show_value)d characters; the most is %(limit_value)d. Nothing was cut: please shorten it."
+}
 
 
 class AssignmentForm(forms.Form):
     title = forms.CharField(max_length=120, label="Title the client will see")
     instructions = forms.CharField(
         max_length=INSTRUCTIONS_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=long_text(INSTRUCTIONS_MAX_LENGTH, 4),
+        error_messages=TOO_LONG,
         label="Instructions",
         help_text="Concrete and written down: what, when, where, how. Links are fine.",
     )
     rationale = forms.CharField(
         max_length=RATIONALE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=long_text(RATIONALE_MAX_LENGTH, 3),
         label="Why this helps",
-        error_messages={"required": "Please say why this helps — clients who know why are more likely to do it."},
+        error_messages={
+            **TOO_LONG,
+            "required": "Please say why this helps — clients who know why are more likely to do it.",
+        },
     )
     minutes = forms.IntegerField(min_value=1, max_value=240, label="About how many minutes")
     schedule_kind = forms.ChoiceField(choices=ScheduleKind.choices, label="How often", widget=forms.RadioSelect)
@@ -51,20 +67,33 @@ class AssignmentForm(forms.Form):
     end_date = forms.DateField(
         required=False, label="Until (or, for once, by)", widget=forms.DateInput(attrs={"type": "date"})
     )
-    if_when = forms.CharField(max_length=200, required=False, label="After I… (an existing routine)")
-    if_then = forms.CharField(max_length=200, required=False, label="I will…")
+    confirm_past = forms.BooleanField(required=False, label="Yes, start it on this past date")
+    if_when = forms.CharField(
+        max_length=200,
+        required=False,
+        label="When: an existing routine",
+        help_text="For example “After I brush my teeth at night”.",
+    )
+    if_then = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Then: what they will do",
+        help_text="For example “I will write one line”.",
+    )
     minimum = forms.CharField(
         max_length=500,
         required=False,
-        label="Minimum version",
-        help_text="“If you only have 2 minutes, …”",
-        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Minimum version (short on time?)",
+        help_text="“Just write the situation and one thought.”",
+        widget=long_text(500, 2),
+        error_messages=TOO_LONG,
     )
     coping = forms.CharField(
         max_length=1000,
         required=False,
         label="What might come up, and how to cope",
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=long_text(1000, 2),
+        error_messages=TOO_LONG,
     )
     goal = forms.ModelChoiceField(queryset=Goal.objects.none(), required=False, label="The goal it serves")
     formats = forms.MultipleChoiceField(
@@ -92,9 +121,16 @@ class AssignmentForm(forms.Form):
         allowed_formats=None,
         optional_risk: bool = False,
         next_session: date | None = None,
+        today: date | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
+        for bound_field in self.fields.values():
+            if "data-limit" in bound_field.widget.attrs:  # see long_text: counted, never cut by the browser
+                bound_field.widget.attrs.pop("maxlength", None)
+        self.today = today  # the client's today: given when a new assignment's dates are checked against it
+        if not self._past_start_posted():
+            del self.fields["confirm_past"]  # asked only once a past start date has been sent
         self.fields["schedule_kind"].help_text = before_session_note(next_session)
         if not optional_risk:  # only a worksheet with optional risk rules has anything to choose
             del self.fields["risk_alerts"], self.fields["risk_alerts_off_reason"]
@@ -102,6 +138,7 @@ class AssignmentForm(forms.Form):
         assert isinstance(goal_field, forms.ModelChoiceField)
         goal_field.queryset = goals if goals is not None else Goal.objects.none()
         goal_field.label_from_instance = lambda goal: goal.title  # type: ignore[method-assign,assignment]
+        goal_field.empty_label = "No particular goal"
         formats_field = self.fields["formats"]
         assert isinstance(formats_field, forms.MultipleChoiceField)
         if allowed_formats:
@@ -118,10 +155,45 @@ class AssignmentForm(forms.Form):
             self.add_error("end_date", "Please choose the date it is due by.")
         if start and end and end < start:
             self.add_error("end_date", "This must be on or after the start date.")
+        self._check_past(start, end)
         alerts_off = "risk_alerts" in self.fields and not cleaned.get("risk_alerts")
         if alerts_off and not (cleaned.get("risk_alerts_off_reason") or "").strip():
             self.add_error("risk_alerts_off_reason", "Please give a reason for not being alerted, for the record.")
         return cleaned
+
+    def _past_start_posted(self) -> bool:
+        if self.today is None or not self.is_bound:
+            return False
+        try:
+            start = self.fields["start_date"].to_python(self.data.get("start_date"))
+        except forms.ValidationError:
+            return False
+        return start is not None and start < self.today
+
+    def _check_past(self, start: date | None, end: date | None) -> None:
+        """A past date is refused unless confirmed: days before the assignment is made never fall due (see
+        `Assignment.assigned_on`), so a "by" or "until" date already past would leave nothing to do."""
+        if self.today is None:
+            return
+        if end and end < self.today:
+            self.add_error(
+                "end_date", f"This date has passed, so nothing would be due. Choose {self.today:%-d %b} or later."
+            )
+        if start and start < self.today and not self.cleaned_data.get("confirm_past"):
+            self.add_error(
+                "start_date",
+                f"This is before today ({self.today:%-d %b}). Tick “Yes, start it on this past date” below to keep it; "
+                "days before today are never counted as missed.",
+            )
+
+    def clean_if_when(self) -> str:
+        return plan_when(self.cleaned_data.get("if_when", ""))
+
+    def clean_if_then(self) -> str:
+        return plan_then(self.cleaned_data.get("if_then", ""))
+
+    def clean_minimum(self) -> str:
+        return minimum_text(self.cleaned_data.get("minimum", ""))
 
     def data_object(self) -> AssignmentData:
         c = self.cleaned_data
@@ -145,6 +217,40 @@ class AssignmentForm(forms.Form):
             risk_alerts=alerts,
             risk_alerts_off_reason="" if alerts else c["risk_alerts_off_reason"].strip(),
         )
+
+
+class MeasureAssignForm(AssignmentForm):
+    """A questionnaire asks about the last week or two, and its questions are fixed: it is assigned with a title,
+    why, and when (every two weeks, before each session, or once), nothing else."""
+
+    SCHEDULES = (ScheduleKind.FORTNIGHT, ScheduleKind.BEFORE_SESSION, ScheduleKind.ONCE)
+    LEFT_OUT = ("instructions", "minutes", "weekdays", "times_per_week", "if_when", "if_then", "minimum", "coping")
+
+    def __init__(self, *args, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version = version
+        for name in (*self.LEFT_OUT, "goal", "formats"):
+            del self.fields[name]
+        schedule = self.fields["schedule_kind"]
+        assert isinstance(schedule, forms.ChoiceField)
+        schedule.choices = [(kind.value, kind.label) for kind in self.SCHEDULES]
+        if self.initial.get("schedule_kind") not in self.SCHEDULES:
+            self.initial["schedule_kind"] = ScheduleKind.FORTNIGHT
+        self.fields["end_date"].label = "Until (or, for once, by)"
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned.update(
+            instructions=self.version.instructions, minutes=self.version.minutes, formats=[Format.WRITE], goal=None
+        )
+        return cleaned
+
+
+def assign_form(version, *args, **kwargs) -> AssignmentForm:
+    """The assign (or edit) form for this worksheet: the short one for a questionnaire."""
+    if version.is_questionnaire:
+        return MeasureAssignForm(*args, version=version, **kwargs)
+    return AssignmentForm(*args, **kwargs)
 
 
 def before_session_note(next_session: date | None) -> str:

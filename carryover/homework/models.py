@@ -22,6 +22,7 @@ from carryover.lib.crypto import EncryptedJSONField
 from carryover.lib.times import local_day
 
 from .fields import Format as Format  # its home is next to the field types that need each format
+from .plans import minimum_text, plan_sentence, plan_when
 from .schema import risk_fields
 
 # --- Library --------------------------------------------------------------------------------------------
@@ -211,6 +212,9 @@ class Assignment(models.Model):
     times_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True, help_text="For “once”, the date it is due by.")
+    # Nothing falls due before the client's day on which it was assigned: a start date in the past sets the rhythm
+    # (which weekday, every other week) but never makes days nobody had asked for count as missed.
+    assigned_on = models.DateField(null=True, blank=True, help_text="The client's local day it was assigned.")
     resumed_on = models.DateField(null=True, blank=True, help_text="Nothing falls due while paused.")
     status = models.CharField(max_length=10, choices=AssignmentStatus.choices, default=AssignmentStatus.ACTIVE)
     revision = models.PositiveIntegerField(default=1)
@@ -238,15 +242,28 @@ class Assignment(models.Model):
     def c(self, key: str) -> str:
         return self.content.get(key, "")
 
+    @property
+    def plan(self) -> str:
+        """The if-then plan as one sentence, however it was typed ("" without one): see homework/plans.py."""
+        return plan_sentence(self.c("if_when"), self.c("if_then"))
+
+    @property
+    def plan_routine(self) -> str:
+        return plan_when(self.c("if_when"))
+
+    @property
+    def minimum_version(self) -> str:
+        return minimum_text(self.c("minimum"))
+
     def due_dates(self, start: date, end: date, *, next_session: date | None = None) -> list[tuple[date, int]]:
         """(local due date, slot) pairs in [start, end]. A per-week assignment has N slots due by each week's end
         (its Sunday); a week the schedule covers only in part gets its share, rounded up. A "before each session"
         one is due the day before the next booked session (`next_session`), and nothing is due without one."""
-        first = max(start, self.start_date, self.resumed_on or self.start_date)
+        first = max(start, self.start_date, self.resumed_on or self.start_date, self.assigned_on or self.start_date)
         last = min(end, self.end_date) if self.end_date else end
         if self.schedule_kind == ScheduleKind.ONCE:
             due = self.end_date or self.start_date
-            return [(due, 0)] if start <= due <= end else []
+            return [(due, 0)] if start <= due <= end and due >= (self.assigned_on or due) else []
         if self.schedule_kind == ScheduleKind.BEFORE_SESSION:
             by = due_before_session(next_session) if next_session is not None else None
             return [(by, 0)] if by is not None and first <= by <= last else []
@@ -270,7 +287,7 @@ class Assignment(models.Model):
 
     def _weekly_slots(self, first: date, last: date) -> list[tuple[date, int]]:
         # A week only partly inside the schedule (it starts on a Thursday, say) asks for a fair share of the N.
-        active_from = max(self.start_date, self.resumed_on or self.start_date)
+        active_from = max(self.start_date, self.resumed_on or self.start_date, self.assigned_on or self.start_date)
         per_week = self.times_per_week or 1
         last_sunday = last + timedelta(days=6 - last.weekday())
         result = []
@@ -675,6 +692,24 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+
+
+class Favourite(models.Model):
+    """A worksheet a therapist keeps at the top of their library and of each client's "Assign" list."""
+
+    therapist = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="favourites")
+    template = models.ForeignKey(Template, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["therapist", "template"], name="unique_favourite")]
+
+
+class Welcome(models.Model):
+    """A client dismissed the first-run welcome on Today: it never comes back."""
+
+    client = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="welcome")
+    dismissed_at = models.DateTimeField(default=timezone.now)
 
 
 def local_day_bounds(day: date, user: User) -> tuple[datetime, datetime]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .fields import ATTACHMENT_TYPES, FIELD_TYPES, display
+from .fields import ATTACHMENT_TYPES, FIELD_TYPES, display, text_limit
 from .schema import iter_fields, list_indexes
 
 
@@ -52,6 +52,7 @@ def bind_step(
             "value": raw.get(name, ""),
             "error": errors.get(name, ""),
             "template": FIELD_TYPES[field["type"]].template,
+            "limit": text_limit(field),
         }
         if field["type"] in ("rating",):
             item["points"] = scale_points(field)

@@ -27,6 +27,7 @@ from .models import (
     Attachment,
     Draft,
     Entry,
+    Favourite,
     Goal,
     LadderItem,
     Notice,
@@ -38,6 +39,7 @@ from .models import (
     Template,
     TemplateKind,
     TemplateVersion,
+    Welcome,
     local_today,
 )
 from .outcome import AfterForm, OutcomeForm
@@ -196,8 +198,15 @@ def _snapshot(assignment: Assignment) -> dict[str, Any]:
 
 
 def assignment_create(
-    *, therapist: Membership, client: Membership, version: TemplateVersion, data: AssignmentData
+    *,
+    therapist: Membership,
+    client: Membership,
+    version: TemplateVersion,
+    data: AssignmentData,
+    assigned_on: date | None = None,
 ) -> Assignment:
+    """Assign a worksheet. `assigned_on` is the client's local today unless a record of an earlier session says
+    otherwise (the demo's history): nothing before it ever falls due, so it is never missed."""
     with transaction.atomic():
         assignment = Assignment.objects.create(
             practice_id=client.practice_id,
@@ -213,6 +222,7 @@ def assignment_create(
             times_per_week=data.times_per_week,
             start_date=data.start_date,
             end_date=data.end_date,
+            assigned_on=assigned_on or local_today(client.user),
         )
         _risk_alerts_set(assignment, data, therapist.user)
         _announce(assignment)
@@ -481,6 +491,20 @@ def skip_occurrence(*, client: Membership, occurrence: Occurrence, barriers: lis
     draft = draft_for(client=client, occurrence=occurrence, version=occurrence.assignment.template_version)
     draft_save(draft=draft, updates={"o-outcome": Outcome.SKIPPED, "o-barriers": barriers, "o-barrier_other": other})
     return entry_submit(draft=draft)
+
+
+def favourite_toggle(*, therapist: Membership, template: Template) -> bool:
+    """Star or unstar a worksheet for this therapist; whether it is a favourite now."""
+    removed, _ = Favourite.objects.filter(therapist=therapist, template=template).delete()
+    if removed:
+        return False
+    Favourite.objects.get_or_create(therapist=therapist, template=template)
+    return True
+
+
+def welcome_dismiss(*, client: Membership) -> None:
+    """The first-run welcome on Today goes for good (a second tap, from another tab, changes nothing)."""
+    Welcome.objects.get_or_create(client=client)
 
 
 # --- Speaking up and comments --------------------------------------------------------------------------------------

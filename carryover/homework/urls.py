@@ -7,6 +7,7 @@ from . import builder, views
 urlpatterns = [
     # Client
     path("today/", views.today, name="client_home"),
+    path("today/welcome/", views.welcome_dismiss, name="welcome_dismiss"),
     path("do/<id:pk>/", views.occurrence_do, name="occurrence_do"),
     path("practice-log/", views.practice_log, name="practice_log"),
     path("drafts/<id:pk>/autosave/", views.draft_autosave, name="draft_autosave"),
@@ -23,6 +24,7 @@ urlpatterns = [
     path("library/new/", builder.template_new, name="template_new"),
     path("library/<id:pk>/edit/", builder.template_edit, name="template_edit"),
     path("library/<id:pk>/copy/", builder.template_copy, name="template_copy"),
+    path("library/<id:pk>/favourite/", views.favourite_toggle, name="favourite_toggle"),
     path("clients/<id:client_id>/", views.client_detail, name="client_detail"),
     path("clients/<id:client_id>/assign/<id:template_id>/", views.assign, name="assign"),
     path("clients/<id:client_id>/goals/new/", views.goal_new, name="goal_new"),

@@ -6,7 +6,7 @@ come from `panels_for`, called here."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.db.models import Count, Q
@@ -39,11 +39,11 @@ from .access import (
 from .attachments import attachment_read
 from .flow import worksheet_flow
 from .forms import (
-    AssignmentForm,
     CommentForm,
     GoalForm,
     LadderFormSet,
     NotWorkingForm,
+    assign_form,
     assignment_initial,
     ladder_items_from,
     version_initial,
@@ -59,9 +59,10 @@ from .models import (
     Occurrence,
     ScheduleKind,
     Template,
-    TemplateVersion,
+    Welcome,
     local_today,
 )
+from .picker import last_used, last_used_initial, library_picker
 from .render import display_answers
 
 # --- Client ----------------------------------------------------------------------------------------------------
@@ -82,46 +83,58 @@ def today(request: AuthedRequest) -> HttpResponse:
     me = get_own_client_record(request, object_type="today")
     services.occurrences_ensure(client=me)
     day = local_today(request.user)
-    week_end = day + timedelta(days=6)
-    occurrences = list(
-        Occurrence.objects.filter(client=me, due_date__gte=day, due_date__lte=week_end)
+    occurrences = (
+        Occurrence.objects.filter(client=me, due_date__gte=day, due_date__lte=day + timedelta(days=6))
         .exclude(assignment__status=AssignmentStatus.ARCHIVED)
         .select_related("assignment", "draft")
     )
-    per_week: dict[int, list[Occurrence]] = {}
-    todays, later = [], []
-    for occurrence in occurrences:
-        if occurrence.assignment.schedule_kind == ScheduleKind.PER_WEEK:
-            per_week.setdefault(occurrence.assignment_id, []).append(occurrence)
-        elif occurrence.opens_on() <= day:  # due today, or "before each session" and its window is open
-            todays.append(occurrence)
-        else:
-            later.append(occurrence)
-    this_week = []
-    for slots in per_week.values():
-        if slots[0].due_date - day <= timedelta(days=6):
-            open_slots = [o for o in slots if o.is_open]
-            this_week.append(
-                {
-                    "assignment": slots[0].assignment,
-                    "next": open_slots[0] if open_slots else None,
-                    "left": len(open_slots),
-                    "total": len(slots),
-                    "due": slots[0].due_date,
-                }
-            )
     context = {
         "day": day,
-        "todays": todays,
-        "this_week": this_week,
-        "later": later,
+        **week_plan(list(occurrences), day),
         "updates": services.revisions_unseen(me),
+        "welcome": not Welcome.objects.filter(client=me).exists(),
         "has_ladder": LadderItem.objects.filter(client=me, archived=False).exists(),
         **risk_watch().today(me),
         **reminders_panel(me),
         "panels": panels_for("today", request=request, client=me),
     }
     return TemplateResponse(request, "homework/today.html", context)
+
+
+def week_plan(occurrences: list[Occurrence], day: date) -> dict:
+    """Today's activities in full (title, minutes, Start), "N times this week" ones with what is left, and each
+    later day as one line: the first screen on a phone is what to do now."""
+    per_week: dict[int, list[Occurrence]] = {}
+    todays: list[Occurrence] = []
+    later: dict[date, list[Occurrence]] = {}
+    for occurrence in occurrences:
+        if occurrence.assignment.schedule_kind == ScheduleKind.PER_WEEK:
+            per_week.setdefault(occurrence.assignment_id, []).append(occurrence)
+        elif occurrence.opens_on() <= day:  # due today, or "before each session" and its window is open
+            todays.append(occurrence)
+        else:
+            later.setdefault(occurrence.due_date, []).append(occurrence)
+    this_week = []
+    for slots in per_week.values():
+        open_slots = [o for o in slots if o.is_open]
+        this_week.append(
+            {
+                "assignment": slots[0].assignment,
+                "next": open_slots[0] if open_slots else None,
+                "left": len(open_slots),
+                "total": len(slots),
+                "due": slots[0].due_date,
+            }
+        )
+    return {"todays": todays, "this_week": this_week, "later": sorted(later.items())}
+
+
+@require_POST
+@role_required(Role.CLIENT)
+def welcome_dismiss(request: AuthedRequest) -> HttpResponse:
+    me = get_own_client_record(request, action=Action.UPDATE, object_type="welcome")
+    services.welcome_dismiss(client=me)
+    return redirect("client_home")
 
 
 @role_required(Role.CLIENT)
@@ -153,17 +166,19 @@ def practice_log(request: AuthedRequest) -> HttpResponse:
 @require_POST
 @role_required(Role.CLIENT)
 def draft_autosave(request: AuthedRequest, pk: int) -> HttpResponse:
-    from .flow import raw_from_request
+    from .flow import autosave_warning, raw_from_request
 
     draft = get_draft_for_client(request, pk)
     before = dict(draft.raw)
+    updates = raw_from_request(request, draft)
     try:
-        services.draft_save(draft=draft, updates=raw_from_request(request, draft))
+        services.draft_save(draft=draft, updates=updates)
     except services.DraftGone:
         return HttpResponse(status=204)  # sent from another tab or device: nothing left to save
     if risk_watch().draft_saved(draft=draft, before=before):
         return HttpResponseClientRedirect(reverse("crisis_support"))  # htmx follows it: the whole page changes
-    return TemplateResponse(request, "homework/flow.html#saved", {"draft": draft})  # the page's own partial
+    context = {"draft": draft, "warning": autosave_warning(draft, updates)}
+    return TemplateResponse(request, "homework/flow.html#saved", context)  # the page's own partial
 
 
 @role_required(Role.CLIENT)
@@ -243,24 +258,22 @@ def library(request: AuthedRequest) -> HttpResponse:
         if client_id is None:
             raise Http404()
         client = get_client_for_therapist(request, client_id)
-    versions = _latest_versions(Template.objects.visible_to(request.user.membership))
-    categories: dict[str, list[TemplateVersion]] = {}
-    for version in sorted(versions, key=lambda v: (v.category, v.name)):
-        mine = version.template.owner_id == request.user.pk
-        categories.setdefault(version.category or ("My worksheets" if mine else "Shared in my practice"), []).append(
-            version
-        )
-    return TemplateResponse(request, "homework/library.html", {"categories": categories, "client": client})
+    picker = library_picker(request.user.membership, query=request.GET.get("q", ""), shelf=request.GET.get("shelf", ""))
+    context = {"picker": picker, "client": client, "compact": bool(client and request.GET.get("compact"))}
+    if request.headers.get("HX-Request"):  # typing in the search box: only the results change
+        return TemplateResponse(request, "homework/_picker.html#results", context)
+    return TemplateResponse(request, "homework/library.html", context)
 
 
-def _latest_versions(templates) -> list[TemplateVersion]:
-    latest = TemplateVersion.objects.filter(template__in=templates).order_by("template_id", "-number")
-    seen, result = set(), []
-    for version in latest.select_related("template"):
-        if version.template_id not in seen:
-            seen.add(version.template_id)
-            result.append(version)
-    return result
+@require_POST
+@role_required(Role.THERAPIST)
+def favourite_toggle(request: AuthedRequest, pk: int) -> HttpResponse:
+    template = get_template_for_therapist(request, pk)
+    services.favourite_toggle(therapist=request.user.membership, template=template)
+    client_id = parse_id(request.POST.get("for", ""))
+    if client_id and request.POST.get("back") == "client":
+        return redirect("client_detail", client_id)
+    return redirect(f"{reverse('library')}?for={client_id}" if client_id else reverse("library"))
 
 
 @role_required(Role.THERAPIST)
@@ -285,15 +298,19 @@ def assign(request: AuthedRequest, client_id: int, template_id: int) -> HttpResp
     client = get_client_for_therapist(
         request, client_id, action=Action.CREATE if request.method == "POST" else Action.READ
     )
-    version = get_template_for_therapist(request, template_id).latest_version()
-    goals = Goal.objects.filter(client=client, archived=False)
-    form = AssignmentForm(
+    template = get_template_for_therapist(request, template_id)
+    version = template.latest_version()
+    today = local_today(client.user)
+    previous = last_used(request.user.membership, template)
+    form = assign_form(
+        version,
         request.POST or None,
-        goals=goals,
+        goals=Goal.objects.filter(client=client, archived=False),
         allowed_formats=version.formats,
-        initial=version_initial(version, local_today(client.user)),
+        initial=last_used_initial(previous, today) if previous else version_initial(version, today),
         optional_risk=version.has_optional_risk_rules,
         next_session=services.next_session_of(client),
+        today=today,
     )
     if request.method == "POST" and form.is_valid():
         services.assignment_create(
@@ -301,7 +318,7 @@ def assign(request: AuthedRequest, client_id: int, template_id: int) -> HttpResp
         )
         messages.success(request, f"Assigned “{form.cleaned_data['title']}” to {client.user.display_name}.")
         return redirect("client_detail", client.user_id)
-    context = {"form": form, "client": client, "version": version}
+    context = {"form": form, "client": client, "version": version, "previous": previous}
     return TemplateResponse(request, "homework/assign.html", context)
 
 
@@ -312,7 +329,8 @@ def assignment_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     version = assignment.template_version
     goals = Goal.objects.filter(client=assignment.client, archived=False)
-    form = AssignmentForm(
+    form = assign_form(
+        version,
         request.POST or None,
         goals=goals,
         allowed_formats=version.formats,
@@ -415,6 +433,7 @@ def client_detail(request: AuthedRequest, client_id: int) -> HttpResponse:
     services.occurrences_ensure(client=client)
     links = CareLink.objects.filter(client=client, ended_at__isnull=True).select_related("therapist__user")
     context = {"client": client, "links": links, **client_work(client, local_today(client.user))}
+    context["picker"] = library_picker(request.user.membership)
     context["panels"] = panels_for("client_detail", request=request, client=client)
     return TemplateResponse(request, "homework/client_detail.html", context)
 

@@ -20,6 +20,18 @@ from django.urls import reverse
 from .models import Channel, Delivery, PushSubscription, Reminder
 
 
+def unavailable_channels() -> dict[str, str]:
+    """The channels this server cannot deliver, each with why, in words for the client: offered nowhere, so a
+    choice that would fail silently at reminder time is never saved."""
+    missing: dict[str, str] = {}
+    if not (settings.VAPID_PRIVATE_KEY and settings.VAPID_PUBLIC_KEY):
+        missing[Channel.PUSH] = (
+            "Notifications on a phone or computer aren't offered: this server isn't set up to send them yet "
+            "(your practice can turn them on)."
+        )
+    return missing
+
+
 class ChannelError(Exception):
     def __init__(self, message: str, *, permanent: bool = False):
         super().__init__(message)

@@ -11,6 +11,7 @@ from django import forms
 
 from carryover.homework.models import Assignment
 
+from .channels import unavailable_channels
 from .models import Channel, Mode, ReminderSettings, TherapistDigest
 from .services import LATER_CHOICES, PushSubscriptionData, ReminderError, SettingsData
 from .times import anchor_time
@@ -42,21 +43,28 @@ class SettingsForm(forms.Form):
 
     def __init__(self, *args, assignments: list[Assignment], setting: ReminderSettings, **kwargs):
         own = {a.pk: getattr(a, "reminder", None) for a in assignments}
+        missing = unavailable_channels()
+        offered = [c for c in setting.channels if c not in missing]
         initial = {
             "enabled": setting.enabled,
             "mode": setting.mode,
             "time": setting.time,
             "quiet_start": setting.quiet_start,
             "quiet_end": setting.quiet_end,
-            **{f"channel_{n}": c for n, c in enumerate(setting.channels[:3])},
+            **{f"channel_{n}": c for n, c in enumerate(offered[:3])},
             **{f"time_{pk}": r.time for pk, r in own.items() if r is not None and r.time},
         }
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
+        for n in range(3):
+            channel = self.fields[f"channel_{n}"]
+            assert isinstance(channel, forms.ChoiceField)
+            channel.choices = [c for c in CHANNEL_CHOICES if c[0] not in missing]
+        self.fields["channel_0"].help_text = " ".join(missing.values())
         self.assignment_ids = []
         for assignment in assignments:
             default = anchor_time(assignment.c("if_when"))
-            hint = f"Empty means {default:%H:%M}, from your plan “after {assignment.c('if_when')}”." if default else ""
+            hint = f"Empty means {default:%H:%M}, from your plan “{assignment.plan_routine}”." if default else ""
             self.fields[f"time_{assignment.pk}"] = time_field(f"Time for “{assignment.title}”", hint)
             self.assignment_ids.append(assignment.pk)
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("reminders/", views.reminder_settings, name="reminder_settings"),
     path("reminders/later/", views.reminder_later, name="reminder_later"),
     path("reminders/feed/", views.feed_token, name="reminder_feed_token"),
+    path("reminders/calendar/", views.calendar_page, name="calendar_page"),
     # The secret goes in the query string, which the access log leaves out (bin/serve.py).
     path("reminders/calendar.ics", views.calendar_feed, name="calendar_feed"),
     path("reminders/push/", views.push_subscribe, name="push_subscribe"),

@@ -51,7 +51,6 @@ def reminder_settings(request: AuthedRequest) -> HttpResponse:
         "next": services.next_reminder(me),
         "devices": PushSubscription.objects.filter(client=me),
         "has_feed": bool(setting.feed_token_hash),
-        "feed_url": request.session.pop("new_feed_url", ""),
         "vapid_key": settings.VAPID_PUBLIC_KEY,
         "later_form": LaterForm(),
     }
@@ -85,7 +84,21 @@ def feed_token(request: AuthedRequest) -> HttpResponse:
             reverse("calendar_feed") + "?" + urlencode({"key": token})
         )
         messages.success(request, "Here is your new private calendar address. Any old one no longer works.")
-    return redirect("reminder_settings")
+    return redirect("calendar_page")
+
+
+@role_required(Role.CLIENT)
+def calendar_page(request: AuthedRequest) -> HttpResponse:
+    """The calendar address on a page of its own: shown once after it is made, with Copy, a subscribe link and
+    how to add it on an iPhone or with Google Calendar."""
+    me = get_own_client_record(request, object_type="calendar_feed_token")
+    feed_url = request.session.pop("new_feed_url", "")
+    context = {
+        "has_feed": bool(settings_for(me).feed_token_hash),
+        "feed_url": feed_url,
+        "webcal_url": "webcal://" + feed_url.split("://", 1)[1] if feed_url else "",
+    }
+    return TemplateResponse(request, "reminders/calendar.html", context)
 
 
 @require_GET

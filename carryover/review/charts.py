@@ -9,6 +9,7 @@ data: URLs, so the PDF has the same pictures.
 from __future__ import annotations
 
 import base64
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,9 +68,24 @@ def line_chart(
     return _series_chart(pygal.Line(**chart_config(range=(low, high))), title, alt, labels, series)
 
 
+def count_ticks(top: int) -> list[int]:
+    """Whole numbers for an axis of counts: 0 and 1 for a count of 1 (not 0.1, 0.2, …), about six at most."""
+    step = max(1, math.ceil(top / 6))
+    return list(range(0, max(top, 1) + step, step))
+
+
 def bar_chart(title: str, alt: str, counts: Sequence[tuple[str, int]], *, unit: str = "times") -> Chart:
     height = 60 + 34 * max(len(counts), 1)
-    chart = pygal.HorizontalBar(**chart_config(height=max(height, 140), show_legend=False, print_values=True))
+    ticks = count_ticks(max((count for _, count in counts), default=1))
+    config = chart_config(
+        height=max(height, 140),
+        show_legend=False,
+        print_values=True,
+        range=(0, ticks[-1]),
+        y_labels=ticks,
+        truncate_label=-1,  # a barrier's whole name: there is room beside the bars
+    )
+    chart = pygal.HorizontalBar(**config)
     chart.title = title
     chart.x_labels = [label for label, _ in counts]
     chart.add(unit.capitalize(), [count for _, count in counts])

@@ -47,7 +47,9 @@ def html_pdf(template_name: str, context: dict, *, request: HttpRequest, paper: 
 
     html = render_to_string(template_name, context, request=request)
     page = CSS(string=f"@page {{ size: {PAPER[paper]}; }}")
-    return HTML(string=html, url_fetcher=_fetcher()).write_pdf(stylesheets=[*_stylesheets(), page])
+    # PDF/UA: tagged, with its title and language, so a screen reader reads it in order (headings, lists, tables).
+    document = HTML(string=html, url_fetcher=_fetcher())
+    return document.write_pdf(stylesheets=[*_stylesheets(), page], pdf_variant="pdf/ua-1")
 
 
 def summary_pdf(context: dict, *, request: HttpRequest, paper: str = "a4") -> bytes:

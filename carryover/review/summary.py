@@ -142,6 +142,15 @@ class Summary:
         return total
 
     @property
+    def has_risk(self) -> bool:
+        return any(section.level == "risk" for section in self.sections)
+
+    @property
+    def has_scores(self) -> bool:
+        """Something besides safety to show first (the scores and their change, from measures)."""
+        return any(section.level != "risk" and section.lines for section in self.sections)
+
+    @property
     def is_empty(self) -> bool:
         return not self.assignments and not self.entries and not self.private_count
 

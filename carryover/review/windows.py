@@ -67,4 +67,6 @@ def window_for(
     if (last - first).days + 1 > MAX_DAYS:
         first = last - timedelta(days=MAX_DAYS - 1)
         notes.append(f"A summary covers at most {MAX_DAYS} days; it starts on {first:%-d %b %Y}.")
-    return Window(first, last, chosen=True, notes=notes)
+    # Dates that start at the last session (as the page's own PDF link sends them) still read "since the session".
+    since = last_session if last_session is not None and first == last_session.date else None
+    return Window(first, last, session=since, chosen=since is None, notes=notes)

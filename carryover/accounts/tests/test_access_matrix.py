@@ -66,6 +66,7 @@ MATRIX: dict[str, Row] = {
     # --- Carryover's own pages -------------------------------------------------------------------------
     "home": Row(signed_in(302, support=200)),  # sent to their role's home; support people have none yet
     "client_home": Row(only(200, *CLIENTS), audited=True),
+    "welcome_dismiss": Row(only(302, *CLIENTS), method="post", audited=True),
     "caseload": Row(only(200, *THERAPISTS), audited=True),
     "invite_client": Row(only(200, *THERAPISTS)),
     # --- Homework (client side) ---
@@ -156,6 +157,7 @@ MATRIX: dict[str, Row] = {
     "library": Row(only(200, *THERAPISTS)),
     "template_new": Row(only(200, *THERAPISTS)),
     "template_copy": Row(only(200, *THERAPISTS), kwargs=lambda p, s: {"pk": s["template"].pk}),
+    "favourite_toggle": Row(only(302, *THERAPISTS), method="post", kwargs=lambda p, s: {"pk": s["template"].pk}),
     # Only the owner edits a worksheet, even one shared with the practice.
     "template_edit": Row(only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"pk": shared_worksheet(p).pk}),
     # --- Measures and safety ---
@@ -202,6 +204,7 @@ MATRIX: dict[str, Row] = {
     "reminder_settings": Row(only(200, *CLIENTS), audited=True),
     "reminder_later": Row(only(200, *CLIENTS), audited=True),
     "reminder_feed_token": Row(only(302, *CLIENTS), method="post", audited=True),
+    "calendar_page": Row(only(200, *CLIENTS), audited=True),
     "calendar_feed": Row(everyone(404)),  # without its secret key
     "push_subscribe": Row(only(400, *CLIENTS), method="post", audited=True),  # an empty body is refused clearly
     "push_unsubscribe": Row(only(302, *CLIENTS), method="post", kwargs={"pk": 999999}, audited=True),

@@ -13,7 +13,9 @@ def version_of(key: str):
 
 
 def assign(therapist, client, key="thought_record_7", **overrides):
-    """Assign through the same form a therapist uses, so the test data is what the product makes."""
+    """Assign through the same form a therapist uses, so the test data is what the product makes. Assigned on its
+    start date (a test's history starts there), unless the test says `assigned_on`."""
+    assigned_on = overrides.pop("assigned_on", None)
     version = version_of(key)
     data = {
         "title": "Catch a hot thought",
@@ -28,7 +30,11 @@ def assign(therapist, client, key="thought_record_7", **overrides):
     form = AssignmentForm(data, allowed_formats=version.formats)
     assert form.is_valid(), form.errors
     return assignment_create(
-        therapist=therapist.membership, client=client.membership, version=version, data=form.data_object()
+        therapist=therapist.membership,
+        client=client.membership,
+        version=version,
+        data=form.data_object(),
+        assigned_on=assigned_on or form.cleaned_data["start_date"],
     )
 
 

@@ -42,7 +42,7 @@ def test_thought_record_assigned_done_in_part_on_a_phone_and_reviewed(live_serve
     therapist.get_by_role("link", name="Assign from the library").click()
     axe_check(therapist, "hw-01-library-for-client")
     card = therapist.locator("li.card", has_text="7 columns")
-    card.get_by_role("link", name=re.compile("Assign to")).click()
+    card.get_by_role("link", name=re.compile("^Assign .* to Bob")).click()
     axe_check(therapist, "hw-02-assign-form")
     therapist.get_by_label("Title the client will see").fill("Catch the hot thought")
     therapist.get_by_label("Minimum version").fill("Just write the situation and one thought.")
@@ -76,10 +76,16 @@ def test_thought_record_assigned_done_in_part_on_a_phone_and_reviewed(live_serve
     phone.get_by_role("button", name="Back").click()
     phone.get_by_role("button", name="Back").click()
     expect(phone.locator("[name='f-emotions-0-emotion']")).to_have_value("Embarrassed")
-    while not phone.get_by_role("heading", name="How did it go?").is_visible():
+    # Thinking traps are optional; "Evidence for" is needed, and Next says so at its own step. Bob did only part.
+    for _ in range(3):
         phone.get_by_role("button", name="Next").click()
+    expect(phone.get_by_role("heading", name="Evidence for")).to_be_focused()  # not the top of the page
+    phone.get_by_role("button", name="Next").click()
+    expect(phone.get_by_text("Please fill this in.")).to_be_visible()
+    expect(phone.get_by_role("heading", name="Evidence for")).to_be_focused()
+    phone.get_by_role("button", name=re.compile("I only did part of it")).click()
     axe_check(phone, "hw-08-outcome")
-    phone.get_by_label("Did part of it").check()
+    expect(phone.get_by_label("Did part of it")).to_be_checked()
     phone.get_by_label("About half").check()
     phone.get_by_role("button", name="Next").click()
     phone.get_by_label("No time or energy").check()
@@ -87,6 +93,11 @@ def test_thought_record_assigned_done_in_part_on_a_phone_and_reviewed(live_serve
     axe_check(phone, "hw-09-barriers")
     phone.get_by_role("button", name="Next").click()
     axe_check(phone, "hw-10-afterwards")
+    # The 0–10 scale is one row on a 390 px phone, every point at least 24 px wide and 44 px tall.
+    points = phone.locator("fieldset.scale").first.locator(".point span")
+    boxes = points.evaluate_all("spans => spans.map(s => s.getBoundingClientRect().toJSON())")
+    assert len(boxes) == 11 and len({round(b["top"]) for b in boxes}) == 1, boxes
+    assert all(b["width"] >= 24 and b["height"] >= 44 for b in boxes), boxes
     phone.get_by_role("button", name="Save").click()
     expect(phone.get_by_role("status")).to_contain_text("Part of it still counts")
     axe_check(phone, "hw-11-saved")

@@ -156,7 +156,7 @@ def test_only_an_attachment_field_adds_its_format(client, personas):
     assert template.latest_version().formats == ["write", "voice"]
 
 
-def test_a_custom_worksheet_is_in_the_library_previews_and_can_be_assigned(client, personas):
+def test_a_custom_worksheet_is_in_the_library_previews_and_can_be_assigned(client, personas, monday):
     template = build(client, personas.alice)
     library = client.get(reverse("library")).content.decode()
     assert "Evening check-in" in library and "My worksheet" in library
@@ -197,7 +197,7 @@ def test_a_custom_worksheet_is_in_the_library_previews_and_can_be_assigned(clien
     assert Assignment.objects.get(client=personas.bob.membership).template_version == template.latest_version()
 
 
-def test_a_worksheet_saved_at_the_builders_longest_can_be_assigned_unchanged(client, personas):
+def test_a_worksheet_saved_at_the_builders_longest_can_be_assigned_unchanged(client, personas, monday):
     # The assign form starts from the worksheet's own instructions and "why": it must take the longest the builder
     # saves, or its own prefilled defaults fail (the assign form once allowed 4,000 and 2,000 characters).
     longest = {name: WorksheetForm.base_fields[name].max_length for name in ("instructions", "rationale")}
@@ -223,7 +223,7 @@ def test_the_builder_previews_without_saving(client, personas):
     assert "Somewhere else" in page  # the input is kept in the form as well
 
 
-def test_editing_makes_a_new_version_and_assignments_keep_theirs(client, personas):
+def test_editing_makes_a_new_version_and_assignments_keep_theirs(client, personas, monday):
     template = build(client, personas.alice)
     client.post(
         reverse("assign", args=[personas.bob.pk, template.pk]),

@@ -1,9 +1,11 @@
 """The project's own template filters and tags. None of them runs a query: views pass what a page shows."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django import template
+from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.timesince import timesince
 
 from carryover.lib.extensions import Panel
 from carryover.lib.times import UTC, moment_text
@@ -23,6 +25,17 @@ def moment_for(moment: datetime | None, reader) -> str:
     if moment is None:
         return ""
     return moment_text(moment, getattr(reader, "zone", UTC))
+
+
+@register.filter
+def ago(moment: datetime | None) -> str:
+    """`{{ row.last_activity|ago }}`: "just now" under a minute (never "0 minutes ago"), else "3 hours ago"."""
+    if moment is None:
+        return ""
+    now = timezone.now()
+    if now - moment < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(moment, now, depth=1)} ago"
 
 
 @register.simple_tag(takes_context=True)

@@ -209,3 +209,20 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "env, site_url",
+    [
+        ({}, "http://127.0.0.1:8000"),
+        ({"BIND": "127.0.0.1:8123"}, "http://127.0.0.1:8123"),
+        ({"BIND": "0.0.0.0:9000"}, "http://localhost:9000"),
+        ({"BIND": "127.0.0.1:8123", "SITE_URL": "https://carryover.example.org/"}, "https://carryover.example.org"),
+    ],
+)
+def test_emailed_links_in_development_follow_bind(env, site_url):
+    """Emailed links use SITE_URL: in development it is where bin/serve.py listens (BIND) unless set."""
+    environment = {"BIND": "", "SITE_URL": "", **env}
+    code = "import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)"
+    result = run_python(code, **{k: v for k, v in environment.items() if v})
+    assert result.stdout.strip() == site_url, result.stderr[-600:]

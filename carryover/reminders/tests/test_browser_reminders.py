@@ -40,8 +40,9 @@ def test_client_sets_reminders_and_asks_for_later(live_server, new_page, axe_che
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("Reminder settings saved.")).to_be_visible()
     assert ReminderSettings.objects.get(client=bob.membership).quiet_start is not None
-    page.get_by_role("button", name="Make a calendar address").click()
-    expect(page.get_by_label("Your calendar address (copy it now, it is shown only once)")).to_be_visible()
+    page.get_by_role("link", name="Add reminders to my calendar").click()
+    page.get_by_role("button", name="Make my calendar address").click()
+    expect(page.get_by_label("Your private calendar address")).to_be_visible()
     axe_check(page, "rem-03-calendar-address")
 
     page.goto("/today/")

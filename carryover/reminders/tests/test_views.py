@@ -23,7 +23,7 @@ def bob(client, personas, monday):
 def test_settings_show_the_default_from_the_plan(client, bob, personas):
     assignment = assign(personas.alice, bob, key="journal", if_when="dinner")
     page = client.get(reverse("reminder_settings")).content.decode()
-    assert "Empty means 19:30, from your plan “after dinner”." in page
+    assert "Empty means 19:30, from your plan “After dinner”." in page
     assert f'name="time_{assignment.pk}"' in page
 
 

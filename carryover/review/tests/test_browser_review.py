@@ -16,7 +16,7 @@ from carryover.homework import services
 pytestmark = pytest.mark.browser
 
 
-def test_therapist_prepares_a_session_from_the_demo(live_server, new_page, axe_check):
+def test_therapist_prepares_a_session_from_the_demo(live_server, new_page, axe_check, docs_screenshot):
     services.builtin_sync()  # an earlier live-server test's flush may have emptied the built-in library
     load_demo()
     page = new_page(viewport={"width": 1280, "height": 900})
@@ -28,6 +28,7 @@ def test_therapist_prepares_a_session_from_the_demo(live_server, new_page, axe_c
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/caseload/$"))
     axe_check(page, "review-01-caseload")
+    docs_screenshot(page, "caseload.png")
 
     page.get_by_role("link", name="What works across my clients").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("What works across my clients")

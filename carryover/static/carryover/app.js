@@ -133,3 +133,66 @@
     if (form && window.htmx) window.htmx.trigger(form, "change");
   });
 })();
+
+// On the step-by-step forms: focus the step's heading after Next or Back (not the top of the page, eight Tab stops
+// away), and count characters near a text answer's limit (`data-limit`) so nothing is cut or refused by surprise.
+(function () {
+  "use strict";
+  function counter(input) {
+    var limit = parseInt(input.dataset.limit || "0", 10);
+    if (!limit) return;
+    var note = document.createElement("p");
+    note.className = "help counter";
+    note.setAttribute("aria-live", "polite");
+    input.insertAdjacentElement("afterend", note);
+    function update() {
+      var length = input.value.length;
+      if (length > limit) note.textContent = (length - limit).toLocaleString() + " characters too many: the most is " + limit.toLocaleString() + ".";
+      else if (length >= limit * 0.8) note.textContent = (limit - length).toLocaleString() + " characters left.";
+      else note.textContent = "";
+      note.classList.toggle("error", length > limit);
+    }
+    input.addEventListener("input", update);
+    update();
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var heading = document.querySelector("[data-focus-on-load]");
+    if (heading) heading.focus();
+    document.querySelectorAll("[data-limit]").forEach(counter);
+  });
+})();
+
+// Copy buttons (`data-copy-from` names the field): shown only where the browser can copy.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!navigator.clipboard) return;
+    document.querySelectorAll("[data-copy-from]").forEach(function (button) {
+      var field = document.getElementById(button.dataset.copyFrom);
+      var status = document.querySelector("[data-copy-status]");
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(field.value).then(function () {
+          if (status) status.textContent = "Copied. Paste it into your calendar app.";
+        }, function () {
+          field.select();
+          if (status) status.textContent = "Couldn't copy: the address is selected, so you can copy it yourself.";
+        });
+      });
+    });
+  });
+})();
+
+// A link that takes a moment (the PDF download, about 2 s): say so while it is prepared (`data-busy`).
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-busy]");
+    if (!link || link.getAttribute("aria-busy") === "true") return;
+    var label = link.textContent;
+    link.textContent = link.dataset.busy;
+    link.setAttribute("aria-busy", "true");
+    // A download leaves the page where it is: give the label back once it has had time to arrive.
+    setTimeout(function () { link.textContent = label; link.removeAttribute("aria-busy"); }, 6000);
+  });
+})();
