@@ -119,6 +119,7 @@ def today(request: AuthedRequest) -> HttpResponse:
         "has_ladder": LadderItem.objects.filter(client=me, archived=False).exists(),
         **risk_watch().today(me),
         **reminders_panel(me),
+        "panels": panels_for("today", request=request, client=me),
     }
     return TemplateResponse(request, "homework/today.html", context)
 

@@ -1,0 +1,97 @@
+"""Nudges: "email Jo if I haven't started by 20:00", sent by the reminders worker's tick.
+
+The time is the client's, in their own time zone, moved out of their quiet hours by the reminders' own rule
+(`reminders.targets.quiet_adjusted`), so a nudge never comes in the night any more than a reminder does. A Nudge
+row per link and local day (unique) makes a second email for the same day impossible, however many workers tick.
+The email says only that the client asked for a nudge: no activity, no answer, no score, nothing clinical
+(tests/test_nudges.py reads it through a real SMTP server with canary text everywhere).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from carryover.homework.models import local_today
+from carryover.reminders.models import ReminderSettings
+from carryover.reminders.targets import quiet_adjusted
+from carryover.reminders.times import local_instant
+
+from .models import LinkState, Nudge, NudgeStatus, SupportLink
+from .shared import started_today
+
+logger = logging.getLogger(__name__)
+
+# A nudge due while no worker ran is sent within this long of its time, and otherwise not at all: a late evening
+# "have you started?" the next morning would help nobody.
+LATE_BY = timedelta(hours=2)
+
+
+def nudge_due_at(link: SupportLink, now: datetime) -> datetime | None:
+    """When today's nudge for this link is due (UTC), or None if it asks for none."""
+    if link.nudge_at is None:
+        return None
+    client = link.client
+    reminder_settings = ReminderSettings.objects.filter(client=client).first() or ReminderSettings(client=client)
+    at = quiet_adjusted(reminder_settings, link.nudge_at)
+    return local_instant(local_today(client.user, now), at, client.user.zone)
+
+
+def nudges_send(*, now: datetime) -> int:
+    """Send every nudge due now. Returns how many emails went out."""
+    links = (
+        SupportLink.objects.filter(state__in=[LinkState.ON, LinkState.PAUSED], nudge_at__isnull=False)
+        .exclude(supporter=None)
+        .select_related("client__user", "supporter")
+    )
+    sent = 0
+    for link in links:
+        due = nudge_due_at(link, now)
+        if due is None or not due <= now < due + LATE_BY:
+            continue
+        sent += nudge_one(link, now)
+    return sent
+
+
+def nudge_one(link: SupportLink, now: datetime) -> int:
+    client = link.client
+    today = local_today(client.user, now)
+    if link.is_paused:
+        status = NudgeStatus.PAUSED
+    elif started_today(client, today):
+        status = NudgeStatus.NOT_NEEDED
+    else:
+        status = NudgeStatus.SENT
+    try:
+        with transaction.atomic():
+            nudge = Nudge.objects.create(link=link, local_date=today, status=status)
+    except IntegrityError:
+        return 0  # another worker has it
+    if status != NudgeStatus.SENT:
+        return 0
+    assert link.supporter is not None
+    context = {
+        "name": client.user.first_name,
+        "supporter": link.supporter.first_name,
+        "at": link.nudge_at,
+        "link": settings.SITE_URL + reverse("supporting", args=[link.pk]),
+        "worried": settings.SITE_URL + reverse("support_worried"),
+    }
+    try:
+        send_mail(
+            subject=f"A nudge for {client.user.first_name}",
+            message=render_to_string("support/email/nudge.txt", context),
+            from_email=None,
+            recipient_list=[link.supporter.email],
+        )
+    except Exception:
+        logger.exception("nudge %s could not be emailed", nudge.pk)
+        Nudge.objects.filter(pk=nudge.pk).update(status=NudgeStatus.FAILED)
+        return 0
+    return 1
