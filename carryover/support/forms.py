@@ -35,7 +35,19 @@ class PolicyForm(forms.Form):
     )
 
 
+MAX_ID = 2**63 - 1
+
+
 class ShareChoice(forms.ModelMultipleChoiceField):
+    """The client's own assignments or entries; anything else, however odd, is "not one of yours"."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if not (text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID):
+                raise forms.ValidationError(NOT_YOURS, code="invalid_choice")
+        return super()._check_values(value)
+
     def label_from_instance(self, obj) -> str:
         if hasattr(obj, "done_on"):
             return f"{obj.template_version.name}, {obj.done_on:%a %-d %b} ({obj.get_outcome_display().lower()})"

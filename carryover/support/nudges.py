@@ -33,14 +33,16 @@ logger = logging.getLogger(__name__)
 LATE_BY = timedelta(hours=2)
 
 
-def nudge_due_at(link: SupportLink, now: datetime) -> datetime | None:
-    """When today's nudge for this link is due (UTC), or None if it asks for none."""
-    if link.nudge_at is None:
-        return None
+def nudge_due(link: SupportLink, now: datetime) -> bool:
+    """Whether today's nudge for this link is due now: its time (moved out of quiet hours) has come, not long
+    ago, and it is not quiet hours now (a nudge that missed its time never goes out in the night)."""
     client = link.client
+    if link.nudge_at is None:
+        return False
     reminder_settings = ReminderSettings.objects.filter(client=client).first() or ReminderSettings(client=client)
-    at = quiet_adjusted(reminder_settings, link.nudge_at)
-    return local_instant(local_today(client.user, now), at, client.user.zone)
+    zone = client.user.zone
+    due = local_instant(local_today(client.user, now), quiet_adjusted(reminder_settings, link.nudge_at), zone)
+    return due <= now < due + LATE_BY and not reminder_settings.in_quiet_hours(now.astimezone(zone).time())
 
 
 def nudges_send(*, now: datetime) -> int:
@@ -50,13 +52,7 @@ def nudges_send(*, now: datetime) -> int:
         .exclude(supporter=None)
         .select_related("client__user", "supporter")
     )
-    sent = 0
-    for link in links:
-        due = nudge_due_at(link, now)
-        if due is None or not due <= now < due + LATE_BY:
-            continue
-        sent += nudge_one(link, now)
-    return sent
+    return sum(nudge_one(link, now) for link in links if nudge_due(link, now))
 
 
 def nudge_one(link: SupportLink, now: datetime) -> int:

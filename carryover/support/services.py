@@ -2,8 +2,9 @@
 resume, remove, encourage, and the therapist's minimum for a minor. Views call these; nothing else writes.
 
 Invitations are accounts' own (hashed single-use tokens, 7 days, resend, revoke): a link only points at one.
-Every change is audited, and each takes effect on the next request because every page reads the link afresh
-through `access.py`.
+Creating a link is audited here; every other change is audited by the access helper that fetched what it
+changes (`access.py`, one event per request). Each takes effect on the next request, because every page reads
+the link afresh through `access.py`.
 """
 
 from __future__ import annotations
@@ -32,13 +33,13 @@ class SupportError(Exception):
     """Something the person should be told in plain words; nothing was changed."""
 
 
-def _audit(actor: User, link: SupportLink, action: str, object_type: str = "support_link") -> None:
+def _audit_created(actor: User, link: SupportLink) -> None:
     audit_record(
         actor_id=actor.pk,
         practice_id=link.client.practice_id,
         client_id=link.client.user_id,
-        action=action,
-        object_type=object_type,
+        action=Action.CREATE,
+        object_type="support_link",
         object_id=link.pk,
     )
 
@@ -69,7 +70,7 @@ def link_invite(*, client: Membership, actor: User, name: str, email: str, is_gu
     with transaction.atomic():
         link.invitation = _invite(actor=actor, link=link)
         link.save()
-        _audit(actor, link, Action.CREATE)
+        _audit_created(actor, link)
     return link
 
 
@@ -87,7 +88,7 @@ def link_suggest(*, therapist: User, client: Membership, name: str, email: str) 
         link = SupportLink.objects.create(
             client=client, name=name.strip(), email=email, state=LinkState.SUGGESTED, suggested_by=therapist
         )
-        _audit(therapist, link, Action.CREATE)
+        _audit_created(therapist, link)
     return link
 
 
@@ -98,7 +99,6 @@ def link_send_invitation(*, link: SupportLink, actor: User) -> None:
             link.invitation = _invite(actor=actor, link=link)
             link.state, link.state_changed_at = LinkState.ON, timezone.now()
             link.save(update_fields=["invitation", "state", "state_changed_at"])
-            _audit(actor, link, Action.UPDATE)
         return
     if link.accepted or link.invitation is None:
         raise SupportError(f"{link.name} has already accepted.")
@@ -135,7 +135,6 @@ def scope_save(*, link: SupportLink, actor: User, choice: ScopeChoice) -> None:
         link.save(update_fields=["share_days", "nudge_at", "named_in_safety_plan"])
         link.assignments.set(choice.assignments)
         link.entries.set(choice.entries)
-        _audit(actor, link, Action.UPDATE)
 
 
 def link_set_paused(*, link: SupportLink, actor: User, paused: bool) -> None:
@@ -144,7 +143,6 @@ def link_set_paused(*, link: SupportLink, actor: User, paused: bool) -> None:
     with transaction.atomic():
         link.state, link.state_changed_at = (LinkState.PAUSED if paused else LinkState.ON), timezone.now()
         link.save(update_fields=["state", "state_changed_at"])
-        _audit(actor, link, Action.UPDATE)
 
 
 def link_remove(*, link: SupportLink, actor: User) -> None:
@@ -161,7 +159,6 @@ def link_remove(*, link: SupportLink, actor: User) -> None:
         invitation = link.invitation
         if invitation is not None and invitation.status() == InvitationStatus.PENDING:
             accounts.invitation_revoke(invitation=invitation, actor=actor)
-        _audit(actor, link, Action.DELETE)
     supporter = link.supporter
     if supporter is not None and not SupportLink.objects.of_supporter(supporter).exists():
         devices_sign_out_others(user=supporter, current_session_key=None)
@@ -196,9 +193,7 @@ def encouragement_send(*, link: SupportLink, actor: User, preset: str, text: str
     if link.is_paused:
         raise SupportError(f"{link.client.user.first_name} has paused sharing for now; your message wasn't sent.")
     with transaction.atomic():
-        encouragement = Encouragement.objects.create(link=link, preset="" if text else preset, text=text)
-        _audit(actor, link, Action.CREATE, object_type="encouragement")
-    return encouragement
+        return Encouragement.objects.create(link=link, preset="" if text else preset, text=text)
 
 
 def encouragements_for_today(client: Membership, *, limit: int = 3) -> list[Encouragement]:
@@ -215,18 +210,10 @@ def encouragements_for_today(client: Membership, *, limit: int = 3) -> list[Enco
 def policy_set(
     *, therapist: User, client: Membership, is_minor: bool, min_days: bool, min_completion: bool
 ) -> SupportPolicy:
-    with transaction.atomic():
+    with transaction.atomic():  # audited by get_client_for_therapist, which fetched the client for this change
         policy, _ = SupportPolicy.objects.get_or_create(client=client)
         policy.is_minor = is_minor
         policy.min_days, policy.min_completion = (min_days, min_completion) if is_minor else (False, False)
         policy.set_by, policy.updated_at = therapist, timezone.now()
         policy.save()
-        audit_record(
-            actor_id=therapist.pk,
-            practice_id=client.practice_id,
-            client_id=client.user_id,
-            action=Action.UPDATE,
-            object_type="support_policy",
-            object_id=policy.pk,
-        )
     return policy

@@ -89,6 +89,14 @@ GARBAGE_FIELDS = {
     "name": NUL,
     "kind": "zzz",
     "q": NUL,
+    "nudge_at": "25:99",
+    "assignments": ["zzz", str(HUGE)],
+    "entries": str(HUGE),
+    "preset": "zzz",
+    "text": "<script>" + LONG,
+    "form": "invite",
+    "guardian": "zzz",
+    "is_minor": NUL,
 }
 # The step-by-step forms (homework and measures), assigning, ladders and sessions: far dates, huge numbers.
 FLOW_FIELDS = {

@@ -82,3 +82,7 @@ def world(personas, monday) -> World:
     linked(personas.erin, sam, "Sam", share_days=True)
     linked(personas.dana, pat, "Pat", share_days=True)
     return World(personas.sue, sam, pat, link, journal, shared, private)
+
+
+# The reminders' real SMTP server on loopback, shared rather than copied.
+from carryover.reminders.tests.conftest import smtp  # noqa: E402, F401
