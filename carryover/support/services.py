@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import time
+from datetime import time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +26,7 @@ from carryover.homework.models import Assignment, Entry, local_today
 from .models import ENCOURAGEMENT_MAX, Encouragement, LinkState, SupportLink, SupportPolicy
 from .shared import shareable_assignments, shareable_entries
 
+ENCOURAGEMENT_DAYS = timedelta(days=7)  # how long a kind word stays on Today
 MARKUP = re.compile(r"<\s*[a-zA-Z/!?]|&[#a-zA-Z0-9]+;|\]\(|javascript:", re.IGNORECASE)
 
 
@@ -197,9 +198,10 @@ def encouragement_send(*, link: SupportLink, actor: User, preset: str, text: str
 
 
 def encouragements_for_today(client: Membership, *, limit: int = 3) -> list[Encouragement]:
-    """The latest kind words from people still sharing with the client; marked seen once shown."""
+    """The latest kind words of the past week from people still sharing with the client; marked seen once shown."""
     recent = list(
         Encouragement.objects.filter(link__client=client, link__state__in=[LinkState.ON, LinkState.PAUSED])
+        .filter(created_at__gte=timezone.now() - ENCOURAGEMENT_DAYS)
         .select_related("link")
         .order_by("-created_at")[:limit]
     )
