@@ -41,12 +41,13 @@ MAX_ID = 2**63 - 1
 class ShareChoice(forms.ModelMultipleChoiceField):
     """The client's own assignments or entries; anything else, however odd, is "not one of yours"."""
 
-    def _check_values(self, value):
-        for pk in value:
+    def clean(self, value):
+        values = value if isinstance(value, list | tuple) else [] if value in self.empty_values else [value]
+        for pk in values:  # an id past any database integer is refused before it reaches a query
             text = str(pk)
             if not (text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID):
                 raise forms.ValidationError(NOT_YOURS, code="invalid_choice")
-        return super()._check_values(value)
+        return super().clean(value)
 
     def label_from_instance(self, obj) -> str:
         if hasattr(obj, "done_on"):
