@@ -13,6 +13,7 @@ from .services import ScopeChoice
 from .shared import Scope, shareable_assignments, shareable_entries
 
 NOT_YOURS = "That isn't one of yours to share. Choose from the list."
+MAX_ID = 2**63 - 1
 
 
 class InviteSupportForm(forms.Form):
@@ -35,7 +36,33 @@ class PolicyForm(forms.Form):
     )
 
 
-MAX_ID = 2**63 - 1
+def is_id(value) -> bool:
+    """A value that can be a primary key: an id past any database integer is refused before it reaches a query."""
+    text = str(value)
+    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID
+
+
+class LinkChoice(forms.ModelChoiceField):
+    def to_python(self, value):
+        if value not in self.empty_values and not is_id(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class SuggestScopeForm(forms.Form):
+    link = LinkChoice(
+        queryset=None,
+        label="Support person",
+        error_messages={"invalid_choice": "Choose one of this client's support persons."},
+    )
+    days = forms.BooleanField(required=False, label="Suggest sharing the days with any activity")
+    completion = forms.BooleanField(required=False, label="Suggest sharing whether each activity was done today")
+
+    def __init__(self, *args, links, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["link"]
+        assert isinstance(field, LinkChoice)
+        field.queryset = links
 
 
 class ShareChoice(forms.ModelMultipleChoiceField):
@@ -43,10 +70,8 @@ class ShareChoice(forms.ModelMultipleChoiceField):
 
     def clean(self, value):
         values = value if isinstance(value, list | tuple) else [] if value in self.empty_values else [value]
-        for pk in values:  # an id past any database integer is refused before it reaches a query
-            text = str(pk)
-            if not (text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID):
-                raise forms.ValidationError(NOT_YOURS, code="invalid_choice")
+        if not all(is_id(pk) for pk in values):
+            raise forms.ValidationError(NOT_YOURS, code="invalid_choice")
         return super().clean(value)
 
     def label_from_instance(self, obj) -> str:

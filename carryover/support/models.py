@@ -56,6 +56,9 @@ class SupportLink(models.Model):
     entries = models.ManyToManyField(Entry, blank=True, related_name="+")
     nudge_at = models.TimeField(null=True, blank=True)
     named_in_safety_plan = models.BooleanField(default=False)
+    # A therapist's suggestion, made in session: shown to the client beside the scope, applied only if they tick it.
+    suggested_days = models.BooleanField(default=False)
+    suggested_completion = models.BooleanField(default=False)
     # A guardian the therapist invited is shown to the client until they have looked at it.
     client_seen_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -138,6 +138,12 @@ def scope_save(*, link: SupportLink, actor: User, choice: ScopeChoice) -> None:
         link.entries.set(choice.entries)
 
 
+def scope_suggest(*, link: SupportLink, days: bool, completion: bool) -> None:
+    """A therapist's suggested scope: the client sees it and decides; nothing is shared because of it."""
+    link.suggested_days, link.suggested_completion = days, completion
+    link.save(update_fields=["suggested_days", "suggested_completion"])
+
+
 def link_set_paused(*, link: SupportLink, actor: User, paused: bool) -> None:
     if link.state not in (LinkState.ON, LinkState.PAUSED):
         raise SupportError("There is nothing to pause yet.")

@@ -18,7 +18,7 @@ from carryover.lib.types import AuthedRequest
 
 from . import services
 from .access import get_link_for_client, get_link_for_supporter
-from .forms import EncouragementForm, GuardianForm, InviteSupportForm, PolicyForm, ScopeForm
+from .forms import EncouragementForm, GuardianForm, InviteSupportForm, PolicyForm, ScopeForm, SuggestScopeForm
 from .models import SupportLink, SupportPolicy
 from .shared import Scope, shared_view
 
@@ -164,18 +164,28 @@ def support_worried(request: AuthedRequest) -> HttpResponse:
 def client_support(request: AuthedRequest, client_id: int) -> HttpResponse:
     write = request.method == "POST"
     client = get_client_for_therapist(request, client_id, action=Action.UPDATE if write else Action.READ)
-    policy = _policy(client)
+    links = SupportLink.objects.current().filter(client=client).prefetch_related("assignments__template_version")
     which = request.POST.get("form") if write else None
-    policy_form = PolicyForm(request.POST if which == "policy" else None, initial=policy_initial(policy))
+    policy_form = PolicyForm(request.POST if which == "policy" else None, initial=policy_initial(_policy(client)))
     invite_form = GuardianForm(request.POST if which == "invite" else None)
+    suggest_form = SuggestScopeForm(request.POST if which == "suggest" else None, links=links)
     if policy_form.is_bound and policy_form.is_valid():
         services.policy_set(therapist=request.user, client=client, **policy_form.cleaned_data)
         messages.success(request, "Saved. The client sees this on their support page.")
         return redirect("client_support", client.user_id)
+    if suggest_form.is_bound and suggest_form.is_valid():
+        services.scope_suggest(**suggest_form.cleaned_data)
+        messages.success(request, "Suggested. The client sees it beside what they share, and decides.")
+        return redirect("client_support", client.user_id)
     if invite_form.is_bound and invite_form.is_valid() and _therapist_invites(request, client, invite_form):
         return redirect("client_support", client.user_id)
-    links = SupportLink.objects.current().filter(client=client).prefetch_related("assignments__template_version")
-    context = {"client": client, "links": links, "policy_form": policy_form, "invite_form": invite_form}
+    context = {
+        "client": client,
+        "links": links,
+        "policy_form": policy_form,
+        "invite_form": invite_form,
+        "suggest_form": suggest_form,
+    }
     return TemplateResponse(request, "support/therapist.html", context)
 
 

@@ -137,6 +137,7 @@ GARBAGE_BODIES = [
     ("not json at all", "application/json"),
     ("[1, 2, 3]", "application/json"),
     ('{"subscription": {"endpoint": "' + LONG + '"}}', "application/json"),
+    ({"form": "suggest", "link": str(HUGE), "days": NUL}, None),  # a therapist's suggested scope
 ]
 
 

@@ -115,3 +115,27 @@ def test_a_private_entry_cannot_be_shared(client, personas, world):
     )
     assert "one of yours to share" in response.content.decode()
     assert not world.link.entries.exists()
+
+
+def test_narrowing_the_scope_applies_on_the_next_request(client, personas, world):
+    client.force_login(personas.bob)
+    client.post(reverse("support_link", args=[world.link.pk]), scope_post(world))
+    sue = client.__class__()
+    sue.force_login(world.sue)
+    assert SHARED_WORDS in sue.get(reverse("supporting", args=[world.link.pk])).content.decode()
+    client.post(reverse("support_link", args=[world.link.pk]), scope_post(world, entries=None, assignments=None))
+    text = sue.get(reverse("supporting", args=[world.link.pk])).content.decode()
+    assert SHARED_WORDS not in text and "Journal" not in text and "Days Bob did something" in text
+
+
+def test_a_therapists_suggested_scope_is_shown_and_changes_nothing(client, personas, world):
+    client.force_login(personas.alice)
+    url = reverse("client_support", args=[personas.bob.pk])
+    bad = client.post(url, {"form": "suggest", "link": "99999999999999999999999", "days": "on"})
+    assert "one of this client" in bad.content.decode()
+    client.post(url, {"form": "suggest", "link": world.link.pk, "days": "on", "completion": "on"})
+    client.force_login(personas.bob)
+    page = client.get(reverse("support_link", args=[world.link.pk])).content.decode()
+    assert "Your therapist suggests sharing the days you did something and whether each activity" in page
+    client.force_login(world.sue)
+    assert "isn't sharing anything" in client.get(reverse("supporting", args=[world.link.pk])).content.decode()
