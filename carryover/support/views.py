@@ -58,8 +58,10 @@ def support_link(request: AuthedRequest, pk: int) -> HttpResponse:
         except services.SupportError as error:
             form.add_error(None, str(error))
         else:
-            paused = " Sharing is paused, so nothing is shared and no nudges go out until you resume." * link.is_paused
-            messages.success(request, f"Saved. {link.name} now sees what the preview shows.{paused}")
+            saved = f"Saved. {link.name} now sees what the preview shows."
+            if link.is_paused:
+                saved += " Sharing is paused, so nothing is shared and no nudges go out until you resume."
+            messages.success(request, saved)
             return redirect("support_link", link.pk)
     scope = form.scope(Scope.of(link, policy)) if form.is_bound and form.is_valid() else Scope.of(link, policy)
     view = shared_view(link.client, scope, paused=link.is_paused)
