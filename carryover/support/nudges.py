@@ -10,7 +10,7 @@ The email says only that the client asked for a nudge: no activity, no answer, n
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -24,7 +24,7 @@ from carryover.reminders.targets import quiet_adjusted
 from carryover.reminders.times import local_instant
 
 from .models import LinkState, Nudge, NudgeStatus, SupportLink
-from .shared import started_today
+from .shared import started_on
 
 logger = logging.getLogger(__name__)
 
@@ -39,31 +39,42 @@ def nudge_due(link: SupportLink, now: datetime) -> bool:
     client = link.client
     if link.nudge_at is None:
         return False
-    reminder_settings = ReminderSettings.objects.filter(client=client).first() or ReminderSettings(client=client)
+    try:
+        reminder_settings = client.reminder_settings  # selected with the link: no query per link on each tick
+    except ReminderSettings.DoesNotExist:
+        reminder_settings = ReminderSettings(client=client)
     zone = client.user.zone
     due = local_instant(local_today(client.user, now), quiet_adjusted(reminder_settings, link.nudge_at), zone)
     return due <= now < due + LATE_BY and not reminder_settings.in_quiet_hours(now.astimezone(zone).time())
 
 
 def nudges_send(*, now: datetime) -> int:
-    """Send every nudge due now. Returns how many emails went out."""
+    """Send every nudge due now. Returns how many emails went out. A few queries for all links, then one insert
+    (and one email) per nudge due."""
     links = (
         SupportLink.objects.filter(state__in=[LinkState.ON, LinkState.PAUSED], nudge_at__isnull=False)
         .exclude(supporter=None)
-        .select_related("client__user", "supporter")
+        .select_related("client__user", "client__reminder_settings", "supporter")
     )
-    return sum(nudge_one(link, now) for link in links if nudge_due(link, now))
+    due = [link for link in links if nudge_due(link, now)]
+    days = {link.pk: local_today(link.client.user, now) for link in due}
+    recorded = Nudge.objects.filter(link__in=due, local_date__in=set(days.values()))
+    done = set(recorded.values_list("link_id", "local_date"))
+    due = [link for link in due if (link.pk, days[link.pk]) not in done]
+    started = started_on({link.client_id: days[link.pk] for link in due})
+    sent = 0
+    for link in due:
+        if link.is_paused:
+            status = NudgeStatus.PAUSED
+        else:
+            status = NudgeStatus.NOT_NEEDED if link.client_id in started else NudgeStatus.SENT
+        sent += nudge_one(link, days[link.pk], status)
+    return sent
 
 
-def nudge_one(link: SupportLink, now: datetime) -> int:
+def nudge_one(link: SupportLink, today: date, status: str) -> int:
+    """Record today's nudge for this link (once: the row is unique) and, if it is to be sent, email it."""
     client = link.client
-    today = local_today(client.user, now)
-    if link.is_paused:
-        status = NudgeStatus.PAUSED
-    elif started_today(client, today):
-        status = NudgeStatus.NOT_NEEDED
-    else:
-        status = NudgeStatus.SENT
     try:
         with transaction.atomic():
             nudge = Nudge.objects.create(link=link, local_date=today, status=status)

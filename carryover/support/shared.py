@@ -138,25 +138,24 @@ def shared_view(client: Membership, scope: Scope, *, paused: bool = False) -> Sh
     return view
 
 
-def activity_entries(client: Membership):
-    """Every activity entry that counts as doing something: done or part of it (never a questionnaire)."""
+def activity_entries():
+    """Every activity entry that counts as doing something: done or part of it (never a questionnaire). The one
+    definition behind the week of days a support person sees and whether a nudge is needed."""
     return Entry.objects.filter(
-        client=client,
-        outcome__in=[Outcome.DONE, Outcome.PARTIAL],
-        template_version__template__kind=TemplateKind.ACTIVITY,
+        outcome__in=[Outcome.DONE, Outcome.PARTIAL], template_version__template__kind=TemplateKind.ACTIVITY
     )
 
 
-def started_today(client: Membership, today: date) -> bool:
-    """Whether the client has done anything today: what a nudge waits for."""
-    return activity_entries(client).filter(done_on=today).exists()
+def started_on(days: dict[int, date]) -> set[int]:
+    """Of these clients (membership id → their local today), those who have done something that day (one query)."""
+    rows = activity_entries().filter(client_id__in=days, done_on__in=set(days.values()))
+    return {client_id for client_id, day in rows.values_list("client_id", "done_on") if days[client_id] == day}
 
 
 def active_days(client: Membership, today: date) -> list[Day]:
     first = today - timedelta(days=DAYS - 1)
-    done = set(
-        activity_entries(client).filter(done_on__gte=first, done_on__lte=today).values_list("done_on", flat=True)
-    )
+    rows = activity_entries().filter(client=client, done_on__gte=first, done_on__lte=today)
+    done = set(rows.values_list("done_on", flat=True))
     return [Day(first + timedelta(days=n), first + timedelta(days=n) in done) for n in range(DAYS)]
 
 

@@ -6,12 +6,19 @@ from __future__ import annotations
 
 from datetime import time
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from carryover.accounts.models import Role
+from carryover.conftest import make_person
 from carryover.reminders.models import ReminderSettings
 from carryover.reminders.tasks import tick
 from carryover.reminders.tests.conftest import body_of
 from carryover.support.models import Nudge, NudgeStatus
+from carryover.support.nudges import nudges_send
 
-from .conftest import CANARY, SHARED_WORDS
+from .conftest import CANARY, SHARED_WORDS, linked
 
 
 def nudge_me_at(world, at: time, **extra) -> None:
@@ -78,3 +85,20 @@ def test_the_nudge_follows_the_clients_time_zone(personas, world, monday, smtp):
     monday.move_to("2026-03-04 01:00 +00:00")  # 20:00 on Tuesday in New York
     tick.call()
     assert len(smtp.to("sue@harbour.test")) == 1
+
+
+def test_a_tick_reads_all_links_in_a_few_queries(personas, world, monday, smtp):
+    """Per tick: a fixed number of queries for every link with a nudge, then one insert per nudge due; once the
+    day's nudges are recorded, a tick costs two queries however many links there are."""
+    for n in range(5):
+        client = make_person(personas.practice, f"client{n}@harbour.test", f"Client {n}", Role.CLIENT)
+        supporter = make_person(personas.practice, f"friend{n}@friends.test", f"Friend {n}", Role.SUPPORT)
+        linked(client, supporter, "Friend", nudge_at=time(20, 0))
+    monday.move_to("2026-03-03 20:00 +00:00")
+    with CaptureQueriesContext(connection) as first:
+        assert nudges_send(now=timezone.now()) == 5
+    with CaptureQueriesContext(connection) as second:
+        assert nudges_send(now=timezone.now()) == 0
+    assert len(first) <= 3 + 3 * 5  # links, recorded nudges, who started; then a savepoint'd insert each
+    assert len(second) == 2  # links, recorded nudges: nothing left to do
+    assert len(smtp.messages) == 5
