@@ -39,6 +39,18 @@ def get_link_for_client(request: AuthedRequest, pk: int, *, action: str = Action
     return _allowed(request, link, action)
 
 
+def get_waiting_link_for_supporter(request: AuthedRequest, pk: int) -> SupportLink:
+    """An invitation to this support person's own (verified) address, waiting for them to accept it."""
+    me = request.user.membership_or_none
+    link = None
+    if me is not None and me.role == Role.SUPPORT:
+        waiting = SupportLink.objects.waiting_for(request.user).select_related("client__user", "invitation")
+        link = waiting.filter(pk=pk).first()
+    if link is None:
+        raise deny(request, action=Action.UPDATE, object_type="support_link", object_id=pk)
+    return _allowed(request, link, Action.UPDATE)
+
+
 def get_link_for_supporter(request: AuthedRequest, pk: int, *, action: str = Action.READ) -> SupportLink:
     """A link this support person accepted, while the client still shares (or has paused) it."""
     me = request.user.membership_or_none

@@ -29,6 +29,19 @@ class SupportLinkQuerySet(models.QuerySet["SupportLink"]):
     def current(self) -> SupportLinkQuerySet:
         return self.exclude(state=LinkState.REMOVED)
 
+    def waiting_for(self, user: User) -> SupportLinkQuerySet:
+        """Invitations to an existing support account's own address in its practice, not yet accepted: accounts
+        emails such an address "sign in" instead of a link (an account belongs to one practice)."""
+        return self.filter(
+            supporter=None,
+            email__iexact=user.email,
+            client__practice_id=user.membership.practice_id,
+            state__in=[LinkState.ON, LinkState.PAUSED],
+            invitation__accepted_at__isnull=True,
+            invitation__revoked_at__isnull=True,
+            invitation__expires_at__gt=timezone.now(),
+        )
+
     def of_supporter(self, user: User) -> SupportLinkQuerySet:
         """The links this person accepted that the client has not ended (on or paused)."""
         return self.filter(supporter=user, state__in=[LinkState.ON, LinkState.PAUSED])

@@ -178,6 +178,19 @@ def link_accepted(invitation: Invitation, user: User) -> None:
     SupportLink.objects.filter(invitation=invitation).exclude(state=LinkState.REMOVED).update(supporter=user)
 
 
+def link_accept_existing(*, link: SupportLink, user: User) -> None:
+    """A support person who already has an account accepts an invitation to their own address (accounts emailed
+    them "sign in" rather than a link). The invitation is used up as if its link had been opened."""
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().filter(pk=link.invitation_id or 0).first()
+        if invitation is None or invitation.status() != InvitationStatus.PENDING:
+            raise SupportError("This invitation can no longer be used. Ask them to send it again.")
+        invitation.accepted_at, invitation.accepted_user = timezone.now(), user
+        invitation.save(update_fields=["accepted_at", "accepted_user"])
+        link.supporter = user
+        link.save(update_fields=["supporter"])
+
+
 def guardian_links_seen(*, client: Membership) -> None:
     SupportLink.objects.filter(client=client, is_guardian=True, client_seen_at=None).update(
         client_seen_at=timezone.now()

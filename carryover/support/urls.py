@@ -15,5 +15,6 @@ urlpatterns = [
     path("supporting/", views.support_home, name="support_home"),
     path("supporting/worried/", views.support_worried, name="support_worried"),
     path("supporting/<id:pk>/", views.supporting, name="supporting"),
+    path("supporting/<id:pk>/accept/", views.support_accept, name="support_accept"),
     path("clients/<id:client_id>/support/", views.client_support, name="client_support"),
 ]

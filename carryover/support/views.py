@@ -17,7 +17,7 @@ from carryover.lib.access import allow
 from carryover.lib.types import AuthedRequest
 
 from . import services
-from .access import get_link_for_client, get_link_for_supporter
+from .access import get_link_for_client, get_link_for_supporter, get_waiting_link_for_supporter
 from .forms import EncouragementForm, GuardianForm, InviteSupportForm, PolicyForm, ScopeForm, SuggestScopeForm
 from .models import SupportLink, SupportPolicy
 from .shared import Scope, shared_view
@@ -132,9 +132,23 @@ def _crisis(request: AuthedRequest) -> dict:
 @role_required(Role.SUPPORT)
 def support_home(request: AuthedRequest) -> HttpResponse:
     links = list(SupportLink.objects.of_supporter(request.user).select_related("client__user"))
+    waiting = list(SupportLink.objects.waiting_for(request.user).select_related("client__user"))
     practice_id = request.user.membership.practice_id
     allow(request, practice_id=practice_id, client_id=None, action=Action.READ, object_type="support_home")
-    return TemplateResponse(request, "support/home.html", {"links": links, **_crisis(request)})
+    return TemplateResponse(request, "support/home.html", {"links": links, "waiting": waiting, **_crisis(request)})
+
+
+@require_POST
+@role_required(Role.SUPPORT)
+def support_accept(request: AuthedRequest, pk: int) -> HttpResponse:
+    link = get_waiting_link_for_supporter(request, pk)
+    try:
+        services.link_accept_existing(link=link, user=request.user)
+    except services.SupportError as error:
+        messages.error(request, str(error))
+        return redirect("support_home")
+    messages.success(request, f"Thank you. You now see what {link.client.user.first_name} chooses to share.")
+    return redirect("supporting", link.pk)
 
 
 @role_required(Role.SUPPORT)

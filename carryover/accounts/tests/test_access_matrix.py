@@ -187,6 +187,9 @@ MATRIX: dict[str, Row] = {
     "support_home": Row(only(200, "support"), audited=True),
     "support_worried": Row(only(200, "support")),
     "supporting": Row(only(200, "support"), kwargs=lambda p, s: {"pk": support_state(p).pk}, audited=True),
+    "support_accept": Row(  # Erin invited Sue's address; Sue already has an account
+        only(302, "support"), method="post", kwargs=lambda p, s: {"pk": support_waiting(p).pk}, audited=True
+    ),
     "client_support": Row(
         only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
     ),
@@ -306,6 +309,13 @@ def support_state(personas):
     from carryover.support.tests.conftest import linked
 
     return linked(personas.bob, personas.sue, "Sue", share_days=True)
+
+
+def support_waiting(personas):
+    """Erin invites Sue's address: accounts tells Sue to sign in, where she can accept."""
+    from carryover.support.services import link_invite
+
+    return link_invite(client=personas.erin.membership, actor=personas.erin, name="Sue", email=personas.sue.email)
 
 
 def url_names(patterns=None) -> set[str]:

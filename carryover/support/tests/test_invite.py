@@ -138,3 +138,25 @@ def test_the_therapist_sees_who_and_the_scope_but_not_encouragements(client, per
     assert "days with any activity" in page and "Journal (done today or not)" in page and "20:00" in page
     assert "ENCOURAGEMENT-words" not in page
     assert "ENCOURAGEMENT-words" not in client.get(reverse("client_support", args=[personas.bob.pk])).content.decode()
+
+
+def test_a_support_person_with_an_account_accepts_on_their_home_page(client, personas, world):
+    """Sue already supports Bob; Erin invites her too. accounts emails her "sign in" (an account is one practice's),
+    and her home page offers Erin's invitation, which she accepts without a new account."""
+    client.force_login(personas.erin)
+    client.post(reverse("support_settings"), {"name": "Sue", "email": "sue@harbour.test"})
+    run_worker()
+    [message] = [m for m in mail.outbox if "sue@harbour.test" in m.to]
+    assert "already has a Carryover account" in message.body and "/invite/" not in message.body
+    link = SupportLink.objects.get(client=personas.erin.membership, email="sue@harbour.test")
+    client.force_login(world.sam)  # another support person cannot take it
+    assert client.post(reverse("support_accept", args=[link.pk])).status_code == 404
+    client.force_login(world.sue)
+    assert "Erin would like you as a support person" in client.get(reverse("support_home")).content.decode()
+    assert client.post(reverse("support_accept", args=[link.pk])).status_code == 302
+    link.refresh_from_db()
+    assert link.supporter == world.sue and link.invitation.status() == InvitationStatus.ACCEPTED
+    assert client.get(reverse("supporting", args=[link.pk])).status_code == 200
+    assert client.post(reverse("support_accept", args=[link.pk])).status_code == 404  # used up
+    home = client.get(reverse("support_home")).content.decode()
+    assert "Bob</a>" in home and "Erin</a>" in home
