@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "carryover.progress",
     "carryover.together",
     "carryover.api",
+    "carryover.support",
     "carryover.lib",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("carryover.progress.urls")),
     path("", include("carryover.together.urls")),
     path("", include("carryover.api.urls")),
+    path("", include("carryover.support.urls")),
 ]
 
 handler400 = "carryover.lib.errors.bad_request"

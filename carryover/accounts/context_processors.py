@@ -8,7 +8,8 @@ from .middleware import idle_limit_for
 from .models import WORK_WORDS, Role, Terminology
 
 NAV = {
-    Role.CLIENT: [("client_home", "Home"), ("reminder_settings", "Reminders")],
+    Role.CLIENT: [("client_home", "Home"), ("reminder_settings", "Reminders"), ("support_settings", "Support")],
+    Role.SUPPORT: [("support_home", "Home"), ("support_worried", "Worried about them?")],
     Role.THERAPIST: [("caseload", "Caseload"), ("library", "Library"), ("therapist_attention", "Needs attention")],
     Role.ADMIN: [("practice_home", "Practice"), ("audit_log", "Audit log"), ("reminder_failures", "Reminders")],
 }

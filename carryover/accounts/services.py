@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from carryover.audit.models import Action, Outcome
 from carryover.audit.services import audit_record
+from carryover.lib.extensions import Registry
 
 from . import crisis
 from .models import (
@@ -33,6 +34,10 @@ logger = logging.getLogger(__name__)
 
 class InvitationError(Exception):
     """Something a person should be told in plain words."""
+
+
+# Apps that invite people of their own (support persons) act on the acceptance in its transaction.
+invitation_accepted_hooks: Registry[Callable[[Invitation, User], None]] = Registry("invitation_accepted")
 
 
 def practice_create(*, name: str, country: str = "US") -> Practice:
@@ -129,9 +134,14 @@ def crisis_resources_save(*, practice: Practice, formset) -> None:
 
 
 def invitation_create(*, inviter: User, email: str, role: str, name: str = "") -> Invitation:
-    """Therapists invite clients; admins invite therapists and other admins."""
+    """Therapists invite clients; admins invite therapists and other admins; support persons are invited by a
+    client, or by the therapist of a client who is a minor (carryover.support decides who may, and calls this)."""
     me = inviter.membership
-    may_invite: dict[str, set[str]] = {Role.THERAPIST: {Role.CLIENT}, Role.ADMIN: {Role.THERAPIST, Role.ADMIN}}
+    may_invite: dict[str, set[str]] = {
+        Role.THERAPIST: {Role.CLIENT, Role.SUPPORT},
+        Role.ADMIN: {Role.THERAPIST, Role.ADMIN},
+        Role.CLIENT: {Role.SUPPORT},
+    }
     allowed = may_invite.get(me.role, set())
     if role not in allowed:
         raise InvitationError("You can't invite someone in that role.")
@@ -214,6 +224,8 @@ def invitation_accept(*, invitation: Invitation, name: str, password: str, time_
         locked.accepted_at = timezone.now()
         locked.accepted_user = user
         locked.save(update_fields=["accepted_at", "accepted_user"])
+        for hook in invitation_accepted_hooks:
+            hook(locked, user)
         audit_record(
             actor_id=user.pk,
             practice_id=practice.pk,

@@ -40,6 +40,7 @@ HOME_FOR_ROLE: dict[str | None, str] = {
     Role.CLIENT: "client_home",
     Role.THERAPIST: "caseload",
     Role.ADMIN: "practice_home",
+    Role.SUPPORT: "support_home",
 }
 
 
@@ -47,8 +48,6 @@ def home(request: AuthedRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("account_login")
     role = request.user.role
-    if role == Role.SUPPORT:
-        return TemplateResponse(request, "accounts/support_home.html")
     target = HOME_FOR_ROLE.get(role)
     if target is None:
         return TemplateResponse(request, "accounts/no_role.html")

@@ -13,6 +13,7 @@ from carryover.accounts.services import practice_create
 from carryover.devtools.demo_homework import load_homework_demo
 from carryover.devtools.demo_measures import load_measures_demo
 from carryover.devtools.demo_review import load_review_demo
+from carryover.devtools.demo_support import load_support_demo
 from carryover.homework.models import Assignment
 
 DEMO_PASSWORD = "carryover-demo"
@@ -64,4 +65,5 @@ def load_demo() -> list[str]:
             created += load_homework_demo(therapist=therapist, clients=clients)  # eight weeks of activities
             created += load_measures_demo(therapist=therapist, clients=clients)  # weekly PHQ-9 and GAD-7
         created += load_review_demo(therapist=therapist, clients=clients)  # weekly sessions, the next one booked
+        created += load_support_demo(client=members["client@example.org"], password=DEMO_PASSWORD)  # Morgan
     return created

@@ -9,7 +9,7 @@ next due reminder; the `reminders_clock` command enqueues `tick` every minute.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from django.db.models import Q
@@ -17,8 +17,13 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult, get_date_max
 
+from carryover.lib.extensions import Registry
+
 from .delivery import BATCH, deliver_batch, due, next_due_at
 from .planning import clients_to_plan, plan_clients
+
+# Apps above reminders that send something on the clock (support persons' nudges) run on the same tick.
+tick_hooks: Registry[Callable[..., object]] = Registry("reminders_tick")
 
 TASK_SECONDS = 50  # one run of deliver_due, so a worker is never held for long
 MAX_WAITING_HELPERS = 8
@@ -70,6 +75,8 @@ def tick() -> int:
     from .therapists import digests_send
 
     digests_send(now=now)
+    for hook in tick_hooks:
+        hook(now=now)
     # Finished ticks and deliveries say nothing the Reminder and Delivery rows don't: keep a day of them.
     DBTaskResult.objects.filter(
         task_path__startswith="carryover.reminders.", status="SUCCESSFUL", finished_at__lt=now - timedelta(days=1)

@@ -153,7 +153,9 @@ def caseload(request: AuthedRequest) -> HttpResponse:
     search = request.GET.get("q", "").replace("\x00", "").strip()[:100]  # PostgreSQL refuses NUL in a query
     show = request.GET.get("show", "")
     rows = caseload_rows(request.user.membership, clients, search=search)
-    waiting = Invitation.objects.filter(invited_by=request.user, accepted_at__isnull=True, revoked_at__isnull=True)
+    waiting = Invitation.objects.filter(
+        invited_by=request.user, role=Role.CLIENT, accepted_at__isnull=True, revoked_at__isnull=True
+    )  # a guardian's invitation (support role) is on that client's support page
     context = {
         "rows": filter_rows(rows, show),
         "total": len(rows),

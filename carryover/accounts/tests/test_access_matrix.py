@@ -64,7 +64,7 @@ HOME_REDIRECT = 302  # signed-in people visiting sign-in pages are sent home
 
 MATRIX: dict[str, Row] = {
     # --- Carryover's own pages -------------------------------------------------------------------------
-    "home": Row(signed_in(302, support=200)),  # sent to their role's home; support people have none yet
+    "home": Row(signed_in(302)),  # sent to their role's home
     "client_home": Row(only(200, *CLIENTS), audited=True),
     "welcome_dismiss": Row(only(302, *CLIENTS), method="post", audited=True),
     "caseload": Row(only(200, *THERAPISTS), audited=True),
@@ -200,6 +200,30 @@ MATRIX: dict[str, Row] = {
     ),
     "invitation_request_link": Row(everyone(200)),
     "invitation_accept": Row(everyone(404), kwargs={"token": "not-a-real-token"}),
+    # --- Support persons (Sue shares Bob's world; test_support_matrix.py adds supporters of others) ---
+    "support_settings": Row(only(200, *CLIENTS), audited=True),
+    "support_link": Row(only(200, "client"), kwargs=lambda p, s: {"pk": support_state(p).pk}, audited=True),
+    "support_preview": Row(
+        only(200, "client"), method="post", kwargs=lambda p, s: {"pk": support_state(p).pk}, audited=True
+    ),
+    "support_pause": Row(
+        only(302, "client"), method="post", kwargs=lambda p, s: {"pk": support_state(p).pk}, audited=True
+    ),
+    "support_remove": Row(
+        only(302, "client"), method="post", kwargs=lambda p, s: {"pk": support_state(p).pk}, audited=True
+    ),
+    "support_send_invitation": Row(  # already accepted: said so, nothing sent
+        only(302, "client"), method="post", kwargs=lambda p, s: {"pk": support_state(p).pk}, audited=True
+    ),
+    "support_home": Row(only(200, "support"), audited=True),
+    "support_worried": Row(only(200, "support")),
+    "supporting": Row(only(200, "support"), kwargs=lambda p, s: {"pk": support_state(p).pk}, audited=True),
+    "support_accept": Row(  # Erin invited Sue's address; Sue already has an account
+        only(302, "support"), method="post", kwargs=lambda p, s: {"pk": support_waiting(p).pk}, audited=True
+    ),
+    "client_support": Row(
+        only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
+    ),
     # --- reminders ---
     "reminder_settings": Row(only(200, *CLIENTS), audited=True),
     "reminder_later": Row(only(200, *CLIENTS), audited=True),
@@ -325,6 +349,20 @@ def measure_state(personas) -> dict:
         "alert": result.entry.risk_alert,
         "chart": {"client_id": personas.bob.pk, "measure": "phq9"},
     }
+
+
+def support_state(personas):
+    """Bob shares with Sue (the persona support person), as an accepted invitation leaves it."""
+    from carryover.support.tests.conftest import linked
+
+    return linked(personas.bob, personas.sue, "Sue", share_days=True)
+
+
+def support_waiting(personas):
+    """Erin invites Sue's address: accounts tells Sue to sign in, where she can accept."""
+    from carryover.support.services import link_invite
+
+    return link_invite(client=personas.erin.membership, actor=personas.erin, name="Sue", email=personas.sue.email)
 
 
 def url_names(patterns=None) -> set[str]:

@@ -206,6 +206,18 @@ def test_sams_own_history_has_what_my_progress_shows(demo, client):
     assert first_step.peak_came_down()
 
 
+def test_sam_shares_a_little_with_a_support_person(demo, client):
+    from carryover.support.models import SupportLink
+
+    link = SupportLink.objects.get(client=member("client@example.org"))
+    assert link.supporter.email == "morgan@example.org" and link.share_days and link.assignments.count() == 2
+    assert link.nudge_at is not None and not link.entries.exists()
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(link.supporter)
+        page = client.get(reverse("supporting", args=[link.pk])).content.decode()
+    assert "Days Sam did something" in page and "Did something" in page
+
+
 def test_loading_again_changes_nothing(demo):
     before = counts()
     with time_machine.travel(NOW, tick=False):

@@ -102,6 +102,14 @@ GARBAGE_FIELDS = {
     "talk": NUL,
     "activity": str(HUGE),
     "month": "zzz",
+    "nudge_at": "25:99",
+    "assignments": ["zzz", str(HUGE)],
+    "entries": str(HUGE),
+    "preset": "zzz",
+    "text": "<script>" + LONG,
+    "form": "invite",
+    "guardian": "zzz",
+    "is_minor": NUL,
 }
 # The step-by-step forms (homework and measures), assigning, ladders and sessions: far dates, huge numbers.
 FLOW_FIELDS = {
@@ -142,6 +150,7 @@ GARBAGE_BODIES = [
     ("not json at all", "application/json"),
     ("[1, 2, 3]", "application/json"),
     ('{"subscription": {"endpoint": "' + LONG + '"}}', "application/json"),
+    ({"form": "suggest", "link": str(HUGE), "days": NUL}, None),  # a therapist's suggested scope
 ]
 
 

@@ -18,6 +18,7 @@ class Command(BaseCommand):
             "\n  Demo logins (password: carryover-demo)\n"
             "    therapist@example.org   therapist (two-factor code required)\n"
             "    client@example.org      client\n"
+            "    morgan@example.org      support person Sam shares with\n"
             "    admin@example.org       practice admin (two-factor code required)\n"
             f"  TOTP secret for the therapist and admin: {DEMO_TOTP_SECRET}\n"
             "  (add it to any authenticator app, or run: make totp)\n"
