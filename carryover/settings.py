@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "carryover.measures",
     "carryover.reminders",
     "carryover.review",
+    "carryover.records",
     "carryover.lib",
     "django.contrib.auth",
     "django.contrib.contenttypes",
