@@ -27,6 +27,7 @@ from carryover.homework.models import (
     Template,
     Visibility,
 )
+from carryover.homework.tests.conftest import monday  # noqa: F401  (fixture)
 from carryover.lib.crypto import EncryptedJSONField, encrypt_bytes
 from carryover.measures.models import MeasureResult, MeasureSharing, RiskAlert, SafetyPlan
 from carryover.records.export import SECTIONS
