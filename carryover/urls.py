@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("carryover.measures.urls")),
     path("", include("carryover.reminders.urls")),
     path("", include("carryover.review.urls")),
+    path("", include("carryover.records.urls")),
 ]
 
 handler400 = "carryover.lib.errors.bad_request"

@@ -5,3 +5,8 @@ from django.apps import AppConfig
 
 class RecordsConfig(AppConfig):
     name = "carryover.records"
+
+    def ready(self) -> None:
+        from . import panels
+
+        panels.register()

@@ -14,6 +14,8 @@ from carryover.measures.instruments import MEASURES
 
 from .models import Audience
 
+IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
+
 
 def _answers(entry: dict[str, Any], worksheet: dict[str, Any] | None) -> list[tuple[str, Any]]:
     """An entry's answers labelled with the worksheet's own questions where it has them."""
@@ -27,13 +29,15 @@ def booklet_context(document: dict[str, Any], files: dict[str, bytes] | None = N
     sections = document["sections"]
     worksheets = {w["id"]: w for w in document["worksheets"]}
     images = {
-        name: f"data:image/png;base64,{base64.b64encode(data).decode()}"
+        name: f"data:{IMAGE_TYPES[name.rsplit('.', 1)[-1]]};base64,{base64.b64encode(data).decode()}"
         for name, data in (files or {}).items()
-        if name.endswith(".png")
+        if name.rsplit(".", 1)[-1] in IMAGE_TYPES
     }
     attachments: dict[int, list[dict[str, Any]]] = {}
     for item in sections.get("attachments", []):
-        attachments.setdefault(item["entry_id"], []).append({**item, "src": images.get(item["file"], item["file"])})
+        # The HTML sits beside the files in the zip; the PDF can only show what is embedded in it.
+        src = images.get(item["file"]) if files is not None else item["file"]
+        attachments.setdefault(item["entry_id"], []).append({**item, "src": src})
     entries = [
         {
             **entry,
@@ -56,6 +60,7 @@ def booklet_context(document: dict[str, Any], files: dict[str, bytes] | None = N
         "entries": entries,
         "scores": scores,
         "sections": sections,
+        "for_pdf": files is not None,
     }
 
 

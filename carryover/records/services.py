@@ -100,7 +100,7 @@ def export_new_token(*, export: ExportRequest) -> str:
 
 
 def export_link(export: ExportRequest, token: str) -> str:
-    return settings.SITE_URL + reverse("export_download", kwargs={"export_id": export.pk, "token": token})
+    return settings.SITE_URL + reverse("export_download", kwargs={"pk": export.pk, "token": token})
 
 
 def export_email(*, export: ExportRequest, token: str) -> None:
