@@ -14,6 +14,7 @@ from carryover.accounts.models import Invitation, Role
 from carryover.accounts.services import invitation_create
 from carryover.audit.models import AuditEvent, Outcome
 from carryover.homework.tests.test_builder import shared_worksheet
+from carryover.records.tests.helpers import ready_export
 
 PERSONAS = ["anon", "client", "other_client", "support", "therapist", "unlinked", "other_practice", "admin"]
 LOGIN = "login"  # 302 to the sign-in page
@@ -124,6 +125,25 @@ MATRIX: dict[str, Row] = {
     "client_timeline": Row(
         only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
     ),
+    # --- Records (exports, FHIR, closure, retention) ---
+    "my_data": Row(only(200, *CLIENTS), audited=True),
+    "my_data_export": Row(only(302, *CLIENTS), method="post", audited=True),
+    "my_data_close": Row(only(302, *CLIENTS), method="post", audited=True),  # unconfirmed: nothing closes
+    # Bob's link works once, for Bob (first in line); everyone after him gets 404.
+    "export_download": Row(only(404, client=200), kwargs=lambda p, s: ready_export(p), audited=True),
+    "client_records": Row(
+        only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
+    ),
+    "client_records_export": Row(
+        only(404, *THERAPISTS, therapist=302), method="post", kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
+    ),
+    "client_fhir": Row(
+        only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
+    ),
+    "client_hold": Row(
+        only(404, *THERAPISTS, therapist=302), method="post", kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
+    ),
+    "practice_retention": Row(only(200, "admin")),
     "library": Row(only(200, *THERAPISTS)),
     "template_new": Row(only(200, *THERAPISTS)),
     "template_copy": Row(only(200, *THERAPISTS), kwargs=lambda p, s: {"pk": s["template"].pk}),
