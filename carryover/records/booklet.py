@@ -4,6 +4,7 @@ the two never say different things."""
 from __future__ import annotations
 
 import base64
+import logging
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -13,6 +14,9 @@ from carryover.homework.schema import field_map
 from carryover.measures.instruments import MEASURES
 
 from .models import Audience
+
+# WeasyPrint narrates every step at INFO; a worker's log needs none of it.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
 

@@ -115,11 +115,11 @@ def _remove_files(client: Membership, report: dict[str, int]) -> None:
     exports = ExportRequest.objects.filter(client=client).exclude(path="")
     for path in [*attachments.values_list("path", flat=True), *exports.values_list("path", flat=True)]:
         (root / path).unlink(missing_ok=True)
-    report["files"] = attachments.count() + exports.count()
+    report["files_removed"] = attachments.count() + exports.count()
     attachments.delete()
     exports.update(path="", token_hash="")
-    report["drafts"] = Draft.objects.filter(client=client).delete()[0]
-    report["reminders"] = Reminder.objects.filter(client=client).delete()[0]
+    report["drafts_removed"] = Draft.objects.filter(client=client).delete()[0]
+    report["reminders_removed"] = Reminder.objects.filter(client=client).delete()[0]
 
 
 def _forget_sign_in(user_id: int) -> None:

@@ -34,8 +34,11 @@ def ask_and_get_link(client, user, url) -> str:
     (message,) = mail.outbox
     user.refresh_from_db()
     assert message.to == [user.email]
-    return re.search(r"http\S+/downloads/\S+/", message.body).group(0).split("testserver")[-1].replace(
-        "http://127.0.0.1:8000", ""
+    return (
+        re.search(r"http\S+/downloads/\S+/", message.body)
+        .group(0)
+        .split("testserver")[-1]
+        .replace("http://127.0.0.1:8000", "")
     )
 
 
@@ -58,7 +61,8 @@ def test_the_client_gets_everything_once_by_a_link_emailed_alone(client, persona
     text = json.dumps(document)
     private = [e.pk for e in Entry.objects.filter(client=planted.client, visibility="private")]
     assert private and {e["id"] for e in document["sections"]["entries"]} >= set(private)
-    assert all(canary in text for where, canary in planted.canaries.items() if not where.startswith(("Session", "Risk")))
+    clinical_only = ("Session", "RiskAlert")
+    assert all(canary in text for where, canary in planted.canaries.items() if not where.startswith(clinical_only))
     files = [archive.read(item["file"]) for item in document["sections"]["attachments"]]
     assert len(files) == 2 and all(f.startswith(b"CANARY-FILE-BYTES") for f in files)
     # Used once: the second try is refused, audited, and the file is gone from the server.
