@@ -10,7 +10,7 @@ class HoldForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("hold") and not (data.get("reason") or "").strip():
             self.add_error("reason", "Say why the record is held: the reason is kept with the hold.")
         return data

@@ -112,9 +112,10 @@ def export_email(*, export: ExportRequest, token: str) -> None:
 def export_take(*, export_id: int, token: str, user: User) -> bytes:
     """The zip, once: the first valid use marks the link used and deletes the file. Raises ExportUnavailable."""
     with transaction.atomic():
-        export = ExportRequest.objects.select_for_update().filter(pk=export_id).first()
-        mine = export is not None and export.requested_by_id == user.pk and bool(export.token_hash)
-        if not mine or not secrets.compare_digest(export.token_hash, hash_token(token)) or not export.link_usable():
+        export = ExportRequest.objects.select_for_update().filter(pk=export_id, requested_by=user).first()
+        if export is None or not export.token_hash or not export.link_usable():
+            raise ExportUnavailable
+        if not secrets.compare_digest(export.token_hash, hash_token(token)):
             raise ExportUnavailable
         path = Path(settings.MEDIA_ROOT) / export.path
         data = decrypt_bytes(path.read_bytes())

@@ -95,3 +95,21 @@ def test_closing_stops_sign_in_and_the_therapist_sees_it(client, personas):
     client.force_login(personas.alice)
     page = client.get(reverse("client_detail", args=[personas.bob.pk])).content.decode()
     assert "Account closed" in page
+
+
+def test_the_clock_queues_one_sweep_that_expires_links_and_erases_what_is_due(client, personas, planted, media):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    from carryover.records.models import ExportRequest, ExportStatus
+    from carryover.records.tasks import records_sweep
+
+    export = export_request(client=planted.client, actor=personas.bob, audience=Audience.CLIENT)
+    export_build(export_id=export.pk)
+    call_command("records_clock", once=True)
+    call_command("records_clock", once=True)
+    assert DBTaskResult.objects.filter(task_path=records_sweep.module_path, status="READY").count() == 1
+    with time_machine.travel(timezone.now() + timedelta(hours=25)):
+        assert records_sweep.call() == {"expired": 1, "erased": 0}
+    assert ExportRequest.objects.get(pk=export.pk).status == ExportStatus.EXPIRED
+    assert not list((media / "exports").iterdir())
