@@ -69,7 +69,7 @@ def closure_request(*, client: Membership, actor: User) -> Closure:
             User.objects.filter(pk=client.user_id).update(is_active=False)
             ReminderSettings.objects.filter(client=client).update(enabled=False)
             PushSubscription.objects.filter(client=client).delete()
-            _audit(client, actor_id=actor.pk, action=Action.UPDATE, object_type="account_closure")
+            audit_client(client, actor_id=actor.pk, action=Action.UPDATE, object_type="account_closure")
     return closure
 
 
@@ -78,7 +78,7 @@ def closure_hold(*, closure: Closure, actor: User, hold: bool, reason: str = "")
     Closure.objects.filter(pk=closure.pk).update(
         hold=hold, hold_reason=reason if hold else "", hold_by=actor, hold_at=timezone.now()
     )
-    _audit(closure.client, actor_id=actor.pk, action=Action.UPDATE, object_type="legal_hold")
+    audit_client(closure.client, actor_id=actor.pk, action=Action.UPDATE, object_type="legal_hold")
 
 
 def _blank(value: Any, model_field: models.Field) -> Any:
@@ -144,7 +144,7 @@ def erasure_run(*, closure_id: int) -> bool:
         _erase_rows(client, report)
         _forget_sign_in(client.user_id)
         Closure.objects.filter(pk=closure.pk).update(erased_at=timezone.now(), report=report)
-        _audit(client, actor_id=None, action=Action.DELETE, object_type="erasure")
+        audit_client(client, actor_id=None, action=Action.DELETE, object_type="erasure")
     return True
 
 
@@ -154,7 +154,7 @@ def erasures_due() -> int:
     return sum(erasure_run(closure_id=pk) for pk in due.values_list("pk", flat=True))
 
 
-def _audit(client: Membership, *, actor_id: int | None, action: str, object_type: str) -> None:
+def audit_client(client: Membership, *, actor_id: int | None, action: str, object_type: str) -> None:
     audit_record(
         actor_id=actor_id,
         practice_id=client.practice_id,

@@ -8,7 +8,8 @@ the export. The schema (`docs/export-schema.json`) is generated from the same li
 keeps the published file the same as the code.
 
 Two audiences: the client's own export holds everything, private entries and unsent drafts included (it is their
-data); the clinical file's export leaves out what the client kept private and adds sessions and risk alerts.
+data); the clinical file's export leaves out what the client kept private and adds risk alerts (the care team's
+safety record, with their resolution notes: a client's request for those goes through the practice).
 """
 
 from __future__ import annotations
@@ -143,7 +144,8 @@ SECTIONS: list[Section] = [
         lambda client: Delivery.objects.filter(reminder__client=client).order_by("pk"),
         excluded={"idempotency_key": "a random key that stops a reminder going twice: no meaning afterwards"},
     ),
-    Section("sessions", Session, _by_client(Session), client=False),
+    # When they met (and the short, deliberately non-clinical note): the client's as much as the practice's.
+    Section("sessions", Session, _by_client(Session)),
     Section("risk_alerts", RiskAlert, _by_client(RiskAlert), client=False),
 ]
 
@@ -240,8 +242,26 @@ JSON_TYPES: list[tuple[type[models.Field], dict[str, Any]]] = [
 ]
 
 
+INTEGER_RANGES: list[tuple[type[models.Field], int, int]] = [
+    (models.PositiveSmallIntegerField, 0, 32767),
+    (models.PositiveIntegerField, 0, 2147483647),
+    (models.PositiveBigIntegerField, 0, 2**63 - 1),
+    (models.SmallIntegerField, -32768, 32767),
+    (models.IntegerField, -(2**31), 2**31 - 1),
+]
+
+
 def field_schema(model_field: models.Field) -> dict[str, Any]:
+    """The JSON Schema of one field, as strict as the database: an import checked by it cannot fail to store."""
     schema = next(dict(s) for kind, s in JSON_TYPES if isinstance(model_field, kind))
+    if isinstance(model_field, models.CharField) and model_field.max_length:
+        schema["maxLength"] = model_field.max_length
+    if model_field.choices:
+        values = [value for value, _ in model_field.flatchoices]
+        schema["enum"] = values + [""] * model_field.blank + [None] * model_field.null
+    ranges = [r for r in INTEGER_RANGES if isinstance(model_field, r[0])]
+    if ranges and not model_field.is_relation:
+        schema["minimum"], schema["maximum"] = ranges[0][1], ranges[0][2]
     if model_field.null and "type" in schema:
         schema["type"] = [schema["type"], "null"]
     if model_field.help_text:

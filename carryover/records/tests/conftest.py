@@ -33,6 +33,7 @@ from carryover.measures.models import MeasureResult, MeasureSharing, RiskAlert, 
 from carryover.records.export import SECTIONS
 from carryover.reminders.models import AssignmentReminder, Delivery, Reminder, ReminderSettings
 from carryover.review.models import Session
+from carryover.review.tests.conftest import journal_week  # noqa: F401  (fixture)
 
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField, EncryptedJSONField)
 FILE_CANARY = b"CANARY-FILE-BYTES"

@@ -61,7 +61,7 @@ def test_the_client_gets_everything_once_by_a_link_emailed_alone(client, persona
     text = json.dumps(document)
     private = [e.pk for e in Entry.objects.filter(client=planted.client, visibility="private")]
     assert private and {e["id"] for e in document["sections"]["entries"]} >= set(private)
-    clinical_only = ("Session", "RiskAlert")
+    clinical_only = ("RiskAlert",)
     assert all(canary in text for where, canary in planted.canaries.items() if not where.startswith(clinical_only))
     files = [archive.read(item["file"]) for item in document["sections"]["attachments"]]
     assert len(files) == 2 and all(f.startswith(b"CANARY-FILE-BYTES") for f in files)
@@ -90,7 +90,7 @@ def test_the_link_works_for_nobody_else_and_not_after_24_hours(client, personas,
     assert ExportRequest.objects.get().status == ExportStatus.READY  # none of those used it up
 
 
-def test_the_clinical_file_export_leaves_out_private_entries_and_adds_sessions(client, personas, planted):
+def test_the_clinical_file_export_leaves_out_private_entries_and_adds_alerts(client, personas, planted):
     link = ask_and_get_link(client, personas.alice, reverse("client_records_export", args=[personas.bob.pk]))
     archive = unzip(client.get(link))
     document = json.loads(archive.read("export.json"))
@@ -100,7 +100,7 @@ def test_the_clinical_file_export_leaves_out_private_entries_and_adds_sessions(c
     assert document["sections"]["sessions"] and "drafts" not in document["sections"]
     assert len([n for n in archive.namelist() if n.startswith("files/")]) == 1  # the shared entry's photo only
     booklet = archive.read("booklet.html").decode()
-    assert "Sessions" in booklet and "Unsent drafts" not in booklet
+    assert "Risk alerts" in booklet and "Unsent drafts" not in booklet
 
 
 def test_a_worker_running_twice_builds_once(client, personas, planted):
