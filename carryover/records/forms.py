@@ -27,3 +27,10 @@ class RetentionForm(forms.Form):
     keep_scores = forms.BooleanField(
         required=False, label="After erasure, keep questionnaire totals and dates (no answers, no words)"
     )
+
+
+class ImportForm(forms.Form):
+    upload = forms.FileField(
+        label="Export file", help_text="The zip a client downloaded from another Carryover, or its export.json."
+    )
+    email = forms.EmailField(label="The client's email address here", max_length=254)

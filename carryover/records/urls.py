@@ -13,5 +13,6 @@ urlpatterns = [
     path("clients/<id:client_id>/records/export/", views.client_records_export, name="client_records_export"),
     path("clients/<id:client_id>/records/fhir/", views.client_fhir, name="client_fhir"),
     path("clients/<id:client_id>/records/hold/", views.client_hold, name="client_hold"),
+    path("clients/import/", views.client_import_page, name="client_import"),
     path("practice/retention/", views.practice_retention, name="practice_retention"),
 ]

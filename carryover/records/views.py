@@ -22,7 +22,8 @@ from carryover.lib.types import AuthedRequest
 from . import erasure, services
 from .access import get_client_record, get_own_record
 from .fhir import fhir_bundle_for
-from .forms import HoldForm, RetentionForm
+from .forms import HoldForm, ImportForm, RetentionForm
+from .importer import MAX_IMPORT_BYTES, ImportRefused, client_import
 from .models import Audience, Closure, ExportRequest, RetentionSettings
 
 NO_STORE = "no-store"
@@ -133,3 +134,22 @@ def practice_retention(request: AuthedRequest) -> HttpResponse:
         messages.success(request, "Retention saved. It applies to accounts closed from now on.")
         return redirect("practice_retention")
     return TemplateResponse(request, "records/practice_retention.html", {"form": form, "practice": practice})
+
+
+@role_required(Role.THERAPIST)
+def client_import_page(request: AuthedRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["upload"]
+        try:
+            if upload.size > MAX_IMPORT_BYTES:  # refused before a byte of it is read into memory
+                raise ImportRefused("That file is larger than any Carryover export we can import (512 MB).")
+            client = client_import(
+                therapist=request.user.membership, data=upload.read(), email=form.cleaned_data["email"]
+            )
+        except ImportRefused as error:
+            form.add_error("upload", str(error))
+        else:
+            messages.success(request, "The client's history was imported. Invite them to sign in from their page.")
+            return redirect("client_records", client.user_id)
+    return TemplateResponse(request, "records/client_import.html", {"form": form}, status=400 if form.errors else 200)

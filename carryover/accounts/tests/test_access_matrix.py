@@ -144,6 +144,7 @@ MATRIX: dict[str, Row] = {
         only(404, *THERAPISTS, therapist=302), method="post", kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
     ),
     "practice_retention": Row(only(200, "admin")),
+    "client_import": Row(only(200, *THERAPISTS)),
     "library": Row(only(200, *THERAPISTS)),
     "template_new": Row(only(200, *THERAPISTS)),
     "template_copy": Row(only(200, *THERAPISTS), kwargs=lambda p, s: {"pk": s["template"].pk}),

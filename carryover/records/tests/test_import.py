@@ -148,3 +148,18 @@ def test_an_address_already_in_use_is_refused(personas, bobs_history):
     with pytest.raises(ImportRefused, match="already has an account"):
         client_import(therapist=personas.charlie.membership, data=bobs_history, email="DANA@elsewhere.test")
     assert ExportRequest.objects.count() == 1
+
+
+def test_the_import_page_imports_and_says_what_is_wrong(client, personas, bobs_history):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(personas.charlie)
+    url = reverse("client_import")
+    refused = client.post(url, {"upload": SimpleUploadedFile("x.zip", b"PK\x03\x04junk"), "email": "b@e.test"})
+    assert refused.status_code == 400 and "could not be opened" in refused.content.decode()
+    upload = SimpleUploadedFile("carryover-export.zip", bobs_history, content_type="application/zip")
+    response = client.post(url, {"upload": upload, "email": "bob@elsewhere.test"})
+    moved = User.objects.get(email="bob@elsewhere.test")
+    assert response.status_code == 302 and response.url == reverse("client_records", args=[moved.pk])
+    assert client.get(response.url).status_code == 200  # Charlie now looks after the imported client
