@@ -142,7 +142,8 @@ def questionnaire(measure_key: str) -> dict[str, Any]:
 def _response(result: MeasureResult, patient: dict[str, Any]) -> dict[str, Any]:
     measure = MEASURES[result.measure]
     labels = dict(measure["scale"])
-    answers = result.entry.answers
+    content = result.entry.content  # an imported export may hold any JSON here
+    answers = content.get("answers", {}) if isinstance(content, dict) else {}
     items = []
     for key, text in measure["items"]:
         if key in answers:

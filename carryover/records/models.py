@@ -88,3 +88,26 @@ class Closure(models.Model):
 
     def due(self, now=None) -> bool:
         return not self.hold and self.erased_at is None and (now or timezone.now()) >= self.erase_after
+
+
+class PracticeArchive(models.Model):
+    """Everything a practice leaving Carryover takes with it, built by the worker (`progress` clients of `total`)
+    and downloaded once by an admin from the archive page within `LINK_LIFETIME`."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=12, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    progress = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    path = models.CharField(max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    downloaded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def link_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.status == ExportStatus.READY and self.expires_at is not None and now < self.expires_at

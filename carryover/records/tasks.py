@@ -52,3 +52,10 @@ def records_sweep() -> dict[str, int]:
     from .erasure import erasures_due
 
     return {"expired": exports_expire(), "erased": erasures_due()}
+
+
+@task()
+def build_archive(archive_id: int) -> bool:
+    from .archive import archive_build
+
+    return archive_build(archive_id=archive_id)

@@ -14,5 +14,7 @@ urlpatterns = [
     path("clients/<id:client_id>/records/fhir/", views.client_fhir, name="client_fhir"),
     path("clients/<id:client_id>/records/hold/", views.client_hold, name="client_hold"),
     path("clients/import/", views.client_import_page, name="client_import"),
+    path("practice/archive/", views.practice_archive, name="practice_archive"),
+    path("practice/archive/<id:pk>/download/", views.practice_archive_download, name="practice_archive_download"),
     path("practice/retention/", views.practice_retention, name="practice_retention"),
 ]

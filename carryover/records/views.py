@@ -21,10 +21,11 @@ from carryover.lib.types import AuthedRequest
 
 from . import erasure, services
 from .access import get_client_record, get_own_record
+from .archive import archive_request, archive_take
 from .fhir import fhir_bundle_for
 from .forms import HoldForm, ImportForm, RetentionForm
 from .importer import MAX_IMPORT_BYTES, ImportRefused, client_import
-from .models import Audience, Closure, ExportRequest, RetentionSettings
+from .models import Audience, Closure, ExportRequest, PracticeArchive, RetentionSettings
 
 NO_STORE = "no-store"
 
@@ -153,3 +154,28 @@ def client_import_page(request: AuthedRequest) -> HttpResponse:
             messages.success(request, "The client's history was imported. Invite them to sign in from their page.")
             return redirect("client_records", client.user_id)
     return TemplateResponse(request, "records/client_import.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@role_required(Role.ADMIN)
+def practice_archive(request: AuthedRequest) -> HttpResponse:
+    practice = get_practice_for_admin(request, action=Action.EXPORT if request.method == "POST" else Action.READ)
+    if request.method == "POST":
+        archive_request(practice=practice, actor=request.user)
+        messages.success(request, "The archive is being built. This page shows how far it has got.")
+        return redirect("practice_archive")
+    archive = PracticeArchive.objects.filter(practice=practice).first()
+    template = "records/_archive_status.html" if request.htmx else "records/practice_archive.html"
+    return TemplateResponse(request, template, {"archive": archive, "practice": practice})
+
+
+@role_required(Role.ADMIN)
+def practice_archive_download(request: AuthedRequest, pk: int) -> HttpResponse:
+    practice = get_practice_for_admin(request, action=Action.EXPORT)
+    archive = PracticeArchive.objects.filter(pk=pk, practice=practice).first()
+    data = archive_take(archive=archive, actor=request.user) if archive is not None else None
+    if data is None:
+        raise deny(request, action=Action.EXPORT, object_type="practice_archive_download", object_id=pk)
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="carryover-practice-archive.zip"'
+    response["Cache-Control"] = NO_STORE
+    return response

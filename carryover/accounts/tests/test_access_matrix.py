@@ -14,7 +14,7 @@ from carryover.accounts.models import Invitation, Role
 from carryover.accounts.services import invitation_create
 from carryover.audit.models import AuditEvent, Outcome
 from carryover.homework.tests.test_builder import shared_worksheet
-from carryover.records.tests.helpers import ready_export
+from carryover.records.tests.helpers import ready_archive, ready_export
 
 PERSONAS = ["anon", "client", "other_client", "support", "therapist", "unlinked", "other_practice", "admin"]
 LOGIN = "login"  # 302 to the sign-in page
@@ -145,6 +145,8 @@ MATRIX: dict[str, Row] = {
     ),
     "practice_retention": Row(only(200, "admin")),
     "client_import": Row(only(200, *THERAPISTS)),
+    "practice_archive": Row(only(200, "admin")),
+    "practice_archive_download": Row(only(404, admin=200), kwargs=lambda p, s: ready_archive(p), audited=True),
     "library": Row(only(200, *THERAPISTS)),
     "template_new": Row(only(200, *THERAPISTS)),
     "template_copy": Row(only(200, *THERAPISTS), kwargs=lambda p, s: {"pk": s["template"].pk}),

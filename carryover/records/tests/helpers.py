@@ -8,3 +8,11 @@ def ready_export(personas) -> dict:
     export = export_request(client=personas.bob.membership, actor=personas.bob, audience=Audience.CLIENT)
     export_build(export_id=export.pk)
     return {"pk": export.pk, "token": export_new_token(export=export)}
+
+
+def ready_archive(personas) -> dict:
+    from carryover.records.archive import archive_build, archive_request
+
+    archive = archive_request(practice=personas.practice, actor=personas.admin)
+    archive_build(archive_id=archive.pk)
+    return {"pk": archive.pk}
