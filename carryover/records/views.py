@@ -164,7 +164,8 @@ def practice_archive(request: AuthedRequest) -> HttpResponse:
         messages.success(request, "The archive is being built. This page shows how far it has got.")
         return redirect("practice_archive")
     archive = PracticeArchive.objects.filter(practice=practice).first()
-    template = "records/_archive_status.html" if request.htmx else "records/practice_archive.html"
+    partial = request.headers.get("HX-Request") == "true"
+    template = "records/_archive_status.html" if partial else "records/practice_archive.html"
     return TemplateResponse(request, template, {"archive": archive, "practice": practice})
 
 
