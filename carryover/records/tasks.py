@@ -22,7 +22,13 @@ logger = logging.getLogger(__name__)
 
 @task()
 def build_export(export_id: int) -> bool:
-    built = export_build(export_id=export_id)
+    try:
+        built = export_build(export_id=export_id)
+    except Exception:
+        # The page says "Could not be prepared" rather than "Being prepared" for ever; the client can ask again.
+        logger.exception("export %s could not be built", export_id)
+        ExportRequest.objects.filter(pk=export_id, status=ExportStatus.QUEUED).update(status=ExportStatus.FAILED)
+        raise
     if built:
         email_export_link.enqueue(export_id)
     return built
