@@ -1,5 +1,5 @@
-"""Serve Carryover on one machine: gunicorn for the web app, one db_worker for background tasks, and the two
-clocks that queue periodic work for it (the reminders tick, audit sealing).
+"""Serve Carryover on one machine: gunicorn for the web app, one db_worker for background tasks, and the three
+clocks that queue periodic work for it (the reminders tick, audit sealing, the records sweep).
 
 All stop cleanly on Ctrl-C (or SIGTERM); if one dies, the others are stopped too.
 """
@@ -33,10 +33,11 @@ WEB = [
 WORKER = [sys.executable, "manage.py", "db_worker", "--interval", "1"]
 CLOCK = [sys.executable, "manage.py", "reminders_clock"]  # queues the reminders tick every minute
 AUDIT_CLOCK = [sys.executable, "manage.py", "audit_clock"]  # queues audit sealing every 5 seconds
+RECORDS_CLOCK = [sys.executable, "manage.py", "records_clock"]  # queues link expiry and due erasures every hour
 
 
 def main() -> int:
-    children = [subprocess.Popen(command) for command in (WEB, WORKER, CLOCK, AUDIT_CLOCK)]
+    children = [subprocess.Popen(command) for command in (WEB, WORKER, CLOCK, AUDIT_CLOCK, RECORDS_CLOCK)]
     stopping = False
 
     def stop(signum=None, frame=None):

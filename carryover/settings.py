@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "carryover.together",
     "carryover.api",
     "carryover.support",
+    "carryover.records",
     "carryover.lib",
     "django.contrib.auth",
     "django.contrib.contenttypes",

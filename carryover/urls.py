@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("carryover.together.urls")),
     path("", include("carryover.api.urls")),
     path("", include("carryover.support.urls")),
+    path("", include("carryover.records.urls")),
 ]
 
 handler400 = "carryover.lib.errors.bad_request"

@@ -1,7 +1,8 @@
 """Working secrets never reach a log line.
 
-Three links carry a secret in their path: an invitation (`/invite/<token>/`), a password reset
-(`/accounts/password/reset/key/<uid>-<key>/`) and an email-address confirmation (`/accounts/confirm-email/<key>/`).
+Four links carry a secret in their path: an invitation (`/invite/<token>/`), a password reset
+(`/accounts/password/reset/key/<uid>-<key>/`), an email-address confirmation (`/accounts/confirm-email/<key>/`) and
+an export's one-time download (`/downloads/<id>/<token>/`).
 The calendar feed's key travels in the query string (`?key=`), which the access log leaves out (bin/serve.py); it is
 matched here too, for any line that does print a query string. Whoever holds a log must not hold these: a reset key
 opens an account until its password changes, an invitation makes one.
@@ -20,7 +21,7 @@ from gunicorn.glogging import Logger as _GunicornBaseLogger
 
 REDACTED = "[redacted]"
 _SECRET = re.compile(
-    r"(?P<keep>/invite/(?!new-link/)|/accounts/password/reset/key/|/accounts/confirm-email/|[?&;]key=)"
+    r"(?P<keep>/invite/(?!new-link/)|/accounts/password/reset/key/|/accounts/confirm-email/|/downloads/\d+/|[?&;]key=)"
     r"[^/\s?&;#\"'<>]+"
 )
 

@@ -16,6 +16,7 @@ from carryover.accounts.services import invitation_create
 from carryover.api.tests.matrix import session_rows as api_session_rows
 from carryover.audit.models import AuditEvent, Outcome
 from carryover.homework.tests.test_builder import shared_worksheet
+from carryover.records.tests.helpers import ready_archive, ready_export
 
 PERSONAS = ["anon", "client", "other_client", "support", "therapist", "unlinked", "other_practice", "admin"]
 LOGIN = "login"  # 302 to the sign-in page
@@ -154,6 +155,28 @@ MATRIX: dict[str, Row] = {
         only(200, "therapist"), kwargs=lambda p, s: {"pk": together_state(p)["draft"].pk}, audited=True
     ),
     "together_sure": Row(only(200, "client"), kwargs=lambda p, s: {"pk": s["assignment"].pk}, audited=True),
+    # --- Records (exports, FHIR, closure, retention) ---
+    "my_data": Row(only(200, *CLIENTS), audited=True),
+    "my_data_export": Row(only(302, *CLIENTS), method="post", audited=True),
+    "my_data_close": Row(only(302, *CLIENTS), method="post", audited=True),  # unconfirmed: nothing closes
+    # Bob's link works once, for Bob (first in line); everyone after him gets 404.
+    "export_download": Row(only(404, client=200), kwargs=lambda p, s: ready_export(p), audited=True),
+    "client_records": Row(
+        only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
+    ),
+    "client_records_export": Row(
+        only(404, *THERAPISTS, therapist=302), method="post", kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
+    ),
+    "client_fhir": Row(
+        only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
+    ),
+    "client_hold": Row(
+        only(404, *THERAPISTS, therapist=302), method="post", kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
+    ),
+    "practice_retention": Row(only(200, "admin")),
+    "client_import": Row(only(200, *THERAPISTS)),
+    "practice_archive": Row(only(200, "admin")),
+    "practice_archive_download": Row(only(404, admin=200), kwargs=lambda p, s: ready_archive(p), audited=True),
     "library": Row(only(200, *THERAPISTS)),
     "template_new": Row(only(200, *THERAPISTS)),
     "template_copy": Row(only(200, *THERAPISTS), kwargs=lambda p, s: {"pk": s["template"].pk}),

@@ -1,0 +1,146 @@
+"""Exports: asked for, built by the worker into an encrypted zip, fetched once by a 24-hour link; every step audited.
+
+The link is emailed as a link only (nothing clinical in the email); only a SHA-256 of its token is kept; it works
+for the person who asked, once, within `LINK_LIFETIME`; the file is deleted when fetched or expired. A stranger,
+a second use or an old link all get the same 404, with a denied audit event.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import secrets
+import time
+import uuid
+import zipfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from carryover.accounts.models import Membership, User, hash_token
+from carryover.audit.models import Action, Outcome
+from carryover.audit.services import audit_record
+from carryover.homework.attachments import attachment_read
+from carryover.homework.models import Attachment
+from carryover.lib.crypto import decrypt_bytes, encrypt_bytes
+
+from .booklet import booklet_html, booklet_pdf
+from .export import client_export_build
+from .models import LINK_LIFETIME, ExportRequest, ExportStatus
+
+
+class ExportUnavailable(Exception):
+    """The link is not this person's, was used, or has expired: the view answers 404."""
+
+
+def export_request(*, client: Membership, actor: User, audience: str) -> ExportRequest:
+    """Queue an export; the worker builds it (`records.tasks.build_export`) and emails the link to `actor`."""
+    from .tasks import build_export
+
+    with transaction.atomic():
+        export = ExportRequest.objects.create(client=client, requested_by=actor, audience=audience)
+        build_export.enqueue(export.pk)
+    return export
+
+
+def _zip_bytes(export: ExportRequest) -> bytes:
+    """export.json, booklet.html, booklet.pdf and every file, as the audience may have them."""
+    document = client_export_build(client=export.client, audience=export.audience)
+    ids = [item["id"] for item in document["sections"].get("attachments", [])]
+    names = {item["id"]: item["file"] for item in document["sections"].get("attachments", [])}
+    files = {names[a.pk]: attachment_read(a) for a in Attachment.objects.filter(pk__in=ids)}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("export.json", json.dumps(document, indent=1, ensure_ascii=False))
+        archive.writestr("booklet.html", booklet_html(document))
+        archive.writestr("booklet.pdf", booklet_pdf(document, files))
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def export_build(*, export_id: int) -> bool:
+    """Build the zip and store it encrypted. Run by the worker; a second run finds the export no longer queued
+    and does nothing (False)."""
+    started = time.monotonic()
+    export = ExportRequest.objects.select_related("client__practice").get(pk=export_id)
+    if export.status != ExportStatus.QUEUED:
+        return False
+    data = _zip_bytes(export)
+    relative = f"exports/{uuid.uuid4().hex}.bin"
+    path = Path(settings.MEDIA_ROOT) / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(encrypt_bytes(data))
+    now = timezone.now()
+    updated = ExportRequest.objects.filter(pk=export.pk, status=ExportStatus.QUEUED).update(
+        status=ExportStatus.READY,
+        path=relative,
+        size=len(data),
+        seconds=time.monotonic() - started,
+        ready_at=now,
+        expires_at=now + LINK_LIFETIME,
+    )
+    if not updated:  # another run got there first
+        path.unlink()
+        return False
+    _audit(export, actor_id=None, object_type="export_built")
+    return True
+
+
+def export_new_token(*, export: ExportRequest) -> str:
+    """A fresh token for the link about to be emailed: any earlier link for this export stops working."""
+    token = secrets.token_urlsafe(32)
+    ExportRequest.objects.filter(pk=export.pk).update(token_hash=hash_token(token))
+    return token
+
+
+def export_link(export: ExportRequest, token: str) -> str:
+    return settings.SITE_URL + reverse("export_download", kwargs={"pk": export.pk, "token": token})
+
+
+def export_email(*, export: ExportRequest, token: str) -> None:
+    """The link only: no name, no practice, nothing of the record."""
+    body = render_to_string("records/export_ready.txt", {"link": export_link(export, token), "hours": 24})
+    send_mail("Your Carryover download is ready", body, settings.DEFAULT_FROM_EMAIL, [export.requested_by.email])
+
+
+def export_take(*, export_id: int, token: str, user: User) -> bytes:
+    """The zip, once: the first valid use marks the link used and deletes the file. Raises ExportUnavailable."""
+    with transaction.atomic():
+        export = ExportRequest.objects.select_for_update().filter(pk=export_id, requested_by=user).first()
+        if export is None or not export.token_hash or not export.link_usable():
+            raise ExportUnavailable
+        if not secrets.compare_digest(export.token_hash, hash_token(token)):
+            raise ExportUnavailable
+        path = Path(settings.MEDIA_ROOT) / export.path
+        data = decrypt_bytes(path.read_bytes())
+        ExportRequest.objects.filter(pk=export.pk).update(status=ExportStatus.DOWNLOADED, downloaded_at=timezone.now())
+        _audit(export, actor_id=user.pk, object_type="export_download")
+    path.unlink(missing_ok=True)
+    return data
+
+
+def exports_expire() -> int:
+    """Delete the files of links past their 24 hours (run by the worker's sweep)."""
+    expired = list(ExportRequest.objects.filter(status=ExportStatus.READY, expires_at__lte=timezone.now()))
+    for export in expired:
+        (Path(settings.MEDIA_ROOT) / export.path).unlink(missing_ok=True)
+    ExportRequest.objects.filter(pk__in=[e.pk for e in expired]).update(status=ExportStatus.EXPIRED)
+    return len(expired)
+
+
+def _audit(export: ExportRequest, *, actor_id: int | None, object_type: str) -> None:
+    audit_record(
+        actor_id=actor_id,
+        practice_id=export.client.practice_id,
+        client_id=export.client.user_id,
+        action=Action.EXPORT,
+        object_type=object_type,
+        object_id=export.pk,
+        outcome=Outcome.ALLOWED,
+    )

@@ -1,0 +1,67 @@
+"""The worker's side of records: building an export and emailing its link, and the daily sweep that expires old
+links and erases closed accounts whose retention period has passed (`records_sweep`, queued by `records_clock`).
+
+Each task re-reads the state it acts on, so running one twice does no harm: a built export is not rebuilt, an
+erased account is not erased again.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.utils import timezone
+from django_tasks import task
+
+from carryover.lib.tasks import email_retry_delay
+
+from .models import ExportRequest, ExportStatus
+from .services import export_build, export_email, export_new_token, exports_expire
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def build_export(export_id: int) -> bool:
+    try:
+        built = export_build(export_id=export_id)
+    except Exception:
+        # The page says "Could not be prepared" rather than "Being prepared" for ever; the client can ask again.
+        logger.exception("export %s could not be built", export_id)
+        ExportRequest.objects.filter(pk=export_id, status=ExportStatus.QUEUED).update(status=ExportStatus.FAILED)
+        raise
+    if built:
+        email_export_link.enqueue(export_id)
+    return built
+
+
+@task()
+def email_export_link(export_id: int, attempt: int = 1) -> bool:
+    export = ExportRequest.objects.select_related("requested_by").get(pk=export_id)
+    if not export.link_usable():
+        return False
+    try:
+        export_email(export=export, token=export_new_token(export=export))
+    except Exception:  # the mail server is down or refused: a new link is sent on the next try
+        delay = email_retry_delay(attempt)
+        if delay is None:
+            logger.error("export %s: link not emailed after %s attempts; giving up", export_id, attempt)
+            ExportRequest.objects.filter(pk=export_id).update(status=ExportStatus.FAILED)
+            return False
+        logger.warning("export %s: link not emailed (attempt %s); trying again in %s", export_id, attempt, delay)
+        email_export_link.using(run_after=timezone.now() + delay).enqueue(export_id, attempt=attempt + 1)
+        return False
+    return True
+
+
+@task()
+def records_sweep() -> dict[str, int]:
+    from .erasure import erasures_due
+
+    return {"expired": exports_expire(), "erased": erasures_due()}
+
+
+@task()
+def build_archive(archive_id: int) -> bool:
+    from .archive import archive_build
+
+    return archive_build(archive_id=archive_id)
