@@ -398,6 +398,14 @@ ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or
 
 # === Operations lane (issue 19): file store, connection pool, probes, metrics, logs; docs/deploy.md ===
 INSTALLED_APPS.append("carryover.ops")
+# /readyz and /metrics are answered beside /healthz (before host checks); request metrics need the signed-in user.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("carryover.lib.middleware.HealthCheckMiddleware") + 1, "carryover.ops.middleware.ProbesMiddleware"
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "carryover.ops.middleware.RequestMetricsMiddleware",
+)
 # Files: this machine's `var/private` by default; FILE_STORE=s3 keeps them in an S3-compatible bucket so that every
 # web machine and worker reads what any other stored. Either way the app encrypts before storing (lib/filestore.py).
 FILE_STORE = os.environ.get("FILE_STORE", "local")
