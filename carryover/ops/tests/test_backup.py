@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import os
 import resource
 import shutil
 import signal
@@ -14,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import tarfile
+import uuid
 from pathlib import Path
 
 import pytest
@@ -119,3 +121,40 @@ def test_a_full_disk_during_backup_leaves_no_archive(tmp_path, demo):
     assert "no archive was kept" in result.stderr and "Traceback" not in result.stderr
     assert sorted(path.name for path in tmp_path.iterdir()) == ["source"]  # no archive, no partial, no temp folder
     assert manage(env, "check").returncode == 0  # the installation itself is untouched
+
+
+@pytest.fixture
+def postgres_databases():
+    """Fresh databases on the test run's PostgreSQL server (never its own database), dropped afterwards."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://…")
+    server = url.rsplit("/", 1)[0]
+    made: list[str] = []
+
+    def new() -> str:
+        name = f"carryover_backup_{uuid.uuid4().hex[:10]}"
+        subprocess.run(["psql", f"{server}/postgres", "-qc", f"CREATE DATABASE {name}"], check=True, timeout=60)
+        made.append(name)
+        return f"{server}/{name}"
+
+    yield new
+    for name in made:
+        subprocess.run(
+            ["psql", f"{server}/postgres", "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], timeout=60
+        )
+
+
+def test_round_trip_on_postgresql(tmp_path, postgres_databases):
+    source, target = tmp_path / "source", tmp_path / "target"
+    env = {**demo_env(source), "DATABASE_URL": postgres_databases()}
+    restored_env = {**demo_env(target), "DATABASE_URL": postgres_databases()}
+    for command in (["migrate", "--noinput", "-v", "0"], ["load_demo"], ["shell", "-c", ADD_FILE_AND_SEAL]):
+        manage(env, *command)
+    before = fingerprint(env, source)
+    archive = tmp_path / "backup.tar"
+    manage(env, "backup", str(archive))
+    assert "audit chain verified" in manage(restored_env, "restore", str(archive)).stdout
+    assert fingerprint(restored_env, target) == before
+    again = manage(restored_env, "restore", str(archive), check=False)
+    assert again.returncode != 0 and "The database is not empty" in again.stderr
