@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-import os
 import resource
 import shutil
 import signal
@@ -15,7 +14,6 @@ import sqlite3
 import subprocess
 import sys
 import tarfile
-import uuid
 from pathlib import Path
 
 import pytest
@@ -121,28 +119,6 @@ def test_a_full_disk_during_backup_leaves_no_archive(tmp_path, demo):
     assert "no archive was kept" in result.stderr and "Traceback" not in result.stderr
     assert sorted(path.name for path in tmp_path.iterdir()) == ["source"]  # no archive, no partial, no temp folder
     assert manage(env, "check").returncode == 0  # the installation itself is untouched
-
-
-@pytest.fixture
-def postgres_databases():
-    """Fresh databases on the test run's PostgreSQL server (never its own database), dropped afterwards."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://…")
-    server = url.rsplit("/", 1)[0]
-    made: list[str] = []
-
-    def new() -> str:
-        name = f"carryover_backup_{uuid.uuid4().hex[:10]}"
-        subprocess.run(["psql", f"{server}/postgres", "-qc", f"CREATE DATABASE {name}"], check=True, timeout=60)
-        made.append(name)
-        return f"{server}/{name}"
-
-    yield new
-    for name in made:
-        subprocess.run(
-            ["psql", f"{server}/postgres", "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], timeout=60
-        )
 
 
 def test_round_trip_on_postgresql(tmp_path, postgres_databases):
