@@ -1,12 +1,14 @@
 """Two machines, as a practice group runs them, on this one: two gunicorn nodes on two loopback ports, two
 db_workers and one reminders clock, one PostgreSQL, one local S3 server. Requests alternate between the nodes; a
-drawing stored through node A opens through node B; node A is SIGKILLed in the middle of 200 autosaves and nothing
-that was acknowledged is lost; both report ready, and B names the file store when it stops."""
+drawing stored through node A opens through node B; a reminder batch is delivered exactly once; node A is SIGKILLed
+in the middle of 200 autosaves and nothing acknowledged is lost; B stays ready and names the file store when it
+stops."""
 
 from __future__ import annotations
 
 import base64
 import http.cookiejar
+import logging
 import os
 import re
 import signal
@@ -19,10 +21,12 @@ import urllib.request
 from contextlib import ExitStack
 
 import pytest
+from aiosmtpd.controller import Controller
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
 from carryover.homework.tests.media_samples import image
 from carryover.lib.tests.test_serve import ROOT, demo_env, free_port, wait_for
+from carryover.reminders.tests.conftest import Sink
 
 from .s3 import S3Server
 from .test_backup import manage
@@ -82,6 +86,12 @@ def cluster(tmp_path, postgres_databases):
     s3.start()
     env = {**demo_env(tmp_path), **s3.env(s3.new_bucket()), "DATABASE_URL": postgres_databases()}
     env.update(DB_POOL_MAX_SIZE="4", READY_HEARTBEAT_MAX_AGE="120")
+    sink = Sink()
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command at INFO
+    smtp = Controller(sink, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    env.update(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1")
+    env["EMAIL_PORT"] = str(smtp.port)
     for command in (["migrate", "--noinput", "-v", "0"], ["load_demo"]):
         manage(env, *command)
     occurrences = [int(pk) for pk in shell(env, PREPARE).split()]
@@ -104,7 +114,14 @@ def cluster(tmp_path, postgres_databases):
             bases = [f"http://127.0.0.1:{port}" for port in ports]
             for base in bases:
                 wait_for(base + "/healthz", seconds=60)
-            yield {"env": env, "bases": bases, "processes": processes, "occurrences": occurrences, "s3": s3}
+            yield {
+                "env": env,
+                "bases": bases,
+                "processes": processes,
+                "occurrences": occurrences,
+                "s3": s3,
+                "sink": sink,
+            }
         finally:
             for process in processes.values():
                 if process.poll() is None:
@@ -115,6 +132,7 @@ def cluster(tmp_path, postgres_databases):
                 except subprocess.TimeoutExpired:
                     process.kill()
             s3.stop()
+            smtp.stop()
 
 
 def shell(env: dict, code: str) -> str:
@@ -135,6 +153,36 @@ def wait_ready(base: str, seconds: float = 60) -> None:
     while ready(base)[0] != 200 and time.monotonic() < deadline:
         time.sleep(0.5)
     assert ready(base) == (200, "ready\n")
+
+
+BATCH = 40
+MAKE_DUE_BATCH = (
+    "from carryover.devtools.management.commands.bench_reminders import Command, DOMAIN\n"
+    "from carryover.reminders.models import Reminder, ReminderSettings\n"
+    "from carryover.reminders.planning import plan_clients\n"
+    f"bench = Command(); people = bench.make_clients({BATCH}); plan_clients(people)\n"
+    "Reminder.objects.filter(client__in=people).delete()\n"
+    "ReminderSettings.objects.filter(client__in=people).update(channels=['email'])\n"
+    "bench.make_due(people)\n"
+    "print(DOMAIN)"
+)
+OPEN_REMINDERS = (
+    "from carryover.reminders.models import Reminder; "
+    "print(Reminder.objects.filter(client__user__email__endswith='bench.carryover.invalid', "
+    "status__in=['scheduled', 'sending']).count())"
+)
+
+
+def test_a_reminder_batch_is_delivered_exactly_once_by_two_workers(cluster):
+    """The reminders benchmark's batch, all due in the same second, taken by the two workers at once."""
+    env, sink = cluster["env"], cluster["sink"]
+    domain = shell(env, MAKE_DUE_BATCH)
+    deadline = time.monotonic() + 120
+    while shell(env, OPEN_REMINDERS) != "0" and time.monotonic() < deadline:
+        time.sleep(1)
+    assert shell(env, OPEN_REMINDERS) == "0"
+    received = [message["To"] for message in sink.messages if message["To"].endswith(domain)]
+    assert sorted(received) == sorted(f"c{n}@{domain}" for n in range(BATCH))  # each client once, none twice
 
 
 def test_two_nodes_share_files_sessions_and_survive_a_node_killed(cluster):
