@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import os
+import subprocess
+import sys
 import urllib.request
 
 import pytest
@@ -16,6 +19,7 @@ from carryover.homework.tests.media_samples import image
 from carryover.homework.tests.test_attachments import journal
 from carryover.lib.crypto import decrypt_bytes
 from carryover.lib.filestore import FileStoreError, store_check, store_get, store_names, store_put
+from carryover.lib.tests.test_serve import ROOT
 
 PNG = image("PNG")
 
@@ -114,3 +118,19 @@ def moto_checks_credentials(server):
         yield
     finally:
         allow_unsigned(b"inf")
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ({"FILE_STORE": "s3", "S3_ACCESS_KEY_ID": "k", "S3_SECRET_ACCESS_KEY": "s"}, "FILE_STORE=s3 needs S3_BUCKET"),
+        ({"FILE_STORE": "ftp"}, "FILE_STORE must be 'local'"),
+    ],
+)
+def test_an_incomplete_file_store_setting_refuses_to_start(tmp_path, setting, message):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("S3_")}
+    env.update(setting, CARRYOVER_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="carryover.settings")
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0 and message in result.stderr
