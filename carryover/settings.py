@@ -6,6 +6,7 @@ production hardening and refuses to start with unsafe values (see `_refuse_unsaf
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -329,7 +330,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Carryover <no-reply@c
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "carryover" / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -375,7 +376,7 @@ if PRODUCTION:
 # --- Logging: request ids, never request bodies, never a secret link ----------------------------------------
 # Invitation tokens and password-reset / confirmation keys in a path are redacted from every line (lib/redact.py);
 # runserver's request lines go through the same handler. gunicorn's logs: bin/serve.py.
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
@@ -422,3 +423,56 @@ ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or
 API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "120"))
 # Webhooks to private, loopback or link-local addresses (SSRF) are refused in production, allowed in development.
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = not PRODUCTION
+# === Operations lane (issue 19): file store, connection pool, probes, metrics, logs; docs/deploy.md ===
+INSTALLED_APPS.append("carryover.ops")
+# /readyz and /metrics are answered beside /healthz (before host checks); request metrics need the signed-in user.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("carryover.lib.middleware.HealthCheckMiddleware") + 1, "carryover.ops.middleware.ProbesMiddleware"
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "carryover.ops.middleware.RequestMetricsMiddleware",
+)
+# Files: this machine's `var/private` by default; FILE_STORE=s3 keeps them in an S3-compatible bucket so that every
+# web machine and worker reads what any other stored. Either way the app encrypts before storing (lib/filestore.py).
+FILE_STORE = os.environ.get("FILE_STORE", "local")
+if FILE_STORE not in {"local", "s3"}:
+    raise ImproperlyConfigured("FILE_STORE must be 'local' (this machine's var/private) or 's3'.")
+if FILE_STORE == "s3":
+    for _name in ("S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"):
+        if not os.environ.get(_name):
+            raise ImproperlyConfigured(f"FILE_STORE=s3 needs {_name}; see docs/deploy.md.")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["S3_BUCKET"],
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,  # unset: AWS itself
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ["S3_ACCESS_KEY_ID"],
+            "secret_key": os.environ["S3_SECRET_ACCESS_KEY"],
+            "location": os.environ.get("S3_PREFIX", ""),
+            "default_acl": None,  # private objects: the bucket's own policy, never public-read
+            "querystring_auth": True,  # no URL is ever handed out; if one were, it would need a signature
+            "file_overwrite": False,  # names are random; never replace an object that is already there
+            "max_memory_size": 16 * 1024 * 1024,
+        },
+    }
+# PostgreSQL: a pool of connections per process (psycopg-pool), instead of one per thread held for CONN_MAX_AGE.
+# DB_POOL_MAX_SIZE × processes must stay below PostgreSQL's max_connections (docs/deploy.md, "Sizing").
+if DATABASE_URL and env_bool("DB_POOL", True) and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django refuses a persistent connection together with a pool
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "1")),
+        "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "8")),
+        "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),  # seconds a request waits for a connection
+    }
+# /readyz: a worker or clock heartbeat older than this makes the node not ready.
+READY_HEARTBEAT_MAX_AGE = int(os.environ.get("READY_HEARTBEAT_MAX_AGE", "180"))
+# /metrics answers only with `Authorization: Bearer <METRICS_TOKEN>`; unset, it is not served at all (404).
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# LOG_FORMAT=json: one JSON object a line (time, level, logger, request id, numeric user id, message).
+if os.environ.get("LOG_FORMAT", "plain") == "json":
+    LOGGING["formatters"]["plain"] = {"()": "carryover.lib.jsonlog.JsonFormatter"}
+    LOGGING["filters"]["user_id"] = {"()": "carryover.lib.jsonlog.UserIdLogFilter"}
+    LOGGING["handlers"]["console"]["filters"].append("user_id")
+# === end of the operations lane's block ===

@@ -1,12 +1,11 @@
-"""Drawings, photos and voice recordings: read and checked (media.py), within a per-client quota, encrypted on
-disk, never public."""
+"""Drawings, photos and voice recordings: read and checked (media.py), within a per-client quota, encrypted before
+they reach the file store (lib/filestore.py: this machine's disk or an S3-compatible bucket), never public."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import uuid
-from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -14,6 +13,7 @@ from django.db.models import Sum
 
 from carryover.accounts.models import Membership
 from carryover.lib.crypto import decrypt_bytes, encrypt_bytes
+from carryover.lib.filestore import FileStoreError, store_delete, store_get, store_put
 
 from .media import MediaError, audio_type, clean_image
 from .models import Attachment, AttachmentKind, Draft
@@ -85,10 +85,13 @@ def attachment_store(*, draft: Draft, field_key: str, field_type: str, data: byt
                 f"recordings already use {_size(used)} of the {_size(quota)} each person has. Everything you "
                 "wrote is kept. You could put this one into words instead, or tell your therapist."
             )
-        relative = f"attachments/{draft.client_id}/{uuid.uuid4().hex}.bin"
-        path = Path(settings.MEDIA_ROOT) / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(encrypt_bytes(data))
+        try:
+            relative = store_put(f"attachments/{draft.client_id}/{uuid.uuid4().hex}.bin", encrypt_bytes(data))
+        except FileStoreError:
+            raise AttachmentError(
+                f"This {NOUN[kind]} couldn't be saved just now. Everything you wrote is kept; please try again in a "
+                "few minutes."
+            ) from None
         return Attachment.objects.create(
             client=client,
             draft=draft,
@@ -101,7 +104,7 @@ def attachment_store(*, draft: Draft, field_key: str, field_type: str, data: byt
 
 
 def attachment_read(attachment: Attachment) -> bytes:
-    return decrypt_bytes((Path(settings.MEDIA_ROOT) / attachment.path).read_bytes())
+    return decrypt_bytes(store_get(attachment.path))
 
 
 def attachment_reclean(*, attachment: Attachment) -> bool:
@@ -112,14 +115,12 @@ def attachment_reclean(*, attachment: Attachment) -> bool:
     """
     if attachment.kind == AttachmentKind.AUDIO:
         return False
-    path = Path(settings.MEDIA_ROOT) / attachment.path
     try:
-        data, content_type = clean_image(decrypt_bytes(path.read_bytes()), formats=IMAGE_FORMATS[attachment.kind])
+        data, content_type = clean_image(attachment_read(attachment), formats=IMAGE_FORMATS[attachment.kind])
     except MediaError:
         return False
     # A new file, then the row, then the old file goes: a crash part-way leaves a readable attachment.
-    relative = f"attachments/{attachment.client_id}/{uuid.uuid4().hex}.bin"
-    (Path(settings.MEDIA_ROOT) / relative).write_bytes(encrypt_bytes(data))
+    relative = store_put(f"attachments/{attachment.client_id}/{uuid.uuid4().hex}.bin", encrypt_bytes(data))
     Attachment.objects.filter(pk=attachment.pk).update(path=relative, content_type=content_type, size=len(data))
-    path.unlink()
+    store_delete(attachment.path)
     return True

@@ -4,6 +4,7 @@ only added when none is waiting, and ticks are idempotent."""
 from django.core.management.base import BaseCommand
 
 from carryover.lib.clock import run_every
+from carryover.lib.models import Heartbeat
 from carryover.reminders.tasks import tick, waiting
 
 
@@ -19,5 +20,6 @@ class Command(BaseCommand):
 
 
 def queue_tick() -> None:
+    Heartbeat.beat("reminders_clock")  # /readyz: the clock is alive (carryover/ops/readiness.py)
     if not waiting(tick.module_path).exists():
         tick.enqueue()

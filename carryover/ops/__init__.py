@@ -1,0 +1,1 @@
+"""Operations: readiness, metrics, backup and restore, key rotation (issue 19; docs/deploy.md)."""

@@ -1,0 +1,8 @@
+"""The operations app's configuration."""
+
+from django.apps import AppConfig
+
+
+class OpsConfig(AppConfig):
+    name = "carryover.ops"
+    label = "ops"
