@@ -136,7 +136,8 @@ def _exposure(entries: list[Entry]) -> Section | None:
         else:
             line = f"“{step.name}”, {practices}. After another practice you'll see how the peak changes."
         section.lines.append(line)
-        section.charts.append(instruments.exposure_chart(step))
+        if len(step.trials) >= 2:  # one practice is a point, not a picture
+            section.charts.append(instruments.exposure_chart(step))
     return section
 
 
@@ -194,9 +195,10 @@ def _sleep(entries: list[Entry]) -> Section | None:
         alt = f"Hours in bed and asleep on {len(labels)} night{'s' if len(labels) != 1 else ''}."
         section.charts.append(line_chart("Sleep: hours in bed and asleep", alt, labels, hours, high=14))
     if unreadable:
+        diaries, left_out = ("1 diary", "it is") if unreadable == 1 else (f"{unreadable} diaries", "they are")
         section.lines.append(
-            f"{unreadable} diar{'ies' if unreadable != 1 else 'y'} had times that don't add up to a night, so "
-            "they are left out here (open them from My entries to check)."
+            f"{diaries} had times that don't add up to a night, so {left_out} left out here "
+            "(open them from My entries to check)."
         )
     return section
 

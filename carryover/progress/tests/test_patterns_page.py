@@ -24,6 +24,11 @@ def test_patterns_say_what_my_own_entries_show(client, personas, bob, monday):
         {"bed_time": "23:00", "lights_out": "23:30", "fall_asleep": "30", "awake_minutes": "30", "final_wake": "06:30"}
         | {"out_of_bed": "07:00", "quality": "fair"},
     )
+    bob.send(
+        "sleep_diary",
+        {"bed_time": "late", "lights_out": "23:30", "fall_asleep": "30", "final_wake": "06:30", "out_of_bed": "7"}
+        | {"quality": "poor"},
+    )
     bob.journal(outcome="skipped", visibility="shared")  # no barrier chosen: fine
     client.force_login(personas.bob)
     page = client.get(reverse("my_patterns")).content.decode()
@@ -32,6 +37,7 @@ def test_patterns_say_what_my_own_entries_show(client, personas, bob, monday):
     assert "“Walk by the river” brought you the most, on average 7.5 out of 10." in page
     assert "your tension was 7 out of 10 before and 3 after; it eased in 1 of them" in page
     assert "you slept on average 6.0 hours, 75% of your time in bed (your sleep efficiency)" in page
+    assert "1 diary had times that don&#x27;t add up to a night, so it is left out here" in page
     assert "You practised on 1 day this week." in page
     assert len(re.findall(r'<figure class="chart">', page)) >= 5
 
