@@ -102,3 +102,24 @@ def test_questionnaires_keep_their_own_pages_and_are_not_practice(client, person
     assert client.get(reverse("my_entry", args=[result.entry.pk])).status_code == 404
     response = client.post(reverse("my_entry_visibility", args=[result.entry.pk]), {"visibility": "private"})
     assert response.status_code == 404
+
+
+def test_patterns_of_one_activity_and_a_choice_that_isnt_mine(client, personas, bob):
+    from carryover.audit.models import AuditEvent, Outcome
+    from carryover.homework.tests.conftest import assign
+
+    step = bob.ladder()
+    bob.exposure(step, 60, 80, 50)
+    bob.exposure(step, 50, 60, 30)
+    bob.thought_record("They'll think I'm boring")
+    erins = assign(personas.alice, personas.erin, key="journal", title="Erin's own")
+    client.force_login(personas.bob)
+    page = client.get(reverse("my_patterns"), {"activity": bob.assignments["exposure_practice"].pk}).content.decode()
+    assert "the peak came down from 80 to 60" in page and "Thought records" not in page
+    pdf = client.get(reverse("my_patterns_pdf"), {"activity": bob.assignments["exposure_practice"].pk})
+    assert pdf.content.startswith(b"%PDF")
+    page = client.get(reverse("my_patterns"), {"activity": erins.pk, "period": "zzz"}).content.decode()
+    assert "That isn't one of your activities" in page.replace("&#x27;", "'") and "Erin" not in page
+    assert "Please choose how far back to look; the last 12 weeks are shown." in page
+    assert "Thought records" in page  # everything of Bob's own is shown instead
+    assert AuditEvent.objects.filter(outcome=Outcome.DENIED, object_type="assignment", object_id=str(erins.pk)).exists()
