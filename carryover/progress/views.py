@@ -133,7 +133,8 @@ def my_patterns_pdf(request: AuthedRequest) -> HttpResponse:
     today = local_today(request.user)
     context = patterns_for(me, today=today, period=form.chosen_period(), narrow=form.narrow)
     context |= {"today": today, "prepared_at": timezone.now(), "form": form}
-    pdf = html_pdf("progress/patterns_pdf.html", context, request=request, paper=paper_for(me.practice.country, None))
+    paper = paper_for(me.practice.country, None)
+    pdf = html_pdf("progress/patterns_pdf.html", context, request=request, paper=paper, css=("carryover/progress.css",))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="my-patterns-{today}.pdf"'
     response["Cache-Control"] = "no-store"
