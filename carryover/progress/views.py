@@ -52,15 +52,15 @@ def my_entries(request: AuthedRequest) -> HttpResponse:
     form = EntryFilterForm(request.POST if searching else request.GET, client=me)
     _check(request, form)
     entries = form.narrow(own_entries(me)).order_by("-done_on", "-submitted_at", "-id")
+    entries = entries.annotate(
+        files=Count("attachments", distinct=True), comment_count=Count("comments", distinct=True)
+    )
     context: dict = {"form": form, "searching": searching}
     terms = search_terms(form.cleaned_data.get("q", "")) if searching else []
     if terms:
         context["results"] = _rows(matching(entries, terms))
     else:
-        counted = entries.annotate(
-            files=Count("attachments", distinct=True), comment_count=Count("comments", distinct=True)
-        )
-        page = Paginator(counted, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
         context |= {"page": page, "rows": _rows(page.object_list)}
         if searching and not form.errors.get("q"):
             form.add_error("q", "Type a word or two you remember writing.")

@@ -123,3 +123,10 @@ def test_patterns_of_one_activity_and_a_choice_that_isnt_mine(client, personas, 
     assert "Please choose how far back to look; the last 12 weeks are shown." in page
     assert "Thought records" in page  # everything of Bob's own is shown instead
     assert AuditEvent.objects.filter(outcome=Outcome.DENIED, object_type="assignment", object_id=str(erins.pk)).exists()
+
+
+def test_a_rating_of_nought_is_shown_as_nought(client, personas, bob):
+    bob.send("activity_log", {"activity": "Tax return", "status": "done", "mastery": "5", "pleasure": "0"})
+    client.force_login(personas.bob)
+    page = client.get(reverse("my_patterns")).content.decode()
+    assert "Enjoyment (pleasure) 0" in page
