@@ -1,26 +1,54 @@
-"""The form of My entries: which activity, which month, and words to look for (all optional)."""
+"""The forms of the client's own pages: which activity (both pages), which month and words to look for (My entries),
+how far back (My patterns). All optional: a choice that isn't one of the client's own is said so, and ignored."""
 
 from __future__ import annotations
 
+from calendar import monthrange
 from datetime import date
 
 from django import forms
+from django.db.models import QuerySet
 
-from carryover.accounts.models import Membership
-from carryover.homework.models import Assignment
+from carryover.accounts.models import WORK_WORDS, Membership
+from carryover.homework.models import Assignment, Entry
 
 from .access import own_entries
+from .patterns_page import DEFAULT_PERIOD, PERIODS
 from .search import MAX_SEARCH
 
 ON_MY_OWN = "own"  # skills practised without an assignment
 
 
-class EntryFilterForm(forms.Form):
+class ActivityForm(forms.Form):
+    """Which of the client's own activities (or the skills they practised on their own); empty is all of them."""
+
     activity = forms.ChoiceField(
         required=False,
         label="Activity",
         error_messages={"invalid_choice": "That isn't one of your activities, so entries of all of them are shown."},
     )
+
+    def __init__(self, data, *, client: Membership) -> None:
+        super().__init__(data)
+        assignments = Assignment.objects.filter(client=client).activities().order_by("-created_at")
+        activity = self.fields["activity"]
+        assert isinstance(activity, forms.ChoiceField)
+        activity.label = WORK_WORDS[client.practice.terminology][0].capitalize()
+        activity.choices = [("", "All"), *((str(a.pk), a.title) for a in assignments), (ON_MY_OWN, "Skills on my own")]
+
+    def foreign_activity(self) -> str | None:
+        """The id asked for, when it named an activity that isn't the client's (to be audited as a refusal)."""
+        asked = str(self.data.get("activity", ""))
+        return asked[:64] if "activity" in self.errors and asked.isdigit() else None
+
+    def narrow(self, entries: QuerySet[Entry]) -> QuerySet[Entry]:
+        activity = self.cleaned_data.get("activity")
+        if activity == ON_MY_OWN:
+            return entries.filter(assignment__isnull=True)
+        return entries.filter(assignment_id=int(activity)) if activity else entries
+
+
+class EntryFilterForm(ActivityForm):
     month = forms.ChoiceField(
         required=False,
         label="Month",
@@ -37,19 +65,31 @@ class EntryFilterForm(forms.Form):
         },
     )
 
-    def __init__(self, data, *, client: Membership, work_singular: str = "activity") -> None:
-        super().__init__(data)
-        assignments = Assignment.objects.filter(client=client).activities().order_by("-created_at")
-        titles = [(str(a.pk), a.title) for a in assignments]
-        activity = self.fields["activity"]
-        assert isinstance(activity, forms.ChoiceField)
-        activity.label = work_singular.capitalize()
-        activity.choices = [("", "All"), *titles, (ON_MY_OWN, "Skills practised on my own")]
+    def __init__(self, data, *, client: Membership) -> None:
+        super().__init__(data, client=client)
         months = own_entries(client).dates("done_on", "month", order="DESC")
         month = self.fields["month"]
         assert isinstance(month, forms.ChoiceField)
         month.choices = [("", "All"), *((f"{m:%Y-%m}", f"{m:%B %Y}") for m in months)]
 
-    def month_start(self) -> date | None:
-        value = self.cleaned_data.get("month") if hasattr(self, "cleaned_data") else ""
-        return date.fromisoformat(f"{value}-01") if value else None
+    def narrow(self, entries: QuerySet[Entry]) -> QuerySet[Entry]:
+        entries = super().narrow(entries)
+        value = self.cleaned_data.get("month")
+        if not value:
+            return entries
+        start = date.fromisoformat(f"{value}-01")
+        return entries.filter(
+            done_on__gte=start, done_on__lte=start.replace(day=monthrange(start.year, start.month)[1])
+        )
+
+
+class PatternsForm(ActivityForm):
+    period = forms.ChoiceField(
+        required=False,
+        label="Looking at",
+        choices=[(key, label) for key, (label, _) in PERIODS.items()],
+        error_messages={"invalid_choice": "Please choose how far back to look; the last 12 weeks are shown."},
+    )
+
+    def chosen_period(self) -> str:
+        return self.cleaned_data.get("period") or DEFAULT_PERIOD

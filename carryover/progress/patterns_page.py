@@ -8,10 +8,13 @@ entries are included: the page is the client's alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import mean
 from typing import Any
+
+from django.db.models import QuerySet
 
 from carryover.accounts.models import Membership
 from carryover.homework import patterns
@@ -26,6 +29,7 @@ PERIODS = {"4": ("The last 4 weeks", 4), "12": ("The last 12 weeks", 12), "all":
 DEFAULT_PERIOD = "12"
 WEEKS_SHOWN = 4  # this week and the three before it
 TOP = 5
+Narrow = Callable[[QuerySet[Entry]], QuerySet[Entry]]
 
 
 @dataclass
@@ -54,8 +58,8 @@ def since_for(period: str, today: date) -> date | None:
     return None if weeks is None else today - timedelta(weeks=weeks) + timedelta(days=1)
 
 
-def _entries(client: Membership, since: date | None) -> list[Entry]:
-    entries = own_entries(client)
+def _entries(client: Membership, since: date | None, narrow: Narrow) -> list[Entry]:
+    entries = narrow(own_entries(client))
     if since is not None:
         entries = entries.filter(done_on__gte=since)
     return list(entries.order_by("done_on", "submitted_at"))
@@ -136,7 +140,8 @@ def _exposure(entries: list[Entry]) -> Section | None:
         else:
             line = f"“{step.name}”, {practices}. After another practice you'll see how the peak changes."
         section.lines.append(line)
-        section.charts.append(instruments.exposure_chart(step))
+        if len(step.trials) >= 2:  # one practice is a point, not a picture
+            section.charts.append(instruments.exposure_chart(step))
     return section
 
 
@@ -194,9 +199,10 @@ def _sleep(entries: list[Entry]) -> Section | None:
         alt = f"Hours in bed and asleep on {len(labels)} night{'s' if len(labels) != 1 else ''}."
         section.charts.append(line_chart("Sleep: hours in bed and asleep", alt, labels, hours, high=14))
     if unreadable:
+        diaries, left_out = ("1 diary", "it is") if unreadable == 1 else (f"{unreadable} diaries", "they are")
         section.lines.append(
-            f"{unreadable} diar{'ies' if unreadable != 1 else 'y'} had times that don't add up to a night, so "
-            "they are left out here (open them from My entries to check)."
+            f"{diaries} had times that don't add up to a night, so {left_out} left out here "
+            "(open them from My entries to check)."
         )
     return section
 
@@ -226,9 +232,10 @@ def _good_days(entries: list[Entry], client: Membership) -> Section | None:
     return section
 
 
-def patterns_for(client: Membership, *, today: date, period: str) -> dict[str, Any]:
-    """The page's context: the weeks, and each pattern that has something to say."""
-    entries = _entries(client, since_for(period, today))
+def patterns_for(client: Membership, *, today: date, period: str, narrow: Narrow = lambda entries: entries) -> dict:
+    """The page's context: the weeks (all practice counts in them), and each pattern that has something to say, from
+    the entries `narrow` keeps (one activity's, say)."""
+    entries = _entries(client, since_for(period, today), narrow)
     practised = [e for e in entries if e.outcome != Outcome.SKIPPED]
     sections = [
         _thoughts(practised),
@@ -243,6 +250,6 @@ def patterns_for(client: Membership, *, today: date, period: str) -> dict[str, A
         "weeks": weeks_of(client, today),
         "sections": [s for s in sections if s is not None],
         "period": period if period in PERIODS else DEFAULT_PERIOD,
-        "periods": {key: label for key, (label, _) in PERIODS.items()},
+        "period_label": PERIODS.get(period, PERIODS[DEFAULT_PERIOD])[0],
         "entry_count": len(entries),
     }

@@ -6,11 +6,9 @@ therapist, a support person or another client gets the audited 404 every strange
 
 from __future__ import annotations
 
-from calendar import monthrange
-
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -18,9 +16,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from carryover.accounts.access import get_own_client_record, role_required
-from carryover.accounts.models import Membership, Role
+from carryover.accounts.models import Role
 from carryover.audit.models import Action
-from carryover.homework.models import Entry, local_today
+from carryover.homework.models import local_today
 from carryover.homework.render import display_answers
 from carryover.lib.access import deny
 from carryover.lib.types import AuthedRequest
@@ -28,25 +26,19 @@ from carryover.review.pdf import html_pdf, paper_for
 
 from . import services
 from .access import get_own_entry, own_entries
-from .forms import ON_MY_OWN, EntryFilterForm
-from .patterns_page import DEFAULT_PERIOD, patterns_for, title_of
+from .forms import ActivityForm, EntryFilterForm, PatternsForm
+from .patterns_page import patterns_for, title_of
 from .search import matching, search_terms, snippet
 
 PAGE_SIZE = 25
 
 
-def _filtered(client: Membership, form: EntryFilterForm) -> QuerySet[Entry]:
-    entries = own_entries(client)
-    activity, start = form.cleaned_data.get("activity"), form.month_start()
-    if activity == ON_MY_OWN:
-        entries = entries.filter(assignment__isnull=True)
-    elif activity:
-        entries = entries.filter(assignment_id=int(activity))
-    if start is not None:
-        entries = entries.filter(
-            done_on__gte=start, done_on__lte=start.replace(day=monthrange(start.year, start.month)[1])
-        )
-    return entries.order_by("-done_on", "-submitted_at", "-id")
+def _check(request: AuthedRequest, form: ActivityForm) -> None:
+    """Validate the filters; asking for someone else's activity is refused (and audited) like any stranger's read."""
+    form.is_valid()
+    foreign = form.foreign_activity()
+    if foreign is not None:
+        deny(request, action=Action.READ, object_type="assignment", object_id=foreign)
 
 
 def _rows(entries) -> list[dict]:
@@ -58,19 +50,17 @@ def my_entries(request: AuthedRequest) -> HttpResponse:
     me = get_own_client_record(request, object_type="my_entries")
     searching = request.method == "POST"  # the words looked for travel in a body, never in a URL
     form = EntryFilterForm(request.POST if searching else request.GET, client=me)
-    form.is_valid()
-    if "activity" in form.errors and str(form.data.get("activity", "")).isdigit():
-        deny(request, action=Action.READ, object_type="assignment", object_id=str(form.data["activity"])[:64])
-    entries = _filtered(me, form)
+    _check(request, form)
+    entries = form.narrow(own_entries(me)).order_by("-done_on", "-submitted_at", "-id")
+    entries = entries.annotate(
+        files=Count("attachments", distinct=True), comment_count=Count("comments", distinct=True)
+    )
     context: dict = {"form": form, "searching": searching}
     terms = search_terms(form.cleaned_data.get("q", "")) if searching else []
     if terms:
         context["results"] = _rows(matching(entries, terms))
     else:
-        counted = entries.annotate(
-            files=Count("attachments", distinct=True), comment_count=Count("comments", distinct=True)
-        )
-        page = Paginator(counted, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
         context |= {"page": page, "rows": _rows(page.object_list)}
         if searching and not form.errors.get("q"):
             form.add_error("q", "Type a word or two you remember writing.")
@@ -129,18 +119,22 @@ def my_entry_talk(request: AuthedRequest, pk: int) -> HttpResponse:
 @role_required(Role.CLIENT)
 def my_patterns(request: AuthedRequest) -> HttpResponse:
     me = get_own_client_record(request, object_type="my_patterns")
-    period = request.GET.get("period", DEFAULT_PERIOD)
-    context = patterns_for(me, today=local_today(request.user), period=period)
-    return TemplateResponse(request, "progress/patterns.html", context)
+    form = PatternsForm(request.GET, client=me)
+    _check(request, form)
+    context = patterns_for(me, today=local_today(request.user), period=form.chosen_period(), narrow=form.narrow)
+    return TemplateResponse(request, "progress/patterns.html", {**context, "form": form})
 
 
 @role_required(Role.CLIENT)
 def my_patterns_pdf(request: AuthedRequest) -> HttpResponse:
     me = get_own_client_record(request, action=Action.EXPORT, object_type="my_patterns")
+    form = PatternsForm(request.GET, client=me)
+    _check(request, form)
     today = local_today(request.user)
-    context = {**patterns_for(me, today=today, period=request.GET.get("period", DEFAULT_PERIOD)), "today": today}
-    context["prepared_at"] = timezone.now()
-    pdf = html_pdf("progress/patterns_pdf.html", context, request=request, paper=paper_for(me.practice.country, None))
+    context = patterns_for(me, today=today, period=form.chosen_period(), narrow=form.narrow)
+    context |= {"today": today, "prepared_at": timezone.now(), "form": form}
+    paper = paper_for(me.practice.country, None)
+    pdf = html_pdf("progress/patterns_pdf.html", context, request=request, paper=paper, css=("carryover/progress.css",))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="my-patterns-{today}.pdf"'
     response["Cache-Control"] = "no-store"

@@ -13,11 +13,14 @@ from django.template.loader import render_to_string
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
+PRINT_CSS = ("carryover/review.css", "carryover/review-print.css")
+
+
 @cache
-def _stylesheets() -> tuple:
+def _stylesheets(names: tuple[str, ...] = PRINT_CSS) -> tuple:
     from weasyprint import CSS
 
-    return tuple(CSS(filename=finders.find(name)) for name in ("carryover/review.css", "carryover/review-print.css"))
+    return tuple(CSS(filename=finders.find(name)) for name in names)
 
 
 def _fetcher():
@@ -41,15 +44,18 @@ def paper_for(country: str, chosen: str | None) -> str:
     return "letter" if country in LETTER_COUNTRIES else "a4"
 
 
-def html_pdf(template_name: str, context: dict, *, request: HttpRequest, paper: str = "a4") -> bytes:
-    """A page template rendered as a PDF with the print stylesheets (the summary; a client's own patterns)."""
+def html_pdf(
+    template_name: str, context: dict, *, request: HttpRequest, paper: str = "a4", css: tuple[str, ...] = ()
+) -> bytes:
+    """A page template rendered as a PDF with the print stylesheets and the page's own `css` (static names)."""
     from weasyprint import CSS, HTML
 
     html = render_to_string(template_name, context, request=request)
     page = CSS(string=f"@page {{ size: {PAPER[paper]}; }}")
+    sheets = [*_stylesheets(), *_stylesheets(css), page]
     # PDF/UA: tagged, with its title and language, so a screen reader reads it in order (headings, lists, tables).
     document = HTML(string=html, url_fetcher=_fetcher())
-    return document.write_pdf(stylesheets=[*_stylesheets(), page], pdf_variant="pdf/ua-1")
+    return document.write_pdf(stylesheets=sheets, pdf_variant="pdf/ua-1")
 
 
 def summary_pdf(context: dict, *, request: HttpRequest, paper: str = "a4") -> bytes:

@@ -63,8 +63,8 @@ GARBAGE_QUERIES = [
     {"start": LONG, "end": NUL, "country": LONG},
 ]
 
-# Slow pages (a PDF drawn per request; hundreds of time zones listed) get a lighter sweep, as one persona. The
-# PDF runs the summary page's code, which is swept in full.
+# Slow pages (a PDF drawn per request; hundreds of time zones listed) get a lighter sweep, as one persona. Each
+# PDF runs its page's code (the summary's, My patterns'), which is swept in full.
 LIGHT = {
     "client_summary_pdf": 1,
     "my_patterns_pdf": 1,

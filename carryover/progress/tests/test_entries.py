@@ -105,3 +105,19 @@ def test_a_filter_for_another_clients_activity_shows_nothing_of_it_and_is_audite
         assert [(e.object_type, e.object_id) for e in denied] == [("assignment", str(erins.pk))]
     page = client.get(reverse("my_entries"), {"month": "2019-13"}).content.decode()
     assert "no entries in that month" in page
+
+
+def test_search_reads_what_got_in_the_way_and_chosen_options_as_written(client, personas, bob):
+    from carryover.homework.services import skip_occurrence
+
+    bob.journal()
+    journal = bob.assignments["journal"]
+    occurrence = journal.occurrences.filter(status="pending").first()
+    skip_occurrence(client=bob.client, occurrence=occurrence, barriers=["other"], other="The bus strike again")
+    bob.send("relaxation", {"technique": "body_scan", "tension_before": "6", "tension_after": "2"})
+    client.force_login(personas.bob)
+    assert "1 entry with those words" in client.post(reverse("my_entries"), {"q": "bus strike"}).content.decode()
+    # A choice is found by the words on the screen ("Body scan"), not by its stored code.
+    page = client.post(reverse("my_entries"), {"q": "body scan"}).content.decode()
+    assert "1 entry with those words" in page
+    assert "No entries with those words" in client.post(reverse("my_entries"), {"q": "body_scan"}).content.decode()

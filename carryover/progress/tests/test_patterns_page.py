@@ -24,6 +24,11 @@ def test_patterns_say_what_my_own_entries_show(client, personas, bob, monday):
         {"bed_time": "23:00", "lights_out": "23:30", "fall_asleep": "30", "awake_minutes": "30", "final_wake": "06:30"}
         | {"out_of_bed": "07:00", "quality": "fair"},
     )
+    bob.send(
+        "sleep_diary",
+        {"bed_time": "late", "lights_out": "23:30", "fall_asleep": "30", "final_wake": "06:30", "out_of_bed": "7"}
+        | {"quality": "poor"},
+    )
     bob.journal(outcome="skipped", visibility="shared")  # no barrier chosen: fine
     client.force_login(personas.bob)
     page = client.get(reverse("my_patterns")).content.decode()
@@ -32,6 +37,7 @@ def test_patterns_say_what_my_own_entries_show(client, personas, bob, monday):
     assert "“Walk by the river” brought you the most, on average 7.5 out of 10." in page
     assert "your tension was 7 out of 10 before and 3 after; it eased in 1 of them" in page
     assert "you slept on average 6.0 hours, 75% of your time in bed (your sleep efficiency)" in page
+    assert "1 diary had times that don&#x27;t add up to a night, so it is left out here" in page
     assert "You practised on 1 day this week." in page
     assert len(re.findall(r'<figure class="chart">', page)) >= 5
 
@@ -96,3 +102,31 @@ def test_questionnaires_keep_their_own_pages_and_are_not_practice(client, person
     assert client.get(reverse("my_entry", args=[result.entry.pk])).status_code == 404
     response = client.post(reverse("my_entry_visibility", args=[result.entry.pk]), {"visibility": "private"})
     assert response.status_code == 404
+
+
+def test_patterns_of_one_activity_and_a_choice_that_isnt_mine(client, personas, bob):
+    from carryover.audit.models import AuditEvent, Outcome
+    from carryover.homework.tests.conftest import assign
+
+    step = bob.ladder()
+    bob.exposure(step, 60, 80, 50)
+    bob.exposure(step, 50, 60, 30)
+    bob.thought_record("They'll think I'm boring")
+    erins = assign(personas.alice, personas.erin, key="journal", title="Erin's own")
+    client.force_login(personas.bob)
+    page = client.get(reverse("my_patterns"), {"activity": bob.assignments["exposure_practice"].pk}).content.decode()
+    assert "the peak came down from 80 to 60" in page and "Thought records" not in page
+    pdf = client.get(reverse("my_patterns_pdf"), {"activity": bob.assignments["exposure_practice"].pk})
+    assert pdf.content.startswith(b"%PDF")
+    page = client.get(reverse("my_patterns"), {"activity": erins.pk, "period": "zzz"}).content.decode()
+    assert "That isn't one of your activities" in page.replace("&#x27;", "'") and "Erin" not in page
+    assert "Please choose how far back to look; the last 12 weeks are shown." in page
+    assert "Thought records" in page  # everything of Bob's own is shown instead
+    assert AuditEvent.objects.filter(outcome=Outcome.DENIED, object_type="assignment", object_id=str(erins.pk)).exists()
+
+
+def test_a_rating_of_nought_is_shown_as_nought(client, personas, bob):
+    bob.send("activity_log", {"activity": "Tax return", "status": "done", "mastery": "5", "pleasure": "0"})
+    client.force_login(personas.bob)
+    page = client.get(reverse("my_patterns")).content.decode()
+    assert "Enjoyment (pleasure) 0" in page
