@@ -205,9 +205,23 @@ def step_add_new(*, conversation: Conversation, actor: User, version: TemplateVe
         return step_save(step=step, actor=actor, version=step.version, data=data)
 
 
-def step_remove(*, step: Step) -> None:
-    """A new activity added by mistake goes from the draft (the others are the week's, and stay)."""
-    Step.objects.filter(pk=step.pk, kind=StepKind.NEW, conversation__status=ConversationStatus.DRAFT).delete()
+def step_remove(*, step: Step) -> bool:
+    """A new activity added by mistake goes from the draft (the others are the week's, and stay). False when there
+    was nothing to remove: a step of the week, or a review finished meanwhile."""
+    with transaction.atomic():
+        removed, _ = Step.objects.filter(
+            pk=step.pk, kind=StepKind.NEW, conversation__status=ConversationStatus.DRAFT
+        ).delete()
+        if removed:
+            _touch(step.conversation)
+    return bool(removed)
+
+
+def conversation_discard(*, conversation: Conversation) -> bool:
+    """Throw the draft away: none of its decisions were applied, so nothing else changes. False when it was
+    finished meanwhile (what a finished review agreed stays)."""
+    removed, _ = Conversation.objects.filter(pk=conversation.pk, status=ConversationStatus.DRAFT).delete()
+    return bool(removed)
 
 
 # --- Finishing -----------------------------------------------------------------------------------------------------

@@ -160,6 +160,45 @@ def finish(request: AuthedRequest, pk: int) -> HttpResponse:
     return TemplateResponse(request, "together/finish.html", context)
 
 
+@role_required(Role.THERAPIST)
+def remove(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Take a new activity added by mistake out of the draft (POST); the week's own steps stay."""
+    item = get_step_for_therapist(request, pk, action=WRITE.get(request.method or "", Action.DELETE))
+    if request.method != "POST":
+        return redirect("together_change" if item.kind == StepKind.NEW else "together_step", item.pk)
+    if services.step_remove(step=item):
+        messages.success(request, f"“{item.plan.get('title', '')}” was taken out of this review; nothing was created.")
+        return redirect("together_start", item.conversation.client.user_id)
+    messages.error(
+        request,
+        "Only a new activity added in a review still in progress can be taken out. The week’s own activities "
+        "stay in the review: choose what you agreed for them instead.",
+    )
+    return redirect("together_step", item.pk)
+
+
+@role_required(Role.THERAPIST)
+def discard(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Throw a draft review away (asked first); a finished one can't be, and stays."""
+    conversation = get_conversation_for_therapist(request, pk, action=WRITE.get(request.method or "", Action.DELETE))
+    client = conversation.client
+    if not conversation.is_draft:
+        messages.info(request, "This review was finished, so it can’t be discarded: what you agreed stays.")
+        return redirect("together_start", client.user_id)
+    if request.method == "POST":
+        if services.conversation_discard(conversation=conversation):
+            name = client.user.first_name
+            messages.success(
+                request, f"The review was discarded. Nothing from it was applied; nothing changed for {name}."
+            )
+        else:
+            messages.info(
+                request, "This review was finished meanwhile, so it was not discarded: what you agreed stays."
+            )
+        return redirect("together_start", client.user_id)
+    return TemplateResponse(request, "together/discard.html", conversation_context(request, client, conversation))
+
+
 def _add_errors(form, error: services.StepError) -> None:
     for name, message in error.errors.items():
         form.add_error(name if name in form.fields else None, message)

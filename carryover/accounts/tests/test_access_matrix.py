@@ -145,6 +145,12 @@ MATRIX: dict[str, Row] = {
     "together_change": Row(
         only(200, "therapist"), kwargs=lambda p, s: {"pk": together_state(p)["step"].pk}, audited=True
     ),
+    "together_remove": Row(  # a GET goes back to the step; removing is a POST (together/tests/test_pages.py)
+        only(302, "therapist"), kwargs=lambda p, s: {"pk": together_state(p)["step"].pk}, audited=True
+    ),
+    "together_discard": Row(
+        only(200, "therapist"), kwargs=lambda p, s: {"pk": together_state(p)["draft"].pk}, audited=True
+    ),
     "together_new": Row(
         only(200, "therapist"), kwargs=lambda p, s: {"pk": together_state(p)["draft"].pk}, audited=True
     ),
