@@ -77,9 +77,11 @@ def today_panel(*, request: AuthedRequest, client: Membership) -> Panel | None:
 def assignment_panel(*, request: AuthedRequest, assignment: Assignment, latest: AssignmentRevision | None) -> Panel:
     in_session = latest is not None and Step.objects.filter(revision=latest, applied=True).exists()
     made_in_session = Step.objects.filter(result=assignment).exists()
-    ask = not in_session and not made_in_session and not assignment.confidence_checks.exists()
+    check = assignment.confidence_checks.first()
+    ask = not in_session and not made_in_session and check is None
     context = {"assignment": assignment, "latest": latest, "in_session": in_session, "ask": ask}
-    return Panel("together/_assignment.html", {**context, "made_in_session": made_in_session})
+    can_change = check is not None and check.invites_change and assignment.status == AssignmentStatus.ACTIVE
+    return Panel("together/_assignment.html", {**context, "made_in_session": made_in_session, "can_change": can_change})
 
 
 # --- The therapist's pages ---------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from carryover.homework import services as homework
 from carryover.homework.forms import AssignmentForm, assignment_initial
 from carryover.homework.models import (
     Assignment,
+    AssignmentRevision,
     AssignmentStatus,
     Entry,
     Goal,
@@ -42,6 +43,11 @@ from .models import (
     StepKind,
 )
 
+CLIENT_FIELDS = {"if_when", "if_then", "formats"}  # when (the anchor) and how: what a client may change themselves
+NOT_YOURS_TO_CHANGE = (
+    "Your therapist set this activity with you. If it isn’t working, tell them with “Not working?” on its page, "
+    "or talk it over at your next session."
+)
 SMALLER_MINUTES = 5  # "make it smaller": the minimum version ("if you only have 2 minutes…") takes about this long
 DECISIONS_FOR = {
     StepKind.ASSIGNMENT: (Decision.KEEP, Decision.ADJUST, Decision.SMALLER, Decision.PAUSE, Decision.STOP),
@@ -384,3 +390,24 @@ def confidence_record(
         adjustment=adjustment,
         note=note.strip(),
     )
+
+
+def client_change(*, assignment: Assignment, actor: User, changes: dict[str, Any]) -> AssignmentRevision | None:
+    """The client changes when (the "after I…" anchor) or how (the ways to answer) they do an activity, after
+    saying below 7 that they'd do it: a revision made by the client (`created_by`), linked to their confidence
+    check, so the assignment records that the client changed it. Only those fields; the rest stays the
+    therapist's. None when nothing differed. StepError when the check doesn't invite a change (any more)."""
+    if set(changes) - CLIENT_FIELDS:
+        raise ValueError(f"A client changes only {sorted(CLIENT_FIELDS)}")
+    with transaction.atomic():
+        check = ConfidenceCheck.objects.select_for_update().filter(assignment=assignment).first()
+        if check is None or not check.invites_change or assignment.status != AssignmentStatus.ACTIVE:
+            raise StepError({"form": NOT_YOURS_TO_CHANGE})
+        plan = {**plan_of(assignment_initial(assignment)), **changes}
+        revision = homework.assignment_update(
+            assignment=assignment, actor=actor, data=_data(plan, assignment.client, assignment.template_version)
+        )
+        if revision is not None:
+            homework.revision_mark_seen(client=assignment.client, revision=revision)  # they made it themselves
+            ConfidenceCheck.objects.filter(pk=check.pk).update(revision=revision)
+    return revision

@@ -13,4 +13,5 @@ urlpatterns = [
     path("review-together/<id:pk>/finish/", views.finish, name="together_finish"),
     path("review-together/<id:pk>/discard/", views.discard, name="together_discard"),
     path("my/<id:pk>/how-sure/", views.sure, name="together_sure"),
+    path("my/<id:pk>/my-way/", views.my_way, name="together_my_way"),
 ]

@@ -22,7 +22,7 @@ from carryover.review.forms import SessionForm
 
 from . import services
 from .access import get_conversation_for_therapist, get_step_for_therapist
-from .forms import ClientConfidenceForm, StepForm
+from .forms import ClientChangeForm, ClientConfidenceForm, StepForm
 from .models import CONFIDENT, Adjustment, Conversation, Decision, Step, StepKind
 from .pages import conversation_context, next_url, step_context
 
@@ -219,13 +219,41 @@ def sure(request: AuthedRequest, pk: int) -> HttpResponse:
             form = ClientConfidenceForm(initial={"rating": str(rating)}, low=True)
             context = {"assignment": assignment, "form": form, "low": True, "rating": rating}
             return TemplateResponse(request, "together/sure.html", context)
-        services.confidence_record(
+        check = services.confidence_record(
             assignment=assignment, rating=rating, adjustment=adjustment, note=form.cleaned_data["note"]
         )
+        if check.invites_change and adjustment in (Adjustment.TIME, Adjustment.FORMAT):
+            messages.success(request, "Thank you. You can change when or how you do it yourself, here.")
+            return redirect("together_my_way", assignment.pk)
         messages.success(request, _thanks(adjustment))
         return redirect("assignment_detail", assignment.pk)
     context = {"assignment": assignment, "form": form, "low": "adjustment" in form.fields}
     return TemplateResponse(request, "together/sure.html", context)
+
+
+@role_required(Role.CLIENT)
+def my_way(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The client changes when or how they do an activity themselves, after saying below 7 (recorded as theirs)."""
+    assignment = get_assignment_for_client(request, pk, action=WRITE.get(request.method or "", Action.UPDATE))
+    check = assignment.confidence_checks.first()
+    if check is None or not check.invites_change:
+        messages.info(request, services.NOT_YOURS_TO_CHANGE)
+        return redirect("assignment_detail", assignment.pk)
+    initial = {name: assignment.c(name) for name in ("if_when", "if_then")} | {"formats": assignment.formats}
+    allowed = assignment.template_version.formats
+    form = ClientChangeForm(request.POST or None, allowed_formats=allowed, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            revision = services.client_change(assignment=assignment, actor=request.user, changes=form.changes())
+        except services.StepError as error:
+            messages.info(request, error.errors["form"])
+            return redirect("assignment_detail", assignment.pk)
+        if revision is None:
+            messages.info(request, "Nothing was changed: it stays as it was.")
+        else:
+            messages.success(request, "Changed. Your therapist will see that you changed it, and what.")
+        return redirect("assignment_detail", assignment.pk)
+    return TemplateResponse(request, "together/my_way.html", {"assignment": assignment, "form": form})
 
 
 def _thanks(adjustment: str) -> str:
