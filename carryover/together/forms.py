@@ -123,9 +123,10 @@ class ClientChangeForm(forms.Form):
         super().__init__(*args, **kwargs)
         formats = self.fields["formats"]
         assert isinstance(formats, forms.MultipleChoiceField)
-        if allowed_formats:  # as the assignment form: a worksheet without a list takes every way
-            formats.choices = [c for c in Format.choices if c[0] in allowed_formats]
-        if len(formats.choices) < 2:  # nothing to choose between
+        # As the assignment form: a worksheet without a list of formats takes every way.
+        choices = [c for c in Format.choices if not allowed_formats or c[0] in allowed_formats]
+        formats.choices = choices
+        if len(choices) < 2:  # nothing to choose between
             del self.fields["formats"]
 
     def changes(self) -> dict:
