@@ -299,13 +299,7 @@ def _apply(step: Step, *, actor: User, therapist: Membership) -> str:
         status = AssignmentStatus.PAUSED if step.decision == Decision.PAUSE else AssignmentStatus.COMPLETED
         homework.assignment_set_status(assignment=assignment, actor=actor, status=status)
     elif step.decision in (Decision.ADJUST, Decision.SMALLER) and assignment is not None:
-        plan = step.plan if step.decision == Decision.ADJUST else smaller_plan(assignment)
-        step.revision = homework.assignment_update(
-            assignment=assignment, actor=actor, data=_data(plan, assignment.client, assignment.template_version)
-        )
-        if step.revision is not None:  # the client was there: "what we agreed" tells them, not an update card
-            homework.revision_mark_seen(client=assignment.client, revision=step.revision)
-        _check_record(step, assignment)
+        _apply_change(step, assignment, actor=actor)
     elif step.decision == Decision.NEW and step.template_version is not None:
         client = step.conversation.client
         step.result = homework.assignment_create(
@@ -318,6 +312,17 @@ def _apply(step: Step, *, actor: User, therapist: Membership) -> str:
     step.applied = True
     step.save(update_fields=["revision", "result", "applied"])
     return ""
+
+
+def _apply_change(step: Step, assignment: Assignment, *, actor: User) -> None:
+    """Adjusted or made smaller: a revision agreed in session, and its confidence check."""
+    plan = step.plan if step.decision == Decision.ADJUST else smaller_plan(assignment)
+    step.revision = homework.assignment_update(
+        assignment=assignment, actor=actor, data=_data(plan, assignment.client, assignment.template_version)
+    )
+    if step.revision is not None:  # the client was there: "what we agreed" tells them, not an update card
+        homework.revision_mark_seen(client=assignment.client, revision=step.revision)
+    _check_record(step, assignment)
 
 
 def _check_record(step: Step, assignment: Assignment) -> None:
