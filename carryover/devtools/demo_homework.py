@@ -25,6 +25,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from carryover.accounts.models import Membership, User
+from carryover.devtools.demo_together import last_session_day, review_together
 from carryover.homework import services
 from carryover.homework.forms import AssignmentForm, assignment_initial
 from carryover.homework.models import (
@@ -1036,7 +1037,7 @@ def _jordan_assignments(story: Story) -> tuple[Assignment, ...]:
 
 
 def _jordan_practice(story: Story, log: Assignment, read: Assignment, walks: Assignment) -> None:
-    """Jordan doing them: a slow start, more each week."""
+    """Jordan doing them: a slow start, more each week; at the last session, a review together (demo_together.py)."""
     low_mood = [BarrierCode.FORGOT, BarrierCode.NO_TIME, BarrierCode.WONT_HELP, BarrierCode.SELF_CRITICAL]
     story.practise(
         log,
@@ -1065,6 +1066,7 @@ def _jordan_practice(story: Story, log: Assignment, read: Assignment, walks: Ass
             hard=(2, 5),
             hours=(13, 20),
         ),
+        events=[(last_session_day(story), lambda: review_together(story, walks))],
     )
 
 

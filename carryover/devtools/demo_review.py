@@ -1,5 +1,6 @@
 """Weekly sessions for the demo clients (`make run` only), on each story's session weekday, so the summary
-opens on "since last session" with the next one booked."""
+opens on "since last session" with the next one booked. Jordan's last one was a review together, recorded by
+finishing it (demo_together.py), so it is left out here."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from carryover.accounts.models import Membership
 from carryover.devtools.demo_homework import STORIES, WEEKS
 from carryover.homework.models import local_today
 from carryover.review.models import Session
+from carryover.together.models import Conversation
 
 NOTES = [
     "First session: goals and the first activities",
@@ -25,12 +27,14 @@ NOTES = [
 def load_review_demo(*, therapist: Membership, clients: Sequence[Membership]) -> list[str]:
     created = []
     for client in clients:
-        if client.user.email not in STORIES or Session.objects.filter(client=client).exists():
+        reviewed = Conversation.objects.filter(client=client).values("session_id")  # demo_together.py's session
+        if client.user.email not in STORIES or Session.objects.filter(client=client).exclude(pk__in=reviewed).exists():
             continue
         weekday = STORIES[client.user.email][1]
         today = local_today(client.user)
         upcoming = today + timedelta(days=(weekday - today.weekday()) % 7)  # today, if today is session day
-        dates = [upcoming - timedelta(weeks=k) for k in range(WEEKS - 1, 0, -1)]
+        recorded = set(Session.objects.filter(client=client).values_list("date", flat=True))
+        dates = [day for k in range(WEEKS - 1, 0, -1) if (day := upcoming - timedelta(weeks=k)) not in recorded]
         Session.objects.bulk_create(
             Session(
                 client=client,

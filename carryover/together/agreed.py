@@ -115,7 +115,8 @@ def latest_conversation(client: Membership) -> Conversation | None:
 def latest_checks(assignment_ids: list[int]) -> dict[int, ConfidenceCheck]:
     """The latest confidence check of each assignment (one query)."""
     latest: dict[int, ConfidenceCheck] = {}
-    for check in ConfidenceCheck.objects.filter(assignment_id__in=assignment_ids).order_by("-created_at", "-id"):
+    checks = ConfidenceCheck.objects.filter(assignment_id__in=assignment_ids).select_related("revision")
+    for check in checks.order_by("-created_at", "-id"):
         latest.setdefault(check.assignment_id, check)
     return latest
 
@@ -139,6 +140,8 @@ class ConfidenceRow:
                 sure += f", up from {check.first}"
         if check is not None and check.adjustment:
             sure += f"; asked for: {check.get_adjustment_display().lower()}"
+        if check is not None and check.revision is not None:  # the client's own change after saying below 7
+            sure += f"; the client changed it: {', '.join(check.revision.changed).lower()}"
         return f"“{self.assignment.title}”: {sure} · completion {done}"
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from carryover.homework.models import Format
+
 from .models import Adjustment, Decision
 from .services import StepInput
 
@@ -94,3 +96,38 @@ class ClientConfidenceForm(forms.Form):
     def rating_value(self) -> int | None:
         rating = self.cleaned_data["rating"]
         return None if rating == "skip" else int(rating)
+
+
+class ClientChangeForm(forms.Form):
+    """When (an existing routine to hang it on) and how (the ways to answer the worksheet allows): what a client may
+    change themselves after saying below 7."""
+
+    if_when = forms.CharField(
+        max_length=200,
+        required=False,
+        label="After I… (something you already do every day)",
+        help_text="For example “after my morning coffee” or “when I get home from work”.",
+    )
+    if_then = forms.CharField(max_length=200, required=False, label="I will…")
+    formats = forms.MultipleChoiceField(
+        choices=Format.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label="Ways to answer",
+        error_messages={
+            "required": "Please choose at least one way to answer.",
+            "invalid_choice": "Please choose from the ways listed.",
+        },
+    )
+
+    def __init__(self, *args, allowed_formats=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        formats = self.fields["formats"]
+        assert isinstance(formats, forms.MultipleChoiceField)
+        # As the assignment form: a worksheet without a list of formats takes every way.
+        choices = [c for c in Format.choices if not allowed_formats or c[0] in allowed_formats]
+        formats.choices = choices
+        if len(choices) < 2:  # nothing to choose between
+            del self.fields["formats"]
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.fields}

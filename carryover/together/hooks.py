@@ -1,6 +1,7 @@
 """The review-together app's additions to other apps' pages, registered from `TogetherConfig.ready()`:
-"Review with …" beside each client, the client's "What we agreed" card and confidence check, confidence beside
-completion (client page and summary), the therapist's review checklist, and two tables on the insight page.
+"Review with …" beside each client and "Review in progress" among its caseload signals, the client's "What we
+agreed" card and confidence check, confidence beside completion (client page and summary), the therapist's review
+checklist, and two tables on the insight page.
 
 Each is called after the page's view has fetched, and audited, what the page is about; none runs an access helper
 or more than a constant number of queries."""
@@ -17,9 +18,12 @@ from carryover.homework.models import Assignment, AssignmentRevision, Assignment
 from carryover.lib.extensions import Panel, register_panel
 from carryover.lib.types import AuthedRequest
 from carryover.review.extensions import (
+    CaseloadContext,
     ClientLink,
     InsightTable,
+    Signal,
     SummarySection,
+    caseload_signals,
     client_links,
     insight_tables,
     summary_sections,
@@ -27,13 +31,22 @@ from carryover.review.extensions import (
 from carryover.review.windows import Window
 
 from . import agreed
-from .models import Conversation, Step
+from .models import Conversation, ConversationStatus, Step
 
 CLIENT_PAGE_DAYS = 30
 
 
 def review_link(client: Membership) -> ClientLink:
     return ClientLink("Review with", reverse("together_start", args=[client.user_id]))
+
+
+DRAFT_SIGNAL = Signal("review", "Review in progress", 8, "info")  # a draft left half-way, waiting to be finished
+
+
+def draft_signal(ctx: CaseloadContext) -> dict[int, list[Signal]]:
+    """A review started and not finished (left half-way): one query for the whole caseload."""
+    drafts = Conversation.objects.filter(client_id__in=ctx.ids, status=ConversationStatus.DRAFT)
+    return {client_id: [DRAFT_SIGNAL] for client_id in drafts.values_list("client_id", flat=True)}
 
 
 # --- The client's pages -------------------------------------------------------------------------------------------
@@ -64,9 +77,11 @@ def today_panel(*, request: AuthedRequest, client: Membership) -> Panel | None:
 def assignment_panel(*, request: AuthedRequest, assignment: Assignment, latest: AssignmentRevision | None) -> Panel:
     in_session = latest is not None and Step.objects.filter(revision=latest, applied=True).exists()
     made_in_session = Step.objects.filter(result=assignment).exists()
-    ask = not in_session and not made_in_session and not assignment.confidence_checks.exists()
+    check = assignment.confidence_checks.first()
+    ask = not in_session and not made_in_session and check is None
     context = {"assignment": assignment, "latest": latest, "in_session": in_session, "ask": ask}
-    return Panel("together/_assignment.html", {**context, "made_in_session": made_in_session})
+    can_change = check is not None and check.invites_change and assignment.status == AssignmentStatus.ACTIVE
+    return Panel("together/_assignment.html", {**context, "made_in_session": made_in_session, "can_change": can_change})
 
 
 # --- The therapist's pages ---------------------------------------------------------------------------------------
@@ -117,6 +132,7 @@ def insight(assignments: dict[int, Any]) -> list[InsightTable]:
 
 def register() -> None:
     client_links.register(review_link)
+    caseload_signals.register(draft_signal, kinds={"review": "Reviews in progress"})
     register_panel("today", today_panel)
     register_panel("assignment_client", assignment_panel)
     register_panel("client_detail", client_page_panel)

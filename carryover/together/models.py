@@ -149,7 +149,19 @@ class ConfidenceCheck(models.Model):
     note = EncryptedJSONField(default=str, blank=True, help_text="The client's own words about the change.")
     conversation = models.ForeignKey(Conversation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # Below 7 the client may change when or how they do it themselves: the revision they made (its created_by is
+    # the client), so the assignment records that the client changed it.
+    revision = models.ForeignKey(
+        AssignmentRevision, null=True, blank=True, on_delete=models.SET_NULL, related_name="client_change_of"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["assignment", "-created_at"], name="together_check_latest")]
+
+    @property
+    def invites_change(self) -> bool:
+        """The client said below 7 on their own check and hasn't changed it since: they may change when or how
+        they do it. (In session, the therapist and client change it together.)"""
+        low = self.first is not None and self.first < CONFIDENT
+        return low and self.origin == CheckOrigin.CLIENT and self.revision_id is None

@@ -20,6 +20,7 @@ from carryover.homework import services as homework
 from carryover.homework.forms import AssignmentForm, assignment_initial
 from carryover.homework.models import (
     Assignment,
+    AssignmentRevision,
     AssignmentStatus,
     Entry,
     Goal,
@@ -42,6 +43,11 @@ from .models import (
     StepKind,
 )
 
+CLIENT_FIELDS = {"if_when", "if_then", "formats"}  # when (the anchor) and how: what a client may change themselves
+NOT_YOURS_TO_CHANGE = (
+    "Your therapist set this activity with you. If it isn’t working, tell them with “Not working?” on its page, "
+    "or talk it over at your next session."
+)
 SMALLER_MINUTES = 5  # "make it smaller": the minimum version ("if you only have 2 minutes…") takes about this long
 DECISIONS_FOR = {
     StepKind.ASSIGNMENT: (Decision.KEEP, Decision.ADJUST, Decision.SMALLER, Decision.PAUSE, Decision.STOP),
@@ -205,9 +211,23 @@ def step_add_new(*, conversation: Conversation, actor: User, version: TemplateVe
         return step_save(step=step, actor=actor, version=step.version, data=data)
 
 
-def step_remove(*, step: Step) -> None:
-    """A new activity added by mistake goes from the draft (the others are the week's, and stay)."""
-    Step.objects.filter(pk=step.pk, kind=StepKind.NEW, conversation__status=ConversationStatus.DRAFT).delete()
+def step_remove(*, step: Step) -> bool:
+    """A new activity added by mistake goes from the draft (the others are the week's, and stay). False when there
+    was nothing to remove: a step of the week, or a review finished meanwhile."""
+    with transaction.atomic():
+        removed, _ = Step.objects.filter(
+            pk=step.pk, kind=StepKind.NEW, conversation__status=ConversationStatus.DRAFT
+        ).delete()
+        if removed:
+            _touch(step.conversation)
+    return bool(removed)
+
+
+def conversation_discard(*, conversation: Conversation) -> bool:
+    """Throw the draft away: none of its decisions were applied, so nothing else changes. False when it was
+    finished meanwhile (what a finished review agreed stays)."""
+    removed, _ = Conversation.objects.filter(pk=conversation.pk, status=ConversationStatus.DRAFT).delete()
+    return bool(removed)
 
 
 # --- Finishing -----------------------------------------------------------------------------------------------------
@@ -279,7 +299,7 @@ def _apply(step: Step, *, actor: User, therapist: Membership) -> str:
         status = AssignmentStatus.PAUSED if step.decision == Decision.PAUSE else AssignmentStatus.COMPLETED
         homework.assignment_set_status(assignment=assignment, actor=actor, status=status)
     elif step.decision in (Decision.ADJUST, Decision.SMALLER) and assignment is not None:
-        _revise(step, assignment, actor=actor)
+        _apply_change(step, assignment, actor=actor)
     elif step.decision == Decision.NEW and step.template_version is not None:
         _create(step, therapist=therapist)
     step.applied = True
@@ -287,8 +307,8 @@ def _apply(step: Step, *, actor: User, therapist: Membership) -> str:
     return ""
 
 
-def _revise(step: Step, assignment: Assignment, *, actor: User) -> None:
-    """ "Adjust" or "make it smaller": a new revision agreed in session."""
+def _apply_change(step: Step, assignment: Assignment, *, actor: User) -> None:
+    """Adjusted or made smaller: a revision agreed in session, and its confidence check."""
     plan = step.plan if step.decision == Decision.ADJUST else smaller_plan(assignment)
     step.revision = homework.assignment_update(
         assignment=assignment, actor=actor, data=_data(plan, assignment.client, assignment.template_version)
@@ -381,3 +401,24 @@ def confidence_record(
         adjustment=adjustment,
         note=note.strip(),
     )
+
+
+def client_change(*, assignment: Assignment, actor: User, changes: dict[str, Any]) -> AssignmentRevision | None:
+    """The client changes when (the "after I…" anchor) or how (the ways to answer) they do an activity, after
+    saying below 7 that they'd do it: a revision made by the client (`created_by`), linked to their confidence
+    check, so the assignment records that the client changed it. Only those fields; the rest stays the
+    therapist's. None when nothing differed. StepError when the check doesn't invite a change (any more)."""
+    if set(changes) - CLIENT_FIELDS:
+        raise ValueError(f"A client changes only {sorted(CLIENT_FIELDS)}")
+    with transaction.atomic():
+        check = ConfidenceCheck.objects.select_for_update().filter(assignment=assignment).first()
+        if check is None or not check.invites_change or assignment.status != AssignmentStatus.ACTIVE:
+            raise StepError({"form": NOT_YOURS_TO_CHANGE})
+        plan = {**plan_of(assignment_initial(assignment)), **changes}
+        revision = homework.assignment_update(
+            assignment=assignment, actor=actor, data=_data(plan, assignment.client, assignment.template_version)
+        )
+        if revision is not None:
+            homework.revision_mark_seen(client=assignment.client, revision=revision)  # they made it themselves
+            ConfidenceCheck.objects.filter(pk=check.pk).update(revision=revision)
+    return revision

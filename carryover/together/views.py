@@ -22,7 +22,7 @@ from carryover.review.forms import SessionForm
 
 from . import services
 from .access import get_conversation_for_therapist, get_step_for_therapist
-from .forms import ClientConfidenceForm, StepForm
+from .forms import ClientChangeForm, ClientConfidenceForm, StepForm
 from .models import CONFIDENT, Adjustment, Conversation, Decision, Step, StepKind
 from .pages import conversation_context, next_url, step_context
 
@@ -160,6 +160,45 @@ def finish(request: AuthedRequest, pk: int) -> HttpResponse:
     return TemplateResponse(request, "together/finish.html", context)
 
 
+@role_required(Role.THERAPIST)
+def remove(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Take a new activity added by mistake out of the draft (POST); the week's own steps stay."""
+    item = get_step_for_therapist(request, pk, action=WRITE.get(request.method or "", Action.DELETE))
+    if request.method != "POST":
+        return redirect("together_change" if item.kind == StepKind.NEW else "together_step", item.pk)
+    if services.step_remove(step=item):
+        messages.success(request, f"“{item.plan.get('title', '')}” was taken out of this review; nothing was created.")
+        return redirect("together_start", item.conversation.client.user_id)
+    messages.error(
+        request,
+        "Only a new activity added in a review still in progress can be taken out. The week’s own activities "
+        "stay in the review: choose what you agreed for them instead.",
+    )
+    return redirect("together_step", item.pk)
+
+
+@role_required(Role.THERAPIST)
+def discard(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Throw a draft review away (asked first); a finished one can't be, and stays."""
+    conversation = get_conversation_for_therapist(request, pk, action=WRITE.get(request.method or "", Action.DELETE))
+    client = conversation.client
+    if not conversation.is_draft:
+        messages.info(request, "This review was finished, so it can’t be discarded: what you agreed stays.")
+        return redirect("together_start", client.user_id)
+    if request.method == "POST":
+        if services.conversation_discard(conversation=conversation):
+            name = client.user.first_name
+            messages.success(
+                request, f"The review was discarded. Nothing from it was applied; nothing changed for {name}."
+            )
+        else:
+            messages.info(
+                request, "This review was finished meanwhile, so it was not discarded: what you agreed stays."
+            )
+        return redirect("together_start", client.user_id)
+    return TemplateResponse(request, "together/discard.html", conversation_context(request, client, conversation))
+
+
 def _add_errors(form, error: services.StepError) -> None:
     for name, message in error.errors.items():
         form.add_error(name if name in form.fields else None, message)
@@ -180,13 +219,41 @@ def sure(request: AuthedRequest, pk: int) -> HttpResponse:
             form = ClientConfidenceForm(initial={"rating": str(rating)}, low=True)
             context = {"assignment": assignment, "form": form, "low": True, "rating": rating}
             return TemplateResponse(request, "together/sure.html", context)
-        services.confidence_record(
+        check = services.confidence_record(
             assignment=assignment, rating=rating, adjustment=adjustment, note=form.cleaned_data["note"]
         )
+        if check.invites_change and adjustment in (Adjustment.TIME, Adjustment.FORMAT):
+            messages.success(request, "Thank you. You can change when or how you do it yourself, here.")
+            return redirect("together_my_way", assignment.pk)
         messages.success(request, _thanks(adjustment))
         return redirect("assignment_detail", assignment.pk)
     context = {"assignment": assignment, "form": form, "low": "adjustment" in form.fields}
     return TemplateResponse(request, "together/sure.html", context)
+
+
+@role_required(Role.CLIENT)
+def my_way(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The client changes when or how they do an activity themselves, after saying below 7 (recorded as theirs)."""
+    assignment = get_assignment_for_client(request, pk, action=WRITE.get(request.method or "", Action.UPDATE))
+    check = assignment.confidence_checks.first()
+    if check is None or not check.invites_change:
+        messages.info(request, services.NOT_YOURS_TO_CHANGE)
+        return redirect("assignment_detail", assignment.pk)
+    initial = {name: assignment.c(name) for name in ("if_when", "if_then")} | {"formats": assignment.formats}
+    allowed = assignment.template_version.formats
+    form = ClientChangeForm(request.POST or None, allowed_formats=allowed, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            revision = services.client_change(assignment=assignment, actor=request.user, changes=form.changes())
+        except services.StepError as error:
+            messages.info(request, error.errors["form"])
+            return redirect("assignment_detail", assignment.pk)
+        if revision is None:
+            messages.info(request, "Nothing was changed: it stays as it was.")
+        else:
+            messages.success(request, "Changed. Your therapist will see that you changed it, and what.")
+        return redirect("assignment_detail", assignment.pk)
+    return TemplateResponse(request, "together/my_way.html", {"assignment": assignment, "form": form})
 
 
 def _thanks(adjustment: str) -> str:

@@ -148,6 +148,12 @@ MATRIX: dict[str, Row] = {
     "together_change": Row(
         only(200, "therapist"), kwargs=lambda p, s: {"pk": together_state(p)["step"].pk}, audited=True
     ),
+    "together_remove": Row(  # a GET goes back to the step; removing is a POST (together/tests/test_pages.py)
+        only(302, "therapist"), kwargs=lambda p, s: {"pk": together_state(p)["step"].pk}, audited=True
+    ),
+    "together_discard": Row(
+        only(200, "therapist"), kwargs=lambda p, s: {"pk": together_state(p)["draft"].pk}, audited=True
+    ),
     "together_new": Row(
         only(200, "therapist"), kwargs=lambda p, s: {"pk": together_state(p)["draft"].pk}, audited=True
     ),
@@ -177,6 +183,7 @@ MATRIX: dict[str, Row] = {
     "client_import": Row(only(200, *THERAPISTS)),
     "practice_archive": Row(only(200, "admin")),
     "practice_archive_download": Row(only(404, admin=200), kwargs=lambda p, s: ready_archive(p), audited=True),
+    "together_my_way": Row(only(200, "client"), kwargs=lambda p, s: {"pk": said_4(s["assignment"]).pk}, audited=True),
     "library": Row(only(200, *THERAPISTS)),
     "template_new": Row(only(200, *THERAPISTS)),
     "template_copy": Row(only(200, *THERAPISTS), kwargs=lambda p, s: {"pk": s["template"].pk}),
@@ -357,6 +364,14 @@ def together_state(personas) -> dict:
         therapist=personas.alice.membership, client=personas.bob.membership, today=date(2026, 3, 2)
     )
     return {"draft": draft, "step": draft.steps.first()}
+
+
+def said_4(assignment):
+    """Bob said 4 out of 10 about his journal: he may change when or how he does it himself."""
+    from carryover.together.services import confidence_record
+
+    confidence_record(assignment=assignment, rating=4, adjustment="time")
+    return assignment
 
 
 def measure_state(personas) -> dict:

@@ -138,6 +138,6 @@ def test_admin_invites_therapist_who_invites_client(live_server, new_page, axe_c
     # The therapist sees the new client on the caseload.
     therapist.reload()
     expect(therapist).to_have_url(re.compile(r"/caseload/$"))
-    expect(therapist.get_by_role("main").get_by_role("link", name=re.compile(r"\bCasey\b"))).to_be_visible()
+    expect(therapist.get_by_role("main").get_by_role("link", name=re.compile(r"^Casey\b"))).to_be_visible()
     axe_check(therapist, "16-therapist-caseload-with-client")
     assert urlsplit(therapist.url).netloc == urlsplit(live_server.url).netloc

@@ -226,3 +226,36 @@ def test_loading_again_changes_nothing(demo):
     with time_machine.travel("2026-11-27 21:00 -05:00", tick=False):  # a week later, too
         assert load_demo() == []
     assert counts() == before
+
+
+def test_jordans_last_session_was_a_review_together(demo, client):
+    """The demo's one finished review (demo_together.py): on the last session's day, applied once, confidence 5 in
+    the afternoon and 8 after morning coffee; the summary still opens on that session, the next one booked."""
+    from carryover.devtools.demo_together import WALKS_LEARNED
+    from carryover.review.models import Session
+    from carryover.together.agreed import agreed_lines
+    from carryover.together.models import ConfidenceCheck, Conversation, Decision
+
+    jordan = member("jordan@example.org")
+    conversation = Conversation.objects.get(client=jordan)
+    assert Conversation.objects.count() == 1 and not conversation.is_draft
+    day = conversation.finished_at.astimezone(jordan.user.zone).date()
+    assert day == date(2026, 11, 18)  # Jordan's Wednesday session, two days before NOW
+    sessions = Session.objects.filter(client=jordan).order_by("date")
+    assert [s.date for s in sessions] == [day - timedelta(weeks=k) for k in range(6, -1, -1)]
+    assert sessions.last() == conversation.session and conversation.session.next_date == day + timedelta(weeks=1)
+    decisions = {s.assignment.title: s.decision for s in conversation.steps.filter(assignment__isnull=False)}
+    walks_title = "Short walks, three times a week"
+    reading = "Read: why doing more helps when you're low"
+    assert decisions == {"Log one activity a day": Decision.KEEP, reading: Decision.STOP, walks_title: Decision.ADJUST}
+    check = ConfidenceCheck.objects.get(conversation=conversation)
+    assert (check.first, check.adjustment, check.rating) == (5, "time", 8) and check.assignment.title == walks_title
+    walks = check.assignment
+    assert walks.revision == 2 and walks.c("if_when") == "After my morning coffee"
+    for entry in Entry.objects.filter(assignment=walks):
+        assert entry.revision == (2 if entry.done_on >= day else 1)
+    lines = agreed_lines(conversation)
+    assert WALKS_LEARNED in [line.why for line in lines]
+    client.force_login(jordan.user)
+    today = client.get(reverse("client_home"), follow=True).content.decode()
+    assert "What we agreed on" in today and "We changed it" in today and WALKS_LEARNED in today

@@ -1,5 +1,6 @@
 """No per-row queries: each review page runs the same number of queries for a small and a bigger caseload with a
-shorter and a longer history (time on a large practice is measured by `manage.py bench_review`, not here)."""
+shorter and a longer history, each client with a review together left half-way (its caseload signal). Time on a
+large practice is measured by `manage.py bench_review`, not here."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from carryover.conftest import link, make_person
 from carryover.homework import services
 from carryover.homework.tests.conftest import assign
 from carryover.review.services import session_record
+from carryover.together.services import conversation_start
 
 from .conftest import answer
 
@@ -55,6 +57,7 @@ def populate(personas, clients: int, days: int):
                 answer(occurrence, "done", day=occurrence.due_date - timedelta(days=2), visibility="private")
             services.notice_create(client=user.membership, assignment=daily, reason="too_long", note="")
             session_record(therapist=alice.membership, client=user.membership, date=START + timedelta(days=1))
+            conversation_start(therapist=alice.membership, client=user.membership, today=START + timedelta(days=days))
     return made
 
 

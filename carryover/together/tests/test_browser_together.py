@@ -1,7 +1,8 @@
 """Through a real browser, the issue's scenario: on a laptop, Alice opens "Review with Sam" from the caseload, goes
 through three activities (keep, make smaller, stop), adds a new one whose confidence of 5 is adjusted to 8, and
 finishes. On a phone, Sam's Today shows "What we agreed" with exactly those four lines, and the smaller activity
-says it was agreed in session. Each page is scanned by axe-core; any CSP complaint fails the test."""
+says it was agreed in session. And, on a phone, Sam says 4 about an activity sent between sessions and moves it to
+the morning himself. Each page is scanned by axe-core; any CSP complaint fails the test."""
 
 from __future__ import annotations
 
@@ -16,19 +17,25 @@ from carryover.accounts.services import practice_create
 from carryover.accounts.tests.test_browser_journey import PHONE
 from carryover.conftest import link, make_person
 from carryover.homework import services
-from carryover.homework.models import local_today
+from carryover.homework.models import AssignmentRevision, local_today
 from carryover.homework.tests.conftest import assign
 from carryover.homework.tests.test_browser_homework import sign_in
 
 pytestmark = pytest.mark.browser
 
 
-def test_review_with_sam_on_a_laptop_and_what_we_agreed_on_his_phone(live_server, new_page, axe_check):
-    services.builtin_sync()  # an earlier live-server test's flush may have emptied the built-in library
+def riverside():
+    """Alice and her client Sam, with the built-in library (an earlier live-server test's flush may have emptied it)."""
+    services.builtin_sync()
     practice = practice_create(name="Riverside Therapy", country="GB")
     alice = make_person(practice, "alice@riverside.test", "Alice Moreno", Role.THERAPIST)
     sam = make_person(practice, "sam@riverside.test", "Sam Taylor", Role.CLIENT, mfa=False)
     link(alice, sam)
+    return alice, sam
+
+
+def test_review_with_sam_on_a_laptop_and_what_we_agreed_on_his_phone(live_server, new_page, axe_check):
+    alice, sam = riverside()
     start = (local_today(sam) - timedelta(days=7)).isoformat()
     for title, extra in [("Evening walk", {}), ("Breathing", {"minimum": "Three slow breaths"}), ("Journal", {})]:
         assign(alice, sam, key="journal", title=title, start_date=start, **extra)
@@ -87,3 +94,22 @@ def test_review_with_sam_on_a_laptop_and_what_we_agreed_on_his_phone(live_server
     axe_check(phone, "together-04-what-we-agreed")
     phone.get_by_role("link", name="Breathing").first.click()
     expect(phone.get_by_text("Agreed in session")).to_be_visible()
+
+
+def test_sam_says_4_and_moves_an_activity_sent_between_sessions_to_the_morning(live_server, new_page, axe_check):
+    alice, sam = riverside()
+    assign(alice, sam, key="journal", title="Evening walk", start_date=local_today(sam).isoformat())
+    phone = new_page(**PHONE)
+    sign_in(phone, "sam@riverside.test")
+    phone.get_by_role("link", name="Say how sure").click()
+    phone.get_by_label("4", exact=True).check()
+    phone.get_by_role("button", name="Send").click()
+    phone.get_by_label("Another time or anchor").check()
+    phone.get_by_role("button", name="Send").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Make it fit your day")
+    axe_check(phone, "together-05-make-it-fit")
+    phone.get_by_label("After I… (something you already do every day)").fill("After my morning coffee")
+    phone.get_by_role("button", name="Save my change").click()
+    expect(phone.get_by_text("Your therapist will see that you changed it, and what.")).to_be_visible()
+    revision = AssignmentRevision.objects.get(number=2)
+    assert revision.created_by == sam and revision.changed == ["When (after I…)"]

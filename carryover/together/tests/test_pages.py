@@ -39,10 +39,13 @@ def test_strangers_get_404_on_every_review_page(client, personas, week, now):
         reverse("together_change", args=[step.pk]),
         reverse("together_new", args=[conversation.pk]),
         reverse("together_finish", args=[conversation.pk]),
+        reverse("together_remove", args=[step.pk]),
+        reverse("together_discard", args=[conversation.pk]),
     ]
     client.force_login(personas.charlie)
-    assert [client.get(url).status_code for url in urls] == [404] * 5
-    assert [client.post(url).status_code for url in urls] == [404] * 5
+    assert [client.get(url).status_code for url in urls] == [404] * 7
+    assert [client.post(url).status_code for url in urls] == [404] * 7
+    assert Conversation.objects.filter(pk=conversation.pk).exists()
     client.force_login(personas.bob)  # another client of Alice's, not Sam
     assert client.get(reverse("together_sure", args=[week.walk.pk])).status_code == 404
 
