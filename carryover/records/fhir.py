@@ -14,21 +14,13 @@ it is for the clinical file. Ids are stable (uuid5 of the row), so exporting twi
 
 from __future__ import annotations
 
+import importlib
 import json
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
-from fhir.resources.R4B.bundle import Bundle
-from fhir.resources.R4B.careplan import CarePlan
-from fhir.resources.R4B.goal import Goal as FhirGoal
-from fhir.resources.R4B.observation import Observation
-from fhir.resources.R4B.patient import Patient
-from fhir.resources.R4B.questionnaire import Questionnaire
-from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
-from fhir.resources.R4B.resource import Resource
-from fhir.resources.R4B.task import Task
 
 from carryover.accounts.models import Membership
 from carryover.homework.models import Assignment, AssignmentStatus, Goal, Occurrence, OccurrenceStatus, Visibility
@@ -111,8 +103,11 @@ def _coding(code: str, display: str, system: str = LOINC) -> dict[str, Any]:
     return {"coding": [{"system": system, "code": code, "display": display}], "text": display}
 
 
-def _valid(model: type[Resource], data: dict[str, Any]) -> dict[str, Any]:
-    """Validate with fhir.resources (raises on anything R4B does not allow) and return plain JSON."""
+def _valid(data: dict[str, Any]) -> dict[str, Any]:
+    """Validate with fhir.resources' model of the resource type (raises on anything R4B does not allow) and return
+    plain JSON. Imported when first used: the models take a second to load, which no page but these should pay."""
+    kind = data["resourceType"]
+    model = getattr(importlib.import_module(f"fhir.resources.R4B.{kind.lower()}"), kind)
     return json.loads(model.model_validate(data).model_dump_json(exclude_none=True))
 
 
@@ -125,7 +120,6 @@ def questionnaire(measure_key: str) -> dict[str, Any]:
         for key, text in measure["items"]
     ]
     return _valid(
-        Questionnaire,
         {
             "resourceType": "Questionnaire",
             "id": _id("Questionnaire", measure_key),
@@ -151,7 +145,6 @@ def _response(result: MeasureResult, patient: dict[str, Any]) -> dict[str, Any]:
             coding = {"code": str(value), "display": labels.get(value, str(value))}
             items.append({"linkId": key, "text": text, "answer": [{"valueCoding": coding}]})
     return _valid(
-        QuestionnaireResponse,
         {
             "resourceType": "QuestionnaireResponse",
             "id": _id("QuestionnaireResponse", result.pk),
@@ -167,7 +160,6 @@ def _response(result: MeasureResult, patient: dict[str, Any]) -> dict[str, Any]:
 def _observation(result: MeasureResult, patient: dict[str, Any], response: dict[str, Any]) -> dict[str, Any]:
     code, display = MEASURE_CODES[result.measure]["total"]
     return _valid(
-        Observation,
         {
             "resourceType": "Observation",
             "id": _id("Observation", result.pk),
@@ -185,7 +177,6 @@ def _observation(result: MeasureResult, patient: dict[str, Any], response: dict[
 
 def _goal(goal: Goal, patient: dict[str, Any]) -> dict[str, Any]:
     return _valid(
-        FhirGoal,
         {
             "resourceType": "Goal",
             "id": _id("Goal", goal.pk),
@@ -199,7 +190,6 @@ def _goal(goal: Goal, patient: dict[str, Any]) -> dict[str, Any]:
 
 def _task(occurrence: Occurrence, patient: dict[str, Any], plan: dict[str, Any]) -> dict[str, Any]:
     return _valid(
-        Task,
         {
             "resourceType": "Task",
             "id": _id("Task", occurrence.pk),
@@ -225,7 +215,6 @@ def _care_plan(client: Membership, patient: dict[str, Any], goals: list[dict[str
         for a in assignments
     ]
     return _valid(
-        CarePlan,
         {
             "resourceType": "CarePlan",
             "id": _id("CarePlan", client.pk),
@@ -242,7 +231,6 @@ def _care_plan(client: Membership, patient: dict[str, Any], goals: list[dict[str
 def resources_for(client: Membership) -> Iterator[dict[str, Any]]:
     """Every resource of the client's clinical record, validated, the Patient first."""
     patient = _valid(
-        Patient,
         {"resourceType": "Patient", "id": _id("Patient", client.pk), "name": [{"text": client.user.display_name}]},
     )
     yield patient
@@ -265,7 +253,7 @@ def resources_for(client: Membership) -> Iterator[dict[str, Any]]:
 def fhir_bundle_for(client: Membership) -> dict[str, Any]:
     """The client's record as one validated FHIR `collection` Bundle (for the API's per-client `$export` too)."""
     entries = [{"fullUrl": f"urn:uuid:{r['id']}", "resource": r} for r in resources_for(client)]
-    return _valid(Bundle, {"resourceType": "Bundle", "type": "collection", "entry": entries})
+    return _valid({"resourceType": "Bundle", "type": "collection", "entry": entries})
 
 
 def practice_ndjson(clients: list[Membership]) -> dict[str, str]:
