@@ -259,7 +259,8 @@ def library(request: AuthedRequest) -> HttpResponse:
             raise Http404()
         client = get_client_for_therapist(request, client_id)
     picker = library_picker(request.user.membership, query=request.GET.get("q", ""), shelf=request.GET.get("shelf", ""))
-    context = {"picker": picker, "client": client, "compact": bool(client and request.GET.get("compact"))}
+    compact = bool(client and request.GET.get("compact"))  # the search on a client's page, under its own heading
+    context = {"picker": picker, "client": client, "compact": compact, "level": 3 if compact else 2}
     if request.headers.get("HX-Request"):  # typing in the search box: only the results change
         return TemplateResponse(request, "homework/_picker.html#results", context)
     return TemplateResponse(request, "homework/library.html", context)

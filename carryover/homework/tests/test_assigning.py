@@ -31,6 +31,9 @@ def test_search_and_shelves_narrow_the_library(client, personas):
     client.force_login(personas.alice)
     found = client.get(reverse("library"), {"q": "7 col", "for": personas.bob.pk}, headers=HTMX).content.decode()
     assert "<html" not in found and "1 found" in found  # the results only, for htmx
+    compact = {"q": "journal", "for": personas.bob.pk, "compact": "1"}
+    on_client_page = client.get(reverse("library"), compact, headers=HTMX).content.decode()
+    assert '<h3 class="shelf">' in on_client_page  # under the client page's "Assign to Bob" heading
     assert reverse("assign", args=[personas.bob.pk, version_of("thought_record_7").template_id]) in found
 
 
@@ -49,7 +52,7 @@ def test_the_client_page_offers_favourites_and_recently_assigned(client, persona
     client.post(reverse("favourite_toggle", args=[journal.pk]))  # a second press takes the star off
     assert not Favourite.objects.exists()
     client.force_login(personas.frank)  # favourites and recent are each therapist's own
-    assert "Favourites</h3>" not in client.get(reverse("library")).content.decode()
+    assert "Favourites</h2>" not in client.get(reverse("library")).content.decode()
 
 
 def test_the_form_starts_from_how_this_therapist_last_assigned_it(client, personas, monday):

@@ -19,7 +19,7 @@ from .conftest import assign
 pytestmark = pytest.mark.browser
 
 
-def test_client_sets_reminders_and_asks_for_later(live_server, new_page, axe_check):
+def test_client_sets_reminders_and_asks_for_later(live_server, new_page, axe_strict):
     services.builtin_sync()  # an earlier live-server test's flush may have emptied the built-in library
     practice = practice_create(name="Riverside Therapy", country="US")
     alice = make_person(practice, "alice@riverside.test", "Alice Moreno", Role.THERAPIST)
@@ -30,12 +30,12 @@ def test_client_sets_reminders_and_asks_for_later(live_server, new_page, axe_che
     page = new_page(**PHONE)
     sign_in(page, bob.email)
     page.goto("/reminders/")
-    axe_check(page, "rem-01-settings")
+    axe_strict(page, "rem-01-settings")
     page.get_by_label("Time for the daily reminder").fill("18:30")
     page.get_by_label("Quiet hours from").fill("22:00")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("Please give both the start and the end")).to_be_visible()
-    axe_check(page, "rem-02-settings-error")
+    axe_strict(page, "rem-02-settings-error")
     page.get_by_label("Quiet hours until").fill("07:00")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("Reminder settings saved.")).to_be_visible()
@@ -43,17 +43,17 @@ def test_client_sets_reminders_and_asks_for_later(live_server, new_page, axe_che
     page.get_by_role("link", name="Add reminders to my calendar").click()
     page.get_by_role("button", name="Make my calendar address").click()
     expect(page.get_by_label("Your private calendar address")).to_be_visible()
-    axe_check(page, "rem-03-calendar-address")
+    axe_strict(page, "rem-03-calendar-address")
 
     page.goto("/today/")
-    axe_check(page, "rem-04-today-with-reminders")
+    axe_strict(page, "rem-04-today-with-reminders")
     page.get_by_label("Remind me later").select_option("tomorrow")
     page.get_by_role("button", name="OK").click()
     expect(page.get_by_text("No more reminders today.")).to_be_visible()
     page.goto("/reminders/later/")
-    axe_check(page, "rem-05-later")
+    axe_strict(page, "rem-05-later")
 
     therapist = new_page()
     sign_in(therapist, alice.email, code=True)
     therapist.goto("/attention/")
-    axe_check(therapist, "rem-06-attention")
+    axe_strict(therapist, "rem-06-attention")

@@ -16,7 +16,7 @@ from carryover.homework import services
 pytestmark = pytest.mark.browser
 
 
-def test_therapist_prepares_a_session_from_the_demo(live_server, new_page, axe_check, docs_screenshot):
+def test_therapist_prepares_a_session_from_the_demo(live_server, new_page, axe_strict, docs_screenshot):
     services.builtin_sync()  # an earlier live-server test's flush may have emptied the built-in library
     load_demo()
     page = new_page(viewport={"width": 1280, "height": 900})
@@ -27,12 +27,12 @@ def test_therapist_prepares_a_session_from_the_demo(live_server, new_page, axe_c
     page.locator("[name=code]").fill(fresh_totp_code())
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/caseload/$"))
-    axe_check(page, "review-01-caseload")
+    axe_strict(page, "review-01-caseload")
     docs_screenshot(page, "caseload.png")
 
     page.get_by_role("link", name="What works across my clients").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("What works across my clients")
-    axe_check(page, "review-01b-insight")
+    axe_strict(page, "review-01b-insight")
     page.goto("/caseload/")
     page.get_by_role("link", name="Sam Taylor").first.click()
     page.get_by_role("link", name="Session prep summary").click()
@@ -44,11 +44,11 @@ def test_therapist_prepares_a_session_from_the_demo(live_server, new_page, axe_c
     widths = charts.evaluate_all("images => images.map(i => i.complete ? i.naturalWidth : 0)")
     assert all(width > 0 for width in widths), widths
     expect(page.get_by_role("heading", name="Questions for the session")).to_be_visible()
-    axe_check(page, "review-02-summary")
+    axe_strict(page, "review-02-summary")
 
     page.get_by_role("link", name="Timeline").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Timeline: Sam Taylor")
-    axe_check(page, "review-03-timeline")
+    axe_strict(page, "review-03-timeline")
     page.get_by_role("link", name="Sessions").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sessions")
-    axe_check(page, "review-04-sessions")
+    axe_strict(page, "review-04-sessions")
