@@ -32,7 +32,7 @@ from . import schemas as s
 from .auth import ApiAuth
 from .conventions import idempotent, page_of
 from .models import Area
-from .problems import Problem
+from .problems import Problem, check_form
 from .serialize import entry_out, occurrence_out
 from .therapist import PageQuery
 
@@ -188,8 +188,6 @@ def practice_log(request: AuthedRequest, payload: s.SubmitIn):
 def not_working(request: AuthedRequest, assignment_id: s.DbId, payload: s.NotWorkingIn):
     assignment = get_assignment_for_client(request, assignment_id, action=Action.CREATE)
     form = NotWorkingForm(payload.dict())
-    from .problems import check_form
-
     check_form(form)
 
     def create() -> tuple[int, Any]:

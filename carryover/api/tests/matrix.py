@@ -150,7 +150,9 @@ def session_rows() -> dict[str, dict]:
         url_name_of(method, path): _session_row(EMPTY_BODY[method] if op.body is not None else None, op, method)
         for (method, path), op in OPS.items()
     }
-    rows["api_not_found"] = {"expect": {p: 404 for p in ["anon", *PERSONAS]}, "kwargs": {"rest": "v0/nothing"}}
+    rows["api_not_found"] = {
+        "expect": {p: 404 for p in ["anon", *PERSONAS]},
+    }
     rows["api-v1:api-root"] = {"expect": {p: 404 for p in ["anon", *PERSONAS]}}  # nothing at /api/v1/ itself
     rows["api-v1:openapi-json"] = {"expect": {p: 200 for p in ["anon", *PERSONAS]}}
     rows["api-v1:openapi-view"] = {"expect": {p: 200 for p in ["anon", *PERSONAS]}}
