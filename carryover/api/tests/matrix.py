@@ -107,6 +107,8 @@ OPS: dict[tuple[str, str], Op] = {
         body={"enabled": True, "mode": "each", "channels": ["email"], "quiet_start": "22:00", "quiet_end": "07:00"},
     ),
     ("get", "/me/safety-plan"): Op(only(200, *CLIENTS)),
+    ("put", "/me/safety-plan"): Op(only(200, *CLIENTS), body={"sections": {"coping": "A walk by the river"}}),
+    ("post", "/notices/{notice_id}/resolve"): Op(only(204, "therapist"), lambda p, s: {"notice_id": s["notice"].pk}),
     ("get", "/practice/members"): Op(only(200, "admin"), audited=False),
     ("get", "/practice/invitations"): Op(only(200, "admin"), audited=False),
     ("get", "/practice/audit"): Op(only(200, "admin")),  # reading the log is logged
