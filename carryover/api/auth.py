@@ -20,13 +20,14 @@ from ninja.security.base import AuthBase
 
 from carryover.accounts.access import has_second_factor
 from carryover.accounts.models import CLINICIAN_ROLES, hash_token
+from carryover.lib.redact import API_TOKEN_PARAMS
 
 from .conventions import rate_limit_count
 from .models import ApiToken
 from .problems import Problem
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-QUERY_TOKEN_NAMES = ("access_token", "token", "api_key", "apikey", "bearer")
+QUERY_TOKEN_NAMES = API_TOKEN_PARAMS  # refused here, redacted from logs (lib/redact.py)
 LAST_USED_EVERY = timedelta(minutes=1)  # last-used time is written at most this often, not on every call
 
 

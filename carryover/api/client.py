@@ -27,12 +27,13 @@ from carryover.homework.schema import raw_from_post
 from carryover.lib.types import AuthedRequest
 from carryover.measures import risk
 from carryover.measures import services as measures
+from carryover.measures.forms import SafetyPlanForm
 
 from . import schemas as s
 from .auth import ApiAuth
-from .conventions import idempotent, page_of
+from .conventions import check_if_match, idempotent, page_of
 from .models import Area
-from .problems import Problem
+from .problems import Problem, check_form
 from .serialize import entry_out, occurrence_out
 from .therapist import PageQuery
 
@@ -188,8 +189,6 @@ def practice_log(request: AuthedRequest, payload: s.SubmitIn):
 def not_working(request: AuthedRequest, assignment_id: s.DbId, payload: s.NotWorkingIn):
     assignment = get_assignment_for_client(request, assignment_id, action=Action.CREATE)
     form = NotWorkingForm(payload.dict())
-    from .problems import check_form
-
     check_form(form)
 
     def create() -> tuple[int, Any]:
@@ -217,9 +216,26 @@ def crisis_resources(request: AuthedRequest):
     return [{name: getattr(r, name) for name in fields} for r in resources]
 
 
-@me_safety.get("/me/safety-plan", response=s.SafetyPlanOut, summary="My safety plan (Stanley–Brown)")
-def safety_plan(request: AuthedRequest):
-    me = get_own_client_record(request, object_type="safety_plan")
+def _plan_out(me) -> dict[str, Any]:
     plan = measures.safety_plan_of(me)
     sections = {key: (plan.content.get(key, "") if plan else "") for key, _, _ in measures.SAFETY_PLAN_SECTIONS}
     return {"sections": sections, "updated_at": plan.updated_at if plan else None}
+
+
+@me_safety.get("/me/safety-plan", response=s.SafetyPlanOut, summary="My safety plan (Stanley–Brown)")
+def safety_plan(request: AuthedRequest):
+    return _plan_out(get_own_client_record(request, object_type="safety_plan"))
+
+
+@me_safety.put("/me/safety-plan", response=s.SafetyPlanOut, summary="Replace my safety plan (send If-Match)")
+def safety_plan_replace(request: AuthedRequest, payload: s.SafetyPlanIn):
+    me = get_own_client_record(request, action=Action.UPDATE, object_type="safety_plan")
+    check_if_match(request, _plan_out(me))
+    form = SafetyPlanForm(payload.sections)  # the safety plan page's own form: its sections and limits
+    unknown = sorted(set(payload.sections) - set(form.fields))
+    if unknown:
+        errors = [{"field": f"sections.{key}", "message": "Not a section of the safety plan."} for key in unknown]
+        raise Problem(422, "Some sections are not known.", code="validation", errors=errors)
+    check_form(form, names={key: f"sections.{key}" for key in form.fields})
+    measures.safety_plan_save(client=me, actor=request.user, content=form.cleaned_data)
+    return _plan_out(me)

@@ -350,6 +350,12 @@ class CrisisResourceOut(Schema):
     last_verified: date
 
 
+class SafetyPlanIn(In):
+    """Every section (docs: measures.services.SAFETY_PLAN_SECTIONS); one left out is saved empty."""
+
+    sections: dict[Annotated[str, Field(max_length=40)], Annotated[str, Field(max_length=3000)]] = Field(max_length=20)
+
+
 class SafetyPlanOut(Schema):
     sections: dict[str, str]
     updated_at: datetime | None

@@ -9,13 +9,18 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.http import HttpResponse
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from carryover.accounts.access import get_caseload_for_therapist, get_client_for_therapist
 from carryover.accounts.models import Membership, Role
 from carryover.audit.models import Action
 from carryover.homework import services as homework
-from carryover.homework.access import get_assignment_for_therapist, get_entry_for_user, get_template_for_therapist
+from carryover.homework.access import (
+    get_assignment_for_therapist,
+    get_entry_for_user,
+    get_notice_for_therapist,
+    get_template_for_therapist,
+)
 from carryover.homework.forms import AssignmentForm, assignment_initial, version_initial
 from carryover.homework.models import Assignment, Entry, Goal, Template, TemplateVersion, local_today
 from carryover.lib.types import AuthedRequest
@@ -164,6 +169,13 @@ def assignment_status(request: AuthedRequest, assignment_id: s.DbId, payload: s.
     check_if_match(request, assignment_out(assignment))
     homework.assignment_set_status(assignment=assignment, actor=request.user, status=payload.status)
     return assignment_out(assignment)
+
+
+@work.post("/notices/{notice_id}/resolve", response={204: None}, summary="Mark a “not working” notice as discussed")
+def notice_resolve(request: AuthedRequest, notice_id: s.DbId):
+    notice = get_notice_for_therapist(request, notice_id)
+    homework.notice_resolve(notice=notice, actor=request.user)
+    return Status(204, None)
 
 
 # --- The library ------------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from .v1 import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
-    re_path(r"^api/(?P<rest>.*)$", views.api_not_found, name="api_not_found"),  # problem+json, not the HTML page
+    re_path(r"^api/", views.api_not_found, name="api_not_found"),  # problem+json, not the HTML page
     path("profile/api-tokens/", views.tokens, name="api_tokens"),
     path("profile/api-tokens/<id:pk>/revoke/", views.token_revoke, name="api_token_revoke"),
 ]

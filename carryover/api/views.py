@@ -45,7 +45,7 @@ def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("api_tokens")
 
 
-def api_not_found(request: AuthedRequest, rest: str) -> HttpResponse:
+def api_not_found(request: AuthedRequest) -> HttpResponse:
     """Any other address under /api/: the API's own 404 (nothing of the path is echoed back)."""
     detail = "There is no such operation: see /api/v1/docs for the ones there are."
     return problem_response(request, Problem(404, detail, code="not_found"))

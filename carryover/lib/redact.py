@@ -4,8 +4,9 @@ Four links carry a secret in their path: an invitation (`/invite/<token>/`), a p
 (`/accounts/password/reset/key/<uid>-<key>/`), an email-address confirmation (`/accounts/confirm-email/<key>/`) and
 an export's one-time download (`/downloads/<id>/<token>/`).
 The calendar feed's key travels in the query string (`?key=`), which the access log leaves out (bin/serve.py); it is
-matched here too, for any line that does print a query string. Whoever holds a log must not hold these: a reset key
-opens an account until its password changes, an invitation makes one.
+matched here too, for any line that does print a query string, and so is an API token sent (and refused) there.
+Whoever holds a log must not hold these: a reset key opens an account until its password changes, an invitation
+makes one.
 
 Every path into a log goes through `redact`: Django's handlers by `RedactSecretsFilter` (settings.LOGGING), gunicorn's
 access and error logs by `GunicornLogger` (bin/serve.py). `lib/tests/test_redact.py` checks that every URL pattern
@@ -20,8 +21,12 @@ import re
 from gunicorn.glogging import Logger as _GunicornBaseLogger
 
 REDACTED = "[redacted]"
+# API tokens belong in the Authorization header; one sent in a query string anyway is refused (api/auth.py) and
+# must not reach a log on its way there.
+API_TOKEN_PARAMS = ("access_token", "token", "api_key", "apikey", "bearer")
 _SECRET = re.compile(
-    r"(?P<keep>/invite/(?!new-link/)|/accounts/password/reset/key/|/accounts/confirm-email/|/downloads/\d+/|[?&;]key=)"
+    r"(?P<keep>/invite/(?!new-link/)|/accounts/password/reset/key/|/accounts/confirm-email/|/downloads/\d+/"
+    rf"|[?&;](?:key|{'|'.join(API_TOKEN_PARAMS)})=)"
     r"[^/\s?&;#\"'<>]+"
 )
 

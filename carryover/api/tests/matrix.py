@@ -107,6 +107,8 @@ OPS: dict[tuple[str, str], Op] = {
         body={"enabled": True, "mode": "each", "channels": ["email"], "quiet_start": "22:00", "quiet_end": "07:00"},
     ),
     ("get", "/me/safety-plan"): Op(only(200, *CLIENTS)),
+    ("put", "/me/safety-plan"): Op(only(200, *CLIENTS), body={"sections": {"coping": "A walk by the river"}}),
+    ("post", "/notices/{notice_id}/resolve"): Op(only(204, "therapist"), lambda p, s: {"notice_id": s["notice"].pk}),
     ("get", "/practice/members"): Op(only(200, "admin"), audited=False),
     ("get", "/practice/invitations"): Op(only(200, "admin"), audited=False),
     ("get", "/practice/audit"): Op(only(200, "admin")),  # reading the log is logged
@@ -150,7 +152,9 @@ def session_rows() -> dict[str, dict]:
         url_name_of(method, path): _session_row(EMPTY_BODY[method] if op.body is not None else None, op, method)
         for (method, path), op in OPS.items()
     }
-    rows["api_not_found"] = {"expect": {p: 404 for p in ["anon", *PERSONAS]}, "kwargs": {"rest": "v0/nothing"}}
+    rows["api_not_found"] = {
+        "expect": {p: 404 for p in ["anon", *PERSONAS]},
+    }
     rows["api-v1:api-root"] = {"expect": {p: 404 for p in ["anon", *PERSONAS]}}  # nothing at /api/v1/ itself
     rows["api-v1:openapi-json"] = {"expect": {p: 200 for p in ["anon", *PERSONAS]}}
     rows["api-v1:openapi-view"] = {"expect": {p: 200 for p in ["anon", *PERSONAS]}}

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from carryover.api.models import ApiToken
 from carryover.api.services import token_create
+from carryover.lib.redact import redact
 
 from .helpers import call, is_problem, token_for
 
@@ -65,6 +66,7 @@ def test_a_token_in_the_query_string_is_refused(client, personas):
         assert body["errors"][0]["field"] == "query"
         # even alongside a good header: the token is in the URL now, and should be revoked
         is_problem(call(client, "get", f"{CASELOAD}?{name}={secret}", secret), 400)
+        assert secret not in redact(f'127.0.0.1 "GET {CASELOAD}?limit=5&{name}={secret}" 400')
 
 
 def test_a_clinician_needs_two_factor_for_a_token_and_to_use_one(client, personas):

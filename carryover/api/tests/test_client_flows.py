@@ -126,3 +126,16 @@ def test_reminder_settings_follow_the_settings_page_rules(client, personas, mond
     assert saved.status_code == 200 and saved.json()["assignment_times"] == {str(assignment.pk): "20:15:00"}
     stale = call(client, "put", url, bob, body, **{"If-Match": before["ETag"]})
     is_problem(stale, 412)
+
+
+def test_the_safety_plan_is_saved_with_the_pages_rules(client, personas):
+    bob = token_for(personas.bob)
+    url = "/api/v1/me/safety-plan"
+    tag = call(client, "get", url, bob)["ETag"]
+    saved = call(client, "put", url, bob, {"sections": {"reasons": "My sister"}}, **{"If-Match": tag})
+    assert saved.status_code == 200 and saved.json()["sections"]["reasons"] == "My sister"
+    is_problem(call(client, "put", url, bob, {"sections": {"reasons": "x"}}, **{"If-Match": tag}), 412)
+    unknown = is_problem(call(client, "put", url, bob, {"sections": {"nope": "x"}}), 422)
+    assert unknown["errors"][0]["field"] == "sections.nope"
+    alice = token_for(personas.alice)
+    assert "My sister" not in call(client, "get", f"/api/v1/clients/{personas.bob.pk}/summary", alice).content.decode()
