@@ -115,7 +115,7 @@ def scores_section(client: Membership, window: Window) -> SummarySection | None:
     if outcome is not None:
         lines.append(f"PHQ-9 and GAD-7 together (NHS Talking Therapies): {_pair_text(outcome)}")
         notes.append(scoring.PAIR_NOTE)
-    return SummarySection("Questionnaires", lines, charts, notes=notes)
+    return SummarySection("Questionnaires", lines, charts, level="scores", notes=notes)
 
 
 def _pair_text(outcome: scoring.PairOutcome) -> str:

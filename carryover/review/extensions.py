@@ -113,7 +113,7 @@ class SummarySection:
     title: str
     lines: list[str] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
-    level: str = ""  # "risk" puts it first, highlighted
+    level: str = ""  # "risk" puts it first, highlighted; "scores" is page one's "latest scores and change"
     timed: list[TimedLine] = field(default_factory=list)  # shown before the lines
     notes: list[Any] = field(default_factory=list)  # "how this is scored": objects with name, text and source
 

@@ -148,7 +148,7 @@ class Summary:
     @property
     def has_scores(self) -> bool:
         """Something besides safety to show first (the scores and their change, from measures)."""
-        return any(section.level != "risk" and section.lines for section in self.sections)
+        return any(section.level == "scores" and section.lines for section in self.sections)
 
     @property
     def is_empty(self) -> bool:
