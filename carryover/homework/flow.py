@@ -86,13 +86,7 @@ def _step_errors(draft: Draft, step: str, *, complete: bool = False) -> dict[str
     """Wrong values on this step, and with `complete` its empty "(needed)" answers too: Next asks for those at
     their own step, unless the client has already said they did only part of it."""
     complete = complete and draft.raw.get("o-outcome") not in (Outcome.PARTIAL, Outcome.SKIPPED)
-    _, errors = worksheet.clean_answers(
-        visible_schema(draft.template_version.schema, services.draft_formats(draft)),
-        draft.raw,
-        require_complete=complete,
-        ladder=services.ladder_choices(draft.client),
-        attachments=draft.attachments.values_list("pk", flat=True),
-    )
+    errors = _answer_errors(draft, complete=complete)
     errors.update(AfterForm(draft.raw).named_errors())
     if draft.raw.get("o-outcome"):
         errors.update(OutcomeForm(draft.raw).named_errors())
@@ -102,10 +96,20 @@ def _step_errors(draft: Draft, step: str, *, complete: bool = False) -> dict[str
 def autosave_warning(draft: Draft, updates: dict[str, Any]) -> str:
     """What the autosave says instead of "Saved" when an answer just typed could not be sent as it is (too long,
     not a number): the same words the step shows on Next. The draft keeps it anyway."""
-    _, errors = worksheet.clean_answers(
-        visible_schema(draft.template_version.schema, services.draft_formats(draft)), draft.raw, require_complete=False
-    )
+    errors = _answer_errors(draft, complete=False)
     return next((message for name, message in errors.items() if name in updates), "")
+
+
+def _answer_errors(draft: Draft, *, complete: bool) -> dict[str, str]:
+    """The worksheet answers' errors, checked as sending them would (the client's ladder, the draft's files)."""
+    _, errors = worksheet.clean_answers(
+        visible_schema(draft.template_version.schema, services.draft_formats(draft)),
+        draft.raw,
+        require_complete=complete,
+        ladder=services.ladder_choices(draft.client),
+        attachments=draft.attachments.values_list("pk", flat=True),
+    )
+    return errors
 
 
 def worksheet_flow(request: AuthedRequest, draft: Draft, assignment: Assignment | None) -> HttpResponse:

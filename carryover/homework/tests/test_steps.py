@@ -69,3 +69,23 @@ def test_the_autosave_says_when_an_answer_is_too_long_and_keeps_it(client, perso
     assert len(Draft.objects.get(pk=draft.pk).raw["f-entry"]) == 20_000
     step = post_step(client, reverse("occurrence_do", args=[occurrence.pk]), "0", {"f-entry": "x" * 20_000})
     assert "Please keep this to 5,000 characters at most (it has 20,000)." in step.content.decode()  # same words
+
+
+def test_the_autosave_checks_answers_as_sending_would(client, personas, monday):
+    """A step of the client's own fear ladder is a good answer: the autosave says "Saved", not a false warning."""
+    from carryover.homework import services
+    from carryover.homework.models import LadderItem
+
+    services.ladder_save(
+        actor=personas.alice, client=personas.bob.membership, items=[{"description": "Lift", "suds": 40}]
+    )
+    assignment = assign(personas.alice, personas.bob, key="exposure_practice")
+    occurrence = assignment.occurrences.order_by("due_date").first()
+    client.force_login(personas.bob)
+    client.get(reverse("occurrence_do", args=[occurrence.pk]))
+    url = reverse("draft_autosave", args=[Draft.objects.get(occurrence=occurrence).pk])
+    rung = LadderItem.objects.get(client=personas.bob.membership)
+    said = client.post(url, {"f-ladder_item": str(rung.pk)}, headers={"HX-Request": "true"}).content.decode().strip()
+    assert said == "Saved 09:00"
+    said = client.post(url, {"f-suds_before": "250"}, headers={"HX-Request": "true"}).content.decode().strip()
+    assert said.startswith("Kept, but it can't be sent like this: ")  # a wrong answer still gets its warning
