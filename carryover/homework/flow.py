@@ -166,16 +166,13 @@ def _save_step(
     crisis = risk_watch().draft_saved(draft=draft, before=before)
     steps = flow_steps(draft, assignment)
     errors.update(_step_errors(draft, step, complete=action in ("next", "finish") and step.isdigit()))
-    position = steps.index(step) if step in steps else 0
-    if not errors and action == PART and assignment is not None:
-        step = OUTCOME
-    elif not errors and action == "finish" and step == steps[-1]:
+    if not errors and action == "finish" and step == steps[-1]:
         sent = _send(request, draft, assignment)
         if isinstance(sent, HttpResponse):
             return sent
         errors, step = sent, step_of(next(iter(sent)), draft)
     elif not errors:
-        step = steps[max(position - 1, 0)] if action == "back" else steps[min(position + 1, len(steps) - 1)]
+        step = _next_step(steps, step, action, partial=assignment is not None)
     with contextlib.suppress(services.DraftGone):  # sent meanwhile: the redirect finds it sent
         services.draft_save(draft=draft, updates={"_step": step})
     if crisis:  # at once, not at the final send: the rest can wait
@@ -183,6 +180,14 @@ def _save_step(
     if not errors:
         return redirect(f"{request.path}?step={step}")
     return steps, step, errors
+
+
+def _next_step(steps: list[str], step: str, action: str, *, partial: bool) -> str:
+    """Where a step saved without errors leads: "I did part of it" to how it went, else back or on."""
+    if action == PART and partial:
+        return OUTCOME
+    position = steps.index(step) if step in steps else 0
+    return steps[max(position - 1, 0)] if action == "back" else steps[min(position + 1, len(steps) - 1)]
 
 
 def _send(request: AuthedRequest, draft: Draft, assignment: Assignment | None) -> HttpResponse | dict[str, str]:

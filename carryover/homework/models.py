@@ -255,15 +255,20 @@ class Assignment(models.Model):
     def minimum_version(self) -> str:
         return minimum_text(self.c("minimum"))
 
+    @property
+    def active_from(self) -> date:
+        """The first day anything can fall due: the start, a resume, or the day it was assigned, if later."""
+        return max(self.start_date, self.resumed_on or self.start_date, self.assigned_on or self.start_date)
+
     def due_dates(self, start: date, end: date, *, next_session: date | None = None) -> list[tuple[date, int]]:
         """(local due date, slot) pairs in [start, end]. A per-week assignment has N slots due by each week's end
         (its Sunday); a week the schedule covers only in part gets its share, rounded up. A "before each session"
         one is due the day before the next booked session (`next_session`), and nothing is due without one."""
-        first = max(start, self.start_date, self.resumed_on or self.start_date, self.assigned_on or self.start_date)
+        first = max(start, self.active_from)
         last = min(end, self.end_date) if self.end_date else end
         if self.schedule_kind == ScheduleKind.ONCE:
             due = self.end_date or self.start_date
-            return [(due, 0)] if start <= due <= end and due >= (self.assigned_on or due) else []
+            return [(due, 0)] if start <= due <= end and not (self.assigned_on and due < self.assigned_on) else []
         if self.schedule_kind == ScheduleKind.BEFORE_SESSION:
             by = due_before_session(next_session) if next_session is not None else None
             return [(by, 0)] if by is not None and first <= by <= last else []
@@ -287,7 +292,7 @@ class Assignment(models.Model):
 
     def _weekly_slots(self, first: date, last: date) -> list[tuple[date, int]]:
         # A week only partly inside the schedule (it starts on a Thursday, say) asks for a fair share of the N.
-        active_from = max(self.start_date, self.resumed_on or self.start_date, self.assigned_on or self.start_date)
+        active_from = self.active_from
         per_week = self.times_per_week or 1
         last_sunday = last + timedelta(days=6 - last.weekday())
         result = []
