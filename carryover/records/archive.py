@@ -10,9 +10,7 @@ import json
 import uuid
 import zipfile
 from dataclasses import asdict
-from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,6 +19,7 @@ from carryover.audit.models import Action, AuditEvent, Outcome
 from carryover.audit.services import audit_record, audit_verify
 from carryover.homework.models import TemplateVersion
 from carryover.lib.crypto import decrypt_bytes, encrypt_bytes
+from carryover.lib.filestore import store_delete, store_get, store_put
 
 from .export import client_export_build, json_value
 from .fhir import practice_ndjson
@@ -113,10 +112,7 @@ def archive_build(*, archive_id: int) -> bool:
             bundle.writestr(f"fhir/{kind}.ndjson", text)
         for name, text in _practice_files(archive.practice).items():
             bundle.writestr(name, text)
-    relative = f"exports/{uuid.uuid4().hex}.bin"
-    path = Path(settings.MEDIA_ROOT) / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(encrypt_bytes(buffer.getvalue()))
+    relative = store_put(f"exports/{uuid.uuid4().hex}.bin", encrypt_bytes(buffer.getvalue()))
     PracticeArchive.objects.filter(pk=archive.pk).update(
         status=ExportStatus.READY, path=relative, size=buffer.tell(), expires_at=timezone.now() + LINK_LIFETIME
     )
@@ -129,13 +125,12 @@ def archive_take(*, archive: PracticeArchive, actor: User) -> bytes | None:
         locked = PracticeArchive.objects.select_for_update().get(pk=archive.pk)
         if not locked.link_usable():
             return None
-        path = Path(settings.MEDIA_ROOT) / locked.path
-        data = decrypt_bytes(path.read_bytes())
+        data = decrypt_bytes(store_get(locked.path))
         PracticeArchive.objects.filter(pk=locked.pk).update(
             status=ExportStatus.DOWNLOADED, downloaded_at=timezone.now()
         )
         _audit(locked, actor_id=actor.pk, object_type="practice_archive_download")
-    path.unlink(missing_ok=True)
+    store_delete(locked.path)
     return data
 
 

@@ -16,13 +16,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
-from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -30,6 +28,7 @@ from carryover.accounts.models import Invitation, Membership, User
 from carryover.audit.models import Action, Outcome, audit_key
 from carryover.audit.services import audit_record
 from carryover.homework.models import Attachment, Draft
+from carryover.lib.filestore import store_delete
 from carryover.measures.models import MeasureResult
 from carryover.reminders.models import PushSubscription, Reminder, ReminderSettings
 
@@ -110,11 +109,10 @@ def _erase_rows(client: Membership, report: dict[str, int]) -> None:
 
 
 def _remove_files(client: Membership, report: dict[str, int]) -> None:
-    root = Path(settings.MEDIA_ROOT)
     attachments = Attachment.objects.filter(client=client)
     exports = ExportRequest.objects.filter(client=client).exclude(path="")
     for path in [*attachments.values_list("path", flat=True), *exports.values_list("path", flat=True)]:
-        (root / path).unlink(missing_ok=True)
+        store_delete(path)
     report["files_removed"] = attachments.count() + exports.count()
     attachments.delete()
     exports.update(path="", token_hash="")

@@ -17,11 +17,9 @@ import io
 import json
 import uuid
 import zipfile
-from pathlib import Path
 from typing import Any
 
 import jsonschema
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 
@@ -30,6 +28,7 @@ from carryover.audit.models import Action
 from carryover.homework.models import Attachment, Template, TemplateKind, TemplateVersion
 from carryover.homework.schema import SchemaError, check_schema
 from carryover.lib.crypto import encrypt_bytes
+from carryover.lib.filestore import store_put
 from carryover.measures.instruments import MEASURES
 
 from .erasure import audit_client
@@ -136,10 +135,7 @@ def _files(document: dict, files: dict[str, bytes], client: Membership, maps: Ma
         data = files.get(item["file"])
         if data is None or item["entry_id"] not in maps["entries"]:
             continue  # a bare export.json carries no files; a draft's file is not kept
-        relative = f"attachments/{client.pk}/{uuid.uuid4().hex}.bin"
-        path = Path(settings.MEDIA_ROOT) / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(encrypt_bytes(data))
+        relative = store_put(f"attachments/{client.pk}/{uuid.uuid4().hex}.bin", encrypt_bytes(data))
         row = _row("attachments", item, {"client_id": client.pk, "entry_id": maps["entries"], "draft_id": None})
         Attachment.objects.create(**row, path=relative)
 

@@ -13,7 +13,6 @@ import secrets
 import time
 import uuid
 import zipfile
-from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -28,6 +27,7 @@ from carryover.audit.services import audit_record
 from carryover.homework.attachments import attachment_read
 from carryover.homework.models import Attachment
 from carryover.lib.crypto import decrypt_bytes, encrypt_bytes
+from carryover.lib.filestore import store_delete, store_get, store_put
 
 from .booklet import booklet_html, booklet_pdf
 from .export import client_export_build
@@ -72,10 +72,7 @@ def export_build(*, export_id: int) -> bool:
     if export.status != ExportStatus.QUEUED:
         return False
     data = _zip_bytes(export)
-    relative = f"exports/{uuid.uuid4().hex}.bin"
-    path = Path(settings.MEDIA_ROOT) / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(encrypt_bytes(data))
+    relative = store_put(f"exports/{uuid.uuid4().hex}.bin", encrypt_bytes(data))
     now = timezone.now()
     updated = ExportRequest.objects.filter(pk=export.pk, status=ExportStatus.QUEUED).update(
         status=ExportStatus.READY,
@@ -86,7 +83,7 @@ def export_build(*, export_id: int) -> bool:
         expires_at=now + LINK_LIFETIME,
     )
     if not updated:  # another run got there first
-        path.unlink()
+        store_delete(relative)
         return False
     _audit(export, actor_id=None, object_type="export_built")
     return True
@@ -117,11 +114,10 @@ def export_take(*, export_id: int, token: str, user: User) -> bytes:
             raise ExportUnavailable
         if not secrets.compare_digest(export.token_hash, hash_token(token)):
             raise ExportUnavailable
-        path = Path(settings.MEDIA_ROOT) / export.path
-        data = decrypt_bytes(path.read_bytes())
+        data = decrypt_bytes(store_get(export.path))
         ExportRequest.objects.filter(pk=export.pk).update(status=ExportStatus.DOWNLOADED, downloaded_at=timezone.now())
         _audit(export, actor_id=user.pk, object_type="export_download")
-    path.unlink(missing_ok=True)
+    store_delete(export.path)
     return data
 
 
@@ -129,7 +125,7 @@ def exports_expire() -> int:
     """Delete the files of links past their 24 hours (run by the worker's sweep)."""
     expired = list(ExportRequest.objects.filter(status=ExportStatus.READY, expires_at__lte=timezone.now()))
     for export in expired:
-        (Path(settings.MEDIA_ROOT) / export.path).unlink(missing_ok=True)
+        store_delete(export.path)
     ExportRequest.objects.filter(pk__in=[e.pk for e in expired]).update(status=ExportStatus.EXPIRED)
     return len(expired)
 
