@@ -105,7 +105,9 @@ def _fast_password_hashing(settings, request):
 
 def _transactional(item: pytest.Item) -> bool:
     marker = item.get_closest_marker("django_db")
-    return "transactional_db" in getattr(item, "fixturenames", ()) or bool(marker and marker.kwargs.get("transaction"))
+    # live_server asks for transactional_db itself, at run time: it is not among the names the test declares.
+    names = set(getattr(item, "fixturenames", ()))
+    return bool({"transactional_db", "live_server"} & names) or bool(marker and marker.kwargs.get("transaction"))
 
 
 @pytest.fixture(autouse=True)

@@ -66,7 +66,8 @@ def test_a_measure_is_known_by_its_kind_not_its_category(client, personas):
 
 def test_the_review_filters_list_the_built_ins_first_then_the_measures():
     assert list(timeline_providers.kinds) == [*BUILTIN_KINDS, "score", "alert"]
-    assert list(caseload_signals.kinds) == ["notice", "flagged", "quiet", "drop", "risk", "worse"]
+    # Then the apps above measures (together: a review in progress).
+    assert list(caseload_signals.kinds) == ["notice", "flagged", "quiet", "drop", "risk", "worse", "review"]
 
 
 def test_registering_again_changes_nothing():
