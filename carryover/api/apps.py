@@ -10,7 +10,9 @@ class ApiConfig(AppConfig):
 
     def ready(self) -> None:
         from carryover.lib import events
+        from carryover.records.erasure import account_erasers
 
-        from . import webhooks
+        from . import services, webhooks
 
         events.listeners.register(webhooks.on_event)
+        account_erasers.register(services.account_erase)

@@ -1,4 +1,4 @@
-"""Creating and revoking personal access tokens."""
+"""Creating and revoking personal access tokens, and forgetting a person's API rows when their account is erased."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.utils import timezone
 from carryover.accounts.access import has_second_factor
 from carryover.accounts.models import CLINICIAN_ROLES, User, hash_token
 
-from .models import ApiToken
+from .models import ApiToken, IdempotencyKey
 
 TOKEN_PREFIX = "co_"  # recognisable by secret scanners and people alike
 
@@ -40,3 +40,10 @@ def token_create(*, user: User, name: str, can_write: bool, areas: list[str], da
 def token_revoke(*, user: User, pk: int) -> bool:
     """Revoke one of the person's own tokens; False when there is no such live token of theirs."""
     return bool(ApiToken.objects.filter(pk=pk, user=user, revoked_at__isnull=True).update(revoked_at=timezone.now()))
+
+
+def account_erase(*, user_id: int) -> None:
+    """Erasure of a closed account (records/erasure.py): its tokens go, and so do the answers kept for retried
+    requests, which may hold the client's words."""
+    ApiToken.objects.filter(user_id=user_id).delete()
+    IdempotencyKey.objects.filter(user_id=user_id).delete()

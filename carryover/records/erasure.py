@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -28,6 +29,7 @@ from carryover.accounts.models import Invitation, Membership, User
 from carryover.audit.models import Action, Outcome, audit_key
 from carryover.audit.services import audit_record
 from carryover.homework.models import Attachment, Draft
+from carryover.lib.extensions import Registry
 from carryover.lib.filestore import store_delete
 from carryover.measures.models import MeasureResult
 from carryover.reminders.models import PushSubscription, Reminder, ReminderSettings
@@ -47,6 +49,11 @@ KEPT: dict[str, str] = {
     "MeasureResult.flags": "part of the score, kept when the practice keeps scores",
     "RiskAlert.shown": "which crisis lines the screen showed (the practice's own list), kept as the safety record",
 }
+
+
+# What apps above records keep of a person's account (API tokens, stored API answers): each registers, from its
+# `AppConfig.ready()`, a function that removes it for one `user_id=`, run in erasure's transaction.
+account_erasers: Registry[Callable[..., None]] = Registry("account_erasers")
 
 
 def pseudonym(user_id: int) -> str:
@@ -125,6 +132,8 @@ def _forget_sign_in(user_id: int) -> None:
     Authenticator.objects.filter(user_id=user_id).delete()
     UserSession.objects.filter(user_id=user_id).delete()
     Invitation.objects.filter(accepted_user_id=user_id).update(email=pseudonym(user_id), name="")
+    for eraser in account_erasers:
+        eraser(user_id=user_id)
 
 
 def erasure_run(*, closure_id: int) -> bool:

@@ -39,11 +39,14 @@ from carryover.homework.models import (
     Occurrence,
     TemplateVersion,
     Visibility,
+    Welcome,
 )
 from carryover.lib.crypto import EncryptedJSONField
 from carryover.measures.models import MeasureResult, MeasureSharing, RiskAlert, SafetyPlan
 from carryover.reminders.models import AssignmentReminder, Delivery, Reminder, ReminderSettings
 from carryover.review.models import Session
+from carryover.support.models import Encouragement, SupportLink, SupportPolicy
+from carryover.together.models import ConfidenceCheck, Conversation, Step
 
 from .models import Audience
 
@@ -147,6 +150,30 @@ SECTIONS: list[Section] = [
     # When they met (and the short, deliberately non-clinical note): the client's as much as the practice's.
     Section("sessions", Session, _by_client(Session)),
     Section("risk_alerts", RiskAlert, _by_client(RiskAlert), client=False),
+    Section("welcome", Welcome, _by_client(Welcome)),
+    # Who the client shares with and what: the therapist sees the links and the scope on the client's page.
+    Section("support_links", SupportLink, _by_client(SupportLink)),
+    Section("support_policy", SupportPolicy, _by_client(SupportPolicy)),
+    # Kind words a support person sent: shown on the client's Today only, never to the care team.
+    Section(
+        "encouragements",
+        Encouragement,
+        lambda client: Encouragement.objects.filter(link__client=client).order_by("pk"),
+        shared=None,
+    ),
+    # Review conversations: what was talked about and agreed in session, and how sure the client was.
+    Section("conversations", Conversation, _by_client(Conversation)),
+    Section(
+        "conversation_steps",
+        Step,
+        lambda client: Step.objects.filter(conversation__client=client).order_by("pk"),
+        shared=NOT_PRIVATE,
+    ),
+    Section(
+        "confidence_checks",
+        ConfidenceCheck,
+        lambda client: ConfidenceCheck.objects.filter(assignment__client=client).order_by("pk"),
+    ),
 ]
 
 # Models linked to a client that hold nothing to give them, each with the reason.
@@ -156,6 +183,11 @@ EXCLUDED_MODELS: dict[str, str] = {
     "reminders.TherapistDigest": "a therapist's own email setting, not the client's",
     "records.ExportRequest": "the bookkeeping of exports themselves; each export is in the audit log",
     "records.Closure": "the closure request itself: erasure reads it, and records what it did in it",
+    "homework.ScheduleRefresh": "the day the client's occurrences were last made concrete: a cache, the occurrences "
+    "themselves are exported",
+    "homework.Favourite": "a therapist's own library shortcut (linked to the therapist's membership), not the client's",
+    "support.Nudge": "one row a day that a nudge email was (or was not) sent: the worker's delivery log, holding no "
+    "words; the nudge time itself is in support_links",
 }
 
 

@@ -6,7 +6,10 @@ What comes across: the account's name and time zone (under the address the new t
 ladder, assignments with their revisions and occurrences, entries (private ones stay private), comments, notices,
 drafts, photos, drawings and recordings (from the zip), scores, the safety plan and sessions. What does not: the
 old practice's people (comments keep their words, not their author), reminder history and settings (the new
-practice's reminders start afresh), risk alerts (the new care team starts its own safety record), care links.
+practice's reminders start afresh), risk alerts (the new care team starts its own safety record), care links,
+support persons and their kind words (a support person is invited afresh: their address is not the new practice's
+to use unasked), review conversations and confidence checks (the new therapist's conversations start with them;
+what was agreed is in the assignments' revisions), and the welcome dismissal.
 Worksheets are matched to this Carryover's built-in of the same key and version, or else become a worksheet of the
 importing therapist, as the export describes it.
 """

@@ -26,6 +26,7 @@ from carryover.homework.models import (
     Occurrence,
     Template,
     Visibility,
+    Welcome,
 )
 from carryover.homework.tests.conftest import monday  # noqa: F401  (fixture)
 from carryover.lib.crypto import EncryptedJSONField, encrypt_bytes
@@ -34,6 +35,8 @@ from carryover.records.export import SECTIONS
 from carryover.reminders.models import AssignmentReminder, Delivery, Reminder, ReminderSettings
 from carryover.review.models import Session
 from carryover.review.tests.conftest import journal_week  # noqa: F401  (fixture)
+from carryover.support.models import Encouragement, SupportLink, SupportPolicy
+from carryover.together.models import ConfidenceCheck, Conversation, Step
 
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField, EncryptedJSONField)
 FILE_CANARY = b"CANARY-FILE-BYTES"
@@ -113,6 +116,29 @@ def make_record(client_user: User, therapist_user: User) -> dict[type[models.Mod
         RiskAlert: [RiskAlert.objects.create(practice=client.practice, client=client, source="help_now")],
         User: [client_user],
         Membership: [client],
+        Welcome: [Welcome.objects.create(client=client)],
+        **_support_and_review(client, therapist, assignment),
+    }
+
+
+def _support_and_review(client: Membership, therapist: Membership, assignment: Assignment) -> dict:
+    """A support person with a kind word, the minor's policy, and a finished review conversation with a step and
+    a confidence check: the rows the support and together apps keep of the client's."""
+    link = SupportLink.objects.create(client=client, name="Jo", email="jo@support.test")
+    conversation = Conversation.objects.create(client=client, started_by=therapist, since=dt.date(2026, 3, 2))
+    step = Step.objects.create(
+        conversation=conversation, position=1, kind="assignment", assignment=assignment, learned="Too long", plan={}
+    )
+    check = ConfidenceCheck.objects.create(
+        assignment=assignment, origin="session", first=5, rating=8, note="Shorter helps", conversation=conversation
+    )
+    return {
+        SupportLink: [link],
+        SupportPolicy: [SupportPolicy.objects.create(client=client, is_minor=True, min_days=True)],
+        Encouragement: [Encouragement.objects.create(link=link, text="Go Bob")],
+        Conversation: [conversation],
+        Step: [step],
+        ConfidenceCheck: [check],
     }
 
 

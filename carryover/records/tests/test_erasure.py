@@ -65,6 +65,20 @@ def test_erasure_after_retention_leaves_no_canary_and_the_audit_chain_verifies(c
     assert MeasureResult.objects.filter(client=planted.client).exists()  # scores kept by default
 
 
+def test_erasure_removes_the_api_tokens_and_the_answers_kept_for_retries(client, personas):
+    from carryover.api.models import ApiToken, IdempotencyKey
+
+    ApiToken.objects.create(
+        user=personas.bob, name="Q9001Z", prefix="co_x", token_hash="h", expires_at=timezone.now() + LATER
+    )
+    IdempotencyKey.objects.create(user=personas.bob, key="k", fingerprint="f", body={"text": "Q9002Z"})
+    close(client, personas)
+    with time_machine.travel(timezone.now() + LATER):
+        assert erasures_due() == 1
+    text = database_text()
+    assert "Q9001Z" not in text and "Q9002Z" not in text
+
+
 def test_a_legal_hold_stops_erasure_until_lifted(client, personas, planted):
     close(client, personas)
     client.force_login(personas.alice)

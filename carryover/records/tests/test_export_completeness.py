@@ -80,7 +80,8 @@ def test_the_clinical_file_leaves_out_what_the_client_kept_private(planted):
     assert private and {e["id"] for e in mine["sections"]["entries"]} >= private
     assert not {e["id"] for e in clinical["sections"]["entries"]} & private
     assert all(planted.canaries[where] not in clinical_text for where in hidden if where in planted.canaries)
-    assert "drafts" not in clinical["sections"]
+    assert "drafts" not in clinical["sections"] and "encouragements" not in clinical["sections"]
+    assert mine["sections"]["encouragements"] and clinical["sections"]["confidence_checks"]
     assert "risk_alerts" in clinical["sections"] and "risk_alerts" not in mine["sections"]
 
 
