@@ -15,7 +15,7 @@ from carryover.accounts.models import Role
 from carryover.accounts.services import practice_create
 from carryover.accounts.tests.test_browser_journey import PHONE
 from carryover.conftest import link, make_person
-from carryover.devtools.demo import DEMO_PASSWORD, load_demo
+from carryover.devtools.tests.browser import demo_client_on_phone
 from carryover.homework import services
 from carryover.homework.models import Assignment, local_today
 
@@ -33,14 +33,7 @@ def first_screen_height(page) -> int:
 def test_the_demo_clients_today_shows_what_to_do_now_on_the_first_screen(
     live_server, new_page, axe_strict, docs_screenshot
 ):
-    services.builtin_sync()  # an earlier live-server test's flush may have emptied the built-in library
-    load_demo()
-    phone = new_page(**PHONE)
-    phone.goto("/accounts/login/")
-    phone.get_by_label("Email").fill("client@example.org")
-    phone.get_by_label("Password").fill(DEMO_PASSWORD)
-    phone.get_by_role("button", name="Sign in").click()
-    expect(phone.get_by_role("heading", level=1)).to_contain_text("Hello")
+    phone = demo_client_on_phone(new_page)
     start = phone.get_by_role("link", name=re.compile(r"^(Start|Continue)$")).first
     expect(start).to_be_visible()
     box = start.bounding_box()

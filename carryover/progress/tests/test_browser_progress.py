@@ -9,23 +9,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from carryover.accounts.tests.test_browser_journey import PHONE
-from carryover.devtools.demo import DEMO_PASSWORD, load_demo
-from carryover.homework import services
+from carryover.devtools.tests.browser import demo_client_on_phone
 from carryover.homework.models import Entry
 
 pytestmark = pytest.mark.browser
 
 
 def test_the_demo_client_looks_back_at_their_own_work_on_a_phone(live_server, new_page, axe_check):
-    services.builtin_sync()  # an earlier live-server test's flush may have emptied the built-in library
-    load_demo()
-    phone = new_page(**PHONE)
-    phone.goto("/accounts/login/")
-    phone.get_by_label("Email").fill("client@example.org")
-    phone.get_by_label("Password").fill(DEMO_PASSWORD)
-    phone.get_by_role("button", name="Sign in").click()
-    expect(phone.get_by_role("heading", level=1)).to_contain_text("Hello")
+    phone = demo_client_on_phone(new_page)
 
     phone.get_by_role("link", name="My entries").click()  # one tap from Today
     expect(phone.get_by_role("heading", level=1)).to_have_text("My entries")

@@ -1,0 +1,24 @@
+"""Shared steps of the browser tests that start from the demo: the demo client, signed in on a phone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import expect
+
+from carryover.accounts.tests.test_browser_journey import PHONE
+from carryover.devtools.demo import DEMO_PASSWORD, load_demo
+from carryover.homework import services
+
+
+def demo_client_on_phone(new_page: Any) -> Any:
+    """Load the demo and sign its client (Sam) in on a 390×844 phone; returns the page, on Today."""
+    services.builtin_sync()  # an earlier live-server test's flush may have emptied the built-in library
+    load_demo()
+    phone = new_page(**PHONE)
+    phone.goto("/accounts/login/")
+    phone.get_by_label("Email").fill("client@example.org")
+    phone.get_by_label("Password").fill(DEMO_PASSWORD)
+    phone.get_by_role("button", name="Sign in").click()
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("Hello")
+    return phone
