@@ -459,7 +459,9 @@ if FILE_STORE == "s3":
     }
 # PostgreSQL: a pool of connections per process (psycopg-pool), instead of one per thread held for CONN_MAX_AGE.
 # DB_POOL_MAX_SIZE × processes must stay below PostgreSQL's max_connections (docs/deploy.md, "Sizing").
-if DATABASE_URL and env_bool("DB_POOL", True) and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+# Opt-in (DB_POOL=1, as docs/deploy.md sets it): a process forked after its pool opened shares the pool's sockets
+# with its parent (the reminders tests fork workers that way, and broke the parent's transactions).
+if DATABASE_URL and env_bool("DB_POOL", False) and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django refuses a persistent connection together with a pool
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "1")),

@@ -85,7 +85,7 @@ def cluster(tmp_path, postgres_databases):
     s3 = S3Server()
     s3.start()
     env = {**demo_env(tmp_path), **s3.env(s3.new_bucket()), "DATABASE_URL": postgres_databases()}
-    env.update(DB_POOL_MAX_SIZE="4", READY_HEARTBEAT_MAX_AGE="120")
+    env.update(DB_POOL="1", DB_POOL_MAX_SIZE="4", READY_HEARTBEAT_MAX_AGE="120")
     sink = Sink()
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command at INFO
     smtp = Controller(sink, hostname="127.0.0.1", port=free_port())
