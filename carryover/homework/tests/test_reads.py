@@ -37,7 +37,7 @@ def test_a_second_view_of_the_client_page_writes_only_its_audit_row(client, pers
     with time_machine.travel("2026-03-04 09:00Z", tick=False):
         assign(personas.alice, personas.bob)
         client.force_login(personas.alice)
-        url = reverse("client_detail", kwargs={"client_id": personas.bob.membership.pk})
+        url = reverse("client_detail", kwargs={"client_id": personas.bob.pk})
         written_tables(client, url)
         assert written_tables(client, url) == ["audit_auditevent"]
 
