@@ -49,7 +49,7 @@ class Panel:
 # returns a panel or None (nothing to show this reader). Each runs a constant number of queries.
 PanelProvider = Callable[..., Panel | None]
 
-PAGES = ("client_detail", "caseload", "timeline", "help", "today", "assignment_client")
+PAGES = ("client_detail", "caseload", "timeline", "help", "today", "assignment_client", "my_entry")
 PAGE_PANELS: dict[str, Registry[PanelProvider]] = {page: Registry(page) for page in PAGES}
 
 

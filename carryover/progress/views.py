@@ -21,6 +21,7 @@ from carryover.audit.models import Action
 from carryover.homework.models import local_today
 from carryover.homework.render import display_answers
 from carryover.lib.access import deny
+from carryover.lib.extensions import panels_for
 from carryover.lib.types import AuthedRequest
 from carryover.review.pdf import html_pdf, paper_for
 
@@ -77,6 +78,7 @@ def my_entry(request: AuthedRequest, pk: int) -> HttpResponse:
         "show_content": True,
         "steps": display_answers(entry.template_version.schema, entry.answers),
         "comments": entry.comments.select_related("author"),
+        "panels": panels_for("my_entry", request=request, client=entry.client, entry=entry),
     }
     return TemplateResponse(request, "progress/entry.html", context)
 

@@ -42,6 +42,11 @@ class SupportLinkQuerySet(models.QuerySet["SupportLink"]):
             invitation__expires_at__gt=timezone.now(),
         )
 
+    def guardians_ended_unseen(self, client: Membership) -> SupportLinkQuerySet:
+        """Guardians the therapist removed (or whose invitation they withdrew) that the client has not yet been
+        told about on their support page."""
+        return self.filter(client=client, is_guardian=True, state=LinkState.REMOVED, client_seen_at=None)
+
     def of_supporter(self, user: User) -> SupportLinkQuerySet:
         """The links this person accepted that the client has not ended (on or paused)."""
         return self.filter(supporter=user, state__in=[LinkState.ON, LinkState.PAUSED])

@@ -1,5 +1,7 @@
-"""Operations on support persons: invite (by the client, or by the therapist of a minor), suggest, scope, pause,
-resume, remove, encourage, and the therapist's minimum for a minor. Views call these; nothing else writes.
+"""Operations on support persons: invite (by the client, or by the therapist of a minor), suggest, scope (all at
+once, or one entry at a time from the entry's page), pause, resume, remove, encourage, the therapist's minimum for
+a minor, and ending every link when the client closes their account or is erased. Views call these; nothing else
+writes.
 
 Invitations are accounts' own (hashed single-use tokens, 7 days, resend, revoke): a link only points at one.
 Creating a link is audited here; every other change is audited by the access helper that fetched what it
@@ -94,7 +96,10 @@ def link_suggest(*, therapist: User, client: Membership, name: str, email: str) 
 
 
 def link_send_invitation(*, link: SupportLink, actor: User) -> None:
-    """Invite a suggested person, or send a waiting invitation again (the old link stops working)."""
+    """Invite a suggested person, or send a waiting invitation again (the old link stops working). A therapist
+    sends only a guardian's invitation again: whom else to invite is the client's choice."""
+    if actor.role != Role.CLIENT and not link.is_guardian:
+        raise SupportError("Only the client can invite this person.")
     if link.state == LinkState.SUGGESTED:
         with transaction.atomic():
             link.invitation = _invite(actor=actor, link=link)
@@ -154,21 +159,78 @@ def link_set_paused(*, link: SupportLink, actor: User, paused: bool) -> None:
 
 def link_remove(*, link: SupportLink, actor: User) -> None:
     """End the link now: a waiting invitation is revoked, and a support person left with nobody sharing with
-    them is signed out everywhere (their next request finds nothing either way)."""
+    them is signed out everywhere (their next request finds nothing either way). A therapist ends only a guardian
+    they may manage, and the client is told (on Today and their support page) until they have looked."""
     policy = SupportPolicy.objects.filter(client=link.client).first()
     if actor.role == Role.CLIENT and link.is_guardian and policy is not None and policy.has_minimum:
         raise SupportError(
             "Your therapist has asked that this person always sees a little. Please talk to your therapist about it."
         )
+    if actor.role != Role.CLIENT and not link.is_guardian:
+        raise SupportError("Only the client can remove this person.")
+    now = timezone.now()
     with transaction.atomic():
-        link.state, link.state_changed_at = LinkState.REMOVED, timezone.now()
-        link.save(update_fields=["state", "state_changed_at"])
-        invitation = link.invitation
-        if invitation is not None and invitation.status() == InvitationStatus.PENDING:
-            accounts.invitation_revoke(invitation=invitation, actor=actor)
-    supporter = link.supporter
+        link.state, link.state_changed_at = LinkState.REMOVED, now
+        link.client_seen_at = now if actor.role == Role.CLIENT else None
+        link.save(update_fields=["state", "state_changed_at", "client_seen_at"])
+        _revoke_waiting(link, actor)
+    _sign_out_if_nobody_left(link.supporter)
+
+
+def _revoke_waiting(link: SupportLink, actor: User) -> None:
+    invitation = link.invitation
+    if invitation is not None and invitation.status() == InvitationStatus.PENDING:
+        accounts.invitation_revoke(invitation=invitation, actor=actor)
+
+
+def _sign_out_if_nobody_left(supporter: User | None) -> None:
     if supporter is not None and not SupportLink.objects.of_supporter(supporter).exists():
         devices_sign_out_others(user=supporter, current_session_key=None)
+
+
+def links_end_for_client(*, client: Membership, actor: User) -> int:
+    """The client closed their account: every link ends now (waiting invitations revoked, support persons with
+    nobody left signed out), as if the client had removed each one. records' closure calls this."""
+    links = list(SupportLink.objects.current().filter(client=client).select_related("invitation", "supporter"))
+    now = timezone.now()
+    with transaction.atomic():
+        SupportLink.objects.filter(pk__in=[link.pk for link in links]).update(
+            state=LinkState.REMOVED, state_changed_at=now, client_seen_at=now
+        )
+        for link in links:
+            _revoke_waiting(link, actor)
+    for link in links:
+        _sign_out_if_nobody_left(link.supporter)
+    return len(links)
+
+
+ERASED_ADDRESS = "erased@erased.invalid"  # not an address anyone can receive mail at
+
+
+def links_erase_for_client(*, client: Membership) -> int:
+    """Erasure of the client's record (records/erasure.py), in its transaction: the invitations sent to their
+    support persons (by them, or by their therapist for a guardian) keep only their dates, and none still works;
+    the name and address go. The links' own text is emptied by erasure with every other section of the export."""
+    now = timezone.now()
+    SupportLink.objects.current().filter(client=client).update(state=LinkState.REMOVED, state_changed_at=now)
+    invitations = Invitation.objects.filter(pk__in=SupportLink.objects.filter(client=client).values("invitation_id"))
+    invitations.filter(accepted_at=None, revoked_at=None).update(revoked_at=now)
+    return invitations.update(email=ERASED_ADDRESS, name="")
+
+
+def entry_share_set(*, link: SupportLink, entry_id: int, actor: User, share: bool) -> Entry | None:
+    """ "Share this with Jo" (or stop) from the entry's own page: one entry added to or taken from the link's
+    scope, under the scope page's own rule (`shared.shareable_entries`); pictures and recordings never go with it."""
+    if not share:  # stopping is always possible, even for an entry made private since (never shown either way)
+        entry = link.entries.filter(pk=entry_id).first()
+        if entry is not None:
+            link.entries.remove(entry)
+        return entry
+    entry = shareable_entries(link.client, local_today(link.client.user)).filter(pk=entry_id).first()
+    if entry is None:
+        raise SupportError("That entry can't be shared with a support person.")
+    link.entries.add(entry)
+    return entry
 
 
 def link_accepted(invitation: Invitation, user: User) -> None:

@@ -17,8 +17,21 @@ from carryover.lib.access import allow
 from carryover.lib.types import AuthedRequest
 
 from . import services
-from .access import get_link_for_client, get_link_for_supporter, get_waiting_link_for_supporter
-from .forms import EncouragementForm, GuardianForm, InviteSupportForm, PolicyForm, ScopeForm, SuggestScopeForm
+from .access import (
+    get_guardian_link_for_therapist,
+    get_link_for_client,
+    get_link_for_supporter,
+    get_waiting_link_for_supporter,
+)
+from .forms import (
+    EncouragementForm,
+    GuardianForm,
+    InviteSupportForm,
+    PolicyForm,
+    ScopeForm,
+    SuggestScopeForm,
+    is_id,
+)
 from .models import SupportLink, SupportPolicy
 from .shared import Scope, shared_view
 
@@ -42,8 +55,9 @@ def support_settings(request: AuthedRequest) -> HttpResponse:
             messages.success(request, f"Invitation to {link.name} is on its way. They see nothing until you choose.")
             return redirect("support_link", link.pk)
     links = list(SupportLink.objects.current().filter(client=me).select_related("invitation"))
+    ended = list(SupportLink.objects.guardians_ended_unseen(me))
     services.guardian_links_seen(client=me)
-    context = {"form": form, "links": links, "policy": _policy(me)}
+    context = {"form": form, "links": links, "ended": ended, "policy": _policy(me)}
     return TemplateResponse(request, "support/settings.html", context)
 
 
@@ -121,6 +135,28 @@ def support_send_invitation(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("support_link", link.pk)
 
 
+@require_POST
+@role_required(Role.CLIENT)
+def support_share_entry(request: AuthedRequest, pk: int) -> HttpResponse:
+    """ "Share this with Jo" or "stop sharing" on the client's own entry page; the entry is named in the body."""
+    link = get_link_for_client(request, pk, action=Action.UPDATE)
+    share = request.POST.get("share") == "yes"
+    entry_id = request.POST.get("entry", "")
+    if not is_id(entry_id):
+        messages.error(request, "That entry can't be shared with a support person.")
+        return redirect("my_entries")
+    try:
+        services.entry_share_set(link=link, entry_id=int(entry_id), actor=request.user, share=share)
+    except services.SupportError as error:
+        messages.error(request, str(error))
+        return redirect("my_entries")
+    if share:
+        messages.success(request, f"Shared with {link.name}: they see what you wrote here, never anything private.")
+    else:
+        messages.success(request, f"{link.name} no longer sees this entry.")
+    return redirect("my_entry", int(entry_id))
+
+
 # --- The support person ------------------------------------------------------------------------------------------
 
 
@@ -180,7 +216,8 @@ def support_worried(request: AuthedRequest) -> HttpResponse:
 def client_support(request: AuthedRequest, client_id: int) -> HttpResponse:
     write = request.method == "POST"
     client = get_client_for_therapist(request, client_id, action=Action.UPDATE if write else Action.READ)
-    links = SupportLink.objects.current().filter(client=client).prefetch_related("assignments__template_version")
+    links = SupportLink.objects.current().filter(client=client).select_related("invitation")
+    links = links.prefetch_related("assignments__template_version")
     which = request.POST.get("form") if write else None
     policy_form = PolicyForm(request.POST if which == "policy" else None, initial=policy_initial(_policy(client)))
     invite_form = GuardianForm(request.POST if which == "invite" else None)
@@ -229,3 +266,29 @@ def _therapist_invites(request: AuthedRequest, client: Membership, form: Guardia
     verb = "invited; the client is told on their support page" if data["guardian"] else "suggested to the client"
     messages.success(request, f"{data['name']} {verb}.")
     return True
+
+
+@require_POST
+@role_required(Role.THERAPIST)
+def guardian_resend(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Send a guardian's waiting (or expired) invitation again: a new link for 7 days, the old one dead."""
+    link = get_guardian_link_for_therapist(request, pk)
+    try:
+        services.link_send_invitation(link=link, actor=request.user)
+    except services.SupportError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"A new invitation is on its way to {link.name}; the earlier link no longer works.")
+    return redirect("client_support", link.client.user_id)
+
+
+@require_POST
+@role_required(Role.THERAPIST)
+def guardian_remove(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Withdraw a guardian's waiting invitation, or end an accepted guardian's access; the client is told."""
+    link = get_guardian_link_for_therapist(request, pk, action=Action.DELETE)
+    waiting = not link.accepted
+    services.link_remove(link=link, actor=request.user)
+    done = f"The invitation to {link.name} was withdrawn." if waiting else f"{link.name} no longer sees anything."
+    messages.success(request, f"{done} The client is told on their Today and support pages.")
+    return redirect("client_support", link.client.user_id)

@@ -245,6 +245,15 @@ MATRIX: dict[str, Row] = {
     "support_send_invitation": Row(  # already accepted: said so, nothing sent
         only(302, "client"), method="post", kwargs=lambda p, s: {"pk": support_state(p).pk}, audited=True
     ),
+    "support_share_entry": Row(  # no entry named: said so, nothing shared
+        only(302, "client"), method="post", kwargs=lambda p, s: {"pk": support_state(p).pk}, audited=True
+    ),
+    "guardian_resend": Row(
+        only(404, *THERAPISTS, therapist=302), method="post", kwargs=lambda p, s: {"pk": guardian(p).pk}, audited=True
+    ),
+    "guardian_remove": Row(
+        only(404, *THERAPISTS, therapist=302), method="post", kwargs=lambda p, s: {"pk": guardian(p).pk}, audited=True
+    ),
     "support_home": Row(only(200, "support"), audited=True),
     "support_worried": Row(only(200, "support")),
     "supporting": Row(only(200, "support"), kwargs=lambda p, s: {"pk": support_state(p).pk}, audited=True),
@@ -401,6 +410,17 @@ def support_waiting(personas):
     from carryover.support.services import link_invite
 
     return link_invite(client=personas.erin.membership, actor=personas.erin, name="Sue", email=personas.sue.email)
+
+
+def guardian(personas):
+    """Alice invited a guardian for Bob, marked as a minor (once: the sweeps ask for it again)."""
+    from carryover.support.models import SupportLink
+    from carryover.support.services import link_invite
+
+    actor, client = personas.alice, personas.bob.membership
+    return SupportLink.objects.current().filter(client=client, is_guardian=True).first() or link_invite(
+        client=client, actor=actor, name="Mum", email="mum@family.test", is_guardian=True
+    )
 
 
 def url_names(patterns=None) -> set[str]:

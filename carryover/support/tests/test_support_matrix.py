@@ -20,6 +20,7 @@ LINK_URLS = {
     "support_pause",
     "support_remove",
     "support_send_invitation",
+    "support_share_entry",
     "supporting",
 }
 ALWAYS_OPEN = {name for name, row in MATRIX.items() if row.expect["support"] not in (404, LOGIN)}
