@@ -6,8 +6,8 @@ therapist's client page says who the client shares with and what."""
 from __future__ import annotations
 
 from carryover.accounts.models import Membership
-from carryover.homework.models import Entry, local_today
 from carryover.accounts.services import invitation_accepted_hooks
+from carryover.homework.models import Entry, local_today
 from carryover.lib.extensions import Panel, register_panel
 from carryover.lib.types import AuthedRequest
 from carryover.reminders.tasks import tick_hooks

@@ -36,6 +36,10 @@ class SupportError(Exception):
     """Something the person should be told in plain words; nothing was changed."""
 
 
+class SharingPaused(SupportError):
+    """The client has paused sharing: a support person's kind word waits until they resume."""
+
+
 def _audit_created(actor: User, link: SupportLink) -> None:
     audit_record(
         actor_id=actor.pk,
@@ -273,7 +277,7 @@ def encouragement_send(*, link: SupportLink, actor: User, preset: str, text: str
     if not text and not preset:
         raise SupportError("Choose a message or write a few words of your own.")
     if link.is_paused:
-        raise SupportError(f"{link.client.user.first_name} has paused sharing for now; your message wasn't sent.")
+        raise SharingPaused(f"{link.client.user.first_name} has paused sharing for now; your message wasn't sent.")
     with transaction.atomic():
         return Encouragement.objects.create(link=link, preset="" if text else preset, text=text)
 

@@ -185,3 +185,13 @@ def text_answers(entry: Entry) -> list[dict]:
         if items:
             steps.append({**step, "items": items})
     return steps
+
+
+def answer_text(item: dict) -> str:
+    """One shared answer as plain text, as `support/_shared.html` draws it (a list's rows joined by "; ")."""
+    value = item["value"]
+    if item["field"].get("type") in ("list", "rerate"):
+        return "; ".join(str(row.get("text", "")) for row in value or [])
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)

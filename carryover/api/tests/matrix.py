@@ -53,6 +53,15 @@ def webhook(p, s) -> dict:
     return {"webhook_id": s["webhook"].pk}
 
 
+def sue_link(p, s) -> dict:
+    """Bob shares with Sue (the persona support person): the link her operations name."""
+    from carryover.support.models import SupportLink
+    from carryover.support.tests.conftest import linked
+
+    link = SupportLink.objects.of_supporter(p.sue).filter(client=p.bob.membership).first()
+    return {"link_id": (link or linked(p.bob, p.sue, "Sue", share_days=True)).pk}
+
+
 OPS: dict[tuple[str, str], Op] = {
     ("get", "/caseload"): Op(only(200, *THERAPISTS)),
     ("get", "/clients/{client_id}"): Op(only(200, "therapist"), bob),
@@ -109,6 +118,9 @@ OPS: dict[tuple[str, str], Op] = {
     ("get", "/me/safety-plan"): Op(only(200, *CLIENTS)),
     ("put", "/me/safety-plan"): Op(only(200, *CLIENTS), body={"sections": {"coping": "A walk by the river"}}),
     ("post", "/notices/{notice_id}/resolve"): Op(only(204, "therapist"), lambda p, s: {"notice_id": s["notice"].pk}),
+    ("get", "/supporting"): Op(only(200, "support")),
+    ("get", "/supporting/{link_id}"): Op(only(200, "support"), sue_link),
+    ("post", "/supporting/{link_id}/encouragements"): Op(only(201, "support"), sue_link, {"preset": "thinking"}),
     ("get", "/practice/members"): Op(only(200, "admin"), audited=False),
     ("get", "/practice/invitations"): Op(only(200, "admin"), audited=False),
     ("get", "/practice/audit"): Op(only(200, "admin")),  # reading the log is logged
