@@ -4,7 +4,8 @@ Erasure goes through the same list of sections as the export (records/export.py)
 erased, and a field added later is erased without anyone remembering to: every free-text or JSON field of the
 client's rows is emptied, except those `KEPT` names with the reason. Dates, numbers, statuses and links stay, so the
 practice keeps the shape of the care it gave (when, what kind, how often, and the scores if it chooses). Files,
-drafts, reminders, unsent exports and the person's sign-in details are removed.
+drafts, reminders, unsent exports and the person's sign-in details are removed. Closing the account ends every
+support person's link at once; erasure also empties the name and address on the invitations sent to them.
 
 The audit log is never edited: its sealed rows carry only numeric ids (audit/models.py), and the person behind an
 id is known only through their account row. Erasure replaces that row's email and name with a pseudonym derived
@@ -33,6 +34,7 @@ from carryover.lib.extensions import Registry
 from carryover.lib.filestore import store_delete
 from carryover.measures.models import MeasureResult
 from carryover.reminders.models import PushSubscription, Reminder, ReminderSettings
+from carryover.support.services import links_end_for_client, links_erase_for_client
 
 from .export import SECTIONS
 from .models import Closure, ExportRequest, RetentionSettings
@@ -75,6 +77,7 @@ def closure_request(*, client: Membership, actor: User) -> Closure:
             User.objects.filter(pk=client.user_id).update(is_active=False)
             ReminderSettings.objects.filter(client=client).update(enabled=False)
             PushSubscription.objects.filter(client=client).delete()
+            links_end_for_client(client=client, actor=actor)  # support persons see nothing from now on
             audit_client(client, actor_id=actor.pk, action=Action.UPDATE, object_type="account_closure")
     return closure
 
@@ -149,6 +152,7 @@ def erasure_run(*, closure_id: int) -> bool:
         if not RetentionSettings.for_practice(client.practice_id).keep_scores:
             report["scores_removed"] = MeasureResult.objects.filter(client=client).delete()[0]
         _erase_rows(client, report)
+        report["support_invitations_erased"] = links_erase_for_client(client=client)
         _forget_sign_in(client.user_id)
         Closure.objects.filter(pk=closure.pk).update(erased_at=timezone.now(), report=report)
         audit_client(client, actor_id=None, action=Action.DELETE, object_type="erasure")
