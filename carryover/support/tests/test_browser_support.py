@@ -1,6 +1,6 @@
 """The whole support journey through a real browser on phones: Bob invites Jo, chooses what she sees with the
-live preview, Jo accepts and sees exactly the preview, sends a kind word that Bob sees on Today, Bob pauses and
-Jo sees "paused". Every page is scanned by axe-core and checked for CSP violations."""
+live preview, Jo accepts and sees exactly the preview, sends a kind word that Bob sees on Today, Bob shares an
+entry from its own page, Bob pauses and Jo sees "paused". Every page is scanned by axe-core and checked for CSP violations."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def test_client_shares_with_a_support_person_who_sees_exactly_the_preview(live_s
     link(alice, bob)
     today = timezone.localdate(timezone=bob.zone).isoformat()
     journal = assign(alice, bob, key="journal", title=f"{CANARY} title", start_date=today)
-    journal_entry(bob, journal, "Went for a walk")
+    entry = journal_entry(bob, journal, "Went for a walk")
 
     # Bob invites Jo and chooses, with the preview, what she sees.
     page = new_page(**PHONE)
@@ -79,6 +79,15 @@ def test_client_shares_with_a_support_person_who_sees_exactly_the_preview(live_s
     page.goto("/today/")
     expect(page.get_by_text("“Thinking of you”")).to_be_visible()
     axe_check(page, "sup-05-today-encouragement")
+
+    # From the entry's own page, "Share this with Jo": her next request shows what he wrote.
+    page.goto(f"/my/entries/{entry.pk}/")
+    page.get_by_role("button", name="Share this with Jo").click()
+    expect(page.get_by_role("status")).to_contain_text("Shared with Jo")
+    expect(page.get_by_role("button", name="Stop sharing this entry with Jo")).to_be_visible()
+    axe_check(page, "sup-05b-entry-shared")
+    jo.reload()
+    expect(jo.locator(".shared-view")).to_contain_text("Went for a walk")
 
     # Bob pauses in one tap; Jo's next request shows only that sharing is paused.
     page.goto("/me/support/")
