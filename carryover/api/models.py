@@ -22,7 +22,7 @@ class Area(models.TextChoices):
     MEASURES = "measures", "Measures and safety: results, alerts, the safety plan, crisis resources"
     REMINDERS = "reminders", "Reminder settings"
     PRACTICE = "practice", "Practice: members, invitations, audit log"
-    SUPPORT = "support", "Support person: what clients share with me, kind words to them"
+    SUPPORT = "support", "Support persons: who I share with (a client), or what is shared with me (a support person)"
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):

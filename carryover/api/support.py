@@ -1,5 +1,6 @@
-"""The support person's operations (issue 16): the clients sharing with them, one client's shared view as JSON,
-and a kind word. Each goes through the support app's own access helpers, builder and services, exactly as the
+"""Support persons over the API (issue 16). The support person's operations: the clients sharing with them, one
+client's shared view as JSON, and a kind word. The client's: who they share with and exactly what each sees (the
+live preview's builder), pause or resume, and remove, in one call each. Each goes through the support app's own access helpers, builder and services, exactly as the
 support pages do: `support.access.get_link_for_supporter` (a link they accepted that the client has not removed),
 `support.shared.shared_view` (the one builder behind their page and the client's live preview) and
 `support.services.encouragement_send` (presets or 280 plain characters, nothing while paused). A token reaches
@@ -12,14 +13,15 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from carryover.accounts.models import Membership, Role
 from carryover.audit.models import Action
 from carryover.lib.access import allow
 from carryover.lib.types import AuthedRequest
 from carryover.support import services as support
-from carryover.support.access import get_link_for_supporter
+from carryover.accounts.access import get_own_client_record
+from carryover.support.access import get_link_for_client, get_link_for_supporter
 from carryover.support.forms import EncouragementForm
 from carryover.support.models import SupportLink, SupportPolicy
 from carryover.support.shared import Scope, SharedView, answer_text, shared_view
@@ -75,6 +77,19 @@ class SharedViewOut(Schema):
     crisis_resources: list[s.CrisisResourceOut]
 
 
+class SupportPersonOut(Schema):
+    id: int
+    name: str
+    state: str  # "suggested", "on" or "paused"
+    accepted: bool
+    is_guardian: bool
+    sees: SharedViewOut  # exactly what they see now (nothing while suggested or not yet accepted: they see nothing)
+
+
+class PauseIn(s.In):
+    paused: bool
+
+
 class EncouragementIn(s.In):
     preset: str = ""
     text: str = ""  # the service says how long a long one is, rather than a bare length error
@@ -87,11 +102,17 @@ class EncouragementOut(Schema):
 
 
 def _crisis(me: Membership) -> list[dict[str, Any]]:
+    """The crisis lines on every support page: the practice's own list (a support person's account is the
+    client's practice's)."""
     fields = ("name", "how", "phone", "sms", "sms_body", "url", "last_verified")
     return [{name: getattr(r, name) for name in fields} for r in me.practice.crisis_resources.all()]
 
 
-def _view_out(link: SupportLink, view: SharedView, me: Membership) -> dict[str, Any]:
+def _view_of(link: SupportLink, policy: SupportPolicy | None) -> SharedView:
+    return shared_view(link.client, Scope.of(link, policy), paused=link.is_paused)
+
+
+def _view_out(link: SupportLink, view: SharedView, crisis: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "id": link.pk,
         "first_name": view.first_name,
@@ -110,7 +131,7 @@ def _view_out(link: SupportLink, view: SharedView, me: Membership) -> dict[str, 
         ],
         "nudge_at": view.nudge_at,
         "named_as_someone_to_ask": view.named_in_safety_plan,
-        "crisis_resources": _crisis(me),
+        "crisis_resources": crisis,
     }
 
 
@@ -125,9 +146,8 @@ def supporting_list(request: AuthedRequest):
 @router.get("/supporting/{link_id}", response=SharedViewOut, summary="What one person shares with me")
 def supporting_view(request: AuthedRequest, link_id: s.DbId):
     link = get_link_for_supporter(request, link_id)
-    policy = SupportPolicy.objects.filter(client=link.client).first()
-    view = shared_view(link.client, Scope.of(link, policy), paused=link.is_paused)
-    return _view_out(link, view, request.user.membership)
+    view = _view_of(link, SupportPolicy.objects.filter(client=link.client).first())
+    return _view_out(link, view, _crisis(request.user.membership))
 
 
 @router.post(
@@ -151,3 +171,48 @@ def encouragement_create(request: AuthedRequest, link_id: s.DbId, payload: Encou
         return 201, {"id": sent.pk, "words": sent.words, "created_at": sent.created_at}
 
     return idempotent(request, create)
+
+
+# --- The client ----------------------------------------------------------------------------------------------------
+
+mine = Router(auth=ApiAuth(Area.SUPPORT), tags=["client"])
+
+
+def _person_out(link: SupportLink, policy: SupportPolicy | None, crisis: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "id": link.pk,
+        "name": link.name,
+        "state": link.state,
+        "accepted": link.accepted,
+        "is_guardian": link.is_guardian,
+        "sees": _view_out(link, _view_of(link, policy), crisis),
+    }
+
+
+@mine.get("/me/support-persons", response=list[SupportPersonOut], summary="Who I share with, and what each sees")
+def my_support_persons(request: AuthedRequest):
+    me = get_own_client_record(request, object_type="support_settings")
+    policy = SupportPolicy.objects.filter(client=me).first()
+    links = SupportLink.objects.current().filter(client=me).select_related("client__user")
+    crisis = _crisis(me)
+    return [_person_out(link, policy, crisis) for link in links]
+
+
+@mine.post("/me/support-persons/{link_id}/pause", response=SupportPersonOut, summary="Pause or resume sharing")
+def my_support_person_pause(request: AuthedRequest, link_id: s.DbId, payload: PauseIn):
+    link = get_link_for_client(request, link_id, action=Action.UPDATE)
+    try:
+        support.link_set_paused(link=link, actor=request.user, paused=payload.paused)
+    except support.SupportError as error:
+        raise Problem(409, str(error), code="not_invited") from error
+    return _person_out(link, SupportPolicy.objects.filter(client=link.client).first(), _crisis(link.client))
+
+
+@mine.delete("/me/support-persons/{link_id}", response={204: None}, summary="Remove a support person")
+def my_support_person_remove(request: AuthedRequest, link_id: s.DbId):
+    link = get_link_for_client(request, link_id, action=Action.DELETE)
+    try:
+        support.link_remove(link=link, actor=request.user)
+    except support.SupportError as error:
+        raise Problem(409, str(error), code="minimum") from error
+    return Status(204, None)

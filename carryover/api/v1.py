@@ -79,5 +79,6 @@ for router in (
     reminder_settings.router,
     practice.router,
     support.router,
+    support.mine,
 ):
     api.add_router("", router)

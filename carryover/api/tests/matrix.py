@@ -121,6 +121,9 @@ OPS: dict[tuple[str, str], Op] = {
     ("get", "/supporting"): Op(only(200, "support")),
     ("get", "/supporting/{link_id}"): Op(only(200, "support"), sue_link),
     ("post", "/supporting/{link_id}/encouragements"): Op(only(201, "support"), sue_link, {"preset": "thinking"}),
+    ("get", "/me/support-persons"): Op(only(200, *CLIENTS)),
+    ("post", "/me/support-persons/{link_id}/pause"): Op(only(200, "client"), sue_link, {"paused": True}),
+    ("delete", "/me/support-persons/{link_id}"): Op(only(204, "client"), sue_link),
     ("get", "/practice/members"): Op(only(200, "admin"), audited=False),
     ("get", "/practice/invitations"): Op(only(200, "admin"), audited=False),
     ("get", "/practice/audit"): Op(only(200, "admin")),  # reading the log is logged

@@ -5,6 +5,8 @@ Tokens need the "support" area (and writing, to send a kind word)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -105,3 +107,23 @@ def test_the_token_must_allow_the_support_area_and_writing(client, personas, wor
     assert call(client, "get", url, read_only).status_code == 200
     assert is_problem(call(client, "post", f"{url}/encouragements", read_only, {"preset": "here"}), 403)
     assert call(client, "get", f"{API}/supporting", token_for(personas.bob)).status_code == 404  # not a supporter
+
+
+def test_the_client_sees_what_each_person_sees_and_pauses_or_removes_in_one_call(client, personas, world):
+    share_everything(world)
+    token = token_for(personas.bob)
+    [sue] = call(client, "get", f"{API}/me/support-persons", token).json()
+    assert sue["name"] == "Sue" and sue["state"] == "on" and sue["accepted"]
+    as_sue = call(client, "get", f"{API}/supporting/{world.link.pk}", token_for(world.sue)).json()
+    assert sue["sees"] == as_sue  # the preview is exactly what Sue is given
+    assert CANARY not in json.dumps(sue)
+    paused = call(client, "post", f"{API}/me/support-persons/{world.link.pk}/pause", token, {"paused": True}).json()
+    assert paused["state"] == "paused" and paused["sees"]["paused"] and paused["sees"]["entries"] == []
+    assert call(client, "get", f"{API}/supporting/{world.link.pk}", token_for(world.sue)).json()["paused"]
+    assert call(client, "delete", f"{API}/me/support-persons/{world.link.pk}", token).status_code == 204
+    assert call(client, "get", f"{API}/supporting/{world.link.pk}", token_for(world.sue)).status_code == 404
+    assert call(client, "get", f"{API}/me/support-persons", token).json() == []
+    erin = token_for(personas.erin)  # another client's link is a 404, as on the pages
+    sams = SupportLink.objects.get(supporter=world.sam)
+    assert call(client, "delete", f"{API}/me/support-persons/{sams.pk}", token).status_code == 404
+    assert call(client, "get", f"{API}/me/support-persons", erin).json()[0]["name"] == "Sam"
