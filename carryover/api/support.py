@@ -1,11 +1,13 @@
 """Support persons over the API (issue 16). The support person's operations: the clients sharing with them, one
 client's shared view as JSON, and a kind word. The client's: who they share with and exactly what each sees (the
-live preview's builder), pause or resume, and remove, in one call each. Each goes through the support app's own access helpers, builder and services, exactly as the
-support pages do: `support.access.get_link_for_supporter` (a link they accepted that the client has not removed),
-`support.shared.shared_view` (the one builder behind their page and the client's live preview) and
-`support.services.encouragement_send` (presets or 280 plain characters, nothing while paused). A token reaches
-these only with the "support" area; the answers carry what the page shows and nothing more, with the practice's
-crisis lines, as every support page has them.
+live preview's builder), pause or resume, and remove, in one call each.
+
+Each goes through the support app's own access helpers, builder and services, exactly as the support pages do:
+`support.access.get_link_for_supporter` / `get_link_for_client`, `support.shared.shared_view` (the one builder
+behind the support person's page and the client's live preview) and `support.services` (a kind word is a preset
+or 280 plain characters, and nothing is sent while paused). A token reaches these only with the "support" area;
+the answers carry what the page shows and nothing more, with the practice's crisis lines, as every support page
+has them.
 """
 
 from __future__ import annotations
@@ -15,12 +17,12 @@ from typing import Any
 
 from ninja import Router, Schema, Status
 
+from carryover.accounts.access import get_own_client_record
 from carryover.accounts.models import Membership, Role
 from carryover.audit.models import Action
 from carryover.lib.access import allow
 from carryover.lib.types import AuthedRequest
 from carryover.support import services as support
-from carryover.accounts.access import get_own_client_record
 from carryover.support.access import get_link_for_client, get_link_for_supporter
 from carryover.support.forms import EncouragementForm
 from carryover.support.models import SupportLink, SupportPolicy

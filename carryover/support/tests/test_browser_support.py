@@ -1,6 +1,7 @@
 """The whole support journey through a real browser on phones: Bob invites Jo, chooses what she sees with the
 live preview, Jo accepts and sees exactly the preview, sends a kind word that Bob sees on Today, Bob shares an
-entry from its own page, Bob pauses and Jo sees "paused". Every page is scanned by axe-core and checked for CSP violations."""
+entry from its own page, Bob pauses and Jo sees "paused". Every page is scanned by axe-core and checked for CSP
+violations."""
 
 from __future__ import annotations
 
