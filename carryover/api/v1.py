@@ -9,9 +9,10 @@ GET with a 304 for a matching `If-None-Match`.
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.urls import path
 from ninja import NinjaAPI
 
-from . import client, practice, reminder_settings, therapist
+from . import client, practice, reminder_settings, therapist, views
 from .conventions import etag_of, rate_headers
 from .problems import PROBLEM_JSON, TITLES, install_handlers
 from .schemas import ProblemOut
@@ -43,6 +44,12 @@ class CarryoverAPI(NinjaAPI):
                         not_modified[name] = response[name]
                 response = not_modified
         return rate_headers(request, response)
+
+    def _get_urls(self):
+        """ninja's URLs, but `/api/v1/` itself answers the API's problem+json 404 (ninja's answers the site's HTML
+        page); every other unknown path under it falls through to `api/urls.py`'s catch-all, which does too."""
+        urls = [url for url in super()._get_urls() if getattr(url, "name", None) != "api-root"]
+        return [*urls, path("", views.api_not_found, name="api-root")]
 
     def get_openapi_schema(self, *args, **kwargs):
         """ninja's document, with the answers every operation can also give: problem+json for each 4xx, and 304
