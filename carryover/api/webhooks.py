@@ -68,23 +68,35 @@ def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
 # --- SSRF ----------------------------------------------------------------------------------------------------------
 
 
-def check_url(url: str) -> None:
-    """Raise UnsafeUrl for an address this server must not call. Outside production, loopback and private
-    addresses are allowed (a receiver on the developer's machine, the tests' receiver)."""
+def resolve(host: str, port: int) -> list[str]:
+    """Every address the name has now (the tests replace this with a fake resolver)."""
+    return [str(info[4][0]).split("%")[0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+
+
+def check_url(url: str) -> list[str]:
+    """The addresses to connect to for `url`, checked; UnsafeUrl for an address this server must not call.
+
+    The name is resolved once and every address it gives is checked; the caller connects to the returned addresses
+    (`post`), so a second resolution (DNS rebinding: public when checked, private when connected) never happens.
+    Outside production, loopback and private addresses are allowed (a receiver on the developer's machine, the
+    tests' receiver)."""
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise UnsafeUrl("Use an http(s) address.")
-    if not settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
-        if parts.scheme != "https":
-            raise UnsafeUrl("Use an https address.")
-        try:
-            found = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
-        except (OSError, UnicodeError) as error:
-            raise UnsafeUrl("This host name does not resolve.") from error
-        for address in found:
-            ip = ipaddress.ip_address(str(address).split("%")[0])
-            if not ip.is_global or ip.is_multicast:
-                raise UnsafeUrl("This address is private, loopback or reserved: webhooks go to public addresses only.")
+    production = not settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES
+    if production and parts.scheme != "https":
+        raise UnsafeUrl("Use an https address.")
+    try:
+        found = resolve(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+    except (OSError, UnicodeError, ValueError) as error:
+        raise UnsafeUrl("This host name does not resolve.") from error
+    if not found:
+        raise UnsafeUrl("This host name does not resolve.")
+    for address in found if production else []:
+        ip = ipaddress.ip_address(address)
+        if not ip.is_global or ip.is_multicast:
+            raise UnsafeUrl("This address is private, loopback or reserved: webhooks go to public addresses only.")
+    return found
 
 
 # --- Emitting ------------------------------------------------------------------------------------------------------
@@ -142,18 +154,33 @@ def _wake_at(moment: datetime) -> None:
 
 
 def post(url: str, body: bytes, headers: dict[str, str]) -> int:
-    """One POST, no redirects followed, with a timeout: the status code (raises OSError on a network failure)."""
-    check_url(url)  # again: a name may resolve elsewhere now than when it was saved
+    """One POST, no redirects followed, with a timeout: the status code (raises OSError on a network failure).
+
+    The connection goes to the address `check_url` checked, never to a fresh resolution of the name; the request
+    still names the host (the Host header, and for https the TLS server name and certificate check)."""
+    addresses = check_url(url)  # again: a name may resolve elsewhere now than when it was saved
     parts = urlsplit(url)
     assert parts.hostname  # check_url refused an address without one
     kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     connection = kind(parts.hostname, parts.port, timeout=TIMEOUT_SECONDS)
+    connection._create_connection = lambda where, *args: _connect(addresses, where[1], *args)  # type: ignore[attr-defined]
     try:
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         connection.request("POST", path, body=body, headers=headers)
         return connection.getresponse().status
     finally:
         connection.close()
+
+
+def _connect(addresses: list[str], port: int, *args) -> socket.socket:
+    """`socket.create_connection`, to the checked addresses in turn instead of whatever the name resolves to now."""
+    failure: OSError = OSError("No address to connect to")
+    for address in addresses:
+        try:
+            return socket.create_connection((address, port), *args)
+        except OSError as error:
+            failure = error
+    raise failure
 
 
 def deliver_one(pk: int, *, now: datetime | None = None) -> str:
