@@ -108,8 +108,8 @@ def test_a_past_start_needs_a_yes_and_days_before_assigning_are_never_missed(cli
 
 def test_a_start_date_more_than_a_year_back_is_refused_when_editing_an_old_assignment(client, personas, monday):
     """An assignment saved before `assigned_on` existed (NULL) has nothing else bounding its start: moved decades
-    back, every day since would fall due. The bound holds for new assignments and edits (the API's: api/tests/test_therapist_ops.py);
-    the start date already saved stays allowed."""
+    back, every day since would fall due. The bound holds for new assignments and edits (the API's:
+    api/tests/test_therapist_ops.py); the start date already saved stays allowed."""
     old = assign(personas.alice, personas.bob, key="journal", start_date="2024-06-03")
     Assignment.objects.filter(pk=old.pk).update(assigned_on=None)
     occurrences = Occurrence.objects.count()
