@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import path
 from ninja import NinjaAPI
 
-from . import client, practice, reminder_settings, therapist, views
+from . import care, client, invitations, practice, reminder_settings, therapist, views, worksheets  # noqa: F401 (worksheets adds to therapist.work)
 from .conventions import etag_of, rate_headers
 from .problems import PROBLEM_JSON, TITLES, install_handlers
 from .schemas import ProblemOut
@@ -85,5 +85,10 @@ for router in (
     client.me_safety,
     reminder_settings.router,
     practice.router,
+    care.work,
+    care.me_work,
+    care.review,
+    care.safety,
+    invitations.router,
 ):
     api.add_router("", router)

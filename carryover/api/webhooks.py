@@ -43,7 +43,6 @@ logger = logging.getLogger(__name__)
 BACKOFF = [timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), timedelta(hours=1)]
 MAX_ATTEMPTS = len(BACKOFF) + 1
 DISABLE_AFTER = 15  # failed attempts in a row (three events given up), then the endpoint is disabled
-LEASE = timedelta(minutes=2)
 TIMEOUT_SECONDS = 10
 BATCH = 20
 
@@ -131,6 +130,11 @@ def payload(event: WebhookEvent) -> bytes:
 # --- Delivering ----------------------------------------------------------------------------------------------------
 
 
+def lease() -> timedelta:
+    """How long a claimed delivery is the claiming worker's (settings.WEBHOOK_LEASE_SECONDS, 2 minutes)."""
+    return timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS)
+
+
 def claim(*, now: datetime, limit: int = BATCH) -> list[int]:
     due = Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now) | Q(
         status=DeliveryStatus.SENDING, lease_until__lt=now
@@ -140,10 +144,10 @@ def claim(*, now: datetime, limit: int = BATCH) -> list[int]:
         ids = list(rows.select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit])
         # The conditional update is the claim on SQLite (no row locks): a row another worker took is not matched.
         WebhookDelivery.objects.filter(due, pk__in=ids).update(
-            status=DeliveryStatus.SENDING, lease_until=now + LEASE, attempts=F("attempts") + 1
+            status=DeliveryStatus.SENDING, lease_until=now + lease(), attempts=F("attempts") + 1
         )
         if ids:  # should this worker die mid-delivery, someone looks again once the lease has ended
-            _wake_at(now + LEASE + timedelta(seconds=1))
+            _wake_at(now + lease() + timedelta(seconds=1))
     return ids
 
 

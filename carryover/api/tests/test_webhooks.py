@@ -142,7 +142,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing(client, personas, receiver, 
     claimed = webhooks.claim(now=now)  # a worker claims, then dies before recording anything
     assert len(claimed) == 1
     assert webhooks.deliver_due(now=now) == 0  # its lease still holds
-    assert webhooks.deliver_due(now=now + webhooks.LEASE + timedelta(seconds=1)) == 1
+    assert webhooks.deliver_due(now=now + webhooks.lease() + timedelta(seconds=1)) == 1
     assert WebhookDelivery.objects.get().status == DeliveryStatus.DELIVERED
     assert len(receiver.received) == 1
 
@@ -269,3 +269,31 @@ def tls_listener(folder, names: list[str]):
     finally:
         thread.join(timeout=5)
         listener.close()
+
+
+def test_the_admins_webhooks_page_adds_lists_logs_and_turns_off(client, personas, receiver, settings):
+    """The HTML page, on the same form and services as the API: the secret shown once, the SSRF refusal as a
+    message on the field, the delivery log, and turning an endpoint off."""
+    from django.urls import reverse
+
+    client.force_login(personas.admin)
+    page = reverse("webhooks")
+    assert reverse("webhooks") in client.get(reverse("practice_home")).content.decode()
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    refused = client.post(page, {"url": "https://127.0.0.1/hook", "events": ["entry.submitted"]})
+    assert refused.status_code == 200 and "webhooks go to public addresses only" in refused.content.decode()
+    assert not WebhookEndpoint.objects.exists()
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+    added = client.post(page, {"url": receiver.url, "events": ["assignment.changed"]}, follow=True)
+    endpoint = WebhookEndpoint.objects.get()
+    assert endpoint.secret in added.content.decode() and added["Cache-Control"] == "no-store"
+    assert endpoint.secret not in client.get(page).content.decode()  # once
+    assign(personas.alice, personas.bob, key="journal")
+    webhooks.deliver_due()
+    log = client.get(reverse("webhook_detail", args=[endpoint.pk])).content.decode()
+    assert "assignment.changed" in log and "Delivered" in log and endpoint.secret not in log
+    client.post(reverse("webhook_remove", args=[endpoint.pk]))
+    endpoint.refresh_from_db()
+    assert endpoint.deleted_at is not None and receiver.url not in client.get(page).content.decode()
+    api = call(client, "get", "/api/v1/practice/webhooks", token_for(personas.admin)).json()
+    assert api["items"] == []  # the API sees the same endpoints
