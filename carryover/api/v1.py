@@ -70,7 +70,7 @@ PROBLEM_STATUSES = (400, 401, 403, 404, 409, 412, 413, 422, 429)
 
 api = CarryoverAPI(
     title="Carryover API",
-    version="1.0.0",
+    version="1.1.0",  # docs/api.md, Changelog
     description=DESCRIPTION,
     urls_namespace="api-v1",
     docs_url="/docs",

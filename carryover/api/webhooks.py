@@ -33,6 +33,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from carryover.accounts.models import Membership, Role
@@ -251,9 +252,9 @@ def _disable(endpoint: WebhookEndpoint, *, now: datetime) -> None:
     host = urlsplit(endpoint.url).hostname or "your receiver"
     message = (
         f"Carryover stopped sending webhooks to {host} after {endpoint.failures_in_a_row} failed attempts in a row. "
-        "Check the receiver, then add the endpoint again from the API (POST /api/v1/practice/webhooks). "
-        "The delivery log is at GET /api/v1/practice/webhooks/{id}/deliveries."
-    ).replace("{id}", str(endpoint.pk))
+        "Check the receiver, then add the endpoint again on the practice's Webhooks page "
+        f"({settings.SITE_URL}{reverse('webhooks')}), where its delivery log is too."
+    )
     recipients = [m.user.email for m in admins]
     if recipients:  # after commit: a mail server that is down must not undo the disabling
         transaction.on_commit(

@@ -30,7 +30,9 @@ def test_a_client_creates_a_token_shown_once(live_server, new_page, personas, ax
     page.goto("/profile/")
     page.get_by_role("link", name="API tokens").click()
     page.get_by_label("What is it for?").fill("My phone app")
-    page.get_by_label("Activities: assignments, templates, occurrences, drafts, entries").check()
+    page.get_by_label(
+        "Activities: assignments, worksheets, occurrences, drafts, entries, comments, goals, fear ladder"
+    ).check()
     page.get_by_role("button", name="Create token").click()
     secret = page.locator("code.secret").inner_text()
     assert secret.startswith("co_")
