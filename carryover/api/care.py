@@ -82,7 +82,7 @@ def _ladder_out(client: Membership) -> dict[str, Any]:
 
 def _ladder_save(request: AuthedRequest, client: Membership, payload: s.LadderIn) -> dict[str, Any]:
     """The page's formset checks the rungs; `ladder_save` replaces the ladder with them."""
-    data = {"form-TOTAL_FORMS": str(len(payload.items)), "form-INITIAL_FORMS": "0"}
+    data: dict[str, Any] = {"form-TOTAL_FORMS": str(len(payload.items)), "form-INITIAL_FORMS": "0"}
     for n, rung in enumerate(payload.items):
         data.update({f"form-{n}-id": rung.id or "", f"form-{n}-position": n})
         data.update({f"form-{n}-description": rung.description, f"form-{n}-suds": rung.suds})

@@ -115,8 +115,8 @@ def check_formset(formset: forms.BaseFormSet, *, name: str) -> None:
     errors = [{"field": name, "message": str(message)} for message in formset.non_form_errors()]
     errors += [
         {"field": f"{name}.{row}" if field == "__all__" else f"{name}.{row}.{field}", "message": str(message)}
-        for row, form_errors in enumerate(formset.errors)
-        for field, messages in form_errors.items()
+        for row, form in enumerate(formset.forms)
+        for field, messages in form.errors.items()
         for message in messages
     ]
     raise Problem(422, "Some input was not valid: see `errors`.", code="validation", errors=errors)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch
 from django.utils.datastructures import MultiValueDict
 from ninja import Status
 
@@ -73,10 +72,7 @@ def _checked(payload: s.WorksheetIn, *, base: TemplateVersion | None) -> Builder
 
 
 def _out(template_id: int) -> dict[str, Any]:
-    template = Template.objects.prefetch_related(Prefetch("versions", TemplateVersion.objects.all())).get(
-        pk=template_id
-    )
-    return template_out(template)
+    return template_out(Template.objects.prefetch_related("versions").get(pk=template_id))
 
 
 @router.post("/templates", response={201: s.TemplateOut}, summary="Make my own worksheet (the builder's checks)")
