@@ -423,6 +423,8 @@ ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or
 API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "120"))
 # Webhooks to private, loopback or link-local addresses (SSRF) are refused in production, allowed in development.
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = not PRODUCTION
+# A worker killed mid-delivery holds its webhook deliveries this long; then another worker sends them again.
+WEBHOOK_LEASE_SECONDS = int(os.environ.get("WEBHOOK_LEASE_SECONDS", "120"))
 # === Operations lane (issue 19): file store, connection pool, probes, metrics, logs; docs/deploy.md ===
 INSTALLED_APPS.append("carryover.ops")
 # /readyz and /metrics are answered beside /healthz (before host checks); request metrics need the signed-in user.

@@ -1,9 +1,13 @@
-"""The account page's form for a new personal access token."""
+"""The account page's form for a new personal access token, and the one form for a webhook endpoint (the admin's
+page and the API both check a new endpoint with it)."""
 
 from __future__ import annotations
 
 from django import forms
 
+from carryover.lib.events import EVENT_TYPES
+
+from . import webhooks
 from .models import Area
 
 EXPIRY_CHOICES = [(7, "7 days"), (30, "30 days"), (90, "90 days"), (365, "1 year")]
@@ -18,3 +22,26 @@ class TokenForm(forms.Form):
         required=False, label="Allow changes", help_text="Without this, the token can only read."
     )
     days = forms.TypedChoiceField(choices=EXPIRY_CHOICES, coerce=int, initial=90, label="Expires after")
+
+
+class WebhookForm(forms.Form):
+    url = forms.URLField(
+        max_length=500,
+        assume_scheme="https",
+        label="Receiver address",
+        help_text="An https address that answers a POST. Private and loopback addresses are refused.",
+    )
+    events = forms.MultipleChoiceField(
+        choices=[(kind, kind) for kind in EVENT_TYPES],
+        widget=forms.CheckboxSelectMultiple,
+        label="Events to send",
+        help_text="Each carries ids and its type only, never clinical text: the receiver fetches with a token.",
+    )
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        try:
+            webhooks.check_url(url)  # SSRF: checked again before each delivery
+        except webhooks.UnsafeUrl as unsafe:
+            raise forms.ValidationError(str(unsafe)) from unsafe
+        return url

@@ -17,11 +17,14 @@ from carryover.lib.crypto import EncryptedJSONField
 class Area(models.TextChoices):
     """What a token may reach. Each API operation belongs to exactly one area (api/auth.py)."""
 
-    HOMEWORK = "homework", "Activities: assignments, templates, occurrences, drafts, entries"
-    REVIEW = "review", "Review: caseload, clients, sessions, the session-prep summary"
-    MEASURES = "measures", "Measures and safety: results, alerts, the safety plan, crisis resources"
+    HOMEWORK = (
+        "homework",
+        "Activities: assignments, worksheets, occurrences, drafts, entries, comments, goals, fear ladder",
+    )
+    REVIEW = "review", "Review: caseload, clients, sessions and the next one, the session-prep summary"
+    MEASURES = "measures", "Measures and safety: results, chart sharing, alerts, the safety plan, crisis resources"
     REMINDERS = "reminders", "Reminder settings"
-    PRACTICE = "practice", "Practice: members, invitations, audit log"
+    PRACTICE = "practice", "Practice: members, invitations, audit log, webhooks"
     SUPPORT = "support", "Support persons: who I share with (a client), or what is shared with me (a support person)"
 
 

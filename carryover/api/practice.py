@@ -4,9 +4,6 @@ the audit log names events, never what they were about."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
-from django.utils import timezone
 from ninja import Query, Router, Status
 
 from carryover.accounts.access import get_practice_for_admin
@@ -15,12 +12,13 @@ from carryover.audit.services import audit_record
 from carryover.lib.types import AuthedRequest
 
 from . import schemas as s
-from . import webhooks
+from . import services
 from .access import get_webhook_for_admin
 from .auth import ApiAuth
 from .conventions import idempotent, page_of
+from .forms import WebhookForm
 from .models import Area, WebhookDelivery, WebhookEndpoint
-from .problems import Problem
+from .problems import check_form
 from .therapist import PageQuery
 
 router = Router(auth=ApiAuth(Area.PRACTICE), tags=["practice admin"])
@@ -83,23 +81,11 @@ def webhooks_list(request: AuthedRequest, page: Query[PageQuery]):
 @router.post("/practice/webhooks", response={201: s.WebhookCreatedOut}, summary="Add an endpoint (its secret: once)")
 def webhook_create(request: AuthedRequest, payload: s.WebhookIn):
     practice = get_practice_for_admin(request, action=Action.CREATE)
-    try:
-        URLValidator(schemes=["http", "https"])(payload.url)
-        webhooks.check_url(payload.url)
-    except (ValidationError, webhooks.UnsafeUrl) as error:
-        message = error.messages[0] if isinstance(error, ValidationError) else str(error)
-        raise Problem(
-            422, "This address cannot receive webhooks.", errors=[{"field": "url", "message": message}]
-        ) from error
+    form = WebhookForm(payload.dict())
+    check_form(form)
 
     def create() -> tuple[int, dict]:
-        endpoint = WebhookEndpoint.objects.create(
-            practice=practice,
-            url=payload.url,
-            secret=webhooks.new_secret(),
-            events=sorted(set(payload.events)),
-            created_by=request.user,
-        )
+        endpoint = services.webhook_create(practice=practice, created_by=request.user, **form.cleaned_data)
         return 201, {**_webhook_out(endpoint), "secret": endpoint.secret}
 
     return idempotent(request, create)
@@ -108,7 +94,7 @@ def webhook_create(request: AuthedRequest, payload: s.WebhookIn):
 @router.delete("/practice/webhooks/{webhook_id}", response={204: None}, summary="Remove an endpoint")
 def webhook_delete(request: AuthedRequest, webhook_id: s.DbId):
     endpoint = get_webhook_for_admin(request, webhook_id, action=Action.DELETE)
-    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(deleted_at=timezone.now())
+    services.webhook_remove(endpoint=endpoint)
     return Status(204, None)
 
 

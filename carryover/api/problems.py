@@ -108,6 +108,20 @@ def check_form(form: forms.Form, *, names: dict[str, str] | None = None) -> None
     raise Problem(422, "Some input was not valid: see `errors`.", code="validation", errors=errors)
 
 
+def check_formset(formset: forms.BaseFormSet, *, name: str) -> None:
+    """A web formset's errors as field messages: `<name>.<row>.<field>`, and `<name>` for the whole list."""
+    if formset.is_valid():
+        return
+    errors = [{"field": name, "message": str(message)} for message in formset.non_form_errors()]
+    errors += [
+        {"field": f"{name}.{row}" if field == "__all__" else f"{name}.{row}.{field}", "message": str(message)}
+        for row, form in enumerate(formset.forms)
+        for field, messages in form.errors.items()
+        for message in messages
+    ]
+    raise Problem(422, "Some input was not valid: see `errors`.", code="validation", errors=errors)
+
+
 def install_handlers(api: NinjaAPI) -> None:
     def on_problem(request: HttpRequest, exc: Any) -> HttpResponse:
         return problem_response(request, exc)

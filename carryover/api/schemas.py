@@ -478,3 +478,121 @@ class ProblemOut(Schema):
     detail: str
     instance: str
     errors: list[dict[str, str]] | None = None
+
+
+# --- Goals, the fear ladder, comments (api/care.py) -------------------------------------------------------------------
+
+
+class GoalIn(In):
+    text: str = Field(max_length=300)
+    steps: list[Annotated[str, Field(max_length=300)]] = Field(default_factory=list, max_length=10)
+
+
+class GoalOut(Schema):
+    id: int
+    client_id: int
+    text: str
+    steps: list[str]
+    archived: bool
+    created_at: datetime
+
+
+class RungIn(In):
+    id: DbId | None = None  # a rung already on the ladder (kept, moved or reworded); without it, a new one
+    description: str = Field(max_length=300)
+    suds: int = Field(ge=0, le=100)
+
+
+class LadderIn(In):
+    """The whole ladder, easiest first as given: rungs left out are archived (practice logs keep them)."""
+
+    items: list[RungIn] = Field(max_length=30)
+
+
+class RungOut(Schema):
+    id: int
+    description: str
+    suds: int
+
+
+class LadderOut(Schema):
+    client_id: int
+    items: list[RungOut]
+
+
+class CommentIn(In):
+    text: str = Field(max_length=2000)
+
+
+class CommentOut(Schema):
+    id: int
+    entry_id: int
+    author: str
+    text: str
+    created_at: datetime
+
+
+class NextSessionIn(In):
+    """A date rebooks the next session (booked at the latest recorded one); null cancels it."""
+
+    next_date: date | None
+
+
+class NextSessionOut(Schema):
+    client_id: int
+    next_session: date | None
+
+
+class ChartSharingIn(In):
+    shared: bool
+
+
+class ChartSharingOut(Schema):
+    client_id: int
+    shared: bool
+
+
+# --- Custom worksheets (api/worksheets.py) ----------------------------------------------------------------------------
+
+
+class FieldRowIn(In):
+    """One field of a worksheet, as a row of the builder page: a `step_title` starts a new step here."""
+
+    type: str = Field(max_length=40)
+    label: str = Field("", max_length=200)
+    help: str = Field("", max_length=500)
+    required: bool = False
+    step_title: str = Field("", max_length=120)
+    step_help: str = Field("", max_length=300)
+    choices: list[Annotated[str, Field(max_length=200)]] = Field(default_factory=list, max_length=30)
+    min: float | None = None
+    max: float | None = None
+    min_label: str = Field("", max_length=60)
+    max_label: str = Field("", max_length=60)
+    unit: str = Field("", max_length=20)
+    risk: bool = False
+    risk_at: str = Field("", max_length=120)
+    key: str = Field("", max_length=40)  # an existing field's key, to keep its answers' identity across versions
+
+
+class WorksheetIn(In):
+    name: str = Field(max_length=120)
+    category: str = Field("", max_length=60)
+    summary: str = Field("", max_length=300)
+    instructions: str = Field(max_length=5000)
+    rationale: str = Field(max_length=5000)
+    minutes: int = Field(10, ge=1, le=240)
+    shared: bool = False
+    fields: list[FieldRowIn] = Field(max_length=80)
+
+
+# --- Invitations (api/invitations.py) ---------------------------------------------------------------------------------
+
+
+class InviteClientIn(In):
+    email: str = Field(max_length=254)
+    name: str = Field("", max_length=150)
+
+
+class InviteStaffIn(InviteClientIn):
+    role: Literal["therapist", "admin"] = "therapist"

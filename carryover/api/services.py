@@ -1,4 +1,5 @@
-"""Creating and revoking personal access tokens, and forgetting a person's API rows when their account is erased."""
+"""Creating and revoking personal access tokens, adding and removing webhook endpoints (the admin's page and the
+API call the same functions), and forgetting a person's API rows when their account is erased."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from datetime import timedelta
 from django.utils import timezone
 
 from carryover.accounts.access import has_second_factor
-from carryover.accounts.models import CLINICIAN_ROLES, User, hash_token
+from carryover.accounts.models import CLINICIAN_ROLES, Practice, User, hash_token
 
-from .models import ApiToken, IdempotencyKey
+from . import webhooks
+from .models import ApiToken, IdempotencyKey, WebhookEndpoint
 
 TOKEN_PREFIX = "co_"  # recognisable by secret scanners and people alike
 
@@ -40,6 +42,22 @@ def token_create(*, user: User, name: str, can_write: bool, areas: list[str], da
 def token_revoke(*, user: User, pk: int) -> bool:
     """Revoke one of the person's own tokens; False when there is no such live token of theirs."""
     return bool(ApiToken.objects.filter(pk=pk, user=user, revoked_at__isnull=True).update(revoked_at=timezone.now()))
+
+
+def webhook_create(*, practice: Practice, url: str, events: list[str], created_by: User) -> WebhookEndpoint:
+    """A new endpoint (its URL checked by `forms.WebhookForm`) with a new signing secret, shown to the admin once."""
+    return WebhookEndpoint.objects.create(
+        practice=practice,
+        url=url,
+        secret=webhooks.new_secret(),
+        events=sorted(set(events)),
+        created_by=created_by,
+    )
+
+
+def webhook_remove(*, endpoint: WebhookEndpoint) -> None:
+    """Nothing more is sent to it; its delivery log stays for the record."""
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(deleted_at=timezone.now())
 
 
 def account_erase(*, user_id: int) -> None:

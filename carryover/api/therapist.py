@@ -117,6 +117,8 @@ def _assignment_data(
         allowed_formats=version.formats,
         optional_risk=version.has_optional_risk_rules,
         next_session=homework.next_session_of(client),
+        initial=initial,
+        bound_today=local_today(client.user),
     )
     check_form(form, names={"goal": "goal_id"})
     return form.data_object()

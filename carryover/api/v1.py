@@ -9,9 +9,20 @@ GET with a 304 for a matching `If-None-Match`.
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.urls import path
 from ninja import NinjaAPI
 
-from . import client, practice, reminder_settings, support, therapist
+from . import (  # noqa: F401 (worksheets adds to therapist.work)
+    care,
+    client,
+    invitations,
+    practice,
+    reminder_settings,
+    support,
+    therapist,
+    views,
+    worksheets,
+)
 from .conventions import etag_of, rate_headers
 from .problems import PROBLEM_JSON, TITLES, install_handlers
 from .schemas import ProblemOut
@@ -44,6 +55,12 @@ class CarryoverAPI(NinjaAPI):
                 response = not_modified
         return rate_headers(request, response)
 
+    def _get_urls(self):
+        """ninja's URLs, but `/api/v1/` itself answers the API's problem+json 404 (ninja's answers the site's HTML
+        page); every other unknown path under it falls through to `api/urls.py`'s catch-all, which does too."""
+        urls = [url for url in super()._get_urls() if getattr(url, "name", None) != "api-root"]
+        return [*urls, path("", views.api_not_found, name="api-root")]
+
     def get_openapi_schema(self, *args, **kwargs):
         """ninja's document, with the answers every operation can also give: problem+json for each 4xx, and 304
         for a GET whose ETag the caller already has."""
@@ -63,7 +80,7 @@ PROBLEM_STATUSES = (400, 401, 403, 404, 409, 412, 413, 422, 429)
 
 api = CarryoverAPI(
     title="Carryover API",
-    version="1.0.0",
+    version="1.1.0",  # docs/api.md, Changelog
     description=DESCRIPTION,
     urls_namespace="api-v1",
     docs_url="/docs",
@@ -80,5 +97,10 @@ for router in (
     practice.router,
     support.router,
     support.mine,
+    care.work,
+    care.me_work,
+    care.review,
+    care.safety,
+    invitations.router,
 ):
     api.add_router("", router)

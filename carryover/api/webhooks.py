@@ -33,6 +33,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from carryover.accounts.models import Membership, Role
@@ -43,7 +44,6 @@ logger = logging.getLogger(__name__)
 BACKOFF = [timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), timedelta(hours=1)]
 MAX_ATTEMPTS = len(BACKOFF) + 1
 DISABLE_AFTER = 15  # failed attempts in a row (three events given up), then the endpoint is disabled
-LEASE = timedelta(minutes=2)
 TIMEOUT_SECONDS = 10
 BATCH = 20
 
@@ -68,23 +68,35 @@ def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
 # --- SSRF ----------------------------------------------------------------------------------------------------------
 
 
-def check_url(url: str) -> None:
-    """Raise UnsafeUrl for an address this server must not call. Outside production, loopback and private
-    addresses are allowed (a receiver on the developer's machine, the tests' receiver)."""
+def resolve(host: str, port: int) -> list[str]:
+    """Every address the name has now (the tests replace this with a fake resolver)."""
+    return [str(info[4][0]).split("%")[0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+
+
+def check_url(url: str) -> list[str]:
+    """The addresses to connect to for `url`, checked; UnsafeUrl for an address this server must not call.
+
+    The name is resolved once and every address it gives is checked; the caller connects to the returned addresses
+    (`post`), so a second resolution (DNS rebinding: public when checked, private when connected) never happens.
+    Outside production, loopback and private addresses are allowed (a receiver on the developer's machine, the
+    tests' receiver)."""
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise UnsafeUrl("Use an http(s) address.")
-    if not settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
-        if parts.scheme != "https":
-            raise UnsafeUrl("Use an https address.")
-        try:
-            found = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
-        except (OSError, UnicodeError) as error:
-            raise UnsafeUrl("This host name does not resolve.") from error
-        for address in found:
-            ip = ipaddress.ip_address(str(address).split("%")[0])
-            if not ip.is_global or ip.is_multicast:
-                raise UnsafeUrl("This address is private, loopback or reserved: webhooks go to public addresses only.")
+    production = not settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES
+    if production and parts.scheme != "https":
+        raise UnsafeUrl("Use an https address.")
+    try:
+        found = resolve(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+    except (OSError, UnicodeError, ValueError) as error:
+        raise UnsafeUrl("This host name does not resolve.") from error
+    if not found:
+        raise UnsafeUrl("This host name does not resolve.")
+    for address in found if production else []:
+        ip = ipaddress.ip_address(address)
+        if not ip.is_global or ip.is_multicast:
+            raise UnsafeUrl("This address is private, loopback or reserved: webhooks go to public addresses only.")
+    return found
 
 
 # --- Emitting ------------------------------------------------------------------------------------------------------
@@ -119,6 +131,11 @@ def payload(event: WebhookEvent) -> bytes:
 # --- Delivering ----------------------------------------------------------------------------------------------------
 
 
+def lease() -> timedelta:
+    """How long a claimed delivery is the claiming worker's (settings.WEBHOOK_LEASE_SECONDS, 2 minutes)."""
+    return timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS)
+
+
 def claim(*, now: datetime, limit: int = BATCH) -> list[int]:
     due = Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now) | Q(
         status=DeliveryStatus.SENDING, lease_until__lt=now
@@ -128,10 +145,10 @@ def claim(*, now: datetime, limit: int = BATCH) -> list[int]:
         ids = list(rows.select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit])
         # The conditional update is the claim on SQLite (no row locks): a row another worker took is not matched.
         WebhookDelivery.objects.filter(due, pk__in=ids).update(
-            status=DeliveryStatus.SENDING, lease_until=now + LEASE, attempts=F("attempts") + 1
+            status=DeliveryStatus.SENDING, lease_until=now + lease(), attempts=F("attempts") + 1
         )
         if ids:  # should this worker die mid-delivery, someone looks again once the lease has ended
-            _wake_at(now + LEASE + timedelta(seconds=1))
+            _wake_at(now + lease() + timedelta(seconds=1))
     return ids
 
 
@@ -142,18 +159,33 @@ def _wake_at(moment: datetime) -> None:
 
 
 def post(url: str, body: bytes, headers: dict[str, str]) -> int:
-    """One POST, no redirects followed, with a timeout: the status code (raises OSError on a network failure)."""
-    check_url(url)  # again: a name may resolve elsewhere now than when it was saved
+    """One POST, no redirects followed, with a timeout: the status code (raises OSError on a network failure).
+
+    The connection goes to the address `check_url` checked, never to a fresh resolution of the name; the request
+    still names the host (the Host header, and for https the TLS server name and certificate check)."""
+    addresses = check_url(url)  # again: a name may resolve elsewhere now than when it was saved
     parts = urlsplit(url)
     assert parts.hostname  # check_url refused an address without one
     kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     connection = kind(parts.hostname, parts.port, timeout=TIMEOUT_SECONDS)
+    connection._create_connection = lambda where, *args: _connect(addresses, where[1], *args)  # type: ignore[attr-defined]
     try:
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         connection.request("POST", path, body=body, headers=headers)
         return connection.getresponse().status
     finally:
         connection.close()
+
+
+def _connect(addresses: list[str], port: int, *args) -> socket.socket:
+    """`socket.create_connection`, to the checked addresses in turn instead of whatever the name resolves to now."""
+    failure: OSError = OSError("No address to connect to")
+    for address in addresses:
+        try:
+            return socket.create_connection((address, port), *args)
+        except OSError as error:
+            failure = error
+    raise failure
 
 
 def deliver_one(pk: int, *, now: datetime | None = None) -> str:
@@ -220,9 +252,9 @@ def _disable(endpoint: WebhookEndpoint, *, now: datetime) -> None:
     host = urlsplit(endpoint.url).hostname or "your receiver"
     message = (
         f"Carryover stopped sending webhooks to {host} after {endpoint.failures_in_a_row} failed attempts in a row. "
-        "Check the receiver, then add the endpoint again from the API (POST /api/v1/practice/webhooks). "
-        "The delivery log is at GET /api/v1/practice/webhooks/{id}/deliveries."
-    ).replace("{id}", str(endpoint.pk))
+        "Check the receiver, then add the endpoint again on the practice's Webhooks page "
+        f"({settings.SITE_URL}{reverse('webhooks')}), where its delivery log is too."
+    )
     recipients = [m.user.email for m in admins]
     if recipients:  # after commit: a mail server that is down must not undo the disabling
         transaction.on_commit(

@@ -3,7 +3,7 @@ isn't working", comments, goals and fear-ladder items."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django import forms
 
@@ -22,6 +22,7 @@ from .plans import minimum_text, plan_then, plan_when
 from .services import AssignmentData
 
 TEXT = {"class": "text"}
+MAX_PAST_START = timedelta(days=365)
 
 
 def long_text(limit: int, rows: int) -> forms.Textarea:
@@ -122,6 +123,7 @@ class AssignmentForm(forms.Form):
         optional_risk: bool = False,
         next_session: date | None = None,
         today: date | None = None,
+        bound_today: date | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -129,6 +131,7 @@ class AssignmentForm(forms.Form):
             if "data-limit" in bound_field.widget.attrs:  # see long_text: counted, never cut by the browser
                 bound_field.widget.attrs.pop("maxlength", None)
         self.today = today  # the client's today: given when a new assignment's dates are checked against it
+        self.bound_today = bound_today or today  # the client's today, for the outer bound on start dates (edits too)
         if not self._past_start_posted():
             del self.fields["confirm_past"]  # asked only once a past start date has been sent
         self.fields["schedule_kind"].help_text = before_session_note(next_session)
@@ -156,6 +159,7 @@ class AssignmentForm(forms.Form):
         if start and end and end < start:
             self.add_error("end_date", "This must be on or after the start date.")
         self._check_past(start, end)
+        self._check_far_past(start)
         alerts_off = "risk_alerts" in self.fields and not cleaned.get("risk_alerts")
         if alerts_off and not (cleaned.get("risk_alerts_off_reason") or "").strip():
             self.add_error("risk_alerts_off_reason", "Please give a reason for not being alerted, for the record.")
@@ -185,6 +189,16 @@ class AssignmentForm(forms.Form):
                 f"This is before today ({self.today:%-d %b}). Tick “Yes, start it on this past date” below to keep it; "
                 "days before today are never counted as missed.",
             )
+
+    def _check_far_past(self, start: date | None) -> None:
+        """A start date is at most a year back (unless it is the one already saved): an old assignment saved before
+        `assigned_on` existed has nothing else bounding it, and a start decades back would make every day since
+        fall due."""
+        if self.bound_today is None or start is None or start == self.initial.get("start_date"):
+            return
+        earliest = self.bound_today - MAX_PAST_START
+        if start < earliest:
+            self.add_error("start_date", f"Choose a start date no earlier than {earliest:%-d %b %Y} (a year back).")
 
     def clean_if_when(self) -> str:
         return plan_when(self.cleaned_data.get("if_when", ""))

@@ -338,6 +338,7 @@ def assignment_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         initial=assignment_initial(assignment),
         optional_risk=version.has_optional_risk_rules,
         next_session=services.next_session_of(assignment.client),
+        bound_today=local_today(assignment.client.user),
     )
     if request.method == "POST" and form.is_valid():
         revision = services.assignment_update(assignment=assignment, actor=request.user, data=form.data_object())

@@ -101,6 +101,7 @@ def _plan_page(request, conversation: Conversation, version, *, item: Step | Non
         initial=initial,
         optional_risk=version.has_optional_risk_rules,
         next_session=next_session_of(client),
+        bound_today=local_today(client.user),
     )
     step_initial = {"decision": decision, "version": item.version if item else 0}
     if item is not None:

@@ -135,7 +135,69 @@ OPS: dict[tuple[str, str], Op] = {
     ("get", "/practice/webhooks/{webhook_id}/deliveries"): Op(
         only(200, "admin"), lambda p, s: webhook(p, s), audited=False
     ),
+    # Goals, the ladder, comments, the next session, chart sharing (api/care.py)
+    ("get", "/clients/{client_id}/goals"): Op(only(200, "therapist"), bob),
+    ("post", "/clients/{client_id}/goals"): Op(only(201, "therapist"), bob, {"text": "Sleep before midnight"}),
+    ("get", "/clients/{client_id}/ladder"): Op(only(200, "therapist"), bob),
+    ("put", "/clients/{client_id}/ladder"): Op(
+        only(200, "therapist"), bob, {"items": [{"description": "Ride the bus one stop", "suds": 40}]}
+    ),
+    ("get", "/me/ladder"): Op(only(200, *CLIENTS)),
+    ("put", "/me/ladder"): Op(only(200, *CLIENTS), body={"items": [{"description": "Call a friend", "suds": 30}]}),
+    ("get", "/entries/{entry_id}/comments"): Op(
+        only(200, "client", "therapist"), lambda p, s: {"entry_id": s["entry"].pk}
+    ),
+    ("post", "/entries/{entry_id}/comments"): Op(
+        only(201, "therapist"), lambda p, s: {"entry_id": s["entry"].pk}, {"text": "Forgetting is common."}
+    ),
+    ("put", "/clients/{client_id}/next-session"): Op(
+        only(200, "therapist"), bob, lambda p, s: {"next_date": in_14_days()}
+    ),
+    ("get", "/clients/{client_id}/chart-sharing"): Op(only(200, "therapist"), bob),
+    ("put", "/clients/{client_id}/chart-sharing"): Op(only(200, "therapist"), bob, {"shared": True}),
+    # Custom worksheets (api/worksheets.py): library data, not client data
+    ("post", "/templates"): Op(only(201, *THERAPISTS), body=lambda p, s: worksheet(), audited=False),
+    ("put", "/templates/{template_id}"): Op(
+        only(200, "therapist"), lambda p, s: own_worksheet(p, s), lambda p, s: worksheet(), audited=False
+    ),
+    # Invitations (api/invitations.py): creating one writes its own audit row, managing one an allowed row
+    ("get", "/invitations"): Op(only(200, *THERAPISTS), audited=False),  # each their own
+    # Any therapist may invite a client; the second in the same practice is told one is waiting for that address.
+    # (Its audit row: test_more_operations.py.)
+    ("post", "/invitations"): Op(
+        {**only(201, *THERAPISTS), "unlinked": 409}, body={"email": "new.client@example.test"}, audited=False
+    ),
+    ("post", "/practice/invitations"): Op(
+        only(201, "admin"), body={"email": "new.therapist@example.test", "role": "therapist"}
+    ),
+    ("post", "/invitations/{invitation_id}/resend"): Op(
+        only(200, "therapist", "admin"), lambda p, s: {"invitation_id": s["invitation"].pk}
+    ),
+    # The therapist revokes it first; the admin, after, is told it was already revoked.
+    ("post", "/invitations/{invitation_id}/revoke"): Op(
+        {**only(200, "therapist"), "admin": 409}, lambda p, s: {"invitation_id": s["invitation"].pk}
+    ),
 }
+
+
+def in_14_days() -> str:
+    from datetime import date, timedelta
+
+    return (date.today() + timedelta(days=14)).isoformat()
+
+
+def worksheet() -> dict:
+    fields = [{"type": "short_text", "label": "What happened?", "step_title": "Notice"}]
+    return {"name": "Evening check", "instructions": "Each evening.", "rationale": "It helps.", "fields": fields}
+
+
+def own_worksheet(p, s) -> dict:
+    """Alice's own worksheet (only its owner may save a new version)."""
+    if "worksheet" not in s:
+        from carryover.homework.tests.test_builder import shared_worksheet
+
+        s["worksheet"] = shared_worksheet(p)
+    return {"template_id": s["worksheet"].pk}
 
 
 EMPTY_BODY = {"post": 400, "patch": 422, "put": 422}  # the test client posts an empty form, and patches nothing
@@ -179,5 +241,19 @@ def session_rows() -> dict[str, dict]:
         "expect": {"anon": "login", **{p: 302 for p in PERSONAS}},
         "method": "post",
         "kwargs": {"pk": 999999},
+    }
+    # The admin's webhooks page (practice settings, not client data: a refusal is audited, a read is not).
+    admin_only = {"anon": "login", **only(200, "admin")}
+    rows["webhooks"] = {"expect": admin_only, "audited": False}
+    rows["webhook_detail"] = {
+        "expect": admin_only,
+        "kwargs": lambda p, s: {"pk": webhook(p, s)["webhook_id"]},
+        "audited": False,
+    }
+    rows["webhook_remove"] = {
+        "expect": {"anon": "login", **only(302, "admin")},
+        "method": "post",
+        "kwargs": lambda p, s: {"pk": webhook(p, s)["webhook_id"]},
+        "audited": False,
     }
     return rows

@@ -8,15 +8,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class Receiver:
-    def __init__(self, status: int = 204, delay: float = 0.0) -> None:
+    def __init__(self, status: int = 204, delay: float = 0.0, delays: list[float] | None = None) -> None:
+        """`delays`: how long to stall before answering each request in turn (then `delay`)."""
         self.status, self.delay, self.received = status, delay, []
+        self.delays = list(delays or [])
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 (http.server's name)
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.received.append((dict(self.headers), body))
-                time.sleep(receiver.delay)
+                time.sleep(receiver.delays.pop(0) if receiver.delays else receiver.delay)
                 self.send_response(receiver.status)
                 self.end_headers()
 

@@ -108,7 +108,9 @@ def test_every_kind_of_bad_input_gets_problem_json_with_a_field(client, personas
         problem = is_problem(call(client, "post", url, token, body), status)
         assert field in [e["field"] for e in problem["errors"]], (name, problem)
     is_problem(call(client, "get", f"/api/v1/clients/{10**30}", token), 422)
-    is_problem(call(client, "get", "/api/v1/no-such-thing", token), 404)
+    for unknown in ("/api/v1/", "/api/v1", "/api/v1/no-such-thing", "/api/v1/caseload/x", "/api/v2/caseload"):
+        assert is_problem(call(client, "get", unknown, token), 404)["type"].endswith("#not_found"), unknown
+    is_problem(call(client, "post", "/api/v1/", token, {}), 404)
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     is_problem(call(client, "post", url, token, {"template_id": template, "title": "x" * 2000}), 413)
     assert not Assignment.objects.exists()  # nothing half-made

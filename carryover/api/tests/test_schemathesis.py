@@ -50,6 +50,7 @@ def callers(personas, wsgi_keeps_the_test_database) -> dict:
         "occurrence_id": state["occurrence"].pk,
         "entry_id": state["entry"].pk,
         "template_id": state["template"].pk,
+        "invitation_id": state["invitation"].pk,
     }
     tokens = {
         who: token_for(user)

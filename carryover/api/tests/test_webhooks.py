@@ -6,9 +6,14 @@ loopback addresses are refused in production (SSRF)."""
 from __future__ import annotations
 
 import base64
+import contextlib
+import datetime
 import hashlib
 import hmac
 import json
+import socket
+import ssl
+import threading
 from datetime import timedelta
 
 import pytest
@@ -137,7 +142,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing(client, personas, receiver, 
     claimed = webhooks.claim(now=now)  # a worker claims, then dies before recording anything
     assert len(claimed) == 1
     assert webhooks.deliver_due(now=now) == 0  # its lease still holds
-    assert webhooks.deliver_due(now=now + webhooks.LEASE + timedelta(seconds=1)) == 1
+    assert webhooks.deliver_due(now=now + webhooks.lease() + timedelta(seconds=1)) == 1
     assert WebhookDelivery.objects.get().status == DeliveryStatus.DELIVERED
     assert len(receiver.received) == 1
 
@@ -166,3 +171,129 @@ def test_private_and_loopback_addresses_are_refused_in_production(client, person
     assign(personas.alice, personas.bob, key="journal")
     webhooks.deliver_due()
     assert WebhookDelivery.objects.get().last_error == "Use an https address."
+
+
+PUBLIC, PRIVATE = "93.184.216.34", "127.0.0.1"
+
+
+def test_dns_rebinding_cannot_swap_in_a_private_address_after_the_check(client, personas, settings, monkeypatch):
+    """A name that answers public when checked and private a moment later: the delivery connects to the address
+    it checked (pinned), never to a second resolution."""
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    answers = iter([[PUBLIC], [PUBLIC]])  # at save, then the delivery's check; any later lookup: private
+    lookups, connected = [], []
+
+    def fake_resolve(host, port):
+        lookups.append((host, port))
+        return next(answers, [PRIVATE])
+
+    def fake_connect(address, *args, **kwargs):
+        connected.append(address)
+        raise ConnectionRefusedError  # no network in tests: where it went is what counts
+
+    monkeypatch.setattr(webhooks, "resolve", fake_resolve)
+    monkeypatch.setattr(webhooks.socket, "create_connection", fake_connect)
+    add_endpoint(client, personas, "https://hooks.example.test/in", ["assignment.changed"])
+    assign(personas.alice, personas.bob, key="journal")
+    webhooks.deliver_due()
+    assert connected == [(PUBLIC, 443)]
+    assert lookups == [("hooks.example.test", 443)] * 2
+    assert WebhookDelivery.objects.get().last_error == "Could not deliver: ConnectionRefusedError"
+    # The next attempt resolves again, gets the private address, refuses it and connects nowhere.
+    webhooks.deliver_due(now=timezone.now() + timedelta(hours=1))
+    assert connected == [(PUBLIC, 443)]
+    assert WebhookDelivery.objects.get().last_error.startswith("This address is private, loopback or reserved")
+
+
+def test_a_pinned_connection_still_names_the_host(client, personas, monkeypatch, tmp_path):
+    """Connected to the checked address, the request still carries the name: the Host header over http, the TLS
+    server name (and the certificate check against it) over https."""
+    plain = Receiver()
+    try:
+        port = plain.server.server_port
+        add_endpoint(client, personas, f"http://localhost:{port}/in", ["assignment.changed"])
+        monkeypatch.setattr(webhooks, "resolve", lambda host, port: ["127.0.0.1"])
+        assign(personas.alice, personas.bob, key="journal")
+        webhooks.deliver_due()
+        assert [headers["Host"] for headers, _ in plain.received] == [f"localhost:{port}"]
+    finally:
+        plain.close()
+    names: list[str] = []
+    with tls_listener(tmp_path, names) as tls_port, pytest.raises(ssl.SSLCertVerificationError):
+        webhooks.post(f"https://localhost:{tls_port}/in", b"{}", {})  # a self-signed certificate: refused
+    assert names == ["localhost"]
+
+
+@contextlib.contextmanager
+def tls_listener(folder, names: list[str]):
+    """A TLS listener on loopback for one handshake, recording the server name the client asked for."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now)
+        .not_valid_after(now + timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (folder / "key.pem").write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(folder / "cert.pem", folder / "key.pem")
+    context.sni_callback = lambda sock, server_name, ctx: names.append(server_name)
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(5)
+
+    def serve():
+        with contextlib.suppress(OSError):
+            conn, _ = listener.accept()
+            conn.settimeout(5)
+            with contextlib.suppress(OSError), context.wrap_socket(conn, server_side=True):
+                pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        thread.join(timeout=5)
+        listener.close()
+
+
+def test_the_admins_webhooks_page_adds_lists_logs_and_turns_off(client, personas, receiver, settings):
+    """The HTML page, on the same form and services as the API: the secret shown once, the SSRF refusal as a
+    message on the field, the delivery log, and turning an endpoint off."""
+    from django.urls import reverse
+
+    client.force_login(personas.admin)
+    page = reverse("webhooks")
+    assert reverse("webhooks") in client.get(reverse("practice_home")).content.decode()
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    refused = client.post(page, {"url": "https://127.0.0.1/hook", "events": ["entry.submitted"]})
+    assert refused.status_code == 200 and "webhooks go to public addresses only" in refused.content.decode()
+    assert not WebhookEndpoint.objects.exists()
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+    added = client.post(page, {"url": receiver.url, "events": ["assignment.changed"]}, follow=True)
+    endpoint = WebhookEndpoint.objects.get()
+    assert endpoint.secret in added.content.decode() and added["Cache-Control"] == "no-store"
+    assert endpoint.secret not in client.get(page).content.decode()  # once
+    assign(personas.alice, personas.bob, key="journal")
+    webhooks.deliver_due()
+    log = client.get(reverse("webhook_detail", args=[endpoint.pk])).content.decode()
+    assert "assignment.changed" in log and "Delivered" in log and endpoint.secret not in log
+    client.post(reverse("webhook_remove", args=[endpoint.pk]))
+    endpoint.refresh_from_db()
+    assert endpoint.deleted_at is not None and receiver.url not in client.get(page).content.decode()
+    api = call(client, "get", "/api/v1/practice/webhooks", token_for(personas.admin)).json()
+    assert api["items"] == []  # the API sees the same endpoints

@@ -106,6 +106,26 @@ def test_a_past_start_needs_a_yes_and_days_before_assigning_are_never_missed(cli
         assert "This date has passed, so nothing would be due." in once.content.decode()
 
 
+def test_a_start_date_more_than_a_year_back_is_refused_when_editing_an_old_assignment(client, personas, monday):
+    """An assignment saved before `assigned_on` existed (NULL) has nothing else bounding its start: moved decades
+    back, every day since would fall due. The bound holds for new assignments and edits (the API's:
+    api/tests/test_therapist_ops.py); the start date already saved stays allowed."""
+    old = assign(personas.alice, personas.bob, key="journal", start_date="2024-06-03")
+    Assignment.objects.filter(pk=old.pk).update(assigned_on=None)
+    occurrences = Occurrence.objects.count()
+    client.force_login(personas.alice)
+    edit = reverse("assignment_edit", args=[old.pk])
+    data = {k: v for k, v in client.get(edit).context["form"].initial.items() if v is not None}
+    refused = client.post(edit, {**data, "start_date": "1990-01-01", "formats": ["write"]})
+    assert refused.status_code == 200
+    assert "Choose a start date no earlier than 2 Mar 2025 (a year back)." in refused.content.decode()
+    old.refresh_from_db()
+    assert (old.start_date, old.revision, Occurrence.objects.count()) == (date(2024, 6, 3), 1, occurrences)
+    unchanged = client.post(edit, {**data, "title": "Three lines", "formats": ["write"]})
+    assert unchanged.status_code == 302  # its own old start date is kept
+    assert "no earlier than" in _post(client, personas, start_date="2020-01-01", confirm_past="on").content.decode()
+
+
 def test_a_questionnaire_has_its_own_short_form(client, personas, monday):
     client.force_login(personas.alice)
     url = reverse("assign", args=[personas.bob.pk, version_of("phq9").template_id])
