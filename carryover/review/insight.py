@@ -102,7 +102,7 @@ def caseload_insight(clients: QuerySet[Membership]) -> Insight:
         {label: Group(label) for label in dict.fromkeys(t.label_of.values())} for t in added
     ]
 
-    def groups_for(assignment: Assignment) -> list[Group]:
+    def groups_of(assignment: Assignment) -> list[Group]:
         own = [
             groups[table.label_of[assignment.pk]]
             for table, groups in zip(added, extra, strict=True)
@@ -110,8 +110,10 @@ def caseload_insight(clients: QuerySet[Membership]) -> Insight:
         ]
         return _groups_for(tables, assignment) + own
 
+    # Each assignment's groups worked out once (its plans are decrypted once), not once per row below.
+    groups_for = {pk: groups_of(assignment) for pk, assignment in assignments.items()}
     for row in rows:
-        for group in groups_for(assignments[row["assignment_id"]]):
+        for group in groups_for[row["assignment_id"]]:
             group.closed += row["closed"]
             group.done += row["done"]
             group.partial += row["partial"]
@@ -119,10 +121,12 @@ def caseload_insight(clients: QuerySet[Membership]) -> Insight:
             group.clients.add(row["client_id"])
     in_days = each_clients_day(today, lambda day: Q(done_on__gt=day - timedelta(days=DAYS), done_on__lte=day))
     shared = Entry.objects.filter(in_days, visibility=Visibility.SHARED, assignment__isnull=False)
-    barriers = shared.exclude(barriers=[])
-    for assignment_id, codes in barriers.values_list("assignment_id", "barriers"):
-        for group in groups_for(assignments[assignment_id]):
-            group.barriers.update(codes)
+    # Counted by the database: one row per assignment and list of barriers, not one per entry.
+    barriers = shared.exclude(barriers=[]).values_list("assignment_id", "barriers").annotate(n=Count("id"))
+    for assignment_id, codes, n in barriers.order_by():
+        counted = Counter({code: k * n for code, k in Counter(codes).items()})
+        for group in groups_for[assignment_id]:
+            group.barriers.update(counted)
 
     def order(group: Group) -> tuple:  # the lowest completion first: that's where to look
         return (group.rate if group.rate is not None else Decimal(2), group.label)
