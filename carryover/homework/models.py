@@ -488,10 +488,8 @@ class OccurrenceQuerySet(models.QuerySet["Occurrence"]):
         the adherence over that window. Clients with nothing judged in any window are left out."""
 
         def within(days_back: tuple[int, int]) -> Q:
-            first, last = days_back
-            return each_clients_day(
-                today, lambda day: Q(due_date__gte=day - timedelta(days=first), due_date__lte=day - timedelta(days=last))
-            )
+            first, last = (timedelta(days=n) for n in days_back)
+            return each_clients_day(today, lambda day: Q(due_date__gte=day - first, due_date__lte=day - last))
 
         oldest = max(first for first, _ in windows.values())
         totals = {}

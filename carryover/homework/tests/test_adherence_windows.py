@@ -46,7 +46,12 @@ def test_window_totals_agree_with_adherence_of(personas, bob, erin, erin_offset)
     Occurrence.objects.filter(assignment__in=assignments).delete()
     Occurrence.objects.bulk_create(
         Occurrence(
-            assignment=a, client=a.client, due_date=TODAY - timedelta(days=back), slot=slot, status=status, credit=credit
+            assignment=a,
+            client=a.client,
+            due_date=TODAY - timedelta(days=back),
+            slot=slot,
+            status=status,
+            credit=credit,
         )
         for a, rows in zip(assignments, (bob, erin), strict=True)
         for (back, slot), (status, credit) in rows.items()
