@@ -7,7 +7,7 @@ therapist's time zone. Counts sit beside every rate, so a small group is visibly
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -33,6 +33,11 @@ from carryover.homework.models import (
 from .extensions import InsightTable, insight_tables
 
 DAYS = 90
+INSIGHT_FIELDS = (
+    *("client_id", "template_version_id", "schedule_kind", "minutes", "content"),
+    *("template_version__template_id", "template_version__name", "template_version__rationale"),
+    *("client__user_id", "client__user__time_zone"),
+)
 PLAN_LABELS = {True: "With an if-then plan (“after I…, I will…”)", False: "Without an if-then plan"}
 MINIMUM_LABELS = {True: "With a minimum version", False: "Without a minimum version"}
 RATIONALE_LABELS = {
@@ -80,7 +85,12 @@ def caseload_insight(clients: QuerySet[Membership]) -> Insight:
     """The last DAYS days of each client's own, up to their own today (as on the caseload, not the therapist's)."""
     # The assignments themselves (a few per client): their plans are encrypted, so they are read here, not grouped
     # by the database. Every occurrence and entry counted below belongs to one of them, and so to its client.
-    of_clients = Assignment.objects.filter(client__in=clients).select_related("template_version", "client__user")
+    of_clients = (
+        Assignment.objects.filter(client__in=clients)
+        .select_related("template_version", "client__user")
+        # Only what the groups need: not the worksheet's schema nor the other encrypted fields, per assignment.
+        .only(*INSIGHT_FIELDS)
+    )
     assignments = {a.pk: a for a in of_clients}
     today = {a.client_id: local_today(a.client.user) for a in assignments.values()}
     rows = (
@@ -123,8 +133,11 @@ def caseload_insight(clients: QuerySet[Membership]) -> Insight:
     shared = Entry.objects.filter(in_days, visibility=Visibility.SHARED, assignment__isnull=False)
     # Counted by the database: one row per assignment and list of barriers, not one per entry.
     barriers = shared.exclude(barriers=[]).values_list("assignment_id", "barriers").annotate(n=Count("id"))
+    per_assignment: dict[int, Counter] = defaultdict(Counter)
     for assignment_id, codes, n in barriers.order_by():
-        counted = Counter({code: k * n for code, k in Counter(codes).items()})
+        for code in codes:
+            per_assignment[assignment_id][code] += n
+    for assignment_id, counted in per_assignment.items():
         for group in groups_for[assignment_id]:
             group.barriers.update(counted)
 
