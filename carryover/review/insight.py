@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -62,6 +62,14 @@ class Group:
     clients: set[int] = field(default_factory=set)
     barriers: Counter = field(default_factory=Counter)
 
+    def add(self, row: dict[str, Any]) -> None:
+        """Count one assignment's judged occurrences (a row of `caseload_insight`'s query) in this group."""
+        self.closed += row["closed"]
+        self.done += row["done"]
+        self.partial += row["partial"]
+        self.credit += row["credit"]
+        self.clients.add(row["client_id"])
+
     @property
     def rate(self) -> Decimal | None:
         return adherence_of(self.credit, self.closed)
@@ -112,35 +120,21 @@ def caseload_insight(clients: QuerySet[Membership]) -> Insight:
         {label: Group(label) for label in dict.fromkeys(t.label_of.values())} for t in added
     ]
 
-    def groups_of(assignment: Assignment) -> list[Group]:
-        own = [
-            groups[table.label_of[assignment.pk]]
-            for table, groups in zip(added, extra, strict=True)
-            if assignment.pk in table.label_of
-        ]
-        return _groups_for(tables, assignment) + own
-
     # Each assignment's groups worked out once (its plans are decrypted once), not once per row below.
-    groups_for = {pk: groups_of(assignment) for pk, assignment in assignments.items()}
+    groups_for = {
+        pk: _groups_for(tables, assignment) + _added_groups(pk, added, extra) for pk, assignment in assignments.items()
+    }
     for row in rows:
         for group in groups_for[row["assignment_id"]]:
-            group.closed += row["closed"]
-            group.done += row["done"]
-            group.partial += row["partial"]
-            group.credit += row["credit"]
-            group.clients.add(row["client_id"])
-    in_days = each_clients_day(today, lambda day: Q(done_on__gt=day - timedelta(days=DAYS), done_on__lte=day))
-    shared = Entry.objects.filter(in_days, visibility=Visibility.SHARED, assignment__isnull=False)
-    # Counted by the database: one row per assignment and list of barriers, not one per entry.
-    barriers = shared.exclude(barriers=[]).values_list("assignment_id", "barriers").annotate(n=Count("id"))
-    per_assignment: dict[int, Counter] = defaultdict(Counter)
-    for assignment_id, codes, n in barriers.order_by():
-        for code in codes:
-            per_assignment[assignment_id][code] += n
-    for assignment_id, counted in per_assignment.items():
+            group.add(row)
+    for assignment_id, counted in barriers_by_assignment(today).items():
         for group in groups_for[assignment_id]:
             group.barriers.update(counted)
 
+    return _insight(tables, added, extra)
+
+
+def _insight(tables: dict[str, dict[Any, Group]], added: list[InsightTable], extra: list[dict[Any, Group]]) -> Insight:
     def order(group: Group) -> tuple:  # the lowest completion first: that's where to look
         return (group.rate if group.rate is not None else Decimal(2), group.label)
 
@@ -149,6 +143,24 @@ def caseload_insight(clients: QuerySet[Membership]) -> Insight:
         # An added table keeps its own order (confidence bands low to high): there the order is the point.
         extra=[(table, [g for g in groups.values() if g.closed]) for table, groups in zip(added, extra, strict=True)],
     )
+
+
+def _added_groups(pk: int, added: list[InsightTable], extra: list[dict[Any, Group]]) -> list[Group]:
+    """The groups of the tables other apps add that an assignment counts in."""
+    return [groups[table.label_of[pk]] for table, groups in zip(added, extra, strict=True) if pk in table.label_of]
+
+
+def barriers_by_assignment(today: dict[int, date]) -> dict[int, Counter]:
+    """The barriers of the shared entries of the last DAYS days of each client's own, per assignment. Counted by
+    the database: one row per assignment and list of barriers, not one per entry."""
+    in_days = each_clients_day(today, lambda day: Q(done_on__gt=day - timedelta(days=DAYS), done_on__lte=day))
+    shared = Entry.objects.filter(in_days, visibility=Visibility.SHARED, assignment__isnull=False)
+    rows = shared.exclude(barriers=[]).values_list("assignment_id", "barriers").annotate(n=Count("id"))
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for assignment_id, codes, n in rows.order_by():
+        for code in codes:
+            counts[assignment_id][code] += n
+    return counts
 
 
 def _groups_for(tables: dict[str, dict[Any, Group]], assignment: Assignment) -> list[Group]:

@@ -79,6 +79,20 @@ class Command(BaseCommand):
             history["client page"][d] = self.row(f"client page ({d} days)", signed_in(therapist), url, rounds)
             timeline = reverse("client_timeline", args=[client.user_id])
             self.row(f"timeline ({d} days)", signed_in(therapist), timeline, rounds)
+        therapist = therapists[f"history-{HISTORY[-1]}"]
+        client = Membership.objects.filter(client_links__therapist=therapist).order_by("pk").first()
+        assert client is not None
+        summary = reverse("client_summary", args=[client.user_id])
+        self.row("summary HTML (since last session)", signed_in(therapist), summary, rounds)
+        pdf = reverse("client_summary_pdf", args=[client.user_id])
+        self.row("summary PDF (since last session)", signed_in(therapist), pdf, max(3, rounds // 5))
+        therapist = therapists[f"history-{HISTORY[-1]}"]
+        client = Membership.objects.filter(client_links__therapist=therapist).order_by("pk").first()
+        assert client is not None
+        summary = reverse("client_summary", args=[client.user_id])
+        self.row("summary HTML (since last session)", signed_in(therapist), summary, rounds)
+        pdf = reverse("client_summary_pdf", args=[client.user_id])
+        self.row("summary PDF (since last session)", signed_in(therapist), pdf, max(3, rounds // 5))
         self.growth_table(growth, history, counts)
 
     def practice(self, counts: list[int], days: int) -> dict:
