@@ -492,7 +492,7 @@ class OccurrenceQuerySet(models.QuerySet["Occurrence"]):
             return each_clients_day(today, lambda day: Q(due_date__gte=day - first, due_date__lte=day - last))
 
         oldest = max(first for first, _ in windows.values())
-        totals = {}
+        totals: dict[str, Sum | Count] = {}
         for name, days_back in windows.items():
             totals[f"{name}_credit"] = credit_sum(within(days_back))
             totals[f"{name}_judged"] = Count("id", filter=within(days_back))

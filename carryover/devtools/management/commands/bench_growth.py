@@ -86,13 +86,6 @@ class Command(BaseCommand):
         self.row("summary HTML (since last session)", signed_in(therapist), summary, rounds)
         pdf = reverse("client_summary_pdf", args=[client.user_id])
         self.row("summary PDF (since last session)", signed_in(therapist), pdf, max(3, rounds // 5))
-        therapist = therapists[f"history-{HISTORY[-1]}"]
-        client = Membership.objects.filter(client_links__therapist=therapist).order_by("pk").first()
-        assert client is not None
-        summary = reverse("client_summary", args=[client.user_id])
-        self.row("summary HTML (since last session)", signed_in(therapist), summary, rounds)
-        pdf = reverse("client_summary_pdf", args=[client.user_id])
-        self.row("summary PDF (since last session)", signed_in(therapist), pdf, max(3, rounds // 5))
         self.growth_table(growth, history, counts)
 
     def practice(self, counts: list[int], days: int) -> dict:
@@ -160,7 +153,8 @@ def measure(browser: Client, url: str, rounds: int) -> Timed:
 
     with connection.execute_wrapper(counter):
         browser.get(url)
-    floor, page = [], []
+    floor: list[float] = []
+    page: list[float] = []
     for _ in range(rounds):
         for target, into in ((FLOOR_URL, floor), (url, page)):
             started = time.perf_counter()
