@@ -5,9 +5,9 @@ writes (`make bench`, issue "Fast at scale"). Prints figures; not a test.
     manage.py bench_growth --sizes 10,60 --rounds 10   # a quick run
 
 Every figure is a ratio within this run: the floor view (sign-in required, the base template, one line of body,
-the same middleware; devtools/bench_urls.py) is timed in interleaved floor/page pairs, so a busy shared machine
-slows both alike. The generated practice is kept for the next run; point DATABASE_URL or SQLITE_PATH at a
-database of its own.
+the same middleware; devtools/bench_urls.py) is timed in interleaved floor/page pairs, and "× floor" is the median
+of the pairs' ratios, so a busy shared machine slows both alike. The generated practice is kept for the next run;
+point DATABASE_URL or SQLITE_PATH at a database of its own.
 """
 
 from __future__ import annotations
@@ -43,9 +43,7 @@ class Timed:
     queries: int
     writes: list[str]
 
-    @property
-    def ratio(self) -> float:
-        return self.median / self.floor
+    ratio: float  # the median of each pair's page / floor: a load that drifts during the run slows both alike
 
 
 class Command(BaseCommand):
@@ -161,4 +159,5 @@ def measure(browser: Client, url: str, rounds: int) -> Timed:
             browser.get(target)
             into.append((time.perf_counter() - started) * 1000)
     writes = [m[1] for sql in sqls if (m := WRITE.match(sql))]
-    return Timed(statistics.median(page), statistics.median(floor), len(sqls), writes)
+    ratio = statistics.median(p / f for p, f in zip(page, floor, strict=True))
+    return Timed(statistics.median(page), statistics.median(floor), len(sqls), writes, ratio)
