@@ -120,14 +120,15 @@ def caseload_insight(clients: QuerySet[Membership]) -> Insight:
         {label: Group(label) for label in dict.fromkeys(t.label_of.values())} for t in added
     ]
 
-    # Each assignment's groups worked out once (its plans are decrypted once), not once per row below.
-    groups_for = {
-        pk: _groups_for(tables, assignment) + _added_groups(pk, added, extra) for pk, assignment in assignments.items()
-    }
-    for row in rows:
+    judged, barriers = list(rows), barriers_by_assignment(today)
+    # The groups of each assignment with something counted, worked out once (its plans decrypted once), not once
+    # per row; an assignment with nothing counted (a questionnaire's) makes no group.
+    counted_ids = {row["assignment_id"] for row in judged} | set(barriers)
+    groups_for = {pk: _groups_for(tables, assignments[pk]) + _added_groups(pk, added, extra) for pk in counted_ids}
+    for row in judged:
         for group in groups_for[row["assignment_id"]]:
             group.add(row)
-    for assignment_id, counted in barriers_by_assignment(today).items():
+    for assignment_id, counted in barriers.items():
         for group in groups_for[assignment_id]:
             group.barriers.update(counted)
 
