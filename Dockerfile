@@ -22,4 +22,4 @@ RUN mkdir -p /var/lib/carryover && chown carryover /var/lib/carryover
 USER carryover
 EXPOSE 8000
 HEALTHCHECK CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=3)"
-CMD [".venv/bin/gunicorn", "carryover.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", "--logger-class", "carryover.lib.redact.GunicornLogger"]
+CMD [".venv/bin/gunicorn", "carryover.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", "--keep-alive", "75", "--logger-class", "carryover.lib.redact.GunicornLogger"]

@@ -57,7 +57,7 @@ typecheck: $(VENV)/.installed
 # own (created when missing) and the review benchmark's generated practice is kept for the next run.
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432
 bench: $(VENV)/.installed
-	@for db in carryover_bench_review carryover_bench_reminders carryover_bench_audit; do \
+	@for db in carryover_bench_review carryover_bench_growth carryover_bench_reminders carryover_bench_audit; do \
 		psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$$db'" | grep -q 1 \
 			|| createdb -h 127.0.0.1 -U postgres $$db; done
 	# Review: caseload, timeline, summary and PDF on a generated practice (BENCH_REVIEW="--scale 0.05" for a quick run).
@@ -65,6 +65,11 @@ bench: $(VENV)/.installed
 	DATABASE_URL=$(BENCH_PG)/carryover_bench_review $(PY) manage.py bench_review $(BENCH_REVIEW)
 	SQLITE_PATH=var/bench-review.sqlite3 $(PY) manage.py migrate --noinput -v 0
 	SQLITE_PATH=var/bench-review.sqlite3 $(PY) manage.py bench_review $(BENCH_REVIEW)
+	# Pages against the floor view; growth with 10 / 60 / 200 clients and 30 days / a year; writes per GET.
+	DATABASE_URL=$(BENCH_PG)/carryover_bench_growth $(PY) manage.py migrate --noinput -v 0
+	DATABASE_URL=$(BENCH_PG)/carryover_bench_growth $(PY) manage.py bench_growth $(BENCH_GROWTH)
+	SQLITE_PATH=var/bench-growth.sqlite3 $(PY) manage.py migrate --noinput -v 0
+	SQLITE_PATH=var/bench-growth.sqlite3 $(PY) manage.py bench_growth $(BENCH_GROWTH)
 	# Reminders: planning a week for 10,000 clients; 2 workers delivering 10,000 reminders to a local SMTP sink.
 	DATABASE_URL=$(BENCH_PG)/carryover_bench_reminders $(PY) manage.py bench_reminders
 	# Audit: audited requests per second with 8 clients on loopback, then the audit write path alone.

@@ -102,12 +102,12 @@ def generate(*, therapists: int, clients: int, days: int, seed: int = 7, out=pri
     versions = {t.key: t.latest_version() for t in Template.objects.filter(practice__isnull=True)}
     for t in range(therapists):
         with transaction.atomic():
-            _therapist_with_clients(rng, practice, versions, t, clients, days)
+            therapist_with_clients(rng, practice, versions, t, clients, days)
         out(f"  therapist {t + 1}/{therapists}: {clients} clients, {Entry.objects.count()} entries so far")
     return practice
 
 
-def _therapist_with_clients(rng, practice, versions, t: int, count: int, days: int) -> None:
+def therapist_with_clients(rng, practice, versions, t: int, count: int, days: int) -> None:
     therapist, members = _people(practice, t, count)
     ladders = _ladders(members)
     assignments = _assignments(rng, practice, therapist, members, versions, days)

@@ -479,19 +479,28 @@ class OccurrenceQuerySet(models.QuerySet["Occurrence"]):
             for row in rows
         }
 
-    def daily_credit(self, today: dict[int, date]) -> dict[int, dict[date, tuple[Decimal, int]]]:
-        """(credit, how many judged) of the activities per client and due date, judged on each client's `today`:
-        enough to work out adherence over any window of days with `adherence_of`, in one query."""
-        rows = (
-            self.activities()
-            .judged(today)
-            .values_list("client_id", "due_date")
-            .annotate(credit=credit_sum(), judged=Count("id"))
-        )
-        daily: dict[int, dict[date, tuple[Decimal, int]]] = defaultdict(dict)
-        for client_id, due, credit, judged in rows:
-            daily[client_id][due] = (credit, judged)
-        return daily
+    def window_totals(
+        self, today: dict[int, date], windows: dict[str, tuple[int, int]]
+    ) -> dict[int, dict[str, tuple[Decimal, int]]]:
+        """(credit, how many judged) of the activities per client for each window of days, in one query whatever
+        the number of clients or days: `windows` maps a name to (from, to) days before each client's own today,
+        both included ({"a7": (6, 0)} is the last seven days). The database adds up; `adherence_of` of a pair is
+        the adherence over that window. Clients with nothing judged in any window are left out."""
+
+        def within(days_back: tuple[int, int]) -> Q:
+            first, last = (timedelta(days=n) for n in days_back)
+            return each_clients_day(today, lambda day: Q(due_date__gte=day - first, due_date__lte=day - last))
+
+        oldest = max(first for first, _ in windows.values())
+        totals: dict[str, Sum | Count] = {}
+        for name, days_back in windows.items():
+            totals[f"{name}_credit"] = credit_sum(within(days_back))
+            totals[f"{name}_judged"] = Count("id", filter=within(days_back))
+        rows = self.activities().judged(today).filter(within((oldest, 0))).values("client_id").annotate(**totals)
+        return {
+            row["client_id"]: {name: (row[f"{name}_credit"], row[f"{name}_judged"]) for name in windows}
+            for row in rows.order_by()
+        }
 
     def questionnaire_tallies(self, key: str, *, today: dict[int, date], days: int | None = None) -> dict[int, Tally]:
         """Questionnaires answered of those due, grouped by `key` ("client_id" or "assignment_id"), in one query.

@@ -12,23 +12,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
-from carryover.accounts.models import Membership, Role
+from carryover.accounts.models import Membership, Role, User
 from carryover.homework.models import Assignment, AssignmentStatus, Occurrence, OccurrenceStatus, local_today, open_days
 from carryover.homework.services import occurrences_refresh
+from carryover.lib.times import local_day
 
 from .models import ACTIVITY_KEY, DAY_KEY, LATER_PREFIX, AssignmentReminder, Reminder, ReminderSettings, ReminderStatus
 from .targets import Activity, reminder_targets
 from .times import anchor_time
 
 PLAN_DAYS = 2  # today and tomorrow, in the client's zone; planning runs several times a day
-REPLAN_EVERY = timedelta(hours=4)
 SETTINGS_CHANGED = "Settings changed"
 
 
@@ -226,9 +226,23 @@ def reminder_in(slot: Slot, fire_at: datetime) -> Reminder:
     )
 
 
+def day_began_since_planned(now: datetime) -> Q:
+    """Clients whose own day has begun since their plan was made (a new day wants its reminders planned), as one
+    condition of a constant size: one term per time zone clients were planned in, not one per client."""
+    zones = ReminderSettings.objects.exclude(planned_zone="").values_list("planned_zone", flat=True).distinct()
+    began = Q(pk__in=[])
+    for name in zones.order_by():
+        zone = User(time_zone=name).zone  # an unknown name is UTC, as everywhere else
+        midnight = datetime.combine(local_day(now, zone), time.min, tzinfo=zone)
+        began |= Q(reminder_settings__planned_zone=name, reminder_settings__planned_at__lt=midnight)
+    return began
+
+
 def clients_to_plan(*, now: datetime, limit: int = 2000) -> list[Membership]:
-    """Clients with active work whose plan is old, older than a change to their assignments or settings, or
-    made in a time zone they have since left."""
+    """Clients with active work whose plan is older than a change to their assignments, than the start of their
+    own day, or was made in a time zone they have since left. Nothing else changes what is wanted, so a tick
+    costs what changed: with nothing changed it finds nobody (the reminders themselves are checked again when
+    they are sent, delivery.py)."""
     candidates = (
         Membership.objects.filter(role=Role.CLIENT, assignments__status=AssignmentStatus.ACTIVE)
         .annotate(changed=Max("assignments__updated_at"))
@@ -236,7 +250,7 @@ def clients_to_plan(*, now: datetime, limit: int = 2000) -> list[Membership]:
         .filter(
             Q(reminder_settings__isnull=True)
             | Q(reminder_settings__planned_at__isnull=True)
-            | Q(reminder_settings__planned_at__lt=now - REPLAN_EVERY)
+            | day_began_since_planned(now)
             | Q(reminder_settings__planned_at__lt=F("changed"))
         )
         .order_by("reminder_settings__planned_at")

@@ -29,10 +29,16 @@ FLAGGED_LOOKBACK_DAYS = 60  # "talk about this" since the last session, looking 
 DROP_MIN = Decimal("0.30")  # last 7 days this far below the 3 weeks before counts as a drop
 
 
-def adherence(daily: dict[date, tuple[Decimal, int]], first: date, last: date) -> Decimal | None:
-    """`adherence_of` the activities due in [first, last], from the caseload's `OccurrenceQuerySet.daily_credit`."""
-    days = [counts for day, counts in daily.items() if first <= day <= last]
-    return adherence_of(sum((credit for credit, _ in days), Decimal(0)), sum(judged for _, judged in days))
+# The windows of days before each client's own today (from, to; both included) the caseload shows adherence for:
+# the last 7 and 30 days, and the three weeks before the last 7 (what a drop is measured against).
+WINDOWS = {"a7": (6, 0), "a30": (29, 0), "before": (27, 7)}
+
+
+def adherence_windows(today: dict[int, date]) -> dict[int, dict[str, Decimal | None]]:
+    """`adherence_of` each client's activities over each of WINDOWS, added up by the database in one query."""
+    totals = Occurrence.objects.window_totals(today, WINDOWS)
+    empty = dict.fromkeys(WINDOWS, (Decimal(0), 0))
+    return {cid: {name: adherence_of(*pair) for name, pair in totals.get(cid, empty).items()} for cid in today}
 
 
 # --- The built-in signals -------------------------------------------------------------------------------------
@@ -78,9 +84,8 @@ def quiet_signal(ctx: CaseloadContext) -> dict[int, list[Signal]]:
 def drop_signal(ctx: CaseloadContext) -> dict[int, list[Signal]]:
     result = {}
     for client_id in ctx.ids:
-        today, daily = ctx.today[client_id], ctx.daily.get(client_id, {})
-        recent = adherence(daily, today - timedelta(days=6), today)
-        before = adherence(daily, today - timedelta(days=27), today - timedelta(days=7))
+        windows = ctx.adherence.get(client_id, {})
+        recent, before = windows.get("a7"), windows.get("before")
         if recent is not None and before is not None and before - recent >= DROP_MIN:
             text = f"Adherence down {int((before - recent) * 100)} points"
             result[client_id] = [Signal("drop", text, 15 + int((before - recent) * 20))]
@@ -144,7 +149,7 @@ def caseload_rows(therapist: Membership, clients: QuerySet[Membership], *, searc
         return []
     today = {m.pk: local_today(m.user) for m in members}
     earliest = min(today.values()) - timedelta(days=HISTORY_DAYS - 1)
-    daily = Occurrence.objects.filter(due_date__gte=earliest, due_date__lte=max(today.values())).daily_credit(today)
+    adherence = adherence_windows(today)
     questionnaires = Occurrence.objects.filter(due_date__gte=earliest).questionnaire_tallies(
         "client_id", today=today, days=HISTORY_DAYS
     )
@@ -154,7 +159,7 @@ def caseload_rows(therapist: Membership, clients: QuerySet[Membership], *, searc
         today=today,
         last_session={m.pk: m.last_session for m in members},  # type: ignore[attr-defined]
         last_activity={m.pk: m.last_activity for m in members},  # type: ignore[attr-defined]
-        daily=daily,
+        adherence=adherence,
         quiet_days=ReviewSettings.quiet_days_for(therapist.practice_id),
     )
     signals: dict[int, list[Signal]] = defaultdict(list)
@@ -163,13 +168,12 @@ def caseload_rows(therapist: Membership, clients: QuerySet[Membership], *, searc
             signals[client_id] += found
     result = []
     for m in members:
-        d = daily.get(m.pk, {})
         t = today[m.pk]
         result.append(
             CaseloadRow(
                 client=m,
-                a7=adherence(d, t - timedelta(days=6), t),
-                a30=adherence(d, t - timedelta(days=29), t),
+                a7=adherence[m.pk]["a7"],
+                a30=adherence[m.pk]["a30"],
                 questionnaires=questionnaires.get(m.pk, Tally()),
                 last_activity=m.last_activity,  # type: ignore[attr-defined]
                 last_session=m.last_session,  # type: ignore[attr-defined]

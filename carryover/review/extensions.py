@@ -51,7 +51,7 @@ class CaseloadContext:
     today: dict[int, date]  # each client's own local today
     last_session: dict[int, date | None]
     last_activity: dict[int, datetime | None]
-    daily: dict[int, dict[date, tuple[Decimal, int]]]  # closed activities: (credit sum, count) per due date
+    adherence: dict[int, dict[str, Decimal | None]]  # per client, for each of caseload.WINDOWS
     quiet_days: int
 
 

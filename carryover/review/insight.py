@@ -7,9 +7,9 @@ therapist's time zone. Counts sit beside every rate, so a small group is visibly
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -33,6 +33,11 @@ from carryover.homework.models import (
 from .extensions import InsightTable, insight_tables
 
 DAYS = 90
+INSIGHT_FIELDS = (
+    *("client_id", "template_version_id", "schedule_kind", "minutes", "content"),
+    *("template_version__template_id", "template_version__name", "template_version__rationale"),
+    *("client__user_id", "client__user__time_zone"),
+)
 PLAN_LABELS = {True: "With an if-then plan (“after I…, I will…”)", False: "Without an if-then plan"}
 MINIMUM_LABELS = {True: "With a minimum version", False: "Without a minimum version"}
 RATIONALE_LABELS = {
@@ -57,6 +62,14 @@ class Group:
     clients: set[int] = field(default_factory=set)
     barriers: Counter = field(default_factory=Counter)
 
+    def add(self, row: dict[str, Any]) -> None:
+        """Count one assignment's judged occurrences (a row of `caseload_insight`'s query) in this group."""
+        self.closed += row["closed"]
+        self.done += row["done"]
+        self.partial += row["partial"]
+        self.credit += row["credit"]
+        self.clients.add(row["client_id"])
+
     @property
     def rate(self) -> Decimal | None:
         return adherence_of(self.credit, self.closed)
@@ -80,7 +93,12 @@ def caseload_insight(clients: QuerySet[Membership]) -> Insight:
     """The last DAYS days of each client's own, up to their own today (as on the caseload, not the therapist's)."""
     # The assignments themselves (a few per client): their plans are encrypted, so they are read here, not grouped
     # by the database. Every occurrence and entry counted below belongs to one of them, and so to its client.
-    of_clients = Assignment.objects.filter(client__in=clients).select_related("template_version", "client__user")
+    of_clients = (
+        Assignment.objects.filter(client__in=clients)
+        .select_related("template_version", "client__user")
+        # Only what the groups need: not the worksheet's schema nor the other encrypted fields, per assignment.
+        .only(*INSIGHT_FIELDS)
+    )
     assignments = {a.pk: a for a in of_clients}
     today = {a.client_id: local_today(a.client.user) for a in assignments.values()}
     rows = (
@@ -102,28 +120,22 @@ def caseload_insight(clients: QuerySet[Membership]) -> Insight:
         {label: Group(label) for label in dict.fromkeys(t.label_of.values())} for t in added
     ]
 
-    def groups_for(assignment: Assignment) -> list[Group]:
-        own = [
-            groups[table.label_of[assignment.pk]]
-            for table, groups in zip(added, extra, strict=True)
-            if assignment.pk in table.label_of
-        ]
-        return _groups_for(tables, assignment) + own
+    judged, barriers = list(rows), barriers_by_assignment(today)
+    # The groups of each assignment with something counted, worked out once (its plans decrypted once), not once
+    # per row; an assignment with nothing counted (a questionnaire's) makes no group.
+    counted_ids = {row["assignment_id"] for row in judged} | set(barriers)
+    groups_for = {pk: _groups_for(tables, assignments[pk]) + _added_groups(pk, added, extra) for pk in counted_ids}
+    for row in judged:
+        for group in groups_for[row["assignment_id"]]:
+            group.add(row)
+    for assignment_id, counted in barriers.items():
+        for group in groups_for[assignment_id]:
+            group.barriers.update(counted)
 
-    for row in rows:
-        for group in groups_for(assignments[row["assignment_id"]]):
-            group.closed += row["closed"]
-            group.done += row["done"]
-            group.partial += row["partial"]
-            group.credit += row["credit"]
-            group.clients.add(row["client_id"])
-    in_days = each_clients_day(today, lambda day: Q(done_on__gt=day - timedelta(days=DAYS), done_on__lte=day))
-    shared = Entry.objects.filter(in_days, visibility=Visibility.SHARED, assignment__isnull=False)
-    barriers = shared.exclude(barriers=[])
-    for assignment_id, codes in barriers.values_list("assignment_id", "barriers"):
-        for group in groups_for(assignments[assignment_id]):
-            group.barriers.update(codes)
+    return _insight(tables, added, extra)
 
+
+def _insight(tables: dict[str, dict[Any, Group]], added: list[InsightTable], extra: list[dict[Any, Group]]) -> Insight:
     def order(group: Group) -> tuple:  # the lowest completion first: that's where to look
         return (group.rate if group.rate is not None else Decimal(2), group.label)
 
@@ -132,6 +144,24 @@ def caseload_insight(clients: QuerySet[Membership]) -> Insight:
         # An added table keeps its own order (confidence bands low to high): there the order is the point.
         extra=[(table, [g for g in groups.values() if g.closed]) for table, groups in zip(added, extra, strict=True)],
     )
+
+
+def _added_groups(pk: int, added: list[InsightTable], extra: list[dict[Any, Group]]) -> list[Group]:
+    """The groups of the tables other apps add that an assignment counts in."""
+    return [groups[table.label_of[pk]] for table, groups in zip(added, extra, strict=True) if pk in table.label_of]
+
+
+def barriers_by_assignment(today: dict[int, date]) -> dict[int, Counter]:
+    """The barriers of the shared entries of the last DAYS days of each client's own, per assignment. Counted by
+    the database: one row per assignment and list of barriers, not one per entry."""
+    in_days = each_clients_day(today, lambda day: Q(done_on__gt=day - timedelta(days=DAYS), done_on__lte=day))
+    shared = Entry.objects.filter(in_days, visibility=Visibility.SHARED, assignment__isnull=False)
+    rows = shared.exclude(barriers=[]).values_list("assignment_id", "barriers").annotate(n=Count("id"))
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for assignment_id, codes, n in rows.order_by():
+        for code in codes:
+            counts[assignment_id][code] += n
+    return counts
 
 
 def _groups_for(tables: dict[str, dict[Any, Group]], assignment: Assignment) -> list[Group]:

@@ -68,3 +68,19 @@ def test_the_files_they_copy_or_mount_exist():
             assert (ROOT / name).exists(), name
     for mounted in re.findall(r"- \./([^:\s]+):", (ROOT / "compose.yaml").read_text()):
         assert (ROOT / mounted).exists(), mounted
+
+
+def test_gunicorn_keeps_connections_open_longer_than_the_proxies():
+    """A proxy reusing an upstream connection gunicorn has just closed loses the request (docs/deploy.md,
+    "Keep-alive between the proxy and gunicorn"): every gunicorn behind a proxy outlasts the proxies' idle timeout."""
+    runners = [ROOT / "Dockerfile", ROOT / "compose.yaml", ROOT / "deploy" / "systemd" / "carryover-web.service"]
+    keep_alive = [re.findall(r"--keep-alive\"?,?\s+\"?(\d+)", path.read_text()) for path in runners]
+    assert all(keep_alive), "every gunicorn command line sets --keep-alive"
+    nginx = re.findall(r"keepalive_timeout\s+(\d+)s;", (ROOT / "deploy" / "nginx.conf").read_text())
+    caddy = [
+        re.findall(r"keepalive\s+(\d+)s", (ROOT / "deploy" / name).read_text())
+        for name in ("Caddyfile", "Caddyfile.compose")
+    ]
+    proxy_idle = [int(s) for s in nginx + [s for found in caddy for s in found]]
+    assert nginx and all(caddy)
+    assert min(int(s) for found in keep_alive for s in found) > max(proxy_idle)

@@ -174,3 +174,21 @@ def test_an_assignment_change_is_planned_on_the_next_tick(personas, monday):
     with time_machine.travel("2026-03-02 09:00:30 +00:00", tick=False):
         assign(personas.alice, personas.bob, key="journal", if_when="lunch")
     assert clients_to_plan(now=datetime(2026, 3, 2, 9, 1, tzinfo=UTC)) == [personas.bob.membership]
+
+
+def test_with_nothing_changed_a_client_is_planned_again_only_when_their_own_day_begins(personas, monday):
+    """Replanning costs what changed: hours later on the same local day nobody is due for planning; each client is,
+    once their own day has begun (London's before New York's)."""
+    personas.erin.time_zone = "America/New_York"
+    personas.erin.save(update_fields=["time_zone"])
+    for person in (personas.bob, personas.erin):
+        assign(personas.alice, person, key="journal")
+    plan_clients([personas.bob.membership, personas.erin.membership])
+    assert clients_to_plan(now=datetime(2026, 3, 2, 23, 59, tzinfo=UTC)) == []  # 14 hours on: nothing new
+    assert clients_to_plan(now=datetime(2026, 3, 3, 0, 1, tzinfo=UTC)) == [personas.bob.membership]
+    assert set(clients_to_plan(now=datetime(2026, 3, 3, 5, 1, tzinfo=UTC))) == {
+        personas.bob.membership,
+        personas.erin.membership,  # midnight in New York
+    }
+    plan_clients([personas.bob.membership, personas.erin.membership], now=datetime(2026, 3, 3, 5, 1, tzinfo=UTC))
+    assert clients_to_plan(now=datetime(2026, 3, 3, 12, 0, tzinfo=UTC)) == []

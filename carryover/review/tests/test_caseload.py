@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import time_machine
@@ -75,16 +75,18 @@ def test_a_plugged_in_risk_signal_sorts_above_everything(client, personas, journ
 
 
 def test_adherence_drop_arithmetic():
-    today = date(2026, 3, 31)
-    daily = {today - timedelta(days=n): (Decimal(1), 1) for n in range(7, 28)}  # the three weeks before: all done
-    daily |= {today - timedelta(days=n): (Decimal("0.5"), 1) for n in range(0, 7)}  # this week: half
+    """A drop is the last 7 days' adherence against the three weeks before, 0.30 or more below."""
     ctx = CaseloadContext(
         therapist=None,
-        ids=[1, 2],
-        today={1: today, 2: today},
+        ids=[1, 2, 3],
+        today={},
         last_session={},
         last_activity={},
-        daily={1: daily, 2: {d: (Decimal("0.8"), 1) for d in daily}},
+        adherence={
+            1: {"a7": Decimal("0.50"), "a30": Decimal("0.88"), "before": Decimal("1.00")},
+            2: {"a7": Decimal("0.80"), "a30": Decimal("0.80"), "before": Decimal("0.80")},
+            3: {"a7": Decimal("0.71"), "a30": None, "before": Decimal("1.00")},  # 0.29: not quite
+        },
         quiet_days=7,
     )  # type: ignore[arg-type]
     assert drop_signal(ctx) == {1: [Signal("drop", "Adherence down 50 points", 25)]}
