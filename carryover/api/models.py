@@ -22,6 +22,7 @@ class Area(models.TextChoices):
     MEASURES = "measures", "Measures and safety: results, alerts, the safety plan, crisis resources"
     REMINDERS = "reminders", "Reminder settings"
     PRACTICE = "practice", "Practice: members, invitations, audit log"
+    RECORDS = "records", "Records: FHIR exports of clinical records ($export)"
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):

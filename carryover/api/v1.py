@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from ninja import NinjaAPI
 
-from . import client, practice, reminder_settings, therapist
+from . import client, export, practice, reminder_settings, therapist
 from .conventions import etag_of, rate_headers
 from .problems import PROBLEM_JSON, TITLES, install_handlers
 from .schemas import ProblemOut
@@ -78,5 +78,6 @@ for router in (
     client.me_safety,
     reminder_settings.router,
     practice.router,
+    export.router,
 ):
     api.add_router("", router)

@@ -55,9 +55,22 @@ def email_export_link(export_id: int, attempt: int = 1) -> bool:
 
 @task()
 def records_sweep() -> dict[str, int]:
+    from .bulk import bulk_exports_expire
     from .erasure import erasures_due
 
-    return {"expired": exports_expire(), "erased": erasures_due()}
+    return {"expired": exports_expire() + bulk_exports_expire(), "erased": erasures_due()}
+
+
+@task()
+def build_bulk_export(job_id: int) -> bool:
+    from .bulk import bulk_export_build, bulk_export_failed
+
+    try:
+        return bulk_export_build(job_id=job_id)
+    except Exception:
+        logger.exception("FHIR bulk export %s could not be built", job_id)
+        bulk_export_failed(job_id=job_id)
+        raise
 
 
 @task()
