@@ -125,7 +125,9 @@ def test_a_tampered_export_is_refused_and_nothing_is_kept(personas, bobs_history
     [
         (b"PK\x03\x04 this is not really a zip", "could not be opened"),
         (b"\x89PNG\r\n\x1a\n", "neither a Carryover export zip nor its export.json"),
-        (b'{"resourceType": "Bundle", "type": "collection"}', "does not match the Carryover export format"),
+        (b'{"resourceType": "Bundle", "type": "collection"}', "exactly one Patient"),
+        (b'{"sections": {}, "resourceType": "Bundle"}', "not valid FHIR R4"),
+        (b'{"format": "carryover-export", "sections": []}', "does not match the Carryover export format"),
     ],
 )
 def test_a_corrupt_or_foreign_file_is_refused(personas, data, message):
