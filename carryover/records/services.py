@@ -106,6 +106,17 @@ def export_email(*, export: ExportRequest, token: str) -> None:
     send_mail("Your Carryover download is ready", body, settings.DEFAULT_FROM_EMAIL, [export.requested_by.email])
 
 
+def export_failed_email(*, export_id: int) -> None:
+    """After the worker's last try: where to ask again, and nothing of the record."""
+    export = ExportRequest.objects.select_related("requested_by").get(pk=export_id)
+    own = export.requested_by_id == export.client.user_id
+    page = reverse("my_data") if own else reverse("client_records", kwargs={"client_id": export.client.user_id})
+    body = render_to_string("records/export_failed.txt", {"link": settings.SITE_URL + page})
+    send_mail(
+        "Your Carryover download could not be prepared", body, settings.DEFAULT_FROM_EMAIL, [export.requested_by.email]
+    )
+
+
 def export_take(*, export_id: int, token: str, user: User) -> bytes:
     """The zip, once: the first valid use marks the link used and deletes the file. Raises ExportUnavailable."""
     with transaction.atomic():
