@@ -8,7 +8,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
@@ -66,7 +66,7 @@ def export_download(request: AuthedRequest, pk: int, token: str) -> HttpResponse
         data = services.export_take(export_id=pk, token=token, user=request.user)
     except services.ExportUnavailable:
         raise deny(request, action=Action.EXPORT, object_type="export_download", object_id=pk) from None
-    response = HttpResponse(data, content_type="application/zip")
+    response = StreamingHttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="carryover-export.zip"'
     response["Cache-Control"] = NO_STORE
     return response
@@ -176,7 +176,7 @@ def practice_archive_download(request: AuthedRequest, pk: int) -> HttpResponse:
     data = archive_take(archive=archive, actor=request.user) if archive is not None else None
     if data is None:
         raise deny(request, action=Action.EXPORT, object_type="practice_archive_download", object_id=pk)
-    response = HttpResponse(data, content_type="application/zip")
+    response = StreamingHttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="carryover-practice-archive.zip"'
     response["Cache-Control"] = NO_STORE
     return response

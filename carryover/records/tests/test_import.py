@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 
 from carryover.accounts.models import Membership, User
-from carryover.lib.crypto import decrypt_bytes
+from carryover.lib.crypto import decrypt_chunks
 from carryover.measures.models import MeasureResult
 from carryover.measures.tests.helpers import submit
 from carryover.records import importer
@@ -33,7 +33,8 @@ def exported_zip(personas) -> bytes:
     export = export_request(client=personas.bob.membership, actor=personas.bob, audience=Audience.CLIENT)
     export_build(export_id=export.pk)
     export.refresh_from_db()
-    return decrypt_bytes((Path(settings.MEDIA_ROOT) / export.path).read_bytes())
+    with (Path(settings.MEDIA_ROOT) / export.path).open("rb") as handle:
+        return b"".join(decrypt_chunks(handle))
 
 
 @pytest.fixture
