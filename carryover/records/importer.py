@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 
 from carryover.accounts.models import CareLink, Membership, Role, User
+from carryover.accounts.services import InvitationError, invitation_create
 from carryover.audit.models import Action
 from carryover.homework.models import Attachment, Template, TemplateKind, TemplateVersion
 from carryover.homework.schema import SchemaError, check_schema
@@ -144,12 +145,18 @@ def _files(document: dict, files: dict[str, bytes], client: Membership, maps: Ma
 
 
 def new_client(*, therapist: Membership, email: str, name: str, time_zone: str | None) -> Membership:
-    """The imported client's account, membership and care link with the importing therapist, audited (inside the
-    importer's transaction)."""
+    """The imported client's account (no password yet), membership and care link with the importing therapist,
+    audited, and their invitation: the worker emails them a link to set a password and sign in for the first time
+    (accounts' invitation rules: `imported_account_for`). Inside the importer's transaction: a refused import
+    sends nothing."""
     user = User.objects.create_user(email=email, name=name, **({"time_zone": time_zone} if time_zone else {}))
     client = Membership.objects.create(user=user, practice=therapist.practice, role=Role.CLIENT)
     CareLink.objects.create(practice=therapist.practice, therapist=therapist, client=client)
     audit_client(client, actor_id=therapist.user_id, action=Action.CREATE, object_type="client_import")
+    try:
+        invitation_create(inviter=therapist.user, email=email, role=Role.CLIENT, name=name)
+    except InvitationError as error:
+        raise ImportRefused(str(error)) from error
     return client
 
 

@@ -151,7 +151,9 @@ def client_import_page(request: AuthedRequest) -> HttpResponse:
         except ImportRefused as error:
             form.add_error("upload", str(error))
         else:
-            messages.success(request, "The client's history was imported. Invite them to sign in from their page.")
+            messages.success(
+                request, "The client's history was imported. We're emailing them a link to set a password."
+            )
             return redirect("client_records", client.user_id)
     return TemplateResponse(request, "records/client_import.html", {"form": form}, status=400 if form.errors else 200)
 
