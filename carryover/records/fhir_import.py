@@ -61,17 +61,26 @@ def _name(patient: dict[str, Any]) -> str:
     return text[:150] or "Imported client"
 
 
+def _measure_of(observation: dict[str, Any]) -> str:
+    codings = observation.get("code", {}).get("coding", [])
+    for coding in codings:
+        if coding.get("system") == LOINC and coding.get("code") in TOTAL_CODES:
+            return TOTAL_CODES[coding["code"]]
+    shown = ", ".join(str(c.get("code", ""))[:20] for c in codings)
+    raise ImportRefused(f"The Bundle has a score with a code this Carryover does not know ({shown}).")
+
+
+def _response_of(observation: dict[str, Any], responses: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    for ref in observation.get("derivedFrom", []):
+        if ref.get("reference", "") in responses:
+            return responses[ref["reference"]]
+    raise ImportRefused("A score in the Bundle has no answers (no QuestionnaireResponse it was derived from).")
+
+
 def _score(observation: dict[str, Any], responses: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """One score's measure, answers, total and date, checked; ImportRefused for anything we cannot stand behind."""
-    codes = [c for c in observation.get("code", {}).get("coding", []) if c.get("system") == LOINC]
-    measure = next((TOTAL_CODES[c.get("code")] for c in codes if c.get("code") in TOTAL_CODES), None)
-    if measure is None:
-        shown = ", ".join(str(c.get("code", ""))[:20] for c in observation.get("code", {}).get("coding", []))
-        raise ImportRefused(f"The Bundle has a score with a code this Carryover does not know ({shown}).")
-    derived = [ref.get("reference", "") for ref in observation.get("derivedFrom", [])]
-    response = next((responses[ref] for ref in derived if ref in responses), None)
-    if response is None:
-        raise ImportRefused("A score in the Bundle has no answers (no QuestionnaireResponse it was derived from).")
+    measure = _measure_of(observation)
+    response = _response_of(observation, responses)
     answers = {
         item.get("linkId"): (item.get("answer") or [{}])[0].get("valueCoding", {}).get("code")
         for item in response.get("item", [])

@@ -15,9 +15,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from carryover.accounts.models import User
-from carryover.accounts.tests.test_browser_journey import fresh_totp_code
-from carryover.devtools.demo import DEMO_PASSWORD
-from carryover.devtools.tests.browser import demo_client_on_phone
+from carryover.devtools.tests.browser import demo_client_on_phone, demo_therapist_on_desktop
 from carryover.records.models import Closure
 
 pytestmark = pytest.mark.browser
@@ -53,13 +51,7 @@ def test_the_demo_client_downloads_their_data_and_closes_their_account(live_serv
     sam = User.objects.get(email="client@example.org")
     assert Closure.objects.filter(client__user=sam).exists() and not User.objects.get(pk=sam.pk).is_active
 
-    page = new_page(viewport={"width": 1280, "height": 900})
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill("therapist@example.org")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.locator("[name=code]").fill(fresh_totp_code())
-    page.get_by_role("button", name="Sign in").click()
+    page = demo_therapist_on_desktop(new_page)
     page.goto(f"/clients/{sam.pk}/records/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Record of Sam Taylor")
     expect(page.get_by_text(re.compile(r"closed their account on"))).to_be_visible()
