@@ -46,7 +46,7 @@ def store_put_file(name: str, handle: BinaryIO) -> str:
 def store_open(name: str) -> BinaryIO:
     """An open file to read in chunks; the caller closes it."""
     try:
-        return default_storage.open(name, "rb")
+        return default_storage.open(name, "rb")  # type: ignore[return-value]  # a File reads like a binary file
     except Exception as error:
         raise _failed("read a file", error) from error
 

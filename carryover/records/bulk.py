@@ -9,6 +9,7 @@ Every step is audited: the kick-off, the build and each file fetched. The files 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -40,7 +41,7 @@ def bulk_export_build(*, job_id: int) -> bool:
     if job.status != ExportStatus.QUEUED:
         return False
     clients = list(Membership.objects.filter(practice_id=job.practice_id, role=Role.CLIENT).select_related("user"))
-    files = {}
+    files: dict[str, dict[str, Any]] = {}
     for kind, text in sorted(practice_ndjson(clients).items()):
         if job.types and kind not in job.types:
             continue

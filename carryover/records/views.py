@@ -61,7 +61,7 @@ def my_data_close(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-def export_download(request: AuthedRequest, pk: int, token: str) -> HttpResponse:
+def export_download(request: AuthedRequest, pk: int, token: str) -> StreamingHttpResponse:
     try:
         data = services.export_take(export_id=pk, token=token, user=request.user)
     except services.ExportUnavailable:
@@ -172,7 +172,7 @@ def practice_archive(request: AuthedRequest) -> HttpResponse:
 
 
 @role_required(Role.ADMIN)
-def practice_archive_download(request: AuthedRequest, pk: int) -> HttpResponse:
+def practice_archive_download(request: AuthedRequest, pk: int) -> StreamingHttpResponse:
     practice = get_practice_for_admin(request, action=Action.EXPORT)
     archive = PracticeArchive.objects.filter(pk=pk, practice=practice).first()
     data = archive_take(archive=archive, actor=request.user) if archive is not None else None
