@@ -92,13 +92,14 @@ def _build_peak(personas) -> tuple[ExportRequest, int]:
 
 def test_a_client_near_the_quota_is_exported_without_holding_every_file(personas, journal_week, media):
     """Memory is bounded by the largest file (decrypting a Fernet token takes a few copies of it), not the sum:
-    four 6 MB voice notes need less than one more file's worth of memory than one does."""
+    adding three 6 MB voice notes (18 MB) raises the peak by less than half of that; holding them, plus a zip in
+    memory, would raise it by at least twice that (measured: +3.4 MB on SQLite, +6.0 MB on PostgreSQL)."""
     entry = Entry.objects.filter(client=personas.bob.membership).first()
     _voice_notes(entry, 1, 6 * MB)
     _, one = _build_peak(personas)
     _voice_notes(entry, 3, 6 * MB)
     export, four = _build_peak(personas)
-    assert four < one + 6 * MB, f"peak {four / MB:.1f} MB for four files, {one / MB:.1f} MB for one"
+    assert four - one < 9 * MB, f"peak {four / MB:.1f} MB for four files, {one / MB:.1f} MB for one"
     assert export.size > 24 * MB  # random bytes do not compress: every file is in it
     streamed = b"".join(stream_once(export.path))
     with zipfile.ZipFile(io.BytesIO(streamed)) as archive:
