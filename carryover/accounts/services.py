@@ -197,6 +197,48 @@ def invitation_find(token: str) -> Invitation | None:
     return Invitation.objects.select_related("practice", "invited_by").filter(token_hash=hash_token(token)).first()
 
 
+def imported_account_for(invitation: Invitation) -> User | None:
+    """An imported client's account (records/importer.py) that nobody has signed in to yet: their invitation sets its
+    password rather than creating an account. Only a client of the invitation's own practice, never signed in, with
+    no password yet; any other account at the address is someone's, and the invitation cannot touch it."""
+    if invitation.role != Role.CLIENT:
+        return None
+    user = User.objects.filter(email__iexact=invitation.email, is_active=True, last_login__isnull=True).first()
+    if user is None or user.has_usable_password():
+        return None
+    membership = Membership.objects.filter(user=user, practice_id=invitation.practice_id, role=Role.CLIENT).first()
+    return user if membership is not None else None
+
+
+def _account_for(invitation: Invitation, *, name: str, password: str, time_zone: str) -> tuple[User, Membership]:
+    """The invited person's account and membership: new, or an imported client's, now with their password."""
+    practice = invitation.practice
+    imported = imported_account_for(invitation)
+    if imported is None and User.objects.filter(email__iexact=invitation.email).exists():
+        raise InvitationError("That email address already has a Carryover account. Please sign in.")
+    if imported is not None:
+        user = imported
+        user.set_password(password)
+        user.name, user.time_zone = name.strip() or user.name, time_zone
+        user.save(update_fields=["password", "name", "time_zone"])
+        membership = Membership.objects.get(user=user, practice=practice)
+        membership.consented_terms_version, membership.consented_at = practice.terms_version, timezone.now()
+        membership.save(update_fields=["consented_terms_version", "consented_at"])
+    else:
+        user = User.objects.create_user(
+            email=invitation.email, password=password, name=name.strip(), time_zone=time_zone
+        )
+        membership = Membership.objects.create(
+            user=user,
+            practice=practice,
+            role=invitation.role,
+            consented_terms_version=practice.terms_version,
+            consented_at=timezone.now(),
+        )
+    EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+    return user, membership
+
+
 def invitation_accept(*, invitation: Invitation, name: str, password: str, time_zone: str, consent: bool) -> User:
     if not consent:
         raise InvitationError("Please agree to the practice's terms to continue.")
@@ -205,21 +247,12 @@ def invitation_accept(*, invitation: Invitation, name: str, password: str, time_
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if locked.status() != InvitationStatus.PENDING:
             raise InvitationError("This invitation link can no longer be used.")
-        if User.objects.filter(email__iexact=locked.email).exists():
-            raise InvitationError("That email address already has a Carryover account. Please sign in.")
-        user = User.objects.create_user(email=locked.email, password=password, name=name.strip(), time_zone=time_zone)
-        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        user, membership = _account_for(locked, name=name, password=password, time_zone=time_zone)
         practice = locked.practice
-        membership = Membership.objects.create(
-            user=user,
-            practice=practice,
-            role=locked.role,
-            consented_terms_version=practice.terms_version,
-            consented_at=timezone.now(),
-        )
         if locked.role == Role.CLIENT and locked.invited_by_id:
             therapist = Membership.objects.filter(user_id=locked.invited_by_id, role=Role.THERAPIST).first()
-            if therapist is not None:
+            linked = CareLink.objects.filter(therapist=therapist, client=membership, ended_at__isnull=True).exists()
+            if therapist is not None and not linked:
                 CareLink.objects.create(practice=practice, therapist=therapist, client=membership)
         locked.accepted_at = timezone.now()
         locked.accepted_user = user

@@ -79,7 +79,10 @@ def invitation_send(invitation_id: int) -> bool:
             # practice is told here instead, with no link (an account belongs to one practice, so a link could not
             # be used), and the inviter's list shows "emailed" either way.
             template = "accounts/email/invitation.txt"
-            if User.objects.filter(email__iexact=invitation.email).exists():
+            from .services import imported_account_for  # services queues this task
+
+            taken = User.objects.filter(email__iexact=invitation.email).exists()
+            if taken and imported_account_for(invitation) is None:  # an imported client's first sign-in gets a link
                 template = "accounts/email/invitation_existing_account.txt"
             else:
                 context["link"] = invitation_link(new_token(invitation))

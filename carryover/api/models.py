@@ -26,6 +26,7 @@ class Area(models.TextChoices):
     REMINDERS = "reminders", "Reminder settings"
     PRACTICE = "practice", "Practice: members, invitations, audit log, webhooks"
     SUPPORT = "support", "Support persons: who I share with (a client), or what is shared with me (a support person)"
+    RECORDS = "records", "Records: FHIR exports of clinical records ($export)"
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):

@@ -15,6 +15,7 @@ from ninja import NinjaAPI
 from . import (  # noqa: F401 (worksheets adds to therapist.work)
     care,
     client,
+    export,
     invitations,
     practice,
     reminder_settings,
@@ -102,5 +103,6 @@ for router in (
     care.review,
     care.safety,
     invitations.router,
+    export.router,
 ):
     api.add_router("", router)

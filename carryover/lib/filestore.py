@@ -9,8 +9,9 @@ cannot be reached becomes one clear `FileStoreError` instead of a driver's excep
 from __future__ import annotations
 
 import logging
+from typing import BinaryIO
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 
 logger = logging.getLogger(__name__)
@@ -32,6 +33,22 @@ def store_put(name: str, data: bytes) -> str:
         return default_storage.save(name, ContentFile(data))
     except Exception as error:  # every driver failure becomes the one error callers handle
         raise _failed("save a file", error) from error
+
+
+def store_put_file(name: str, handle: BinaryIO) -> str:
+    """Like `store_put`, from an open file read in chunks (a large export never held in memory)."""
+    try:
+        return default_storage.save(name, File(handle))
+    except Exception as error:
+        raise _failed("save a file", error) from error
+
+
+def store_open(name: str) -> BinaryIO:
+    """An open file to read in chunks; the caller closes it."""
+    try:
+        return default_storage.open(name, "rb")  # type: ignore[return-value]  # a File reads like a binary file
+    except Exception as error:
+        raise _failed("read a file", error) from error
 
 
 def store_get(name: str) -> bytes:

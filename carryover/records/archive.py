@@ -5,10 +5,9 @@ verifying its chain. Built by the worker, client by client, so the admin's page 
 
 from __future__ import annotations
 
-import io
 import json
-import uuid
 import zipfile
+from collections.abc import Iterator
 from dataclasses import asdict
 
 from django.db import transaction
@@ -18,12 +17,11 @@ from carryover.accounts.models import Membership, Practice, Role, User
 from carryover.audit.models import Action, AuditEvent, Outcome
 from carryover.audit.services import audit_record, audit_verify
 from carryover.homework.models import TemplateVersion
-from carryover.lib.crypto import decrypt_bytes, encrypt_bytes
-from carryover.lib.filestore import store_delete, store_get, store_put
 
 from .export import client_export_build, json_value
 from .fhir import practice_ndjson
 from .models import LINK_LIFETIME, Audience, ExportStatus, PracticeArchive
+from .zipstore import stream_once, zip_to_store
 
 AUDIT_FIELDS = ["seq", "at", "actor_id", "practice_id", "client_id", "action", "object_type", "object_id", "outcome"]
 
@@ -102,8 +100,8 @@ def archive_build(*, archive_id: int) -> bool:
         return False
     clients = list(Membership.objects.filter(practice=archive.practice, role=Role.CLIENT).select_related("user"))
     PracticeArchive.objects.filter(pk=archive.pk).update(total=len(clients), progress=0)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+
+    def fill(bundle: zipfile.ZipFile) -> None:
         for done, client in enumerate(clients, start=1):
             document = client_export_build(client=client, audience=Audience.THERAPIST)
             bundle.writestr(f"clients/{client.user_id}/export.json", json.dumps(document, indent=1))
@@ -112,26 +110,25 @@ def archive_build(*, archive_id: int) -> bool:
             bundle.writestr(f"fhir/{kind}.ndjson", text)
         for name, text in _practice_files(archive.practice).items():
             bundle.writestr(name, text)
-    relative = store_put(f"exports/{uuid.uuid4().hex}.bin", encrypt_bytes(buffer.getvalue()))
+
+    relative, size = zip_to_store(fill)
     PracticeArchive.objects.filter(pk=archive.pk).update(
-        status=ExportStatus.READY, path=relative, size=buffer.tell(), expires_at=timezone.now() + LINK_LIFETIME
+        status=ExportStatus.READY, path=relative, size=size, expires_at=timezone.now() + LINK_LIFETIME
     )
     return True
 
 
-def archive_take(*, archive: PracticeArchive, actor: User) -> bytes | None:
-    """The archive's zip, once, within 24 hours; None when it is not (or no longer) there."""
+def archive_take(*, archive: PracticeArchive, actor: User) -> Iterator[bytes] | None:
+    """The archive's zip, once, within 24 hours, as a stream; None when it is not (or no longer) there."""
     with transaction.atomic():
         locked = PracticeArchive.objects.select_for_update().get(pk=archive.pk)
         if not locked.link_usable():
             return None
-        data = decrypt_bytes(store_get(locked.path))
         PracticeArchive.objects.filter(pk=locked.pk).update(
             status=ExportStatus.DOWNLOADED, downloaded_at=timezone.now()
         )
         _audit(locked, actor_id=actor.pk, object_type="practice_archive_download")
-    store_delete(locked.path)
-    return data
+    return stream_once(locked.path)
 
 
 def _audit(archive: PracticeArchive, *, actor_id: int, object_type: str) -> None:

@@ -23,10 +23,14 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import models, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
-from carryover.accounts.models import Invitation, Membership, User
+from carryover.accounts.models import CareLink, Invitation, Membership, User
 from carryover.audit.models import Action, Outcome, audit_key
 from carryover.audit.services import audit_record
 from carryover.homework.models import Attachment, Draft
@@ -79,7 +83,22 @@ def closure_request(*, client: Membership, actor: User) -> Closure:
             PushSubscription.objects.filter(client=client).delete()
             links_end_for_client(client=client, actor=actor)  # support persons see nothing from now on
             audit_client(client, actor_id=actor.pk, action=Action.UPDATE, object_type="account_closure")
+            from .tasks import email_closure
+
+            email_closure.enqueue(closure.pk)
     return closure
+
+
+def closure_email(*, closure_id: int) -> None:
+    """Tell each of the client's therapists that a client closed their account: a link to the client's records
+    page (where they can place a legal hold), and no name or anything of the record in the email itself."""
+    closure = Closure.objects.select_related("client").get(pk=closure_id)
+    links = CareLink.objects.filter(client=closure.client, ended_at__isnull=True).select_related("therapist__user")
+    link = settings.SITE_URL + reverse("client_records", kwargs={"client_id": closure.client.user_id})
+    body = render_to_string("records/closure_notice.txt", {"link": link, "erase_after": closure.erase_after})
+    recipients = sorted({care.therapist.user.email for care in links})
+    if recipients:
+        send_mail("A client closed their Carryover account", body, settings.DEFAULT_FROM_EMAIL, recipients)
 
 
 def closure_hold(*, closure: Closure, actor: User, hold: bool, reason: str = "") -> None:

@@ -228,6 +228,10 @@ def _care_plan(client: Membership, patient: dict[str, Any], goals: list[dict[str
     )
 
 
+# Every resource type `resources_for` can yield (the `_type` values a bulk export accepts).
+RESOURCE_TYPES = ("Patient", "Questionnaire", "QuestionnaireResponse", "Observation", "Goal", "CarePlan", "Task")
+
+
 def resources_for(client: Membership) -> Iterator[dict[str, Any]]:
     """Every resource of the client's clinical record, validated, the Patient first."""
     patient = _valid(

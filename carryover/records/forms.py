@@ -31,6 +31,8 @@ class RetentionForm(forms.Form):
 
 class ImportForm(forms.Form):
     upload = forms.FileField(
-        label="Export file", help_text="The zip a client downloaded from another Carryover, or its export.json."
+        label="Export file",
+        help_text="The zip a client downloaded from another Carryover, its export.json, or a FHIR R4 Bundle "
+        "(the client's record from another Carryover's records page).",
     )
     email = forms.EmailField(label="The client's email address here", max_length=254)

@@ -1,6 +1,6 @@
-"""Import a client's export (the zip, or its export.json) from another Carryover into this practice, so a client
-who changes practice keeps their history. All or nothing: one transaction, and nothing is written until the whole
-file has been read and checked against the published schema.
+"""Import a client's export (the zip, or its export.json; a FHIR Bundle: records/fhir_import.py) from another
+Carryover into this practice, so a client who changes practice keeps their history. All or nothing: one
+transaction, and nothing is written until the whole file has been read and checked against the published schema.
 
 What comes across: the account's name and time zone (under the address the new therapist gives), goals, the fear
 ladder, assignments with their revisions and occurrences, entries (private ones stay private), comments, notices,
@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 
 from carryover.accounts.models import CareLink, Membership, Role, User
+from carryover.accounts.services import InvitationError, invitation_create
 from carryover.audit.models import Action
 from carryover.homework.models import Attachment, Template, TemplateKind, TemplateVersion
 from carryover.homework.schema import SchemaError, check_schema
@@ -143,24 +144,48 @@ def _files(document: dict, files: dict[str, bytes], client: Membership, maps: Ma
         Attachment.objects.create(**row, path=relative)
 
 
+def new_client(*, therapist: Membership, email: str, name: str, time_zone: str | None) -> Membership:
+    """The imported client's account (no password yet), membership and care link with the importing therapist,
+    audited, and their invitation: the worker emails them a link to set a password and sign in for the first time
+    (accounts' invitation rules: `imported_account_for`). Inside the importer's transaction: a refused import
+    sends nothing."""
+    user = User.objects.create_user(email=email, name=name, **({"time_zone": time_zone} if time_zone else {}))
+    client = Membership.objects.create(user=user, practice=therapist.practice, role=Role.CLIENT)
+    CareLink.objects.create(practice=therapist.practice, therapist=therapist, client=client)
+    audit_client(client, actor_id=therapist.user_id, action=Action.CREATE, object_type="client_import")
+    try:
+        invitation_create(inviter=therapist.user, email=email, role=Role.CLIENT, name=name)
+    except InvitationError as error:
+        raise ImportRefused(str(error)) from error
+    return client
+
+
 def client_import(*, therapist: Membership, data: bytes, email: str) -> Membership:
     """Create the client (at `email`) in the therapist's practice, with their whole exported history, linked to the
-    therapist. Raises ImportRefused, having written nothing, for anything that is not a sound export."""
-    document, files = read_upload(data)
+    therapist: from a Carryover export (zip or export.json), or from a FHIR R4 Bundle (records/fhir_import.py).
+    Raises ImportRefused, having written nothing, for anything that is not a sound export."""
+    from .fhir_import import bundle_import, is_bundle
+
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ImportRefused("That file is larger than any Carryover export we can import (512 MB).")
     if User.objects.filter(email__iexact=email).exists():
         raise ImportRefused("Someone already has an account at that address. Use the address the client will use here.")
+    try:
+        if is_bundle(data):
+            return bundle_import(therapist=therapist, data=data, email=email)
+        return _export_import(therapist=therapist, data=data, email=email)
+    except DatabaseError as error:  # a value the checks allow but the database does not: nothing was kept
+        raise ImportRefused("Part of that export could not be stored, so none of it was imported.") from error
+
+
+def _export_import(*, therapist: Membership, data: bytes, email: str) -> Membership:
+    document, files = read_upload(data)
     _check_scores(document)
     account = document["sections"]["account"][0]
-    try:
-        with transaction.atomic():
-            user = User.objects.create_user(email=email, name=account["name"], time_zone=account["time_zone"])
-            client = Membership.objects.create(user=user, practice=therapist.practice, role=Role.CLIENT)
-            CareLink.objects.create(practice=therapist.practice, therapist=therapist, client=client)
-            maps = _history(document, therapist, client)
-            _files(document, files, client, maps)
-            audit_client(client, actor_id=therapist.user_id, action=Action.CREATE, object_type="client_import")
-    except DatabaseError as error:  # a value the schema allows but the database does not: nothing was kept
-        raise ImportRefused("Part of that export could not be stored, so none of it was imported.") from error
+    with transaction.atomic():
+        client = new_client(therapist=therapist, email=email, name=account["name"], time_zone=account["time_zone"])
+        maps = _history(document, therapist, client)
+        _files(document, files, client, maps)
     return client
 
 

@@ -111,3 +111,25 @@ class PracticeArchive(models.Model):
     def link_usable(self, now=None) -> bool:
         now = now or timezone.now()
         return self.status == ExportStatus.READY and self.expires_at is not None and now < self.expires_at
+
+
+class FhirBulkExport(models.Model):
+    """A FHIR Bulk Data export of a practice (the API's `GET /practice/$export`): kicked off by an admin, built by the
+    worker into one encrypted NDJSON file per resource type (`files`: type → {path, count}), fetched by that admin
+    as often as needed until `expires_at`, then deleted by the sweep."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=12, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    types = models.JSONField(default=list, blank=True, help_text="The resource types asked for (`_type`); [] = all.")
+    files = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def files_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.status == ExportStatus.READY and self.expires_at is not None and now < self.expires_at

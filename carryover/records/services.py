@@ -7,12 +7,11 @@ a second use or an old link all get the same 404, with a denied audit event.
 
 from __future__ import annotations
 
-import io
 import json
 import secrets
 import time
-import uuid
 import zipfile
+from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -26,12 +25,12 @@ from carryover.audit.models import Action, Outcome
 from carryover.audit.services import audit_record
 from carryover.homework.attachments import attachment_read
 from carryover.homework.models import Attachment
-from carryover.lib.crypto import decrypt_bytes, encrypt_bytes
-from carryover.lib.filestore import store_delete, store_get, store_put
+from carryover.lib.filestore import store_delete
 
 from .booklet import booklet_html, booklet_pdf
 from .export import client_export_build
 from .models import LINK_LIFETIME, ExportRequest, ExportStatus
+from .zipstore import stream_once, zip_to_store
 
 
 class ExportUnavailable(Exception):
@@ -48,20 +47,25 @@ def export_request(*, client: Membership, actor: User, audience: str) -> ExportR
     return export
 
 
-def _zip_bytes(export: ExportRequest) -> bytes:
-    """export.json, booklet.html, booklet.pdf and every file, as the audience may have them."""
+def _fill_zip(export: ExportRequest) -> Callable[[zipfile.ZipFile], None]:
+    """export.json, booklet.html, booklet.pdf and every file, as the audience may have them. Files are read and
+    written one at a time; only the images the PDF shows are held together (WeasyPrint embeds them)."""
     document = client_export_build(client=export.client, audience=export.audience)
-    ids = [item["id"] for item in document["sections"].get("attachments", [])]
-    names = {item["id"]: item["file"] for item in document["sections"].get("attachments", [])}
-    files = {names[a.pk]: attachment_read(a) for a in Attachment.objects.filter(pk__in=ids)}
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    items = document["sections"].get("attachments", [])
+    names = {item["id"]: item["file"] for item in items}
+
+    def fill(archive: zipfile.ZipFile) -> None:
         archive.writestr("export.json", json.dumps(document, indent=1, ensure_ascii=False))
         archive.writestr("booklet.html", booklet_html(document))
-        archive.writestr("booklet.pdf", booklet_pdf(document, files))
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
+        images = {}
+        for attachment in Attachment.objects.filter(pk__in=names).order_by("pk"):
+            data = attachment_read(attachment)
+            archive.writestr(names[attachment.pk], data)
+            if attachment.content_type.startswith("image/"):
+                images[names[attachment.pk]] = data
+        archive.writestr("booklet.pdf", booklet_pdf(document, images))
+
+    return fill
 
 
 def export_build(*, export_id: int) -> bool:
@@ -71,13 +75,12 @@ def export_build(*, export_id: int) -> bool:
     export = ExportRequest.objects.select_related("client__practice").get(pk=export_id)
     if export.status != ExportStatus.QUEUED:
         return False
-    data = _zip_bytes(export)
-    relative = store_put(f"exports/{uuid.uuid4().hex}.bin", encrypt_bytes(data))
+    relative, size = zip_to_store(_fill_zip(export))
     now = timezone.now()
     updated = ExportRequest.objects.filter(pk=export.pk, status=ExportStatus.QUEUED).update(
         status=ExportStatus.READY,
         path=relative,
-        size=len(data),
+        size=size,
         seconds=time.monotonic() - started,
         ready_at=now,
         expires_at=now + LINK_LIFETIME,
@@ -106,19 +109,29 @@ def export_email(*, export: ExportRequest, token: str) -> None:
     send_mail("Your Carryover download is ready", body, settings.DEFAULT_FROM_EMAIL, [export.requested_by.email])
 
 
-def export_take(*, export_id: int, token: str, user: User) -> bytes:
-    """The zip, once: the first valid use marks the link used and deletes the file. Raises ExportUnavailable."""
+def export_failed_email(*, export_id: int) -> None:
+    """After the worker's last try: where to ask again, and nothing of the record."""
+    export = ExportRequest.objects.select_related("requested_by").get(pk=export_id)
+    own = export.requested_by_id == export.client.user_id
+    page = reverse("my_data") if own else reverse("client_records", kwargs={"client_id": export.client.user_id})
+    body = render_to_string("records/export_failed.txt", {"link": settings.SITE_URL + page})
+    send_mail(
+        "Your Carryover download could not be prepared", body, settings.DEFAULT_FROM_EMAIL, [export.requested_by.email]
+    )
+
+
+def export_take(*, export_id: int, token: str, user: User) -> Iterator[bytes]:
+    """The zip, once, as a stream: the first valid use marks the link used, and the file is deleted when the stream
+    ends. Raises ExportUnavailable."""
     with transaction.atomic():
         export = ExportRequest.objects.select_for_update().filter(pk=export_id, requested_by=user).first()
         if export is None or not export.token_hash or not export.link_usable():
             raise ExportUnavailable
         if not secrets.compare_digest(export.token_hash, hash_token(token)):
             raise ExportUnavailable
-        data = decrypt_bytes(store_get(export.path))
         ExportRequest.objects.filter(pk=export.pk).update(status=ExportStatus.DOWNLOADED, downloaded_at=timezone.now())
         _audit(export, actor_id=user.pk, object_type="export_download")
-    store_delete(export.path)
-    return data
+    return stream_once(export.path)
 
 
 def exports_expire() -> int:

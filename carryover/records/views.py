@@ -8,7 +8,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
@@ -61,12 +61,12 @@ def my_data_close(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-def export_download(request: AuthedRequest, pk: int, token: str) -> HttpResponse:
+def export_download(request: AuthedRequest, pk: int, token: str) -> StreamingHttpResponse:
     try:
         data = services.export_take(export_id=pk, token=token, user=request.user)
     except services.ExportUnavailable:
         raise deny(request, action=Action.EXPORT, object_type="export_download", object_id=pk) from None
-    response = HttpResponse(data, content_type="application/zip")
+    response = StreamingHttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="carryover-export.zip"'
     response["Cache-Control"] = NO_STORE
     return response
@@ -151,7 +151,9 @@ def client_import_page(request: AuthedRequest) -> HttpResponse:
         except ImportRefused as error:
             form.add_error("upload", str(error))
         else:
-            messages.success(request, "The client's history was imported. Invite them to sign in from their page.")
+            messages.success(
+                request, "The client's history was imported. We're emailing them a link to set a password."
+            )
             return redirect("client_records", client.user_id)
     return TemplateResponse(request, "records/client_import.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -170,13 +172,13 @@ def practice_archive(request: AuthedRequest) -> HttpResponse:
 
 
 @role_required(Role.ADMIN)
-def practice_archive_download(request: AuthedRequest, pk: int) -> HttpResponse:
+def practice_archive_download(request: AuthedRequest, pk: int) -> StreamingHttpResponse:
     practice = get_practice_for_admin(request, action=Action.EXPORT)
     archive = PracticeArchive.objects.filter(pk=pk, practice=practice).first()
     data = archive_take(archive=archive, actor=request.user) if archive is not None else None
     if data is None:
         raise deny(request, action=Action.EXPORT, object_type="practice_archive_download", object_id=pk)
-    response = HttpResponse(data, content_type="application/zip")
+    response = StreamingHttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="carryover-practice-archive.zip"'
     response["Cache-Control"] = NO_STORE
     return response

@@ -60,6 +60,14 @@ def sue_link(p, s) -> dict:
 
     link = SupportLink.objects.of_supporter(p.sue).filter(client=p.bob.membership).first()
     return {"link_id": (link or linked(p.bob, p.sue, "Sue", share_days=True)).pk}
+def bulk_job(p, s) -> dict:
+    """The admin's bulk FHIR export, built (records/bulk.py, the worker's service), and one of its files."""
+    if "bulk_job" not in s:
+        from carryover.records.bulk import bulk_export_build, bulk_export_request
+
+        s["bulk_job"] = bulk_export_request(practice=p.practice, actor=p.admin, types=[])
+        bulk_export_build(job_id=s["bulk_job"].pk)
+    return {"job_id": s["bulk_job"].pk}
 
 
 OPS: dict[tuple[str, str], Op] = {
@@ -177,6 +185,14 @@ OPS: dict[tuple[str, str], Op] = {
     ("post", "/invitations/{invitation_id}/revoke"): Op(
         {**only(200, "therapist"), "admin": 409}, lambda p, s: {"invitation_id": s["invitation"].pk}
     ),
+    # FHIR $export (api/export.py): the kick-off and each file fetched write an export audit row.
+    ("get", "/clients/{client_id}/$export"): Op(only(200, "therapist"), bob),
+    ("get", "/practice/$export"): Op(only(202, "admin")),
+    ("get", "/practice/$export/{job_id}"): Op(only(200, "admin"), bulk_job, audited=False),
+    ("get", "/practice/$export/{job_id}/{kind}.ndjson"): Op(
+        only(200, "admin"), lambda p, s: {**bulk_job(p, s), "kind": "Patient"}
+    ),
+    ("delete", "/practice/$export/{job_id}"): Op(only(202, "admin"), bulk_job),
 }
 
 

@@ -22,3 +22,17 @@ def demo_client_on_phone(new_page: Any) -> Any:
     phone.get_by_role("button", name="Sign in").click()
     expect(phone.get_by_role("heading", level=1)).to_contain_text("Hello")
     return phone
+
+
+def demo_therapist_on_desktop(new_page: Any) -> Any:
+    """Sign the demo's therapist (Alex, with two-factor sign-in) in on a 1280×900 desktop; returns the page."""
+    from carryover.accounts.tests.test_browser_journey import fresh_totp_code
+
+    page = new_page(viewport={"width": 1280, "height": 900})
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill("therapist@example.org")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.locator("[name=code]").fill(fresh_totp_code())
+    page.get_by_role("button", name="Sign in").click()
+    return page

@@ -30,7 +30,7 @@ def test_an_admin_builds_and_downloads_the_archive_once(client, personas, journa
     assert "Download the archive" in page and "hx-trigger" not in page
     response = client.get(reverse("practice_archive_download", args=[archive.pk]))
     assert response.status_code == 200
-    bundle = zipfile.ZipFile(io.BytesIO(response.content))
+    bundle = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     names = set(bundle.namelist())
     assert {"members.json", "worksheets.json", "audit/events.jsonl", "audit/verification.json"} <= names
     assert {f"clients/{personas.bob.pk}/export.json", "fhir/Patient.ndjson", "fhir/Task.ndjson"} <= names

@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 
 from carryover.accounts.models import Membership, User
-from carryover.lib.crypto import decrypt_bytes
+from carryover.lib.crypto import decrypt_chunks
 from carryover.measures.models import MeasureResult
 from carryover.measures.tests.helpers import submit
 from carryover.records import importer
@@ -33,7 +33,8 @@ def exported_zip(personas) -> bytes:
     export = export_request(client=personas.bob.membership, actor=personas.bob, audience=Audience.CLIENT)
     export_build(export_id=export.pk)
     export.refresh_from_db()
-    return decrypt_bytes((Path(settings.MEDIA_ROOT) / export.path).read_bytes())
+    with (Path(settings.MEDIA_ROOT) / export.path).open("rb") as handle:
+        return b"".join(decrypt_chunks(handle))
 
 
 @pytest.fixture
@@ -125,7 +126,9 @@ def test_a_tampered_export_is_refused_and_nothing_is_kept(personas, bobs_history
     [
         (b"PK\x03\x04 this is not really a zip", "could not be opened"),
         (b"\x89PNG\r\n\x1a\n", "neither a Carryover export zip nor its export.json"),
-        (b'{"resourceType": "Bundle", "type": "collection"}', "does not match the Carryover export format"),
+        (b'{"resourceType": "Bundle", "type": "collection"}', "exactly one Patient"),
+        (b'{"sections": {}, "resourceType": "Bundle"}', "not valid FHIR R4"),
+        (b'{"format": "carryover-export", "sections": []}', "does not match the Carryover export format"),
     ],
 )
 def test_a_corrupt_or_foreign_file_is_refused(personas, data, message):

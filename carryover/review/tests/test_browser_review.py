@@ -9,8 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from carryover.accounts.tests.test_browser_journey import fresh_totp_code
-from carryover.devtools.demo import DEMO_PASSWORD, load_demo
+from carryover.devtools.demo import load_demo
+from carryover.devtools.tests.browser import demo_therapist_on_desktop
 from carryover.homework import services
 
 pytestmark = pytest.mark.browser
@@ -19,13 +19,7 @@ pytestmark = pytest.mark.browser
 def test_therapist_prepares_a_session_from_the_demo(live_server, new_page, axe_strict, docs_screenshot):
     services.builtin_sync()  # an earlier live-server test's flush may have emptied the built-in library
     load_demo()
-    page = new_page(viewport={"width": 1280, "height": 900})
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill("therapist@example.org")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.locator("[name=code]").fill(fresh_totp_code())
-    page.get_by_role("button", name="Sign in").click()
+    page = demo_therapist_on_desktop(new_page)
     expect(page).to_have_url(re.compile(r"/caseload/$"))
     axe_strict(page, "review-01-caseload")
     docs_screenshot(page, "caseload.png")
