@@ -60,6 +60,8 @@ def sue_link(p, s) -> dict:
 
     link = SupportLink.objects.of_supporter(p.sue).filter(client=p.bob.membership).first()
     return {"link_id": (link or linked(p.bob, p.sue, "Sue", share_days=True)).pk}
+
+
 def bulk_job(p, s) -> dict:
     """The admin's bulk FHIR export, built (records/bulk.py, the worker's service), and one of its files."""
     if "bulk_job" not in s:
