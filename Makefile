@@ -23,7 +23,7 @@ run: $(VENV)/.installed
 XDIST := -n 2 --dist loadfile
 
 # Everything but the browser tests and the `slow` end-to-end group (servers, subprocesses, PDFs, schemathesis,
-# backups, two nodes): about a minute on two cores. CI runs the slow group too (test-slow, and test-postgres).
+# backups, two nodes, the bad-input sweep). CI runs the slow group too (test-slow, and test-postgres).
 test: $(VENV)/.installed
 	$(PY) -m pytest -m "not browser and not slow" -q $(XDIST)
 
