@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE := carryover.settings
 
-.PHONY: run test test-fast test-postgres test-browser screenshots lint typecheck bench totp clean
+.PHONY: run test test-slow test-all test-postgres test-browser screenshots lint typecheck bench totp clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,19 +19,25 @@ run: $(VENV)/.installed
 	$(PY) bin/serve.py
 
 # Two worker processes (pytest-xdist), each with its own test database (pytest-django adds _gw0, _gw1 to its
-# name); a test file stays on one worker (loadfile), so a module's shared fixtures are built once. The `slow`
-# end-to-end tests run here too: CI runs only these targets.
+# name); a test file stays on one worker (loadfile), so a module's shared fixtures are built once.
 XDIST := -n 2 --dist loadfile
 
+# Everything but the browser tests and the `slow` end-to-end group (servers, subprocesses, PDFs, schemathesis,
+# backups, two nodes, the bad-input sweep). CI runs the slow group too (test-slow, and test-postgres).
 test: $(VENV)/.installed
+	$(PY) -m pytest -m "not browser and not slow" -q $(XDIST)
+
+# The slow end-to-end group alone (CI runs it after `make test`).
+test-slow: $(VENV)/.installed
+	$(PY) -m pytest -m "slow and not browser" -q $(XDIST)
+
+# Everything but the browser tests: make test and make test-slow in one run.
+test-all: $(VENV)/.installed
 	$(PY) -m pytest -m "not browser" -q $(XDIST)
 
+# The whole suite but the browser tests, slow group included, on PostgreSQL (CI adds HYPOTHESIS_PROFILE=thorough).
 test-postgres: $(VENV)/.installed
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/carryover} $(PY) -m pytest -m "not browser" -q $(XDIST)
-
-# Quick feedback while working: everything but the browser and the slow end-to-end tests (CI runs them all).
-test-fast: $(VENV)/.installed
-	$(PY) -m pytest -m "not browser and not slow" -q $(XDIST)
 
 test-browser: $(VENV)/.installed
 	$(PY) -m pytest -m browser -q

@@ -22,9 +22,11 @@ pytest_plugins = ["carryover.browser_fixtures"]
 PASSWORD = "a long and friendly passphrase"
 TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 
-# Property tests (reminder times over every zone and DST day, schedules): 300 examples each in `make test`, 2,000 in
-# CI's PostgreSQL run (HYPOTHESIS_PROFILE=thorough, .ci/run). Pure functions: one thorough run covers both databases.
-hypothesis.settings.register_profile("default", max_examples=300, deadline=None)
+# Property tests (reminder times over every zone and DST day, schedules): 60 examples each in `make test` (quick
+# feedback), 300 in CI's SQLite run (HYPOTHESIS_PROFILE=ci), 2,000 in CI's PostgreSQL run (HYPOTHESIS_PROFILE=thorough,
+# .ci/run). Pure functions: one thorough run covers both databases.
+hypothesis.settings.register_profile("default", max_examples=60, deadline=None)
+hypothesis.settings.register_profile("ci", max_examples=300, deadline=None)
 hypothesis.settings.register_profile("thorough", max_examples=2000, deadline=None)
 hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 

@@ -447,7 +447,13 @@ def outcome_of(response) -> int | str:
     return response.status_code
 
 
-@pytest.mark.parametrize("name", sorted(MATRIX))
+# Rows whose page is drawn at length (a PDF, the OpenAPI document) for each of the eight personas: in the slow group.
+HEAVY = {"client_summary_pdf", "my_patterns_pdf", "api-v1:openapi-json"}
+
+
+@pytest.mark.parametrize(
+    "name", [pytest.param(name, marks=pytest.mark.slow) if name in HEAVY else name for name in sorted(MATRIX)]
+)
 def test_access_matrix(client, personas, name):
     row = MATRIX[name]
     state = homework_state(personas)

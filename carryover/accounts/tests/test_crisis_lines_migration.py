@@ -12,6 +12,8 @@ from django.db.migrations.executor import MigrationExecutor
 from carryover.accounts import crisis
 from carryover.accounts.models import Practice
 
+pytestmark = pytest.mark.slow  # migrates backwards and forwards
+
 BEFORE = [("accounts", "0004_crisis_lines_per_country")]
 AFTER = [("accounts", "0005_practices_get_their_countrys_lines")]
 

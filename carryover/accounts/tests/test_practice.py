@@ -77,6 +77,7 @@ def test_admin_edits_crisis_resources_and_clients_see_them(client, personas):
     assert not CrisisResource.objects.filter(practice=personas.other_practice, name__contains="Harbour").exists()
 
 
+@pytest.mark.slow  # loads the whole demo (devtools/tests/test_demo.py covers it in make test)
 def test_demo_data_loads_once_and_twice_changes_nothing(db):
     load_demo()
     counts = (User.objects.count(), Membership.objects.count(), CareLink.objects.count())

@@ -46,6 +46,7 @@ def sign_in_fully(client: Client, user) -> None:
     assert response.status_code == 302 and "_auth_user_id" in client.session
 
 
+@pytest.mark.slow  # five Python processes
 def test_production_trusts_one_proxy_hop_unless_told_otherwise():
     env = dict(SOUND, CARRYOVER_ENV="production")
     show = "print(s.ALLAUTH_TRUSTED_PROXY_COUNT, s.ALLAUTH_TRUSTED_CLIENT_IP_HEADER)"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,6 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from carryover.review.tests.test_query_counts import START, populate
 
 from .helpers import call, token_for
+
+pytestmark = pytest.mark.slow  # builds a small and a large caseload
 
 
 def counts(client, personas, made, days: int) -> dict[str, int]:

@@ -168,6 +168,7 @@ def test_sealing_is_idempotent(db, settings):
     assert audit_verify().problems == []
 
 
+@pytest.mark.slow  # sealing threads against a writer
 def test_two_sealing_workers_seal_each_event_once_while_requests_keep_writing(transactional_db, settings):
     write_events(150, sealed=False)
     writing = threading.Event()
@@ -198,6 +199,7 @@ def test_two_sealing_workers_seal_each_event_once_while_requests_keep_writing(tr
     assert lines == sorted(lines) and lines[-1] == 300
 
 
+@pytest.mark.slow  # sealing threads against a writer
 def test_verifying_while_workers_seal_raises_no_false_alarm(transactional_db):
     write_events(200)
     rounds, busy = [], threading.Event()
@@ -226,6 +228,7 @@ def test_verifying_while_workers_seal_raises_no_false_alarm(transactional_db):
     assert len(rounds) >= 20 and results[-1].sealed > results[0].sealed  # it was checked while it grew
 
 
+@pytest.mark.slow  # sealing threads against a writer
 def test_the_clock_queues_a_seal_that_a_worker_runs(transactional_db, settings):
     call_command("audit_clock", "--once")
     assert not DBTaskResult.objects.exists()  # nothing to seal, nothing queued
@@ -245,6 +248,7 @@ def test_the_clock_queues_a_seal_that_a_worker_runs(transactional_db, settings):
 
 
 @on_postgres
+@pytest.mark.slow  # sealing threads against a writer
 def test_two_db_worker_processes_and_the_clock_seal_everything_once(transactional_db, settings):
     env = worker_env(settings)
     worker = [sys.executable, "manage.py", "db_worker", "--interval", "0.1", "--no-startup-delay", "--verbosity", "0"]

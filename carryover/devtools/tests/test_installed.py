@@ -1,9 +1,12 @@
 """The devtools app exists only outside production: production's app list and commands have no demo or benchmark,
 so a production install can neither load demo logins nor fail on the dev-only packages the benchmarks import."""
 
+import pytest
 from django.conf import settings
 
 from carryover.lib.tests.test_platform import SOUND, run_python
+
+pytestmark = pytest.mark.slow  # Python processes with production and development settings
 
 DEVTOOLS_COMMANDS = {"load_demo", "demo_totp", "bench_review", "bench_reminders", "bench_audit"}
 LIST_APPS_AND_COMMANDS = (

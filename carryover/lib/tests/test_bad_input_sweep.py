@@ -196,6 +196,7 @@ def _send(client, method: str, url: str, **extra):
 
 
 @pytest.mark.parametrize("name", SWEPT)
+@pytest.mark.slow  # every URL × persona × garbage (~160 tests, a third of the suite's time)
 def test_bad_input_never_gives_a_500(client, personas, name):
     row = MATRIX[name]
     state = homework_state(personas)

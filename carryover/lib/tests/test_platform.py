@@ -156,6 +156,7 @@ SOUND = {
         ({"SECRET_KEY": GOOD_SECRET, "ALLOWED_HOSTS": "x.org"}, "Set FIELD_ENCRYPTION_KEYS"),
     ],
 )
+@pytest.mark.slow  # a Python process per case
 def test_production_refuses_unsafe_settings(env, message):
     result = run_python("import django; django.setup()", CARRYOVER_ENV="production", **env)
     assert result.returncode != 0
@@ -178,17 +179,20 @@ def test_production_refuses_unsafe_settings(env, message):
         ({"AUDIT_CHECKPOINT_PATH": "var/checkpoints.jsonl"}, "Set AUDIT_CHECKPOINT_PATH"),
     ],
 )
+@pytest.mark.slow  # a Python process per case
 def test_production_refuses_weak_values(change, message):
     result = run_python("import django; django.setup()", CARRYOVER_ENV="production", **{**SOUND, **change})
     assert result.returncode != 0
     assert message in result.stderr, result.stderr[-600:]
 
 
+@pytest.mark.slow  # a Python process per case
 def test_production_starts_with_sound_values():
     result = run_python("import django; django.setup(); print('started')", CARRYOVER_ENV="production", **SOUND)
     assert result.returncode == 0 and "started" in result.stdout, result.stderr[-600:]
 
 
+@pytest.mark.slow  # a Python process per case
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -220,6 +224,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         ({"BIND": "127.0.0.1:8123", "SITE_URL": "https://carryover.example.org/"}, "https://carryover.example.org"),
     ],
 )
+@pytest.mark.slow  # a Python process per case
 def test_emailed_links_in_development_follow_bind(env, site_url):
     """Emailed links use SITE_URL: in development it is where bin/serve.py listens (BIND) unless set."""
     environment = {"BIND": "", "SITE_URL": "", **env}

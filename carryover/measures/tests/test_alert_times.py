@@ -101,6 +101,7 @@ def test_acknowledged_and_resolved_times_are_in_the_readers_zone_too(client, per
     assert "30 Nov 2026, 23:20 New York time" in page and "1 Dec 2026, 00:45 New York time" in page
 
 
+@pytest.mark.slow  # WeasyPrint draws the PDF
 def test_the_pdf_shows_the_moment_in_the_readers_zone(client, personas, alerts, monkeypatch):
     import weasyprint
 

@@ -151,6 +151,7 @@ def test_admin_sets_the_designated_contact_and_escalation_time(client, personas)
     assert (settings.designated_contact, settings.escalation_minutes) == (personas.frank, 45)
 
 
+@pytest.mark.slow  # loads the whole demo (devtools/tests/test_demo.py covers it in make test)
 def test_demo_gives_jordan_weekly_phq9_and_gad7_with_one_followed_up_alert(db):
     with time_machine.travel("2026-11-20 21:00 -05:00", tick=False):
         load_demo()

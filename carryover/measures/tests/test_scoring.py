@@ -38,6 +38,7 @@ def reference_gad7(vector: tuple[int, ...]) -> tuple[int, str, bool]:
     return total, GAD7_BANDS[total], total > 7
 
 
+@pytest.mark.slow  # all 262,144 answer vectors
 def test_phq9_every_answer_vector_matches_an_independent_scorer():
     keys = [f"q{n}" for n in range(1, 10)]
     count = 0

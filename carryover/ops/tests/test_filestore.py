@@ -21,6 +21,8 @@ from carryover.lib.crypto import decrypt_bytes
 from carryover.lib.filestore import FileStoreError, store_check, store_get, store_names, store_put
 from carryover.lib.tests.test_serve import ROOT
 
+pytestmark = pytest.mark.slow  # a local S3 server (moto)
+
 PNG = image("PNG")
 
 

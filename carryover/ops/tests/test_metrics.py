@@ -86,6 +86,7 @@ def test_json_log_lines_carry_the_request_id_and_the_numeric_user_id(client, per
     assert personas.bob.email not in json.dumps(lines)
 
 
+@pytest.mark.slow  # a Python process
 def test_log_format_json_makes_every_line_one_json_object(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(LOG_FORMAT="json", CARRYOVER_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="carryover.settings")

@@ -61,6 +61,7 @@ def test_a_stopped_file_store_is_named(client, clock_alive, settings):
     assert (response.status_code, response.content) == (503, b"not ready: file store\n")
 
 
+@pytest.mark.slow  # a Python process
 def test_a_stopped_database_is_named_and_nothing_else_is_said(tmp_path):
     # A real PostgreSQL connection refused: nothing listens on this loopback port, as when the server is stopped.
     env = {**os.environ, "DATABASE_URL": f"postgres://carryover@127.0.0.1:{free_port()}/carryover", "DB_POOL": "0"}

@@ -18,8 +18,8 @@ from carryover.audit.models import AuditEvent, Outcome
 from carryover.homework.models import Entry
 from carryover.records.models import ExportRequest, ExportStatus
 
-# The real worker runs in its own transactions.
-pytestmark = pytest.mark.django_db(transaction=True)
+# The real worker runs in its own transactions; slow: it builds the export archive with its PDF booklet.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
 def run_worker():

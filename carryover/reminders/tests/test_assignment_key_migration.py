@@ -14,6 +14,8 @@ from carryover.reminders.models import ACTIVITY_KEY, Reminder
 
 from .conftest import assign
 
+pytestmark = pytest.mark.slow  # migrates backwards and forwards
+
 BEFORE = [("reminders", "0001_initial")]
 AFTER = [("reminders", "0002_reminder_assignment_foreign_key")]
 AT = datetime(2026, 3, 2, 19, 30, tzinfo=UTC)

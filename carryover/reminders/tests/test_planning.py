@@ -104,6 +104,7 @@ def client_in(practice, therapist, zone: str, n: int):
 
 @given(local_moments(), st.sampled_from([time(0, 30), time(1, 30), time(2, 30), time(3, 0), time(19, 30)]))
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.slow  # replans a client in the database for each drawn example
 def test_exactly_one_reminder_per_local_day_at_the_right_time(personas, moment, at):
     """A daily activity, planned again and again (every 5 hours) over four local days around the chosen date:
     one reminder per local day, each at the chosen wall time or the first instant after it."""

@@ -17,7 +17,11 @@ from carryover.measures.tests.helpers import submit
 from carryover.review.charts import bar_chart, count_ticks
 from carryover.review.services import session_record
 
-pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) is missing")
+# Slow: WeasyPrint PDFs, read back with pdftotext.
+pytestmark = [
+    pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) is missing"),
+    pytest.mark.slow,
+]
 
 
 def pdf_text(pdf: bytes, tmp_path, *pages: int) -> str:

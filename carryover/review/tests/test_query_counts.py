@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -19,6 +20,8 @@ from carryover.review.services import session_record
 from carryover.together.services import conversation_start
 
 from .conftest import answer
+
+pytestmark = pytest.mark.slow  # builds a small and a large caseload
 
 START = date(2026, 2, 2)  # a Monday
 OUTCOMES = ["done", "partial", "skipped", "done", "done"]

@@ -63,6 +63,7 @@ def test_summary_page_shows_the_numbers_and_no_private_content(client, personas,
     assert "Chart: What got in the way." in html
 
 
+@pytest.mark.slow  # WeasyPrint draws the PDF
 def test_summary_and_pdf_are_audited_as_exports(client, personas, journal_week):
     client.force_login(personas.alice)
     for name in ("client_summary", "client_summary_pdf"):
@@ -73,6 +74,7 @@ def test_summary_and_pdf_are_audited_as_exports(client, personas, journal_week):
         assert (event.action, event.object_type, event.client_id) == (Action.EXPORT, "session_summary", personas.bob.pk)
 
 
+@pytest.mark.slow  # WeasyPrint draws the PDF
 def test_pdf_has_the_charts_and_no_private_content(client, personas, journal_week, monkeypatch):
     import weasyprint
 
@@ -213,6 +215,7 @@ def inflated(pdf: bytes) -> bytes:
     return b"".join(parts)
 
 
+@pytest.mark.slow  # WeasyPrint draws the PDF
 def test_pdf_paper_follows_the_practice_country_unless_chosen(client, personas, journal_week):
     """The practice is in the UK: A4 (595 × 842 points) by default, US Letter (612 × 792) on request."""
     client.force_login(personas.alice)

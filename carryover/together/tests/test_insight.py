@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -78,6 +79,7 @@ def test_completion_by_confidence_and_by_agreed_in_session(client, personas):
     assert "<td>2</td><td>28</td>" in rows["“Why this helps” written for this client"]  # both tailored
 
 
+@pytest.mark.slow  # builds two caseloads
 def test_the_insight_page_costs_the_same_for_a_small_and_a_bigger_caseload(client, personas):
     counts = []
     for size in (2, 6):
