@@ -9,6 +9,8 @@ from django.contrib.staticfiles import finders
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
+from .charts import draw_all
+
 # WeasyPrint narrates every step at INFO; a server log needs none of it.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
@@ -59,4 +61,5 @@ def html_pdf(
 
 
 def summary_pdf(context: dict, *, request: HttpRequest, paper: str = "a4") -> bytes:
+    draw_all(context["summary"].all_charts)  # the cached pictures in one read; only new data is drawn
     return html_pdf("review/summary_pdf.html", context, request=request, paper=paper)
