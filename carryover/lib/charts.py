@@ -22,8 +22,7 @@ import tinycss2
 from pygal.style import Style
 
 SVG_NS = "http://www.w3.org/2000/svg"
-ElementTree.register_namespace("", SVG_NS)
-ElementTree.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+XLINK_NS = "http://www.w3.org/1999/xlink"
 
 # The CSS properties an SVG element also takes as an attribute (SVG 1.1 presentation attributes) that pygal's
 # stylesheet sets; the rest (transitions, cursors, user-select) mean nothing in a still picture.
@@ -146,4 +145,8 @@ def inline_styles(svg: str) -> str:
                 values.update(declarations)
         for name, value in values.items():
             wrapper.etree_element.set(name, value)
+    # Registered again each time: ElementTree's prefix registry is process-wide, and another library registering ""
+    # for its own namespace would otherwise turn every element into <ns0:…>.
+    ElementTree.register_namespace("", SVG_NS)
+    ElementTree.register_namespace("xlink", XLINK_NS)
     return ElementTree.tostring(root, encoding="unicode")
