@@ -34,12 +34,13 @@ from .caseload import caseload_rows, filter_rows
 from .extensions import caseload_signals, links_for, timeline_providers
 from .forms import NextSessionForm, ReviewSettingsForm, SessionForm, WindowForm
 from .models import ReviewSettings, Session
-from .pdf import paper_for, summary_pdf
+from .pdf import Busy, paper_for, summary_pdf
 from .summary import build_summary
 from .timeline import timeline_events
 from .windows import window_for
 
 RECENT_SESSIONS = 8
+BUILDING_RETRY_SECONDS = 2
 TIMELINE_DAYS = 30
 
 
@@ -91,7 +92,14 @@ def client_summary_pdf(request: AuthedRequest, client_id: int) -> HttpResponse:
     context = {**_summary_context(request, client_id), "prepared_at": timezone.now()}
     window = context["window"]
     paper = paper_for(context["client"].practice.country, request.GET.get("paper"))
-    response = HttpResponse(summary_pdf(context, request=request, paper=paper), content_type="application/pdf")
+    try:
+        pdf = summary_pdf(context, request=request, paper=paper)
+    except Busy:
+        # Another request is building this client's PDF: say so, and ask again shortly (it will be kept by then).
+        response = TemplateResponse(request, "review/pdf_building.html", context, status=202)
+        response["Retry-After"] = str(BUILDING_RETRY_SECONDS)
+        return response
+    response = HttpResponse(pdf, content_type="application/pdf")
     # No name in the file name: it ends up in download folders and browser histories.
     response["Content-Disposition"] = f'attachment; filename="session-summary-{window.start}-to-{window.end}.pdf"'
     response["Cache-Control"] = "no-store"

@@ -73,3 +73,36 @@ def test_a_chart_is_only_for_its_clients_care_team_and_the_client(client, person
     key = url.rsplit("/", 1)[1].removesuffix(".svg")
     assert client.get(reverse("chart_image", args=[personas.erin.pk, key])).status_code == 404
     assert client.get(reverse("chart_image", args=[personas.bob.pk, "0" * 40])).status_code == 404
+
+
+def test_one_pdf_per_client_at_a_time_and_an_unchanged_summary_is_not_built_again(
+    client, personas, journal_week, monkeypatch
+):
+    import weasyprint
+
+    from carryover.review.pdf import one_at_a_time
+
+    built = []
+    real = weasyprint.HTML.write_pdf
+
+    def counting(self, *args, **kwargs):
+        built.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", counting)
+    client.force_login(personas.alice)
+    url = reverse("client_summary_pdf", args=[personas.bob.pk])
+    with time_machine.travel(NOW, tick=False):
+        with one_at_a_time(f"summary-pdf:{personas.bob.membership.pk}"):  # another request is building it
+            waiting = client.get(url, {"start": "2026-03-02"})
+        assert waiting.status_code == 202 and waiting["Retry-After"] == "2" and not built
+        page = waiting.content.decode()
+        assert "Building the PDF" in page and '<meta http-equiv="refresh" content="2">' in page
+        first = client.get(url, {"start": "2026-03-02"})
+        second = client.get(url, {"start": "2026-03-02"})
+        assert first.status_code == second.status_code == 200 and second.content == first.content
+        assert len(built) == 1  # the same summary: the kept PDF
+        client.get(url, {"start": "2026-03-03"})  # another window: another PDF
+        assert len(built) == 2
+        with one_at_a_time(f"summary-pdf:{personas.erin.membership.pk}"):  # another client's build is no reason
+            assert client.get(url, {"start": "2026-03-04"}).status_code == 200

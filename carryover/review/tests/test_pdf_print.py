@@ -99,7 +99,7 @@ def test_line_chart_labels_are_few_whole_and_apart(points):
     width, drawn = _absolute_x(svg)
     assert 2 <= len(drawn) <= MAX_X_LABELS and drawn[0][1] == labels[0] and drawn[-1][1] == labels[-1]
     boxes = [(x - len(text) * CHAR_WIDTH * size / 2, x + len(text) * CHAR_WIDTH * size / 2) for x, text, size in drawn]
-    assert all(0 <= left and right <= width for left, right in boxes), (width, boxes)  # none cut at the edge
+    assert all(left >= 0 and right <= width for left, right in boxes), (width, boxes)  # none cut at the edge
     assert all(a[1] + 4 <= b[0] for a, b in zip(boxes, boxes[1:], strict=False)), boxes  # none overlapping
     legend = re.findall(r"<text[^>]*>([^<]*)</text>", svg[svg.index('class="legends"') :])
     assert {"Before", "Peak", "After re-rating"} <= set(legend)  # whole names, not "After re-…"
