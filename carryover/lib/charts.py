@@ -13,7 +13,7 @@ WeasyPrint, is about a third smaller, and costs the PDF no CSS work.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from xml.etree import ElementTree
 
@@ -94,6 +94,9 @@ def chart_config(**overrides: Any) -> dict[str, Any]:
         "margin": 12,
         "margin_right": 34,  # half of the last x label hangs past the plot: room for it, not cut off
         "print_values": False,
+        # The stylesheet without the chart's random id before every rule: the same text for every chart of one
+        # style, so `inline_styles` compiles it once. (Each SVG is its own document: nothing else to tell apart.)
+        "no_prefix": True,
         **overrides,
     }
 
@@ -104,8 +107,10 @@ def chart_config(**overrides: Any) -> dict[str, Any]:
 DROPPED = frozenset({f"{{{SVG_NS}}}style", f"{{{SVG_NS}}}script", f"{{{SVG_NS}}}desc"})
 
 
+@lru_cache(maxsize=32)
 def _rules(css: str) -> tuple[cssselect2.Matcher, cssselect2.Matcher]:
-    """Two matchers, as in CSS: the normal declarations and the `!important` ones that override them."""
+    """Two matchers, as in CSS: the normal declarations and the `!important` ones that override them. Compiled once
+    per stylesheet: with `no_prefix` pygal writes the same one into every chart of one style (see `chart_config`)."""
     normal, important = cssselect2.Matcher(), cssselect2.Matcher()
     for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
         if rule.type != "qualified-rule":
@@ -129,6 +134,10 @@ def _rules(css: str) -> tuple[cssselect2.Matcher, cssselect2.Matcher]:
     return normal, important
 
 
+def _shape(element: ElementTree.Element) -> tuple:
+    return (element.tag, element.get("id"), element.get("class"), "transform" in element.attrib)
+
+
 def inline_styles(svg: str) -> str:
     """The SVG with its <style> rules applied as presentation attributes and the <style> removed. An element's own
     `style` attribute still wins over them, as it did over the stylesheet."""
@@ -136,15 +145,26 @@ def inline_styles(svg: str) -> str:
     found = [(parent, child) for parent in root.iter() for child in parent if child.tag in DROPPED]
     styles = [child.text or "" for _, child in found if child.tag == f"{{{SVG_NS}}}style"]
     matchers = _rules("\n".join(styles))
+    shapes_of: dict[int, tuple] = {}  # id of an element -> its shape, its parent's shape, and so on up
     for parent, child in found:
         parent.remove(child)
+    # pygal's selectors look only at tags, ids, classes, ancestors and whether an element has a `transform`: two
+    # elements alike in those get the same declarations, so each distinct shape is matched once (a chart has a few
+    # dozen shapes for hundreds of elements).
+    shapes: dict[tuple, dict[str, str]] = {}
     for wrapper in cssselect2.ElementWrapper.from_xml_root(root).iter_subtree():
-        values: dict[str, str] = {}
-        for matcher in matchers:  # in cascade order: the later one wins
-            for _, _, _, declarations in sorted(matcher.match(wrapper), key=lambda match: (match[0], match[1])):
-                values.update(declarations)
-        for name, value in values.items():
-            wrapper.etree_element.set(name, value)
+        element = wrapper.etree_element
+        parent = wrapper.parent
+        shape = (_shape(element), shapes_of[id(parent.etree_element)] if parent is not None else None)
+        shapes_of[id(element)] = shape
+        if shape not in shapes:
+            values: dict[str, str] = {}
+            for matcher in matchers:  # in cascade order: the later one wins
+                for _, _, _, declarations in sorted(matcher.match(wrapper), key=lambda match: (match[0], match[1])):
+                    values.update(declarations)
+            shapes[shape] = values
+        for name, value in shapes[shape].items():
+            element.set(name, value)
     # Registered again each time: ElementTree's prefix registry is process-wide, and another library registering ""
     # for its own namespace would otherwise turn every element into <ns0:…>.
     ElementTree.register_namespace("", SVG_NS)
