@@ -96,9 +96,9 @@ def client_summary_pdf(request: AuthedRequest, client_id: int) -> HttpResponse:
         pdf = summary_pdf(context, request=request, paper=paper)
     except Busy:
         # Another request is building this client's PDF: say so, and ask again shortly (it will be kept by then).
-        response = TemplateResponse(request, "review/pdf_building.html", context, status=202)
-        response["Retry-After"] = str(BUILDING_RETRY_SECONDS)
-        return response
+        building = TemplateResponse(request, "review/pdf_building.html", context, status=202)
+        building["Retry-After"] = str(BUILDING_RETRY_SECONDS)
+        return building
     response = HttpResponse(pdf, content_type="application/pdf")
     # No name in the file name: it ends up in download folders and browser histories.
     response["Content-Disposition"] = f'attachment; filename="session-summary-{window.start}-to-{window.end}.pdf"'
