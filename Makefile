@@ -71,6 +71,9 @@ bench: $(VENV)/.installed
 	DATABASE_URL=$(BENCH_PG)/carryover_bench_review $(PY) manage.py bench_review $(BENCH_REVIEW)
 	SQLITE_PATH=var/bench-review.sqlite3 $(PY) manage.py migrate --noinput -v 0
 	SQLITE_PATH=var/bench-review.sqlite3 $(PY) manage.py bench_review $(BENCH_REVIEW)
+	# Charts and PDF: the summary's size and time, its chart images (fresh and 304), the PDF first and kept.
+	DATABASE_URL=$(BENCH_PG)/carryover_bench_review $(PY) manage.py bench_charts $(BENCH_REVIEW)
+	SQLITE_PATH=var/bench-review.sqlite3 $(PY) manage.py bench_charts $(BENCH_REVIEW)
 	# Pages against the floor view; growth with 10 / 60 / 200 clients and 30 days / a year; writes per GET.
 	DATABASE_URL=$(BENCH_PG)/carryover_bench_growth $(PY) manage.py migrate --noinput -v 0
 	DATABASE_URL=$(BENCH_PG)/carryover_bench_growth $(PY) manage.py bench_growth $(BENCH_GROWTH)

@@ -37,7 +37,8 @@ class RequestIdLogFilter(logging.Filter):
 
 
 class NoStoreMiddleware:
-    """Pages for a signed-in person hold personal data: never let a browser or proxy keep a copy."""
+    """Pages for a signed-in person hold personal data: never let a browser or proxy keep a copy. A response that
+    sets `private_cache = True` keeps its own Cache-Control (a chart image: `private`, revalidated by ETag)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -45,6 +46,8 @@ class NoStoreMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         user = getattr(request, "user", None)
+        if getattr(response, "private_cache", False):
+            return response
         if user is not None and user.is_authenticated and not request.path.startswith("/static/"):
             response["Cache-Control"] = "no-store"
         return response

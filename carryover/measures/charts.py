@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 import pygal
 
-from carryover.lib.charts import chart_config, chart_style
+from carryover.lib.charts import chart_config, chart_style, inline_styles
 
 from .instruments import MEASURES, max_total
 from .models import MeasureResult
@@ -33,9 +33,30 @@ def measure_chart(
     """The SVG of one measure's scores over time. `session_dates` are drawn as dashed vertical lines (sessions come
     from the review app; pass them in when they exist). `today` is the client's local today: with no scores yet,
     the empty chart is centred on it, not on the server's date."""
+    return scores_svg(measure_key, [(r.taken_on, r.total) for r in results], session_dates, today=today).encode()
+
+
+def chart_spec(
+    measure_key: str, results: Sequence[MeasureResult], session_dates: Sequence[date], *, today: date
+) -> dict:
+    """What a measure's chart draws, as JSON (review's charts cache the picture by it; see `draw_spec`)."""
+    scores = [[r.taken_on.isoformat(), r.total] for r in results]
+    sessions = [day.isoformat() for day in session_dates]
+    return {"kind": "measure", "measure": measure_key, "scores": scores, "sessions": sessions, "today": str(today)}
+
+
+def draw_spec(spec: dict) -> str:
+    scores = [(date.fromisoformat(day), total) for day, total in spec["scores"]]
+    sessions = [date.fromisoformat(day) for day in spec["sessions"]]
+    return scores_svg(spec["measure"], scores, sessions, today=date.fromisoformat(spec["today"]))
+
+
+def scores_svg(
+    measure_key: str, scores: Sequence[tuple[date, int]], session_dates: Sequence[date], *, today: date
+) -> str:
     measure = MEASURES[measure_key]
     top = max_total(measure)
-    days = [r.taken_on for r in results] or [today]
+    days = [day for day, _ in scores] or [today]
     start, end = min([*days, *session_dates]) - timedelta(days=3), max([*days, *session_dates]) + timedelta(days=3)
     bands = measure["bands"]
     colours = (*reversed(BAND_COLOURS[: len(bands)]), LINE_COLOUR, SESSION_COLOUR)
@@ -62,11 +83,10 @@ def measure_chart(
             fill=True,
             show_dots=False,
         )
-    chart.add("Score", [(_moment(r.taken_on), r.total) for r in results])
+    chart.add("Score", [(_moment(day), total) for day, total in scores])
     sessions: list = []
     for day in session_dates:
         sessions += [(_moment(day), 0), (_moment(day), top), None]
     if sessions:
         chart.add("Session", sessions, show_dots=False, stroke_style={"width": 1, "dasharray": "4, 4"})
-    svg = chart.render()
-    return svg if isinstance(svg, bytes) else svg.encode()
+    return inline_styles(chart.render(is_unicode=True))

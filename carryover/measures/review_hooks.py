@@ -16,7 +16,7 @@ from carryover.lib.times import local_day
 
 # The review app's built-ins register when these load: loaded first, they come first in the pages' filters.
 from carryover.review import caseload, timeline  # noqa: F401
-from carryover.review.charts import Chart
+from carryover.review.charts import Chart, register_kind
 from carryover.review.extensions import (
     CaseloadContext,
     Event,
@@ -31,7 +31,7 @@ from carryover.review.models import Session
 from carryover.review.windows import Window
 
 from . import scoring, services
-from .charts import measure_chart
+from .charts import chart_spec, draw_spec
 from .models import AlertStatus, MeasureResult, RiskAlert
 
 RISK_WEIGHT = 1000  # an unacknowledged safety alert outranks everything else on the caseload
@@ -100,13 +100,12 @@ def scores_section(client: Membership, window: Window) -> SummarySection | None:
         lines.append(line)
         # The window ends on the client's today (or the day the therapist chose); there are scores here anyway.
         marked = [d for d in sessions if d <= window.end]
-        svg = measure_chart(summary.measure, summary.results, marked, today=window.end)
         charts.append(
             Chart(
                 f"{summary.name} over time",
                 f"{summary.name} scores from {summary.baseline.taken_on:%-d %b %Y} to {latest.taken_on:%-d %b %Y}, "
                 f"with the severity bands shaded and session days as dashed lines.",
-                svg.decode(),
+                chart_spec(summary.measure, summary.results, marked, today=window.end),
                 ["Date", "Score", "Severity"],
                 [[r.taken_on.strftime("%-d %b %Y"), r.total, r.band_label] for r in summary.results],
             )
@@ -173,4 +172,5 @@ def register() -> None:
     caseload_signals.register(risk_and_scores_signal, kinds=kinds)
     summary_sections.register(alerts_section)
     summary_sections.register(scores_section)
+    register_kind("measure", draw_spec)  # the summary's score charts, drawn (and cached) by review's charts
     timeline_providers.register(timeline_events, kinds={"score": "Questionnaire scores", "alert": "Safety alert"})

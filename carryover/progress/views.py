@@ -23,6 +23,7 @@ from carryover.homework.render import display_answers
 from carryover.lib.access import deny
 from carryover.lib.extensions import panels_for
 from carryover.lib.types import AuthedRequest
+from carryover.review.charts import publish
 from carryover.review.pdf import html_pdf, paper_for
 
 from . import services
@@ -124,6 +125,7 @@ def my_patterns(request: AuthedRequest) -> HttpResponse:
     form = PatternsForm(request.GET, client=me)
     _check(request, form)
     context = patterns_for(me, today=local_today(request.user), period=form.chosen_period(), narrow=form.narrow)
+    publish((chart for section in context["sections"] for chart in section.charts), me.user_id)
     return TemplateResponse(request, "progress/patterns.html", {**context, "form": form})
 
 

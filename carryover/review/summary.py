@@ -36,7 +36,7 @@ from carryover.homework.models import (
 from carryover.homework.render import display_answers
 
 from . import instruments
-from .charts import Chart, bar_chart
+from .charts import Chart, bar_chart, every_chart
 from .extensions import SummarySection, summary_sections
 from .models import Session
 from .suggestions import suggestions_for
@@ -140,6 +140,11 @@ class Summary:
             for name in ("due", "done", "partial", "skipped", "missed", "pending", "credit"):
                 setattr(total, name, getattr(total, name) + getattr(row, name))
         return total
+
+    @property
+    def all_charts(self) -> list[Chart]:
+        """Every picture the summary shows (its own and the sections'), to publish or draw in one go."""
+        return every_chart([self.barrier_chart], self.charts, *(section.charts for section in self.sections))
 
     @property
     def has_risk(self) -> bool:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from csp.decorators import csp_replace
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -27,18 +28,19 @@ from carryover.lib.extensions import panels_for
 from carryover.lib.recovery import recovered_initial
 from carryover.lib.types import AuthedRequest
 
-from . import insight, services
-from .access import get_session_for_therapist
+from . import charts, insight, services
+from .access import get_chart_owner, get_session_for_therapist
 from .caseload import caseload_rows, filter_rows
 from .extensions import caseload_signals, links_for, timeline_providers
 from .forms import NextSessionForm, ReviewSettingsForm, SessionForm, WindowForm
 from .models import ReviewSettings, Session
-from .pdf import paper_for, summary_pdf
+from .pdf import Busy, paper_for, summary_pdf
 from .summary import build_summary
 from .timeline import timeline_events
 from .windows import window_for
 
 RECENT_SESSIONS = 8
+BUILDING_RETRY_SECONDS = 2
 TIMELINE_DAYS = 30
 
 
@@ -56,7 +58,33 @@ def _summary_context(request: AuthedRequest, client_id: int) -> dict:
 
 @role_required(Role.THERAPIST)
 def client_summary(request: AuthedRequest, client_id: int) -> HttpResponse:
-    return TemplateResponse(request, "review/summary.html", _summary_context(request, client_id))
+    context = _summary_context(request, client_id)
+    charts.publish(context["summary"].all_charts, context["client"].user_id)
+    return TemplateResponse(request, "review/summary.html", context)
+
+
+# Private: a browser may keep the picture but no shared cache may; no-cache: it asks again each time (the access
+# check runs, and is audited, every time), and the ETag (the key, which changes with the data) makes that a 304.
+CHART_CACHING = "private, no-cache"
+
+
+@csp_replace({"style-src": ["'self'", "'unsafe-inline'"], "script-src": ["'none'"], "default-src": ["'none'"]})
+@role_required(Role.THERAPIST, Role.CLIENT)
+def chart_image(request: AuthedRequest, client_id: int, key: str) -> HttpResponse:
+    """A published chart (`charts.publish`) as an SVG image, for the client's care team or the client."""
+    owner = get_chart_owner(request, client_id)
+    etag = f'"{key}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        svg = charts.stored_svg(key, owner.user_id)
+        if svg is None:
+            raise Http404()
+        response = HttpResponse(svg, content_type="image/svg+xml")
+    response["ETag"] = etag
+    response["Cache-Control"] = CHART_CACHING
+    response.private_cache = True  # type: ignore[attr-defined]  # kept by NoStoreMiddleware
+    return response
 
 
 @role_required(Role.THERAPIST)
@@ -64,7 +92,14 @@ def client_summary_pdf(request: AuthedRequest, client_id: int) -> HttpResponse:
     context = {**_summary_context(request, client_id), "prepared_at": timezone.now()}
     window = context["window"]
     paper = paper_for(context["client"].practice.country, request.GET.get("paper"))
-    response = HttpResponse(summary_pdf(context, request=request, paper=paper), content_type="application/pdf")
+    try:
+        pdf = summary_pdf(context, request=request, paper=paper)
+    except Busy:
+        # Another request is building this client's PDF: say so, and ask again shortly (it will be kept by then).
+        building = TemplateResponse(request, "review/pdf_building.html", context, status=202)
+        building["Retry-After"] = str(BUILDING_RETRY_SECONDS)
+        return building
+    response = HttpResponse(pdf, content_type="application/pdf")
     # No name in the file name: it ends up in download folders and browser histories.
     response["Content-Disposition"] = f'attachment; filename="session-summary-{window.start}-to-{window.end}.pdf"'
     response["Cache-Control"] = "no-store"

@@ -122,6 +122,9 @@ MATRIX: dict[str, Row] = {
     "client_summary_pdf": Row(
         only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
     ),
+    "chart_image": Row(
+        only(200, "client", "therapist"), kwargs=lambda p, s: published_chart(p), audited=True
+    ),  # one of Bob's charts: his care team and Bob see it
     "client_sessions": Row(
         only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"client_id": p.bob.pk}, audited=True
     ),
@@ -421,6 +424,14 @@ def guardian(personas):
     return SupportLink.objects.current().filter(client=client, is_guardian=True).first() or link_invite(
         client=client, actor=actor, name="Mum", email="mum@family.test", is_guardian=True
     )
+
+
+def published_chart(personas) -> dict:
+    from carryover.review.charts import bar_chart, publish
+
+    chart = bar_chart("What got in the way", "Forgot, twice.", [("I forgot", 2)])
+    publish([chart], personas.bob.pk)
+    return {"client_id": personas.bob.pk, "key": chart.key}
 
 
 def url_names(patterns=None) -> set[str]:

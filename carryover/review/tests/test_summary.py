@@ -59,7 +59,8 @@ def test_summary_page_shows_the_numbers_and_no_private_content(client, personas,
     assert "50%" in html and "The kids were ill all week." in html and "Shared words about Friday." in html
     assert PRIVATE_WORDS not in html and PRIVATE_BARRIER_WORDS not in html
     assert "2 private entries count towards credit" in html
-    assert 'src="data:image/svg+xml;base64,' in html and "<svg" not in html  # charts are images: CSP-safe
+    # Charts are images at their own URLs (test_chart_images.py): CSP-safe, and no base64 SVG in the page.
+    assert f'src="/clients/{personas.bob.pk}/charts/' in html and "<svg" not in html and "base64" not in html
     assert "Chart: What got in the way." in html
 
 
