@@ -6,6 +6,7 @@ refused with a clear message and nothing half-written."""
 from __future__ import annotations
 
 import base64
+import difflib
 import hashlib
 import io
 import json
@@ -120,7 +121,10 @@ def same_pages(env: dict, restored_env: dict) -> None:
     pages = rendered_pages(env)
     assert len(pages) == 4 and all(status == 200 for status, _ in pages.values())
     assert "Sam" in pages[next(iter(pages))][1]  # the client's own Today, not a sign-in page
-    assert rendered_pages(restored_env) == pages
+    restored = rendered_pages(restored_env)
+    for url, (status, html) in pages.items():
+        difference = difflib.unified_diff(html.splitlines(), restored[url][1].splitlines(), lineterm="", n=1)
+        assert restored[url] == (status, html), f"{url} differs after the restore:\n" + "\n".join(difference)
 
 
 def tampered(archive: Path, output: Path) -> None:
