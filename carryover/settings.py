@@ -435,6 +435,7 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "carryover.ops.middleware.RequestMetricsMiddleware",
 )
+MIDDLEWARE.append("carryover.ops.middleware.FileStoreErrorMiddleware")  # a store out of reach: 503, not 500
 # Files: this machine's `var/private` by default; FILE_STORE=s3 keeps them in an S3-compatible bucket so that every
 # web machine and worker reads what any other stored. Either way the app encrypts before storing (lib/filestore.py).
 FILE_STORE = os.environ.get("FILE_STORE", "local")

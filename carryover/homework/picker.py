@@ -88,7 +88,7 @@ def library_picker(therapist: Membership, *, query: str = "", shelf: str = "") -
 def recent_template_ids(therapist: Membership) -> list[int]:
     """The worksheets this therapist assigned last, newest first, each once."""
     ids: list[int] = []
-    rows = Assignment.objects.filter(therapist=therapist).order_by("-created_at")
+    rows = Assignment.objects.filter(therapist=therapist).order_by("-created_at", "-pk")  # ties: same moment
     for template_id in rows.values_list("template_version__template_id", flat=True)[:50]:
         if template_id not in ids:
             ids.append(template_id)
@@ -100,7 +100,7 @@ def recent_template_ids(therapist: Membership) -> list[int]:
 def last_used(therapist: Membership, template: Template) -> Assignment | None:
     """This therapist's latest assignment of this worksheet, to any client: its settings start the next one."""
     of_template = Assignment.objects.filter(therapist=therapist, template_version__template=template)
-    return of_template.order_by("-created_at").first()
+    return of_template.order_by("-created_at", "-pk").first()
 
 
 LAST_USED_KEYS = ("title", "instructions", "rationale", "minimum", "coping")

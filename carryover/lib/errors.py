@@ -41,6 +41,16 @@ def server_error(request):
     )
 
 
+def store_unavailable(request):
+    """The file store could not be reached (lib/filestore.py): nothing was changed, and trying later will work."""
+    return _render(
+        request,
+        503,
+        "Files can't be reached just now",
+        "Nothing was lost or used up. Please try again in a few minutes.",
+    )
+
+
 def csrf_failure(request, reason=""):
     """An expired form keeps what its signed-in sender typed; any other CSRF failure changes nothing.
 

@@ -1,5 +1,6 @@
 """`/readyz` and `/metrics`, answered before host checks and HTTPS redirects (probes and scrapers come by IP
-address over the private network, like `/healthz`), and the per-view request metrics."""
+address over the private network, like `/healthz`), the per-view request metrics, and the one answer every view
+gives when the file store cannot be reached."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import time
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from carryover.lib.errors import store_unavailable
+from carryover.lib.filestore import FileStoreError
 from carryover.lib.jsonlog import user_id_var
 
 from .metrics import LATENCY, REQUESTS, metrics_text
@@ -72,3 +75,22 @@ class RequestMetricsMiddleware:
         REQUESTS.labels(view=view, method=request.method, status=f"{response.status_code // 100}xx").inc()
         LATENCY.labels(view=view).observe(time.perf_counter() - started)
         return response
+
+
+class FileStoreErrorMiddleware:
+    """A view that could not reach the file store (an attachment, an export or archive download, an import) answers
+    503 with a plain page, not a 500: its transaction was rolled back, so a download link stays unused and a form
+    can be sent again. (The store logged the error's class; the page names nothing of the store.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, FileStoreError):
+            response = store_unavailable(request)
+            response["Retry-After"] = "60"
+            return response
+        return None

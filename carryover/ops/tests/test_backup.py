@@ -1,12 +1,16 @@
 """`backup` and `restore` on the demo, as an operator runs them (each a real `manage.py` process): the restored copy
-has the same data, files and verified audit chain; an altered archive, a non-empty target and a full disk are
+has the same data, files and verified audit chain, and its pages (the client's Today, the therapist's client page,
+summary and timeline) read the same; an altered archive, a non-empty target and a full disk are
 refused with a clear message and nothing half-written."""
 
 from __future__ import annotations
 
 import base64
+import difflib
 import hashlib
 import io
+import json
+import re
 import resource
 import shutil
 import signal
@@ -49,6 +53,35 @@ def fingerprint(env: dict, var_dir: Path) -> tuple[str, dict[str, str], str]:
     return data, files, manage(env, "verify_audit").stdout
 
 
+# Each page as the demo's people see it, rendered by the app in a process of its own (JSON: url -> status, html).
+PAGES = (
+    "import json; from django.test import Client; from django.urls import reverse\n"
+    "from carryover.accounts.models import User\n"
+    "therapist, client = (User.objects.get(email=f'{who}@example.org') for who in ('therapist', 'client'))\n"
+    "views = {client: [reverse('client_home')], therapist: [reverse(name, args=[client.pk]) for name in "
+    "('client_detail', 'client_summary', 'client_timeline')]}\n"
+    "pages = {}\n"
+    "for person, urls in views.items():\n"
+    "    browser = Client(); browser.force_login(person)\n"
+    "    for url in urls:\n"
+    "        response = browser.get(url); pages[url] = [response.status_code, response.content.decode()]\n"
+    "print(json.dumps(pages))"
+)
+SVG = re.compile(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)")
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def rendered_pages(env: dict) -> dict[str, tuple[int, str]]:
+    """The pages, less what differs on every rendering: CSRF tokens, nonces, and the random ids inside charts."""
+    pages = json.loads(manage(env, "shell", "-c", PAGES).stdout.strip().splitlines()[-1])
+    normal = {}
+    for url, (status, html) in pages.items():
+        html = SVG.sub(lambda found: "data:image/svg+xml," + base64.b64decode(found.group(1)).decode(), html)
+        html = re.sub(r'(csrfmiddlewaretoken" value|csrf-token" content|nonce)="[^"]*"', r'\1=""', html)
+        normal[url] = (status, UUID.sub("<uuid>", html))
+    return normal
+
+
 @pytest.fixture
 def demo(tmp_path, demo_var):  # noqa: F811
     source = tmp_path / "source"
@@ -80,6 +113,18 @@ def test_round_trip_restores_the_same_data_files_and_audit_chain(tmp_path, demo)
     again = manage(restored_env, "restore", str(archive), check=False)
     assert again.returncode != 0 and "The database is not empty" in again.stderr
     assert fingerprint(restored_env, target) == before
+    same_pages(env, restored_env)  # last: rendering writes (audit events of the reads)
+
+
+def same_pages(env: dict, restored_env: dict) -> None:
+    """The original and the restored copy, each from the state the backup holds, render the same pages."""
+    pages = rendered_pages(env)
+    assert len(pages) == 4 and all(status == 200 for status, _ in pages.values())
+    assert "Sam" in pages[next(iter(pages))][1]  # the client's own Today, not a sign-in page
+    restored = rendered_pages(restored_env)
+    for url, (status, html) in pages.items():
+        difference = difflib.unified_diff(html.splitlines(), restored[url][1].splitlines(), lineterm="", n=1)
+        assert restored[url] == (status, html), f"{url} differs after the restore:\n" + "\n".join(difference)
 
 
 def tampered(archive: Path, output: Path) -> None:
@@ -134,3 +179,4 @@ def test_round_trip_on_postgresql(tmp_path, postgres_databases):
     assert fingerprint(restored_env, target) == before
     again = manage(restored_env, "restore", str(archive), check=False)
     assert again.returncode != 0 and "The database is not empty" in again.stderr
+    same_pages(env, restored_env)
