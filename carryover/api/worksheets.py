@@ -15,7 +15,7 @@ from ninja import Status
 from carryover.accounts.models import Role
 from carryover.audit.models import Action
 from carryover.homework.access import get_template_for_therapist
-from carryover.homework.builder import PREFIX, Builder, _unchanged
+from carryover.homework.builder import PREFIX, Builder, unchanged
 from carryover.homework.models import Template, TemplateVersion
 from carryover.homework.services import custom_template_save
 from carryover.lib.types import AuthedRequest
@@ -99,7 +99,7 @@ def template_update(request: AuthedRequest, template_id: s.DbId, payload: s.Work
     latest = template.latest_version()
     builder = _checked(payload, base=latest)
     assert builder.content is not None
-    if not _unchanged(template, latest, builder.content, payload.shared):  # nothing changed: no new version
+    if not unchanged(template, latest, builder.content, payload.shared):  # nothing changed: no new version
         custom_template_save(
             therapist=request.user.membership, template=template, shared=payload.shared, **builder.content
         )

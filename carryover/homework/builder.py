@@ -565,7 +565,7 @@ def _builder_page(
     stale = template is not None and builder.content is not None and _stale(builder, base)
     if request.method == "POST" and request.POST.get("action") == "save" and builder.content and not stale:
         shared = builder.form.cleaned_data["shared"]
-        if template is not None and base is not None and _unchanged(template, base, builder.content, shared):
+        if template is not None and base is not None and unchanged(template, base, builder.content, shared):
             messages.info(request, "Nothing had changed, so no new version was made.")
             return redirect("template_preview", template.pk)
         version = custom_template_save(
@@ -598,5 +598,6 @@ def _stale(builder: Builder, base: TemplateVersion | None) -> bool:
     return True
 
 
-def _unchanged(template: Template, base: TemplateVersion, content: dict[str, Any], shared: bool) -> bool:
+def unchanged(template: Template, base: TemplateVersion, content: dict[str, Any], shared: bool) -> bool:
+    """Whether a save would make a version identical to `base`: the one rule the builder page and the API share."""
     return shared == template.shared and all(getattr(base, key) == content[key] for key in VERSION_FIELDS)

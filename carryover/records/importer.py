@@ -32,7 +32,7 @@ from carryover.audit.models import Action
 from carryover.homework.models import Attachment, Template, TemplateKind, TemplateVersion
 from carryover.homework.schema import SchemaError, check_schema
 from carryover.lib.crypto import encrypt_bytes
-from carryover.lib.filestore import store_put
+from carryover.lib.filestore import FileStoreError, store_delete, store_put
 from carryover.measures.instruments import MEASURES
 
 from .erasure import audit_client
@@ -134,12 +134,13 @@ def _worksheets(document: dict, therapist: Membership) -> dict[int, int]:
     return versions
 
 
-def _files(document: dict, files: dict[str, bytes], client: Membership, maps: Maps) -> None:
+def _files(document: dict, files: dict[str, bytes], client: Membership, maps: Maps, stored: list[str]) -> None:
     for item in document["sections"].get("attachments", []):
         data = files.get(item["file"])
         if data is None or item["entry_id"] not in maps["entries"]:
             continue  # a bare export.json carries no files; a draft's file is not kept
         relative = store_put(f"attachments/{client.pk}/{uuid.uuid4().hex}.bin", encrypt_bytes(data))
+        stored.append(relative)
         row = _row("attachments", item, {"client_id": client.pk, "entry_id": maps["entries"], "draft_id": None})
         Attachment.objects.create(**row, path=relative)
 
@@ -182,11 +183,26 @@ def _export_import(*, therapist: Membership, data: bytes, email: str) -> Members
     document, files = read_upload(data)
     _check_scores(document)
     account = document["sections"]["account"][0]
-    with transaction.atomic():
-        client = new_client(therapist=therapist, email=email, name=account["name"], time_zone=account["time_zone"])
-        maps = _history(document, therapist, client)
-        _files(document, files, client, maps)
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            client = new_client(therapist=therapist, email=email, name=account["name"], time_zone=account["time_zone"])
+            maps = _history(document, therapist, client)
+            _files(document, files, client, maps, stored)
+    except BaseException:
+        _forget(stored)
+        raise
     return client
+
+
+def _forget(names: list[str]) -> None:
+    """Files stored for an import that was then rolled back: no row names them, so they go too (as far as the store
+    allows: it may be what failed; what stays is ciphertext nobody can reach)."""
+    for name in names:
+        try:
+            store_delete(name)
+        except FileStoreError:
+            return
 
 
 def _check_scores(document: dict) -> None:

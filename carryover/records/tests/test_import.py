@@ -10,14 +10,17 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import DatabaseError
 
 from carryover.accounts.models import Membership, User
 from carryover.lib.crypto import decrypt_chunks
+from carryover.lib.filestore import store_names
 from carryover.measures.models import MeasureResult
 from carryover.measures.tests.helpers import submit
 from carryover.records import importer
 from carryover.records.importer import ImportRefused, client_import
 from carryover.records.models import Audience, ExportRequest
+from carryover.records.tests.conftest import _attachment
 from carryover.records.services import export_build, export_request
 from carryover.review.models import Session
 from carryover.review.services import session_record
@@ -68,6 +71,20 @@ def test_round_trip_keeps_the_timeline_summary_and_scores(personas, bobs_history
     assert before["timeline"] and before["scores"] and before["summary"][0] == 2  # two private entries
     assert after == before
     assert moved.attachments.count() == personas.bob.membership.attachments.count()
+
+
+def test_an_import_that_fails_after_storing_files_leaves_none_behind(personas, journal_week, media, monkeypatch):
+    _attachment(personas.bob.membership, personas.bob.membership.entries.first())
+    data = exported_zip(personas)
+    before = set(store_names("attachments"))
+
+    def refuse(**row):
+        raise DatabaseError("the database refused the row")
+
+    monkeypatch.setattr(importer.Attachment.objects, "create", refuse)
+    with pytest.raises(ImportRefused, match="none of it was imported"):
+        client_import(therapist=personas.charlie.membership, data=data, email="bob@elsewhere.test")
+    assert set(store_names("attachments")) == before and not User.objects.filter(email="bob@elsewhere.test").exists()
 
 
 def test_a_bare_export_json_imports_too(personas, bobs_history):
