@@ -20,8 +20,8 @@ from carryover.measures.tests.helpers import submit
 from carryover.records import importer
 from carryover.records.importer import ImportRefused, client_import
 from carryover.records.models import Audience, ExportRequest
-from carryover.records.tests.conftest import _attachment
 from carryover.records.services import export_build, export_request
+from carryover.records.tests.conftest import _attachment
 from carryover.review.models import Session
 from carryover.review.services import session_record
 from carryover.review.summary import build_summary
