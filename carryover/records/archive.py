@@ -124,11 +124,12 @@ def archive_take(*, archive: PracticeArchive, actor: User) -> Iterator[bytes] | 
         locked = PracticeArchive.objects.select_for_update().get(pk=archive.pk)
         if not locked.link_usable():
             return None
+        stream = stream_once(locked.path)  # opened first: a store out of reach leaves the link unused
         PracticeArchive.objects.filter(pk=locked.pk).update(
             status=ExportStatus.DOWNLOADED, downloaded_at=timezone.now()
         )
         _audit(locked, actor_id=actor.pk, object_type="practice_archive_download")
-    return stream_once(locked.path)
+    return stream
 
 
 def _audit(archive: PracticeArchive, *, actor_id: int, object_type: str) -> None:

@@ -129,9 +129,10 @@ def export_take(*, export_id: int, token: str, user: User) -> Iterator[bytes]:
             raise ExportUnavailable
         if not secrets.compare_digest(export.token_hash, hash_token(token)):
             raise ExportUnavailable
+        stream = stream_once(export.path)  # opened first: a store out of reach leaves the link unused
         ExportRequest.objects.filter(pk=export.pk).update(status=ExportStatus.DOWNLOADED, downloaded_at=timezone.now())
         _audit(export, actor_id=user.pk, object_type="export_download")
-    return stream_once(export.path)
+    return stream
 
 
 def exports_expire() -> int:

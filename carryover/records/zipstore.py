@@ -9,6 +9,7 @@ import tempfile
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator
+from typing import BinaryIO
 
 from carryover.lib.crypto import decrypt_chunks, encrypt_to
 from carryover.lib.filestore import store_delete, store_open, store_put_file
@@ -27,9 +28,16 @@ def zip_to_store(fill: Callable[[zipfile.ZipFile], None]) -> tuple[str, int]:
 
 
 def stream_once(path: str) -> Iterator[bytes]:
-    """The stored zip's bytes, chunk by chunk; the stored file is deleted when the stream ends or is closed."""
+    """The stored zip's bytes, chunk by chunk; the stored file is deleted when the stream ends or is closed.
+    The file is opened here, before anything is sent: a store out of reach raises FileStoreError now (a 503 page,
+    and the caller's transaction leaves the link unused) rather than half-way through a 200."""
+    handle = store_open(path)
+    return _send_then_delete(path, handle)
+
+
+def _send_then_delete(path: str, handle: BinaryIO) -> Iterator[bytes]:
     try:
-        with store_open(path) as handle:
+        with handle:
             yield from decrypt_chunks(handle)
     finally:
         store_delete(path)

@@ -8,7 +8,7 @@ urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
     path("clients/<id:client_id>/summary/", views.client_summary, name="client_summary"),
     path("clients/<id:client_id>/summary.pdf", views.client_summary_pdf, name="client_summary_pdf"),
-    path("clients/<id:client_id>/charts/<slug:key>.svg", views.chart_image, name="chart_image"),
+    path("clients/<id:client_id>/charts/<slug:chart_key>.svg", views.chart_image, name="chart_image"),
     path("clients/<id:client_id>/sessions/", views.client_sessions, name="client_sessions"),
     path("clients/<id:client_id>/sessions/next/", views.client_next_session, name="client_next_session"),
 ]

@@ -70,14 +70,14 @@ CHART_CACHING = "private, no-cache"
 
 @csp_replace({"style-src": ["'self'", "'unsafe-inline'"], "script-src": ["'none'"], "default-src": ["'none'"]})
 @role_required(Role.THERAPIST, Role.CLIENT)
-def chart_image(request: AuthedRequest, client_id: int, key: str) -> HttpResponse:
+def chart_image(request: AuthedRequest, client_id: int, chart_key: str) -> HttpResponse:
     """A published chart (`charts.publish`) as an SVG image, for the client's care team or the client."""
     owner = get_chart_owner(request, client_id)
-    etag = f'"{key}"'
+    etag = f'"{chart_key}"'
     if etag in request.headers.get("If-None-Match", ""):
         response: HttpResponse = HttpResponseNotModified()
     else:
-        svg = charts.stored_svg(key, owner.user_id)
+        svg = charts.stored_svg(chart_key, owner.user_id)
         if svg is None:
             raise Http404()
         response = HttpResponse(svg, content_type="image/svg+xml")

@@ -431,7 +431,7 @@ def published_chart(personas) -> dict:
 
     chart = bar_chart("What got in the way", "Forgot, twice.", [("I forgot", 2)])
     publish([chart], personas.bob.pk)
-    return {"client_id": personas.bob.pk, "key": chart.key}
+    return {"client_id": personas.bob.pk, "chart_key": chart.key}
 
 
 def url_names(patterns=None) -> set[str]:
