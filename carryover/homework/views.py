@@ -176,7 +176,8 @@ def draft_autosave(request: AuthedRequest, pk: int) -> HttpResponse:
     except services.DraftGone:
         return HttpResponse(status=204)  # sent from another tab or device: nothing left to save
     if risk_watch().draft_saved(draft=draft, before=before):
-        return HttpResponseClientRedirect(reverse("crisis_support"))  # htmx follows it: the whole page changes
+        # htmx follows it (the whole page changes); "after=save" because the client's own Next may overtake it
+        return HttpResponseClientRedirect(reverse("crisis_support") + "?after=save")
     context = {"draft": draft, "warning": autosave_warning(draft, updates)}
     return TemplateResponse(request, "homework/flow.html#saved", context)  # the page's own partial
 

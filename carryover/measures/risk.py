@@ -218,9 +218,9 @@ class MeasuresRiskWatch:
         return today_panel(client)
 
 
-def crisis_shown(*, client: Membership, resources, plan: SafetyPlan | None) -> None:
+def crisis_shown(*, client: Membership, resources, plan: SafetyPlan | None, drafts: bool = True) -> None:
     """Record on each alert whose crisis screen this is what it showed, once (the first showing is the one that
-    followed the risk answer), and on each draft that the screen was shown for its risk answers."""
+    followed the risk answer), and (`drafts`) on each draft that the screen was shown for its risk answers."""
     shown = {
         "lines": [{"name": r.name, "how": r.how, "phone": r.phone, "sms": r.sms} for r in resources],
         "plan": plan is not None and any(plan.content.values()),
@@ -228,6 +228,12 @@ def crisis_shown(*, client: Membership, resources, plan: SafetyPlan | None) -> N
     RiskAlert.objects.filter(client=client, shown_at__isnull=True).exclude(status=AlertStatus.RESOLVED).update(
         shown_at=timezone.now(), shown=shown
     )
+    if drafts:
+        crisis_seen(client=client)
+
+
+def crisis_seen(*, client: Membership) -> None:
+    """Mark on each of the client's drafts that the crisis screen was seen for its risk answers as they stand."""
     for draft in Draft.objects.filter(client=client).select_related("template_version"):
         hits = worksheet.risk_answers(draft.template_version.schema, draft.raw)
         if hits and draft.raw.get(SEEN) != _seen_mark(draft, hits):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("measures/do/<id:pk>/", views.measure_do, name="measure_do"),
     path("support/", views.crisis_support, name="crisis_support"),
     path("support/ask/", views.help_request, name="help_request"),
+    path("support/seen/", views.crisis_seen, name="crisis_seen"),
     path("safety-plan/", views.safety_plan, name="safety_plan"),
     path("measures/mine/", views.my_measures, name="my_measures"),
     # Client (if shared) and care team

@@ -58,14 +58,27 @@ def crisis_support(request: AuthedRequest) -> HttpResponse:
     resources = list(me.practice.crisis_resources.all())
     plan = services.safety_plan_of(me)
     plan = plan if plan is not None and any(plan.content.values()) else None  # an empty plan is no plan
-    risk.crisis_shown(client=me, resources=resources, plan=plan)
+    # After an autosave the browser may drop this page for the client's own Next, sent a moment later: the page
+    # itself then says it was seen (`crisis_seen`, on load), and until it does the Next shows it again.
+    after_save = request.GET.get("after") == "save"
+    risk.crisis_shown(client=me, resources=resources, plan=plan, drafts=not after_save)
     context = {
+        "confirm_seen": after_save,
         "resources": resources,
         "plan": plan,
         "sections": services.SAFETY_PLAN_SECTIONS,
         "told": risk.open_alert_exists(me),
     }
     return TemplateResponse(request, "measures/crisis.html", context)
+
+
+@require_POST
+@role_required(Role.CLIENT)
+def crisis_seen(request: AuthedRequest) -> HttpResponse:
+    """Sent by the crisis screen once it is on the client's screen (after an autosave's redirect)."""
+    me = get_own_client_record(request, object_type="crisis_support")
+    risk.crisis_seen(client=me)
+    return HttpResponse(status=204)
 
 
 @require_POST

@@ -196,6 +196,7 @@ MATRIX: dict[str, Row] = {
     # --- Measures and safety ---
     "measure_do": Row(only(200, "client"), kwargs=lambda p, s: {"pk": measure_state(p)["occurrence"].pk}, audited=True),
     "crisis_support": Row(only(200, *CLIENTS), audited=True),
+    "crisis_seen": Row(only(204, *CLIENTS), method="post", audited=True),
     "help_request": Row(only(302, *CLIENTS), method="post", audited=True),
     "safety_plan": Row(only(200, *CLIENTS), audited=True),
     "my_measures": Row(only(200, *CLIENTS), audited=True),

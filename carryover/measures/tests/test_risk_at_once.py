@@ -58,9 +58,11 @@ def test_autosave_of_a_risk_answer_redirects_the_page_to_the_crisis_screen(clien
     draft = Draft.objects.get()
     url = reverse("draft_autosave", args=[draft.pk])
     response = client.post(url, {"f-q9": "2"}, headers={"HX-Request": "true"})
-    assert response.status_code == 200 and response["HX-Redirect"] == reverse("crisis_support")
+    assert response.status_code == 200 and response["HX-Redirect"] == reverse("crisis_support") + "?after=save"
     assert RiskAlert.objects.count() == 1
-    client.get(reverse("crisis_support"))  # htmx followed it: the screen was shown
+    screen = client.get(response["HX-Redirect"])  # htmx followed it...
+    assert reverse("crisis_seen") in screen.content.decode()
+    assert client.post(reverse("crisis_seen")).status_code == 204  # ...and the page, on the screen, says so
     again = client.post(url, {"f-q9": "2", "f-q1": "0"}, headers={"HX-Request": "true"})
     assert "HX-Redirect" not in again and b"Saved" in again.content  # the same answer again: no loop
     assert RiskAlert.objects.count() == 1
@@ -72,9 +74,23 @@ def test_an_autosave_redirect_lost_to_the_next_button_still_ends_on_the_crisis_s
     autosave = client.post(
         reverse("draft_autosave", args=[Draft.objects.get().pk]), {"f-q9": "1"}, headers={"HX-Request": "true"}
     )
-    assert autosave["HX-Redirect"] == reverse("crisis_support")  # ...but the page was already submitting Next
+    assert autosave["HX-Redirect"] == reverse("crisis_support") + "?after=save"  # ...but Next was on its way
     assert answer_item(client, phq9, 9, 1).url == reverse("crisis_support")
     assert RiskAlert.objects.count() == 1
+
+
+def test_a_crisis_screen_served_but_dropped_for_the_next_button_is_shown_again(client, personas, phq9):
+    """The browser asked for the screen after the autosave, then dropped it for the client's own Next (a tap a
+    moment later): the server rendered it, the client never saw it, so the Next shows it."""
+    client.force_login(personas.bob)
+    answer_item(client, phq9, 1, 0)
+    autosave = client.post(
+        reverse("draft_autosave", args=[Draft.objects.get().pk]), {"f-q9": "1"}, headers={"HX-Request": "true"}
+    )
+    assert client.get(autosave["HX-Redirect"]).status_code == 200  # rendered, never on the screen
+    assert answer_item(client, phq9, 9, 1).url == reverse("crisis_support")
+    client.get(reverse("crisis_support"))  # the Next's own redirect: nothing can overtake it
+    assert answer_item(client, phq9, 9, 1).url != reverse("crisis_support")  # seen: no loop
 
 
 def test_changing_the_answer_back_keeps_the_alert_and_says_so(client, personas, phq9):
