@@ -36,3 +36,12 @@ def demo_therapist_on_desktop(new_page: Any) -> Any:
     page.locator("[name=code]").fill(fresh_totp_code())
     page.get_by_role("button", name="Sign in").click()
     return page
+
+
+def chart_image_widths(page) -> list[int]:
+    """The natural width of every chart image on the page, once each has loaded (charts are images at their own
+    URLs, drawn on their first fetch, so they arrive after the text): 0 for one the browser could not decode."""
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('figure.chart img')].every(i => i.complete)", timeout=20_000
+    )
+    return page.locator("figure.chart img").evaluate_all("images => images.map(i => i.naturalWidth)")

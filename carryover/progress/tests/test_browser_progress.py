@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from carryover.devtools.tests.browser import demo_client_on_phone
+from carryover.devtools.tests.browser import chart_image_widths, demo_client_on_phone
 from carryover.homework.models import Entry
 
 pytestmark = pytest.mark.browser
@@ -51,9 +51,7 @@ def test_the_demo_client_looks_back_at_their_own_work_on_a_phone(live_server, ne
     came_down = re.compile(re.escape(step) + r", \d+ practices: the peak came down from \d+ to \d+\.")
     expect(phone.get_by_text(came_down)).to_be_visible()
     expect(phone.get_by_text(re.compile(r"You practised on \d+ days?")).first).to_be_visible()
-    widths = phone.locator("figure.chart img").evaluate_all(
-        "images => images.map(i => i.complete ? i.naturalWidth : 0)"
-    )
+    widths = chart_image_widths(phone)
     assert widths and all(width > 0 for width in widths), widths
     # Nothing on the page is wider than the phone: no sideways scrolling.
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390

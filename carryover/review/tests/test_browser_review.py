@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from carryover.devtools.demo import load_demo
-from carryover.devtools.tests.browser import demo_therapist_on_desktop
+from carryover.devtools.tests.browser import chart_image_widths, demo_therapist_on_desktop
 from carryover.homework import services
 
 pytestmark = pytest.mark.browser
@@ -35,7 +35,7 @@ def test_therapist_prepares_a_session_from_the_demo(live_server, new_page, axe_s
     charts = page.locator("figure.chart img")
     assert charts.count() >= 3
     # Every chart image decoded: an SVG the browser refused would have no natural width.
-    widths = charts.evaluate_all("images => images.map(i => i.complete ? i.naturalWidth : 0)")
+    widths = chart_image_widths(page)
     assert all(width > 0 for width in widths), widths
     expect(page.get_by_role("heading", name="Questions for the session")).to_be_visible()
     axe_strict(page, "review-02-summary")
