@@ -27,11 +27,16 @@ CHAR_WIDTH = 0.62  # DejaVu Sans's mean advance, in ems: an upper bound for digi
 
 
 def pdf_objects(pdf: bytes) -> bytes:
-    """The PDF with its compressed streams (object streams included) inflated, to read its dictionaries."""
+    """The PDF with its compressed streams (object streams included) inflated, to read its dictionaries.
+
+    A stream is cut out by the text around it, so a stream whose last byte is a carriage return loses that byte (it
+    reads as the line ending before `endstream`). That byte is part of the Adler-32 checksum after the deflated data,
+    so a decompressor object, which does not insist on the checksum, still reads every byte of the content;
+    `zlib.decompress` refused it, about one stream in 256 (seen once in CI)."""
     inflated = [pdf]
     for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
         try:
-            inflated.append(zlib.decompress(stream.group(1)))
+            inflated.append(zlib.decompressobj().decompress(stream.group(1)))
         except zlib.error:
             continue  # an image or font stream that is not Flate: nothing of the structure is in it
     return b"\n".join(inflated)

@@ -15,6 +15,7 @@ from carryover.review.summary import build_summary
 from carryover.review.windows import window_for
 
 from .conftest import PRIVATE_BARRIER_WORDS, PRIVATE_WORDS
+from .test_pdf_print import pdf_objects
 
 
 def summary_for(personas, start="2026-03-02", end="2026-03-09"):
@@ -203,19 +204,6 @@ def test_recording_sessions(client, personas):
     assert "since the session on 9 Mar" in page and "Next session: Mon 16 Mar 2026" in page
 
 
-def inflated(pdf: bytes) -> bytes:
-    """The PDF with its compressed object streams inflated, to read the page sizes."""
-    import contextlib
-    import re
-    import zlib
-
-    parts = [pdf]
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        with contextlib.suppress(zlib.error):  # not every stream is deflated
-            parts.append(zlib.decompress(stream))
-    return b"".join(parts)
-
-
 @pytest.mark.slow  # WeasyPrint draws the PDF
 def test_pdf_paper_follows_the_practice_country_unless_chosen(client, personas, journal_week):
     """The practice is in the UK: A4 (595 × 842 points) by default, US Letter (612 × 792) on request."""
@@ -223,7 +211,7 @@ def test_pdf_paper_follows_the_practice_country_unless_chosen(client, personas, 
     url = reverse("client_summary_pdf", args=[personas.bob.pk])
     a4 = client.get(url).content
     letter = client.get(url, {"paper": "letter"}).content
-    assert b"/MediaBox [0 0 595" in inflated(a4) and b"/MediaBox [0 0 612 792]" in inflated(letter)
+    assert b"/MediaBox [0 0 595" in pdf_objects(a4) and b"/MediaBox [0 0 612 792]" in pdf_objects(letter)
     assert client.get(url, {"paper": "A0 please"}).status_code == 200  # unknown paper: the default
 
 
