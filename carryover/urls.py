@@ -3,9 +3,13 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from carryover.accounts.views import sign_out
+
 urlpatterns = [
     # allauth.usersessions' own page: the account page lists devices and signs the others out instead.
     path("accounts/sessions/", RedirectView.as_view(pattern_name="profile"), name="usersessions_list"),
+    # Sign-out also clears the device's copies of pages and kept answers (Clear-Site-Data, lib/devicecache.py).
+    path("accounts/logout/", sign_out, name="account_logout"),
     path("accounts/", include("allauth.urls")),
     path("practice/audit/", include("carryover.audit.urls")),
     path("", include("carryover.accounts.urls")),

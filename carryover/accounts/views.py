@@ -7,11 +7,12 @@ from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
+from carryover.lib.devicecache import clear_device, keep_offline
 from carryover.lib.extensions import panels_for
 from carryover.lib.recovery import recovered_initial
 from carryover.lib.types import AuthedRequest
@@ -237,6 +238,7 @@ def sign_out_other_devices(request: AuthedRequest) -> HttpResponse:
     return redirect("profile")
 
 
+@keep_offline
 def help_now(request: AuthedRequest) -> HttpResponse:
     membership = request.user.membership_or_none if request.user.is_authenticated else None
     context: dict[str, Any]
@@ -269,3 +271,12 @@ def mfa_required(request: AuthedRequest) -> HttpResponse:
 def session_ping(request: AuthedRequest) -> HttpResponse:
     # SessionLimitsMiddleware has already counted this request as activity.
     return HttpResponse(status=204)
+
+
+def sign_out(request: HttpRequest) -> HttpResponse:
+    """allauth's sign-out, and the browser told to drop this site's caches and stored data: the installed app's
+    copies of pages and any answers kept on the phone (`lib/devicecache.py`)."""
+    from allauth.account.views import logout
+
+    response = logout(request)
+    return clear_device(response) if request.method == "POST" else response

@@ -39,6 +39,23 @@ def flow_steps(draft: Draft, assignment: Assignment | None) -> list[str]:
     return [*sheet, OUTCOME, AFTER]
 
 
+def offline_steps(draft: Draft) -> list[str]:
+    """Every step an assigned activity can show, in order, for a phone filling it in offline: it cannot ask the
+    server which come next, so "what got in the way" is among them and the phone skips it after "Done"."""
+    sheet = [str(i) for i in range(len(draft.template_version.schema["steps"]))]
+    return [*sheet, OUTCOME, BARRIERS, AFTER]
+
+
+def offline_copy(request: AuthedRequest, draft: Draft, assignment: Assignment) -> HttpResponse:
+    """One step of an activity not started yet, for the phone to keep (service worker, `?step=`): shown from an
+    unsaved draft, so keeping it starts nothing (a started draft holds its occurrence in the schedule)."""
+    steps = offline_steps(draft)
+    step = request.GET.get("step") or steps[0]
+    step = step if step in steps else steps[0]
+    context = _context(draft, assignment, steps, step, {}, focus_heading="step" in request.GET)
+    return TemplateResponse(request, "homework/flow.html", context)
+
+
 def step_of(name: str, draft: Draft) -> str:
     if name.startswith("o-barrier"):
         return BARRIERS
@@ -261,7 +278,7 @@ def _context(
     if step.isdigit():
         index = int(step)
         formats = assignment.formats if assignment else Format.values
-        attachments = {a.pk: a for a in draft.attachments.all()}
+        attachments = {a.pk: a for a in draft.attachments.all()} if draft.pk else {}
         context["sheet_step"] = schema["steps"][index]
         context["fields"] = bind_step(
             schema,
@@ -285,5 +302,28 @@ def _context(
         visibilities=Visibility.choices,
         chosen_barriers=raw.get("o-barriers") or [],
         ten=range(11),
+        others=_others_on_step(draft, step),
     )
+    if assignment is not None and draft.occurrence_id:
+        context["offline_steps"] = ",".join(offline_steps(draft))
     return context
+
+
+def _others_on_step(draft: Draft, step: str) -> list[tuple[str, Any]]:
+    """Answers to this step's questions that were typed on another device and lost to a newer one (a phone's
+    offline answers meeting the server's draft, `offline.py`): shown beside the form, never dropped."""
+    others = draft.raw.get("_other") or {}
+    fields = [field for sheet_step in draft.template_version.schema["steps"] for field in sheet_step.get("fields", [])]
+
+    def label(name: str) -> str:
+        for field in fields:
+            prefix = f"f-{field['key']}"
+            if name == prefix or name.startswith(prefix + "-"):
+                return field.get("label", "")
+        return ""
+
+    return [
+        (label(name), ", ".join(value) if isinstance(value, list) else str(value))
+        for name, value in sorted(others.items())
+        if value and step_of(name, draft) == step
+    ]

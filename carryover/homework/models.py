@@ -729,3 +729,17 @@ class Welcome(models.Model):
 def local_day_bounds(day: date, user: User) -> tuple[datetime, datetime]:
     start = datetime.combine(day, time.min, user.zone)
     return start, datetime.combine(day + timedelta(days=1), time.min, user.zone)
+
+
+class OfflineSubmission(models.Model):
+    """Answers a client typed with no signal, sent later by their phone under a key the phone made for them.
+
+    The phone may send one submission several times (the page and Background Sync both trying, a lost reply): the
+    first one is applied and its result kept here, and every replay of the key gets that result, so nothing is
+    saved or sent twice. The result holds what the phone is told (status, message, where to go), never answers."""
+
+    key = models.UUIDField(unique=True)
+    client = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    occurrence = models.ForeignKey(Occurrence, null=True, on_delete=models.SET_NULL, related_name="+")
+    result = models.JSONField(default=dict)
+    received_at = models.DateTimeField(default=timezone.now)

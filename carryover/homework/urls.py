@@ -9,6 +9,7 @@ urlpatterns = [
     path("today/", views.today, name="client_home"),
     path("today/welcome/", views.welcome_dismiss, name="welcome_dismiss"),
     path("do/<id:pk>/", views.occurrence_do, name="occurrence_do"),
+    path("do/<id:pk>/offline/", views.occurrence_offline, name="occurrence_offline"),
     path("practice-log/", views.practice_log, name="practice_log"),
     path("drafts/<id:pk>/autosave/", views.draft_autosave, name="draft_autosave"),
     path("my/<id:pk>/", views.assignment_detail, name="assignment_detail"),

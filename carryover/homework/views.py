@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -21,10 +21,11 @@ from carryover.accounts.access import get_client_for_therapist, get_own_client_r
 from carryover.accounts.models import CareLink, Role
 from carryover.audit.models import Action
 from carryover.lib.converters import parse_id
+from carryover.lib.devicecache import keep_offline
 from carryover.lib.extensions import panels_for
 from carryover.lib.types import AuthedRequest
 
-from . import services
+from . import offline, services
 from .access import (
     get_assignment_for_client,
     get_assignment_for_therapist,
@@ -37,7 +38,7 @@ from .access import (
     get_template_for_therapist,
 )
 from .attachments import attachment_read
-from .flow import worksheet_flow
+from .flow import offline_copy, worksheet_flow
 from .forms import (
     CommentForm,
     GoalForm,
@@ -52,6 +53,7 @@ from .hooks import risk_watch
 from .models import (
     Assignment,
     AssignmentStatus,
+    Draft,
     Entry,
     Goal,
     LadderItem,
@@ -79,6 +81,7 @@ def reminders_panel(me) -> dict:
 
 
 @role_required(Role.CLIENT)
+@keep_offline
 def today(request: AuthedRequest) -> HttpResponse:
     me = get_own_client_record(request, object_type="today")
     services.occurrences_ensure(client=me)
@@ -98,7 +101,23 @@ def today(request: AuthedRequest) -> HttpResponse:
         **reminders_panel(me),
         "panels": panels_for("today", request=request, client=me),
     }
+    context["offline_urls"] = offline_urls(context["todays"], context["this_week"])
     return TemplateResponse(request, "homework/today.html", context)
+
+
+def offline_urls(todays: list[Occurrence], this_week: list[dict]) -> list[str]:
+    """What the phone keeps for a day without signal: Today, every step of each activity open now (a questionnaire is
+    answered online, one question per screen), the safety plan and the crisis lines."""
+    open_now = [o for o in todays if o.is_open] + [w["next"] for w in this_week if w["next"]]
+    urls = [reverse("client_home"), reverse("help"), reverse("safety_plan")]
+    for occurrence in open_now:
+        version = occurrence.assignment.template_version
+        if occurrence.assignment.status != AssignmentStatus.ACTIVE or version.is_questionnaire:
+            continue
+        page = reverse("occurrence_do", args=[occurrence.pk])
+        steps = [str(i) for i in range(len(version.schema["steps"]))] + ["outcome", "barriers", "after"]
+        urls += [page, *(f"{page}?step={step}" for step in steps)]
+    return urls
 
 
 def week_plan(occurrences: list[Occurrence], day: date) -> dict:
@@ -138,6 +157,7 @@ def welcome_dismiss(request: AuthedRequest) -> HttpResponse:
 
 
 @role_required(Role.CLIENT)
+@keep_offline
 def occurrence_do(request: AuthedRequest, pk: int) -> HttpResponse:
     occurrence = get_occurrence_for_client(
         request, pk, action=Action.UPDATE if request.method == "POST" else Action.READ
@@ -149,10 +169,35 @@ def occurrence_do(request: AuthedRequest, pk: int) -> HttpResponse:
     if occurrence.assignment.status != AssignmentStatus.ACTIVE and not hasattr(occurrence, "draft"):
         messages.info(request, "This is paused or finished, so nothing is due.")
         return redirect("client_home")
+    if (
+        request.method == "GET"
+        and request.headers.get("X-Carryover-Offline") == "keep"
+        and not hasattr(occurrence, "draft")
+    ):  # the phone keeping a copy for offline use: show it without starting it
+        version = occurrence.assignment.template_version
+        draft = Draft(client=occurrence.client, occurrence=occurrence, template_version=version)
+        return offline_copy(request, draft, occurrence.assignment)
     draft = services.draft_for(
         client=occurrence.client, occurrence=occurrence, version=occurrence.assignment.template_version
     )
     return worksheet_flow(request, draft, occurrence.assignment)
+
+
+@require_POST
+@role_required(Role.CLIENT)
+def occurrence_offline(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Answers a phone kept while offline, sent when the connection returned (`homework/offline.py`): JSON in and
+    out, since the phone's script (or its service worker) sends them, not a form."""
+    occurrence = get_occurrence_for_client(request, pk, action=Action.UPDATE)
+    try:
+        if occurrence.assignment.template_version.is_questionnaire:
+            raise offline.OfflineError("A questionnaire is answered online. What you typed is kept on this phone.")
+        result = offline.offline_apply(occurrence=occurrence, payload=offline.OfflinePayload.parse(request.body))
+    except offline.OfflineError as error:
+        return JsonResponse({"status": "invalid", "message": str(error)}, status=400)
+    except offline.OfflineHeld as held:
+        return JsonResponse(held.result, status=409)
+    return JsonResponse(result)
 
 
 @role_required(Role.CLIENT)

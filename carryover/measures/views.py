@@ -22,6 +22,7 @@ from carryover.accounts.models import Membership, Role
 from carryover.audit.models import Action
 from carryover.homework.access import get_occurrence_for_client
 from carryover.homework.models import AssignmentStatus, local_today
+from carryover.lib.devicecache import keep_offline
 from carryover.lib.types import AuthedRequest
 from carryover.review.models import Session
 
@@ -90,6 +91,7 @@ def help_request(request: AuthedRequest) -> HttpResponse:
 
 
 @role_required(Role.CLIENT)
+@keep_offline
 def safety_plan(request: AuthedRequest) -> HttpResponse:
     action = Action.UPDATE if request.method == "POST" else Action.READ
     me = get_own_client_record(request, action=action, object_type="safety_plan")

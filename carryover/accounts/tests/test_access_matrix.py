@@ -72,6 +72,9 @@ MATRIX: dict[str, Row] = {
     "invite_client": Row(only(200, *THERAPISTS)),
     # --- Homework (client side) ---
     "occurrence_do": Row(only(200, "client"), kwargs=lambda p, s: {"pk": s["occurrence"].pk}, audited=True),
+    "occurrence_offline": Row(  # an empty body is not a submission: refused with the reason
+        only(400, "client"), method="post", kwargs=lambda p, s: {"pk": s["occurrence"].pk}, audited=True
+    ),
     "practice_log": Row(only(200, *CLIENTS), audited=True),
     "draft_autosave": Row(only(200, "client"), method="post", kwargs=lambda p, s: {"pk": s["draft"].pk}, audited=True),
     "assignment_detail": Row(only(200, "client"), kwargs=lambda p, s: {"pk": s["assignment"].pk}, audited=True),

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 
+from carryover.lib.devicecache import owner_tag
 from carryover.lib.extensions import Panel
 from carryover.lib.times import UTC, moment_text
 
@@ -43,3 +44,10 @@ def render_panel(context, panel: Panel) -> SafeString:
     """`{% render_panel panel %}`: another app's block, rendered like an include with what its provider fetched."""
     with context.push(**panel.context):
         return context.template.engine.get_template(panel.template).render(context)
+
+
+@register.simple_tag(takes_context=True)
+def device_owner(context) -> str:
+    """Whose pages this phone may keep (`lib/devicecache.py`): the page's script wipes a previous person's."""
+    request = context.get("request")
+    return owner_tag(getattr(request, "user", None))

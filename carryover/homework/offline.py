@@ -1,0 +1,180 @@
+"""Answers typed with no signal: what a phone sends when the connection returns, applied once.
+
+The phone (static `carryover/offline.js`) keeps what the client typed offline, encrypted, and sends it here under a
+key it made. Each answer comes with the value the page showed before the client changed it (its *base*): if the
+server's draft still holds the base, only the phone changed it and its value is taken; if the draft changed too
+(typed on another device meanwhile), both are kept — the newer as the answer, the other under `_other` in the
+draft, which the form shows beside the question — and a finished submission waits for the client to look.
+
+The rules for a step (which inputs it has, where a name belongs) stay in `flow.py` and `schema.py`; the send is
+the worksheet flow's own (`RiskWatch.draft_send`), so the crisis screen and the care team's alert work as online."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import QueryDict
+from django.urls import reverse
+
+from . import schema as worksheet
+from . import services
+from .hooks import risk_watch
+from .models import AssignmentStatus, Draft, Occurrence, OfflineSubmission
+from .outcome import sent_values
+
+OTHER = "_other"  # in Draft.raw: {input name: the value that lost a conflict}, shown on the form
+MAX_INPUTS = 400
+HELD_PAUSED = (
+    "This activity is paused or finished, so what you typed offline was not sent. It is kept on this phone; "
+    "talk to your therapist if you want to carry on with it."
+)
+HELD_SENT = (
+    "This activity was already sent from another device, so what you typed offline was not added. It is kept on "
+    "this phone for you to read."
+)
+NEEDS_LOOK = "Your answers are saved. A few need a look before this can be sent: open the activity to finish it."
+CONFLICT = (
+    "Your answers are saved. Some were also changed on another device: both are kept. Open the activity to check "
+    "them, then press Save."
+)
+SAVED = "Your answers from this phone are saved. You can carry on with the activity."
+SENT = "Sent. Well done for making time for this."
+
+
+class OfflineError(ValueError):
+    """A submission that cannot be read: the phone is told why and keeps it."""
+
+
+class OfflineHeld(Exception):
+    """A submission that cannot be applied now (the activity paused, ended or already sent): not recorded, so the
+    phone keeps it and the same key can be sent again later."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.result = {"status": "held", "message": message}
+
+
+@dataclass(frozen=True)
+class OfflinePayload:
+    key: uuid.UUID
+    values: dict[str, list[str]]  # input name -> every value the form had under it, as FormData gives them
+    bases: dict[str, list[str]]
+    saved_at: datetime
+    finish: bool
+
+    @classmethod
+    def parse(cls, body: bytes) -> OfflinePayload:
+        try:
+            data = json.loads(body)
+            key = uuid.UUID(str(data["key"]))
+            saved_at = datetime.fromtimestamp(int(data["saved_at"]) / 1000, tz=UTC)
+            values, bases = _inputs(data["values"]), _inputs(data.get("bases") or {})
+        except (ValueError, KeyError, TypeError, OverflowError, OSError) as error:
+            raise OfflineError(
+                "This phone sent answers Carryover could not read. They are kept on the phone."
+            ) from error
+        return cls(key=key, values=values, bases=bases, saved_at=saved_at, finish=bool(data.get("finish")))
+
+
+def _inputs(data: Any) -> dict[str, list[str]]:
+    if not isinstance(data, dict) or len(data) > MAX_INPUTS:
+        raise ValueError("inputs")
+    inputs = {}
+    for name, value in data.items():
+        values = value if isinstance(value, list) else [value]
+        if name[:2] not in ("f-", "o-", "a-") or not all(isinstance(v, str) for v in values):
+            raise ValueError(name)
+        inputs[name] = values
+    return inputs
+
+
+def _raw(draft: Draft, inputs: dict[str, list[str]]) -> dict[str, Any]:
+    """The inputs as the worksheet flow reads a POST of them (one home for how a form becomes a draft)."""
+    post = QueryDict(mutable=True)
+    for name, values in inputs.items():
+        post.setlist(name, values)
+    return {**worksheet.raw_from_post(draft.template_version.schema, post), **sent_values(post)}
+
+
+def _same(one: Any, other: Any) -> bool:
+    return (one or "") == (other or "")  # a missing answer, "" and [] are all "nothing typed"
+
+
+def merge_by_field(
+    current: dict[str, Any], values: dict[str, Any], bases: dict[str, Any], *, phone_newer: bool
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(the answers to save, the values kept aside): per input, the phone's value where only the phone changed
+    it; where both changed, the newer one, and the other kept aside."""
+    updates: dict[str, Any] = {}
+    others: dict[str, Any] = {}
+    for name, value in values.items():
+        server = current.get(name)
+        if _same(server, value):
+            continue
+        # Never saved on the server (a default the page showed, like "shared"), or unchanged there since the phone
+        # saw it: only the phone changed it.
+        if server is None or name not in bases or _same(server, bases[name]):
+            updates[name] = value
+        elif phone_newer:
+            updates[name], others[name] = value, server
+        else:
+            others[name] = value
+    return updates, others
+
+
+def offline_apply(*, occurrence: Occurrence, payload: OfflinePayload) -> dict[str, Any]:
+    """Apply a phone's submission once: the result the phone is told (a replay of the key gets it again).
+    Raises OfflineHeld when it cannot be applied now, OfflineError for a key that is not this client's."""
+    client = occurrence.client
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = OfflineSubmission.objects.create(key=payload.key, client=client, occurrence=occurrence)
+        except IntegrityError:
+            first = OfflineSubmission.objects.filter(key=payload.key, client=client).first()
+            if first is None:
+                raise OfflineError("This phone sent a submission Carryover could not accept.") from None
+            return first.result
+        result = _apply(occurrence, payload)
+        record.result = result
+        record.save(update_fields=["result"])
+    return result
+
+
+def _apply(occurrence: Occurrence, payload: OfflinePayload) -> dict[str, Any]:
+    if Occurrence.objects.filter(pk=occurrence.pk, entry__isnull=False).exists():
+        raise OfflineHeld(HELD_SENT)
+    if occurrence.assignment.status != AssignmentStatus.ACTIVE:
+        raise OfflineHeld(HELD_PAUSED)
+    draft = services.draft_for(
+        client=occurrence.client, occurrence=occurrence, version=occurrence.assignment.template_version
+    )
+    updates, others = merge_by_field(
+        draft.raw,
+        _raw(draft, payload.values),
+        _raw(draft, payload.bases),
+        phone_newer=payload.saved_at > draft.updated_at,
+    )
+    if others:
+        updates[OTHER] = {**draft.raw.get(OTHER, {}), **others}
+    before = dict(draft.raw)
+    services.draft_save(draft=draft, updates=updates)
+    activity = reverse("occurrence_do", args=[occurrence.pk])
+    if risk_watch().draft_saved(draft=draft, before=before):
+        return {"status": "crisis", "message": SAVED, "url": reverse("crisis_support")}
+    if others:
+        return {"status": "conflict", "message": CONFLICT, "url": activity, "conflicts": sorted(others)}
+    if not payload.finish:
+        return {"status": "saved", "message": SAVED, "url": activity}
+    try:
+        _, crisis = risk_watch().draft_send(draft=draft, outcome=None)
+    except services.DraftGone:
+        raise OfflineHeld(HELD_SENT) from None
+    except services.SubmissionError:
+        return {"status": "needs_look", "message": NEEDS_LOOK, "url": activity}
+    return {"status": "sent", "message": SENT, "url": reverse("crisis_support" if crisis else "client_home")}

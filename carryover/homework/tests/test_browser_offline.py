@@ -1,0 +1,80 @@
+"""Through a real browser with the network cut (issue 17, "Works with no signal"): the client opens Today and an
+activity, fills it in offline, is told it is saved on the phone and will go when online; the crisis lines and the
+safety plan open offline; back online, the entry arrives exactly once. The service worker needs a secure context:
+the live server is on localhost, which counts."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from carryover.accounts.models import Role
+from carryover.accounts.services import practice_create
+from carryover.accounts.tests.test_browser_journey import PHONE
+from carryover.conftest import link, make_person
+from carryover.homework import services
+from carryover.homework.models import Entry, OfflineSubmission, local_today
+
+from .conftest import assign
+from .test_browser_homework import sign_in
+
+pytestmark = pytest.mark.browser
+KEPT_PAGES = """async () => {
+  const names = (await caches.keys()).filter((name) => name.startsWith("carryover-pages-"));
+  if (!names.length || !navigator.serviceWorker.controller) return 0;
+  return (await (await caches.open(names[0])).keys()).length;
+}"""
+SAVED_HERE = "Saved on this phone — will send when you’re online."
+
+
+def wait_for(check, seconds=10.0):
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def test_an_activity_filled_in_offline_arrives_once_and_the_crisis_lines_open_offline(live_server, new_page, axe_check):
+    services.builtin_sync()  # an earlier live-server test's flush may have emptied the built-in library
+    practice = practice_create(name="Riverside Therapy", country="US")
+    alice = make_person(practice, "alice@riverside.test", "Alice Moreno", Role.THERAPIST)
+    bob = make_person(practice, "bob@riverside.test", "Bob Client", Role.CLIENT)
+    link(alice, bob)
+    assign(alice, bob, key="journal", title="Evening journal", start_date=local_today(bob).isoformat())
+    phone = new_page(**PHONE)
+    sign_in(phone, bob.email)
+    expect(phone.get_by_text("Evening journal").first).to_be_visible()
+    # Today, the journal's four steps (and its first page), the crisis lines and the safety plan: 8 pages kept.
+    wait_for(lambda: phone.evaluate(KEPT_PAGES) >= 8, seconds=15)
+
+    phone.context.set_offline(True)
+    phone.goto("/today/")
+    phone.get_by_role("link", name="Start").first.click()
+    phone.get_by_label("What's on your mind?").fill("Wrote this with no signal.")
+    phone.get_by_role("button", name="Next").click()
+    expect(phone.get_by_role("status").filter(has_text=SAVED_HERE)).to_be_visible()
+    phone.locator("input[name=o-outcome][value=done]").check()
+    phone.get_by_role("button", name="Next").click()
+    expect(phone.get_by_role("heading", name="A few quick questions")).to_be_visible()  # "what got in the way" skipped
+    phone.get_by_role("button", name="Save").click()
+    expect(phone).to_have_url(f"{live_server.url}/today/")
+    expect(phone.get_by_role("status").filter(has_text=SAVED_HERE)).to_be_visible()
+    axe_check(phone, "offline-01-today-saved-on-phone")
+    assert not Entry.objects.exists()
+
+    phone.goto("/help/")
+    expect(phone.get_by_role("heading", name="Need help now?")).to_be_visible()
+    expect(phone.get_by_text("988").first).to_be_visible()
+    phone.goto("/safety-plan/")
+    expect(phone.get_by_role("heading", name="My safety plan")).to_be_visible()
+
+    phone.context.set_offline(False)
+    wait_for(lambda: Entry.objects.exists())
+    expect(phone.get_by_role("status").filter(has_text="Sent.")).to_be_visible()
+    phone.goto("/today/")  # a second open with nothing left to send: nothing goes twice
+    phone.wait_for_load_state("networkidle")
+    entry = Entry.objects.get()
+    assert entry.answers["entry"] == "Wrote this with no signal." and entry.outcome == "done"
+    assert OfflineSubmission.objects.count() == 1

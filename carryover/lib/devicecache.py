@@ -1,0 +1,48 @@
+"""The installed app's copy of pages on a phone (the service worker `reminders/sw.js` and the static
+`carryover/offline.js`): whose pages a device keeps, and clearing them when that person signs out.
+
+A page a phone may keep for offline use says whose it is (`X-Carryover-Owner`, an opaque tag of the signed-in
+person; the same tag is on every page for the page's script): the worker keeps nothing without it, and wipes every
+copy when a page for someone else arrives. Signing out sends `Clear-Site-Data`, which empties the caches and the
+device's stored answers at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.crypto import salted_hmac
+
+OWNER_HEADER = "X-Carryover-Owner"
+CLEAR_SITE_DATA = '"cache", "storage"'
+
+
+def owner_tag(user: Any) -> str:
+    """An opaque, stable tag of the signed-in person ("" for nobody): tells two people on one phone apart without
+    putting their id on the device."""
+    if user is None or not user.is_authenticated:
+        return ""
+    return salted_hmac("carryover.devicecache.owner", str(user.pk)).hexdigest()[:24]
+
+
+def keep_offline(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Mark a page the phone may keep for offline use (Today, an activity's steps, the safety plan, the crisis
+    lines): a successful GET for a signed-in person carries whose it is."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if request.method == "GET" and response.status_code == 200 and request.user.is_authenticated:
+            response[OWNER_HEADER] = owner_tag(request.user)
+        return response
+
+    return wrapped
+
+
+def clear_device(response: HttpResponse) -> HttpResponse:
+    """Sign-out: the browser drops this site's caches and stored data (the service worker's copies of pages and
+    the answers kept on the phone), so the next person on a shared phone sees nothing of the last one."""
+    response["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
