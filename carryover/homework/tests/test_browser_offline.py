@@ -1,7 +1,7 @@
 """Through a real browser with the network cut (issue 17, "Works with no signal"): the client opens Today and an
 activity, fills it in offline, is told it is saved on the phone and will go when online; the crisis lines and the
-safety plan open offline; back online, the entry arrives exactly once. The service worker needs a secure context:
-the live server is on localhost, which counts."""
+safety plan open offline; back online, the entry arrives exactly once; signing out leaves nothing on the phone.
+The service worker needs a secure context: the live server is on localhost, which counts."""
 
 from __future__ import annotations
 
@@ -38,14 +38,14 @@ def wait_for(check, seconds=10.0):
 
 def test_an_activity_filled_in_offline_arrives_once_and_the_crisis_lines_open_offline(live_server, new_page, axe_check):
     services.builtin_sync()  # an earlier live-server test's flush may have emptied the built-in library
-    practice = practice_create(name="Riverside Therapy", country="US")
-    alice = make_person(practice, "alice@riverside.test", "Alice Moreno", Role.THERAPIST)
-    bob = make_person(practice, "bob@riverside.test", "Bob Client", Role.CLIENT)
+    practice = practice_create(name="Northside Therapy", country="US")
+    alice = make_person(practice, "alice@northside.test", "Alice Moreno", Role.THERAPIST)
+    bob = make_person(practice, "bob@northside.test", "Bob Client", Role.CLIENT)
     link(alice, bob)
-    assign(alice, bob, key="journal", title="Evening journal", start_date=local_today(bob).isoformat())
+    assign(alice, bob, key="journal", title="Journal on the bus", start_date=local_today(bob).isoformat())
     phone = new_page(**PHONE)
     sign_in(phone, bob.email)
-    expect(phone.get_by_text("Evening journal").first).to_be_visible()
+    expect(phone.get_by_text("Journal on the bus").first).to_be_visible()
     # Today, the journal's four steps (and its first page), the crisis lines and the safety plan: 8 pages kept.
     wait_for(lambda: phone.evaluate(KEPT_PAGES) >= 8, seconds=15)
 
@@ -78,3 +78,10 @@ def test_an_activity_filled_in_offline_arrives_once_and_the_crisis_lines_open_of
     entry = Entry.objects.get()
     assert entry.answers["entry"] == "Wrote this with no signal." and entry.outcome == "done"
     assert OfflineSubmission.objects.count() == 1
+
+    # Signing out on a shared phone leaves nothing of Bob's: no kept pages, no worker, no stored answers.
+    phone.get_by_role("button", name="Sign out").click()
+    expect(phone.get_by_label("Email")).to_be_visible()
+    assert phone.evaluate("caches.keys()") == []
+    assert phone.evaluate("navigator.serviceWorker.getRegistrations().then((r) => r.length)") == 0
+    assert "carryover-offline" not in phone.evaluate("indexedDB.databases().then((d) => d.map((x) => x.name))")

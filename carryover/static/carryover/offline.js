@@ -4,7 +4,7 @@
 // Every word shown comes from the page (#offline's data attributes), so it is translated with the page.
 (function () {
   "use strict";
-  var box, owner, store, told = false;
+  var box, owner, store, told = false, unsent = 0;
 
   function csrf() {
     var meta = document.querySelector('meta[name="csrf-token"]');
@@ -40,6 +40,7 @@
   // What the phone holds for this person: answers waiting for a connection, and ones the server could not take.
   function showState() {
     return store.waiting(owner).then(function (records) {
+      unsent = records.length;
       var held = records.filter(function (r) { return r.state === "held"; });
       var items = held.map(function (r) { return item(r.message, r.url.replace(/offline\/$/, ""), r.url); });
       if (records.length > held.length) say(navigator.onLine ? box.dataset.sending : box.dataset.saved, items);
@@ -153,6 +154,22 @@
     });
   }
 
+  // Signing out wipes this phone's copy (Clear-Site-Data): answers not sent yet would go with it, so ask first.
+  function guardSignOut() {
+    document.querySelectorAll('form[action="' + box.dataset.signOut + '"]').forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        if (unsent && !window.confirm(box.dataset.signOutWarning)) event.preventDefault();
+      });
+    });
+  }
+
+  // The autosave could not reach the server: on a form the phone keeps, what was typed is safe here.
+  document.addEventListener("htmx:sendError", function (event) {
+    var form = event.target.closest ? event.target.closest("form[data-offline-url]") : null;
+    var saved = document.getElementById("saved");
+    if (form && saved && box) setTimeout(function () { saved.textContent = box.dataset.saved; }, 0);
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     box = document.getElementById("offline");
     store = window.CarryoverStore;
@@ -165,6 +182,7 @@
       });
       return;
     }
+    guardSignOut();
     store.claim(owner).then(function (someoneElse) {
       if (someoneElse && window.caches) {  // the last person's copies of pages go with their answers
         caches.keys().then(function (names) { names.forEach(function (name) { caches.delete(name); }); });

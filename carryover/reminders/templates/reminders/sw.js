@@ -82,14 +82,21 @@ self.addEventListener("fetch", (event) => {
 });
 
 // The page asks for its owner's copies to be brought up to date: Today's list (homework/views.py offline_urls).
+// Pages missing from the copy are fetched at once; the rest at most every half hour, since every page the client
+// visits online is kept fresh as they go (each fetch is a read in the audit log too).
+const REFRESH_MS = 30 * 60 * 1000;
+let refreshedAt = 0;
 async function keepPages(owner, urls) {
   await claim(owner);
   const cache = await caches.open(PAGES + owner);
+  const refresh = Date.now() - refreshedAt > REFRESH_MS;
+  if (refresh) refreshedAt = Date.now();
   for (const request of await cache.keys()) {  // an activity sent, paused or ended is no longer kept
     const path = new URL(request.url);
     if (!urls.includes(path.pathname + path.search) && path.pathname !== "{% url 'client_home' %}") await cache.delete(request);
   }
   for (const url of urls) {
+    if (!refresh && await cache.match(new URL(url, self.location.origin).href)) continue;
     try {
       const response = await fetch(url, {credentials: "same-origin", headers: {"X-Carryover-Offline": "keep"}});
       if (response.ok && !response.redirected && response.headers.get(OWNER_HEADER) === owner) {
