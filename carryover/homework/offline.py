@@ -20,6 +20,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from . import schema as worksheet
 from . import services
@@ -29,21 +30,24 @@ from .outcome import sent_values
 
 OTHER = "_other"  # in Draft.raw: {input name: the value that lost a conflict}, shown on the form
 MAX_INPUTS = 400
-HELD_PAUSED = (
+HELD_PAUSED = _(
     "This activity is paused or finished, so what you typed offline was not sent. It is kept on this phone; "
     "talk to your therapist if you want to carry on with it."
 )
-HELD_SENT = (
+HELD_SENT = _(
     "This activity was already sent from another device, so what you typed offline was not added. It is kept on "
     "this phone for you to read."
 )
-NEEDS_LOOK = "Your answers are saved. A few need a look before this can be sent: open the activity to finish it."
-CONFLICT = (
+NEEDS_LOOK = _("Your answers are saved. A few need a look before this can be sent: open the activity to finish it.")
+CONFLICT = _(
     "Your answers are saved. Some were also changed on another device: both are kept. Open the activity to check "
     "them, then press Save."
 )
-SAVED = "Your answers from this phone are saved. You can carry on with the activity."
-SENT = "Sent. Well done for making time for this."
+SAVED = _("Your answers from this phone are saved. You can carry on with the activity.")
+SENT = _("Sent. Well done for making time for this.")
+UNREADABLE = _("This phone sent answers Carryover could not read. They are kept on the phone.")
+NOT_YOURS = _("This phone sent a submission Carryover could not accept. It is kept on the phone.")
+QUESTIONNAIRE = _("A questionnaire is answered online. What you typed is kept on this phone.")
 
 
 class OfflineError(ValueError):
@@ -54,9 +58,9 @@ class OfflineHeld(Exception):
     """A submission that cannot be applied now (the activity paused, ended or already sent): not recorded, so the
     phone keeps it and the same key can be sent again later."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.result = {"status": "held", "message": message}
+    def __init__(self, message: Any):
+        super().__init__(str(message))
+        self.result = {"status": "held", "message": str(message)}
 
 
 @dataclass(frozen=True)
@@ -138,7 +142,7 @@ def offline_apply(*, occurrence: Occurrence, payload: OfflinePayload) -> dict[st
         except IntegrityError:
             first = OfflineSubmission.objects.filter(key=payload.key, client=client).first()
             if first is None:
-                raise OfflineError("This phone sent a submission Carryover could not accept.") from None
+                raise OfflineError(str(NOT_YOURS)) from None
             return first.result
         result = _apply(occurrence, payload)
         record.result = result
@@ -166,15 +170,15 @@ def _apply(occurrence: Occurrence, payload: OfflinePayload) -> dict[str, Any]:
     services.draft_save(draft=draft, updates=updates)
     activity = reverse("occurrence_do", args=[occurrence.pk])
     if risk_watch().draft_saved(draft=draft, before=before):
-        return {"status": "crisis", "message": SAVED, "url": reverse("crisis_support")}
+        return {"status": "crisis", "message": str(SAVED), "url": reverse("crisis_support")}
     if others:
-        return {"status": "conflict", "message": CONFLICT, "url": activity, "conflicts": sorted(others)}
+        return {"status": "conflict", "message": str(CONFLICT), "url": activity, "conflicts": sorted(others)}
     if not payload.finish:
-        return {"status": "saved", "message": SAVED, "url": activity}
+        return {"status": "saved", "message": str(SAVED), "url": activity}
     try:
         _, crisis = risk_watch().draft_send(draft=draft, outcome=None)
     except services.DraftGone:
         raise OfflineHeld(HELD_SENT) from None
     except services.SubmissionError:
-        return {"status": "needs_look", "message": NEEDS_LOOK, "url": activity}
-    return {"status": "sent", "message": SENT, "url": reverse("crisis_support" if crisis else "client_home")}
+        return {"status": "needs_look", "message": str(NEEDS_LOOK), "url": activity}
+    return {"status": "sent", "message": str(SENT), "url": reverse("crisis_support" if crisis else "client_home")}

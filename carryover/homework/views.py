@@ -191,7 +191,7 @@ def occurrence_offline(request: AuthedRequest, pk: int) -> HttpResponse:
     occurrence = get_occurrence_for_client(request, pk, action=Action.UPDATE)
     try:
         if occurrence.assignment.template_version.is_questionnaire:
-            raise offline.OfflineError("A questionnaire is answered online. What you typed is kept on this phone.")
+            raise offline.OfflineError(str(offline.QUESTIONNAIRE))
         result = offline.offline_apply(occurrence=occurrence, payload=offline.OfflinePayload.parse(request.body))
     except offline.OfflineError as error:
         return JsonResponse({"status": "invalid", "message": str(error)}, status=400)

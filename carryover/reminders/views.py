@@ -20,6 +20,7 @@ from carryover.accounts.models import Role
 from carryover.audit.models import Action
 from carryover.audit.services import audit_record
 from carryover.homework.models import Assignment, AssignmentStatus
+from carryover.lib.devicecache import OWNER_HEADER, owner_tag
 from carryover.lib.types import AuthedRequest
 
 from . import services
@@ -168,4 +169,6 @@ def manifest(request: HttpRequest) -> HttpResponse:
 def service_worker(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(render_to_string("reminders/sw.js"), content_type="text/javascript")
     response["Cache-Control"] = "no-cache"  # browsers must see a new worker promptly
+    # Whose session this is, for the page's check on reconnecting (offline.js): signed out or someone else → wipe.
+    response[OWNER_HEADER] = owner_tag(request.user)
     return response

@@ -154,8 +154,11 @@ def test_the_phone_keeps_todays_activities_unstarted_and_pages_say_whose_they_ar
     assert 'data-offline-steps="0,outcome,barriers,after"' in kept.content.decode()
     assert not Draft.objects.filter(occurrence=journal).exists()  # keeping a copy starts nothing
     assert client.get(reverse("help"))[OWNER_HEADER] == owner
+    assert client.get(reverse("service_worker"))[OWNER_HEADER] == owner  # the page's check on reconnecting
     client.force_login(personas.erin)
     assert client.get(reverse("client_home"))[OWNER_HEADER] != owner
+    client.logout()
+    assert client.get(reverse("service_worker"))[OWNER_HEADER] == ""  # signed out: the phone wipes its copy
 
 
 def test_signing_out_tells_the_browser_to_wipe_this_sites_copies_and_kept_answers(client, personas):

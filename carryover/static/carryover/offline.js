@@ -37,12 +37,34 @@
     return li;
   }
 
+  // What was typed, to read (and copy) when the server could not take it: only the words, never lost.
+  function typed(url) {
+    var details = document.createElement("details");
+    var summary = document.createElement("summary");
+    summary.textContent = box.dataset.show;
+    details.appendChild(summary);
+    store.load(url, owner).then(function (kept) {
+      Object.keys(kept ? kept.values : {}).forEach(function (name) {
+        var words = kept.values[name].join(", ");
+        if (!words || /-present$/.test(name)) return;
+        var p = document.createElement("p");
+        p.textContent = words;
+        details.appendChild(p);
+      });
+    });
+    return details;
+  }
+
   // What the phone holds for this person: answers waiting for a connection, and ones the server could not take.
   function showState() {
     return store.waiting(owner).then(function (records) {
       unsent = records.length;
       var held = records.filter(function (r) { return r.state === "held"; });
-      var items = held.map(function (r) { return item(r.message, r.url.replace(/offline\/$/, ""), r.url); });
+      var items = held.map(function (r) {
+        var li = item(r.message, r.url.replace(/offline\/$/, ""), r.url);
+        li.appendChild(typed(r.url));
+        return li;
+      });
       if (records.length > held.length) say(navigator.onLine ? box.dataset.sending : box.dataset.saved, items);
       else if (held.length) say(box.dataset.waiting, items);
       else if (!navigator.onLine) say(box.dataset.offline);
@@ -65,10 +87,32 @@
     });
   }
 
-  function sync() {
+  function forgetPages() {
+    if (!window.caches) return Promise.resolve();
+    return caches.keys().then(function (names) {
+      return Promise.all(names.filter(function (name) { return name.indexOf("carryover-pages-") === 0; })
+        .map(function (name) { return caches.delete(name); }));
+    });
+  }
+
+  // Back online: is this still the same person's session? Signed out meanwhile (idle, or the account closed) or
+  // someone else signed in: the kept pages go (and another person's answers), and the page shows what is true now.
+  function sameSession() {
+    return fetch(box.dataset.worker, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
+      var now = response.headers.get("X-Carryover-Owner") || "";
+      if (now === owner) return true;
+      return forgetPages().then(function () { return now ? store.claim(now) : null; })
+        .then(function () { window.location.reload(); return false; });
+    }).catch(function () { return true; });  // no answer: still offline, nothing learnt
+  }
+
+  // On the online event, and on opening a page while answers wait: the session is checked first.
+  function sync(event) {
     if (!navigator.onLine) return showState();
-    return showState().then(function () { return store.sendAll(owner, csrf(), box.dataset.gone); })
-      .then(showNotices).then(showState);
+    return showState().then(function () { return event || unsent ? sameSession() : true; }).then(function (same) {
+      if (!same) return null;
+      return store.sendAll(owner, csrf(), box.dataset.gone).then(showNotices).then(showState);
+    });
   }
 
   function formValues(form) {
@@ -176,10 +220,7 @@
     if (!box || !store || !window.indexedDB || !window.crypto || !window.crypto.subtle) return;
     owner = box.dataset.owner;
     if (!owner) {
-      // Nobody signed in here (signed out, or the session ended): no page of anyone's stays on the phone.
-      if (window.caches) caches.keys().then(function (names) {
-        names.forEach(function (name) { if (name.indexOf("carryover-pages-") === 0) caches.delete(name); });
-      });
+      forgetPages();  // nobody signed in here (signed out, or the session ended): no page of anyone's stays
       return;
     }
     guardSignOut();
