@@ -186,6 +186,8 @@ EXCLUDED_MODELS: dict[str, str] = {
     "homework.ScheduleRefresh": "the day the client's occurrences were last made concrete: a cache, the occurrences "
     "themselves are exported",
     "homework.Favourite": "a therapist's own library shortcut (linked to the therapist's membership), not the client's",
+    "homework.OfflineSubmission": "the keys a phone sent offline answers under and what it was told (a status and a "
+    "standard message): bookkeeping with no answers in it; the answers are in the drafts and entries exported",
     "support.Nudge": "one row a day that a nudge email was (or was not) sent: the worker's delivery log, holding no "
     "words; the nudge time itself is in support_links",
 }

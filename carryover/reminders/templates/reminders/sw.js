@@ -1,7 +1,8 @@
 {% load static i18n %}// Carryover service worker: shows reminders pushed by the server, and keeps what a signed-in client needs with no
 // signal (Today, the steps of their open activities, the safety plan, the crisis lines), network first.
 // A page is kept only when the server says whose it is (X-Carryover-Owner, lib/devicecache.py), in that person's
-// own cache; a page for anyone else, or the sign-in page, empties it. Signing out clears it all (Clear-Site-Data).
+// own cache; a page for anyone else empties it, and so does the sign-in page (offline.js). Signing out clears it all
+// (Clear-Site-Data).
 importScripts("{% static 'carryover/offline-store.js' %}");
 const OWNER_HEADER = "X-Carryover-Owner";
 const PAGES = "carryover-pages-";
@@ -11,7 +12,6 @@ const PRECACHE = [
   "{% static 'carryover/offline-store.js' %}", "{% static 'django_htmx/htmx-2.min.js' %}",
   "{% static 'carryover/icon.svg' %}",
 ];
-const SIGN_IN = "{% url 'account_login' %}";
 const NO_COPY = "{% translate 'This page isn’t saved on this phone. Open it again when you’re online.' %}";
 const GONE = "{% translate 'This activity is no longer open, so what you typed offline was not sent. It is kept on this phone.' %}";
 const TODAY = "{% translate 'Today' %}";
@@ -40,11 +40,7 @@ async function forgetPages() {
 
 async function remember(request, response) {
   const owner = response.headers.get(OWNER_HEADER);
-  if (!owner) {
-    // Signed out, or the session ended (an account closed): no copy of anyone's pages stays.
-    if (response.redirected && new URL(response.url).pathname.startsWith(SIGN_IN)) await forgetPages();
-    return;
-  }
+  if (!owner) return;  // not a page to keep (a redirect to sign in: that page's script forgets every kept one)
   await claim(owner);
   await (await caches.open(PAGES + owner)).put(request.url, response);
 }
