@@ -168,12 +168,20 @@ def _apply(occurrence: Occurrence, payload: OfflinePayload) -> dict[str, Any]:
         updates[OTHER] = {**draft.raw.get(OTHER, {}), **others}
     before = dict(draft.raw)
     services.draft_save(draft=draft, updates=updates)
-    activity = reverse("occurrence_do", args=[occurrence.pk])
-    if risk_watch().draft_saved(draft=draft, before=before):
-        return {"status": "crisis", "message": str(SAVED), "url": reverse("crisis_support")}
-    if others:
-        return {"status": "conflict", "message": str(CONFLICT), "url": activity, "conflicts": sorted(others)}
-    if not payload.finish:
+    crisis = risk_watch().draft_saved(draft=draft, before=before)
+    result = _send(draft, conflicts=sorted(others), finish=payload.finish)
+    if crisis or result.pop("crisis", False):  # as online: the lines at once, whatever else happened
+        result.update(status="crisis", url=reverse("crisis_support"))
+    return result
+
+
+def _send(draft: Draft, *, conflicts: list[str], finish: bool) -> dict[str, Any]:
+    """Send a finished submission the way the flow's Save does, unless both sides changed an answer: then the
+    client sees both first."""
+    activity = reverse("occurrence_do", args=[draft.occurrence_id])
+    if conflicts:
+        return {"status": "conflict", "message": str(CONFLICT), "url": activity, "conflicts": conflicts}
+    if not finish:
         return {"status": "saved", "message": str(SAVED), "url": activity}
     try:
         _, crisis = risk_watch().draft_send(draft=draft, outcome=None)
@@ -181,4 +189,4 @@ def _apply(occurrence: Occurrence, payload: OfflinePayload) -> dict[str, Any]:
         raise OfflineHeld(HELD_SENT) from None
     except services.SubmissionError:
         return {"status": "needs_look", "message": str(NEEDS_LOOK), "url": activity}
-    return {"status": "sent", "message": str(SENT), "url": reverse("crisis_support" if crisis else "client_home")}
+    return {"status": "sent", "message": str(SENT), "url": reverse("client_home"), "crisis": crisis}

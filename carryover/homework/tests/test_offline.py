@@ -115,6 +115,19 @@ def test_an_answer_only_the_phone_changed_is_taken_without_a_conflict(client, pe
     assert draft.raw["a-visibility"] == "private"
 
 
+def test_a_risk_answer_typed_offline_is_sent_and_the_phone_goes_to_the_crisis_lines(client, personas, monday):
+    from carryover.measures.models import RiskAlert
+
+    occurrence = assign(personas.alice, personas.bob, key="dbt_diary_card").occurrences.order_by("due_date").first()
+    client.force_login(personas.bob)
+    values = {"f-urge_self_harm": ["5"], "f-urge_use": ["0"], "f-acted_on": ["yes"], "o-outcome": ["partial"]}
+    values["o-fraction"] = ["0.50"]
+    response = send(client, occurrence, values=values)
+    assert response.json()["status"] == "crisis" and response.json()["url"] == reverse("crisis_support")
+    assert Entry.objects.filter(occurrence=occurrence).count() == 1  # sent, as Save would online
+    assert RiskAlert.objects.get().source == "dbt_urge"
+
+
 @pytest.mark.parametrize(
     "body",
     [
