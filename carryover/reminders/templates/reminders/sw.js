@@ -18,7 +18,9 @@ const TODAY = "{% translate 'Today' %}";
 const HELP = "{% translate 'Need help now?' %}";
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(STATIC).then((cache) => cache.addAll(PRECACHE)).then(() => self.skipWaiting()));
+  // One file missing must not stop the worker installing: reminders come through it too.
+  event.waitUntil(caches.open(STATIC).then((cache) => Promise.allSettled(PRECACHE.map((url) => cache.add(url))))
+    .then(() => self.skipWaiting()));
 });
 self.addEventListener("activate", (event) => { event.waitUntil(self.clients.claim()); });
 
