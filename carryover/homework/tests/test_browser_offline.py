@@ -1,6 +1,7 @@
 """Through a real browser with the network cut (issue 17, "Works with no signal"): the client opens Today and an
 activity, fills it in offline, is told it is saved on the phone and will go when online; the crisis lines and the
-safety plan open offline; back online, the entry arrives exactly once; signing out leaves nothing on the phone.
+safety plan open offline; back online, the entry arrives exactly once; someone else signing in on the phone finds
+nothing of the last person's, and signing out leaves nothing at all.
 The service worker needs a secure context: the live server is on localhost, which counts."""
 
 from __future__ import annotations
@@ -29,6 +30,26 @@ KEPT_PAGES = """async () => {
 SAVED_HERE = "Saved on this phone — will send when you’re online."
 
 
+OWNER = "document.getElementById('offline').dataset.owner"
+KEPT_FOR = "(owner) => CarryoverStore.waiting(owner).then((records) => records.length)"
+
+
+def someone_else_on_the_same_phone(phone, erin):
+    """Bob's session ends without a sign-out (idle, or closed on the server) with answers still on the phone: the
+    sign-in page leaves no page of his; his answers stay, sealed, until Erin signs in, and then they go too."""
+    bob = phone.evaluate(OWNER)
+    phone.evaluate(f"CarryoverStore.keep('/do/0/offline/', {OWNER}, '', {{'f-entry': ['Bob only']}}, {{}}, false)")
+    phone.context.clear_cookies()
+    phone.goto("/today/")
+    expect(phone.get_by_label("Email")).to_be_visible()
+    wait_for(lambda: not [n for n in phone.evaluate("caches.keys()") if n.startswith("carryover-pages-")])
+    assert phone.evaluate(KEPT_FOR, bob) == 1
+    sign_in(phone, erin.email)
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("Hello, Erin")
+    wait_for(lambda: phone.evaluate(KEPT_FOR, bob) == 0)
+    assert phone.evaluate(OWNER) != bob
+
+
 def wait_for(check, seconds=10.0):
     deadline = time.monotonic() + seconds
     while not check():
@@ -41,7 +62,9 @@ def test_an_activity_filled_in_offline_arrives_once_and_the_crisis_lines_open_of
     practice = practice_create(name="Northside Therapy", country="US")
     alice = make_person(practice, "alice@northside.test", "Alice Moreno", Role.THERAPIST)
     bob = make_person(practice, "bob@northside.test", "Bob Client", Role.CLIENT)
+    erin = make_person(practice, "erin@northside.test", "Erin Client", Role.CLIENT)
     link(alice, bob)
+    link(alice, erin)
     assign(alice, bob, key="journal", title="Journal on the bus", start_date=local_today(bob).isoformat())
     phone = new_page(**PHONE)
     sign_in(phone, bob.email)
@@ -79,7 +102,8 @@ def test_an_activity_filled_in_offline_arrives_once_and_the_crisis_lines_open_of
     assert entry.answers["entry"] == "Wrote this with no signal." and entry.outcome == "done"
     assert OfflineSubmission.objects.count() == 1
 
-    # Signing out on a shared phone leaves nothing of Bob's: no kept pages, no worker, no stored answers.
+    someone_else_on_the_same_phone(phone, erin)
+    # Signing out on a shared phone leaves nothing: no kept pages, no worker, no stored answers.
     phone.get_by_role("button", name="Sign out").click()
     expect(phone.get_by_label("Email")).to_be_visible()
     assert phone.evaluate("caches.keys()") == []
