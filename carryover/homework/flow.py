@@ -47,8 +47,9 @@ def offline_steps(draft: Draft) -> list[str]:
 
 
 def offline_copy(request: AuthedRequest, draft: Draft, assignment: Assignment) -> HttpResponse:
-    """One step of an activity not started yet, for the phone to keep (service worker, `?step=`): shown from an
-    unsaved draft, so keeping it starts nothing (a started draft holds its occurrence in the schedule)."""
+    """One step of an activity, for the phone to keep (service worker, `?step=`): any of the steps it may need
+    offline, whatever the draft says so far; an activity not started is shown from an unsaved draft, so keeping it
+    starts nothing (a started draft holds its occurrence in the schedule)."""
     steps = offline_steps(draft)
     step = request.GET.get("step") or steps[0]
     step = step if step in steps else steps[0]

@@ -169,13 +169,12 @@ def occurrence_do(request: AuthedRequest, pk: int) -> HttpResponse:
     if occurrence.assignment.status != AssignmentStatus.ACTIVE and not hasattr(occurrence, "draft"):
         messages.info(request, "This is paused or finished, so nothing is due.")
         return redirect("client_home")
-    if (
-        request.method == "GET"
-        and request.headers.get("X-Carryover-Offline") == "keep"
-        and not hasattr(occurrence, "draft")
-    ):  # the phone keeping a copy for offline use: show it without starting it
+    if request.method == "GET" and request.headers.get("X-Carryover-Offline") == "keep":
+        # The phone keeping a copy of each step for offline use: shown without starting the activity.
         version = occurrence.assignment.template_version
-        draft = Draft(client=occurrence.client, occurrence=occurrence, template_version=version)
+        draft = getattr(occurrence, "draft", None) or Draft(
+            client=occurrence.client, occurrence=occurrence, template_version=version
+        )
         return offline_copy(request, draft, occurrence.assignment)
     draft = services.draft_for(
         client=occurrence.client, occurrence=occurrence, version=occurrence.assignment.template_version

@@ -166,6 +166,9 @@ def test_the_phone_keeps_todays_activities_unstarted_and_pages_say_whose_they_ar
     assert kept.status_code == 200 and kept[OWNER_HEADER] == owner
     assert 'data-offline-steps="0,outcome,barriers,after"' in kept.content.decode()
     assert not Draft.objects.filter(occurrence=journal).exists()  # keeping a copy starts nothing
+    client.get(page)  # started: the kept "what got in the way" is that step, though "how it went" isn't answered
+    barriers = client.get(f"{page}?step=barriers", headers={"X-Carryover-Offline": "keep"}).content.decode()
+    assert "What got in the way?" in barriers and "/autosave/" in barriers
     assert client.get(reverse("help"))[OWNER_HEADER] == owner
     assert client.get(reverse("service_worker"))[OWNER_HEADER] == owner  # the page's check on reconnecting
     client.force_login(personas.erin)
