@@ -84,6 +84,7 @@ def test_an_activity_filled_in_offline_arrives_once_and_the_crisis_lines_open_of
     phone.get_by_role("button", name="Save").click()
     expect(phone).to_have_url(f"{live_server.url}/today/")
     expect(phone.get_by_role("status").filter(has_text=SAVED_HERE)).to_be_visible()
+    expect(phone.get_by_text("Answers saved on this phone").first).to_be_visible()  # on the activity's card
     axe_check(phone, "offline-01-today-saved-on-phone")
     assert not Entry.objects.exists()
 

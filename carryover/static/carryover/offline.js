@@ -55,10 +55,26 @@
     return details;
   }
 
+  // On Today, beside each activity whose answers wait on this phone, say so (the page itself may be a kept copy).
+  function markActivities(records) {
+    records.forEach(function (record) {
+      var page = record.url.replace(/offline\/$/, "");
+      document.querySelectorAll('a[href="' + page + '"]').forEach(function (link) {
+        if (link.parentNode.querySelector("[data-kept-here]")) return;
+        var note = document.createElement("span");
+        note.className = "small muted";
+        note.setAttribute("data-kept-here", "");
+        note.textContent = box.dataset.keptHere;
+        link.insertAdjacentElement("afterend", note);
+      });
+    });
+  }
+
   // What the phone holds for this person: answers waiting for a connection, and ones the server could not take.
   function showState() {
     return store.waiting(owner).then(function (records) {
       unsent = records.length;
+      markActivities(records);
       var held = records.filter(function (r) { return r.state === "held"; });
       var items = held.map(function (r) {
         var li = item(r.message, r.url.replace(/offline\/$/, ""), r.url);
