@@ -63,7 +63,7 @@ from .models import (
     local_today,
 )
 from .picker import last_used, last_used_initial, library_picker
-from .render import display_answers
+from .render import display_entry
 
 # --- Client ----------------------------------------------------------------------------------------------------
 
@@ -240,7 +240,7 @@ def entry_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     context = {
         "entry": entry,
         "show_content": show_content,
-        "steps": display_answers(entry.template_version.schema, entry.answers) if show_content else [],
+        "steps": display_entry(entry) if show_content else [],
         "comments": entry.comments.select_related("author") if show_content else [],
         "form": form if show_content else None,
         "attachments": {a.pk: a for a in entry.attachments.all()} if show_content else {},
