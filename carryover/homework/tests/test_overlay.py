@@ -182,3 +182,21 @@ def test_a_sent_entry_reads_in_each_readers_language_with_the_clients_words_untr
         theirs = client.get(reverse("entry_detail", args=[entry.pk])).content.decode()
     assert "What&#x27;s the activity?" in theirs and "Done" in theirs and "Caminé al parque" in theirs
     assert "¿Cuál es la actividad?" not in theirs
+
+
+def test_the_api_sets_and_reads_the_client_language_version_like_the_page(client, personas):
+    from carryover.api.tests.helpers import call, is_problem, token_for
+
+    token = token_for(personas.alice)
+    url = f"/api/v1/clients/{personas.bob.pk}/assignments"
+    body = {
+        "template_id": version_of("journal").template_id,
+        "client_language": "es",
+        "instructions_client": "Escriba.",
+    }
+    made = call(client, "post", url, token, body)
+    assert made.status_code == 201, made.content[:500]
+    assert (made.json()["client_language"], made.json()["instructions_client"]) == ("es", "Escriba.")
+    assert Assignment.objects.get().shown("instructions", "es") == "Escriba."
+    refused = call(client, "post", url, token, {**body, "client_language": "", "title": "Other"})
+    assert is_problem(refused, 422)["errors"][0]["field"] == "client_language"
