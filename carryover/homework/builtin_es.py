@@ -94,7 +94,7 @@ ES: dict[str, str] = {
     "Evidence for": "Pruebas a favor",
     "Look at the hot thought like a fair judge would.": "Mire el pensamiento intenso como lo haría un juez justo.",
     "What supports the hot thought?": "¿Qué apoya el pensamiento intenso?",
-    "Stick to facts someone else would agree with, not feelings or guesses.": "Quédese con hechos que otra persona aceptaría, no con sentimientos ni suposiciones.",
+    "Stick to facts someone else would agree with, not feelings or guesses.": "Use solo hechos que otra persona también aceptaría, no lo que siente ni lo que supone.",
     "Evidence against": "Pruebas en contra",
     "Now look at the other side.": "Ahora mire el otro lado.",
     "What doesn't fit the hot thought?": "¿Qué no encaja con el pensamiento intenso?",
@@ -234,7 +234,7 @@ ES: dict[str, str] = {
     "A few sentences is plenty.": "Con unas pocas frases basta.",
     # conversation_rehearsal
     "Conversation rehearsal": "Ensayar una conversación",
-    "Prepare for a hard conversation, practise it, then note how it went.": "Prepárese para una conversación difícil, practíquela y luego anote cómo le fue.",
+    "Prepare for a hard conversation, practise it, then note how it went.": "Prepárese para una charla difícil. Practíquela y luego anote cómo le fue.",
     "Think of a conversation you'd like to have. Write who it's with, what you want to say and what you're worried about. Practise it out loud, in your head or with someone you trust. Afterwards, note how it went and what you'd keep for next time.": "Piense en una conversación que le gustaría tener. Escriba con quién es, qué quiere decir y qué le preocupa. Practíquela en voz alta, en su mente o con alguien de confianza. Después, anote cómo le fue y qué guardaría para la próxima vez.",
     "Rehearsing a hard conversation makes the words easier to find when it matters. Practising, then looking back at how it went, builds confidence step by step.": "Ensayar una conversación difícil hace más fácil encontrar las palabras cuando importa. Practicar, y luego ver cómo le fue, da confianza paso a paso.",
     "The conversation": "La conversación",

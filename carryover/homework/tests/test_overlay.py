@@ -200,3 +200,20 @@ def test_the_api_sets_and_reads_the_client_language_version_like_the_page(client
     assert Assignment.objects.get().shown("instructions", "es") == "Escriba."
     refused = call(client, "post", url, token, {**body, "client_language": "", "title": "Other"})
     assert is_problem(refused, 422)["errors"][0]["field"] == "client_language"
+
+
+def test_the_spanish_library_reads_plainly():
+    """Fernández-Huerta (the Flesch reading ease adapted to Spanish): every text of 12 words or more scores 65 or
+    more (60–70 reads as "normal", about age 13–15, US grades 8–9), and the library averages 80 or more ("easy").
+    Shorter texts are left out: on a few words the formula measures word length, not difficulty."""
+    import textstat
+
+    textstat.set_lang("es")
+    try:
+        hard_sample = "La consecución de objetivos terapéuticos requiere la consolidación sistemática de competencias."
+        assert textstat.fernandez_huerta(hard_sample) < 65  # the check can tell hard Spanish from plain
+        scores = {text: textstat.fernandez_huerta(text) for text in ES.values() if len(text.split()) >= 12}
+    finally:
+        textstat.set_lang("en_US")  # the library's language is process-wide: the English checks read English
+    assert {text: score for text, score in scores.items() if score < 65} == {}
+    assert sum(scores.values()) / len(scores) >= 80
