@@ -77,3 +77,18 @@ def test_the_signed_out_help_page_in_spanish_shows_the_spanish_options(client, d
     lines = page.split('class="crisis"')[1].split("</ul>")[0]
     assert re.findall(r"<strong>([^<]+)</strong>", lines)[0] == "Emergencias"
     assert 'href="sms:741741?&amp;body=AYUDA"' in lines and "Envíe AYUDA por texto al 741741" in lines
+
+
+def test_the_api_gives_a_spanish_reader_the_lines_as_the_crisis_screen_shows_them(client, personas):
+    from carryover.api.tests.helpers import call, token_for
+
+    token = token_for(personas.dana)
+    with translation.override("es"):
+        lines = call(client, "get", "/api/v1/me/crisis-resources", token).json()
+    assert [line["name"] for line in lines][:2] == [
+        "Emergencias",
+        "988 Línea de Prevención del Suicidio y Crisis, en español",
+    ]
+    assert lines[1]["sms_body"] == "AYUDA"
+    with translation.override("en-us"):
+        assert call(client, "get", "/api/v1/me/crisis-resources", token).json()[1]["sms_body"] == ""
