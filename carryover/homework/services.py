@@ -331,7 +331,7 @@ def _announce(assignment: Assignment) -> None:
 def revisions_unseen(client: Membership):
     return AssignmentRevision.objects.filter(
         assignment__client=client, seen_by_client_at__isnull=True, assignment__status=AssignmentStatus.ACTIVE
-    ).select_related("assignment")
+    ).select_related("assignment__template_version__template")  # the title in the reader's language
 
 
 def revision_mark_seen(*, client: Membership, revision: AssignmentRevision) -> None:

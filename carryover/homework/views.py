@@ -86,7 +86,7 @@ def today(request: AuthedRequest) -> HttpResponse:
     occurrences = (
         Occurrence.objects.filter(client=me, due_date__gte=day, due_date__lte=day + timedelta(days=6))
         .exclude(assignment__status=AssignmentStatus.ARCHIVED)
-        .select_related("assignment", "draft")
+        .select_related("assignment__template_version__template", "draft")  # a title in Spanish needs its worksheet
     )
     context = {
         "day": day,

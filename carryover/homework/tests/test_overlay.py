@@ -217,3 +217,20 @@ def test_the_spanish_library_reads_plainly():
         textstat.set_lang("en_US")  # the library's language is process-wide: the English checks read English
     assert {text: score for text, score in scores.items() if score < 65} == {}
     assert sum(scores.values()) / len(scores) >= 80
+
+
+def test_today_in_spanish_costs_no_more_queries_than_in_english(client, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for key in ("thought_record_7", "activity_log", "sleep_diary"):
+        assign(personas.alice, personas.bob, key=key, **default_words(key))
+    client.force_login(personas.bob)
+    client.get(reverse("client_home"))  # the week's occurrences are made on the first visit
+    counts = {}
+    for language in ("en-gb", "es"):
+        with translation.override(language), CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("client_home")).content.decode()
+        counts[language] = len(queries)
+    assert "Diario del sueño" in page
+    assert counts["es"] == counts["en-gb"], counts
