@@ -140,7 +140,7 @@ ES: dict[str, str] = {
     "Exposure practice": "Práctica de exposición",
     "Practise one step of your fear ladder and note what you learned.": "Practique un paso de su escalera del miedo y anote lo que aprendió.",
     "Choose a step from your fear ladder. Before you start, write what you fear will happen and rate your distress. Stay with the situation and drop your safety behaviours if you can. Afterwards, rate your distress again and write what you learned.": "Elija un paso de su escalera del miedo. Antes de empezar, escriba qué teme que pase y califique su malestar. Quédese en la situación y deje sus conductas de seguridad si puede. Después, vuelva a calificar su malestar y escriba lo que aprendió.",
-    "Facing feared situations step by step, without escaping, is one of the most effective treatments for anxiety. Each practice teaches you that you can cope, and that what you fear is less likely than it feels.": "Enfrentar paso a paso las situaciones que le dan miedo, sin escapar, es uno de los tratamientos más eficaces para la ansiedad. Cada práctica le enseña que puede con ello, y que lo que teme es menos probable de lo que parece.",
+    "Facing feared situations step by step, without escaping, is one of the most effective treatments for anxiety. Each practice teaches you that you can cope, and that what you fear is less likely than it feels.": "Enfrentar paso a paso las situaciones que le dan miedo, sin escapar, es uno de los tratamientos más eficaces para la ansiedad. Cada práctica le enseña que puede manejarlo, y que lo que teme es menos probable de lo que parece.",
     "Before you start": "Antes de empezar",
     "Pick a step and write down your prediction.": "Elija un paso y escriba su predicción.",
     "Which step of my ladder?": "¿Qué paso de mi escalera?",
@@ -368,7 +368,7 @@ ES: dict[str, str] = {
     # sleep_diary
     "Sleep diary": "Diario del sueño",
     "A quick morning log of last night's sleep.": "Un registro rápido en la mañana sobre cómo durmió anoche.",
-    "Fill this in within an hour of getting up. Give your best guess for times; there's no need to watch the clock at night. If you miss a day, leave it and carry on the next morning.": "Llene esto dentro de la hora después de levantarse. Dé su mejor cálculo de las horas; no hace falta mirar el reloj de noche. Si se le pasa un día, déjelo y siga a la mañana siguiente.",
+    "Fill this in within an hour of getting up. Give your best guess for times; there's no need to watch the clock at night. If you miss a day, leave it and carry on the next morning.": "Llene esto en la primera hora después de levantarse. Dé su mejor cálculo de las horas; no hace falta mirar el reloj de noche. Si se le pasa un día, déjelo y siga a la mañana siguiente.",
     "A sleep diary shows patterns that are hard to see from memory. It is the basis of CBT for insomnia, the most effective long-term treatment for sleep problems, and helps you and your therapist plan changes together.": "Un diario del sueño muestra patrones que son difíciles de ver de memoria. Es la base de la terapia cognitivo-conductual para el insomnio, el tratamiento más eficaz a largo plazo para los problemas de sueño, y les ayuda a usted y a su terapeuta a planear cambios juntos.",
     "Going to bed": "Al acostarse",
     "About last night.": "Sobre anoche.",
