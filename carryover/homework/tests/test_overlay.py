@@ -234,3 +234,30 @@ def test_today_in_spanish_costs_no_more_queries_than_in_english(client, personas
         counts[language] = len(queries)
     assert "Diario del sueño" in page
     assert counts["es"] == counts["en-gb"], counts
+
+
+def test_my_entries_in_spanish_names_each_entry_in_spanish_at_no_extra_query(client, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from carryover.homework.services import draft_for, entry_submit
+
+    for key in ("activity_log", "skill_practice"):
+        version = version_of(key)
+        occurrence = None
+        if key == "activity_log":
+            assignment = assign(personas.alice, personas.bob, key=key, **default_words(key))
+            occurrence = Occurrence.objects.get(assignment=assignment, due_date="2026-03-02")
+        draft = draft_for(client=personas.bob.membership, occurrence=occurrence, version=version)
+        draft.raw = {"f-activity": "Caminé", "f-status": "done", "f-skill": "Respirar", "o-outcome": "done"}
+        draft.save()
+        entry_submit(draft=draft, outcome="done")
+    client.force_login(personas.bob)
+    client.get(reverse("my_entries"))  # anything done once per visit is done
+    counts = {}
+    for language in ("en-gb", "es"):
+        with translation.override(language), CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("my_entries")).content.decode()
+        counts[language] = len(queries)
+    assert "Registro de actividades (logro y disfrute)" in page and "Practiqué una habilidad" in page
+    assert counts["es"] == counts["en-gb"], counts
