@@ -15,6 +15,7 @@ from typing import Any
 from django.http import QueryDict
 from ninja import Query, Router
 
+from carryover.accounts import crisis
 from carryover.accounts.access import get_own_client_record
 from carryover.audit.models import Action
 from carryover.homework import services as homework
@@ -209,7 +210,7 @@ def not_working(request: AuthedRequest, assignment_id: s.DbId, payload: s.NotWor
 @me_safety.get("/me/crisis-resources", response=list[s.CrisisResourceOut], summary="My practice's crisis lines")
 def crisis_resources(request: AuthedRequest):
     me = get_own_client_record(request, object_type="crisis_support")
-    resources = list(me.practice.crisis_resources.all())
+    resources = crisis.in_language(me.practice.crisis_resources.all())  # as the crisis screen shows them
     plan = measures.safety_plan_of(me)
     risk.crisis_shown(client=me, resources=resources, plan=plan if plan and any(plan.content.values()) else None)
     fields = ("name", "how", "phone", "sms", "sms_body", "url", "last_verified")

@@ -76,6 +76,9 @@ class AssignmentOut(Schema):
     if_then: str
     minimum: str
     coping: str
+    client_language: str
+    instructions_client: str
+    rationale_client: str
     minutes: int
     formats: list[str]
     schedule_kind: str
@@ -114,6 +117,9 @@ class AssignmentIn(In):
     formats: list[str] | None = None
     risk_alerts: bool | None = None
     risk_alerts_off_reason: Text | None = None
+    client_language: Annotated[str, Field(max_length=10)] | None = None  # "es", or "" for none
+    instructions_client: Text | None = None  # the instructions in `client_language`
+    rationale_client: Text | None = None
 
 
 class AssignmentCreateIn(AssignmentIn):

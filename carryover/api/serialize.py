@@ -12,7 +12,8 @@ from carryover.measures.models import RiskAlert
 def assignment_out(a: Assignment) -> dict[str, Any]:
     return {
         **{key: a.content.get(key, "") for key in ("title", "instructions", "rationale", "if_when", "if_then")},
-        **{key: a.content.get(key, "") for key in ("minimum", "coping")},
+        **{key: a.content.get(key, "") for key in ("minimum", "coping", "instructions_client", "rationale_client")},
+        "client_language": a.client_language,
         "id": a.pk,
         "client_id": a.client.user_id,
         "template_id": a.template_version.template_id,

@@ -17,6 +17,7 @@ from typing import Any
 
 from ninja import Router, Schema, Status
 
+from carryover.accounts import crisis
 from carryover.accounts.access import get_own_client_record
 from carryover.accounts.models import Membership, Role
 from carryover.audit.models import Action
@@ -107,7 +108,8 @@ def _crisis(me: Membership) -> list[dict[str, Any]]:
     """The crisis lines on every support page: the practice's own list (a support person's account is the
     client's practice's)."""
     fields = ("name", "how", "phone", "sms", "sms_body", "url", "last_verified")
-    return [{name: getattr(r, name) for name in fields} for r in me.practice.crisis_resources.all()]
+    lines = crisis.in_language(me.practice.crisis_resources.all())  # in the reader's language, as on the page
+    return [{name: getattr(r, name) for name in fields} for r in lines]
 
 
 def _view_of(link: SupportLink, policy: SupportPolicy | None) -> SharedView:

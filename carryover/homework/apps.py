@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class HomeworkConfig(AppConfig):
     name = "carryover.homework"
     label = "homework"
+
+    def ready(self) -> None:
+        from . import builtin_es
+
+        builtin_es.register()  # the library in Spanish, laid over the English at display time (overlay.py)

@@ -14,8 +14,8 @@ from django.template.response import TemplateResponse
 from carryover.lib.recovery import recovered_initial
 from carryover.lib.types import AuthedRequest
 
+from . import overlay, services
 from . import schema as worksheet
-from . import services
 from .attachments import AttachmentError, attachment_store, decode_data_url
 from .fields import ATTACHMENT_TYPES, Format
 from .hooks import risk_watch
@@ -261,9 +261,11 @@ def _context(
     *,
     focus_heading: bool = False,
 ) -> dict:
-    schema = draft.template_version.schema
+    texts = overlay.localized(draft.template_version)  # what the client reads, in their language; keys unchanged
+    schema = texts["schema"]
     raw = draft.raw
     context: dict[str, Any] = {
+        "texts": texts,
         "draft": draft,
         "assignment": assignment,
         "version": draft.template_version,

@@ -54,6 +54,26 @@ class AssignmentForm(forms.Form):
             "required": "Please say why this helps — clients who know why are more likely to do it.",
         },
     )
+    client_language = forms.ChoiceField(
+        choices=[("", "None"), ("es", "Español (Spanish)")],
+        required=False,
+        label="Also in the client's language",
+        help_text="A client reading Carryover in this language sees your version below instead; both are kept.",
+    )
+    instructions_client = forms.CharField(
+        max_length=INSTRUCTIONS_MAX_LENGTH,
+        required=False,
+        widget=long_text(INSTRUCTIONS_MAX_LENGTH, 4),
+        error_messages=TOO_LONG,
+        label="Instructions in the client's language",
+    )
+    rationale_client = forms.CharField(
+        max_length=RATIONALE_MAX_LENGTH,
+        required=False,
+        widget=long_text(RATIONALE_MAX_LENGTH, 3),
+        error_messages=TOO_LONG,
+        label="Why this helps, in the client's language",
+    )
     minutes = forms.IntegerField(min_value=1, max_value=240, label="About how many minutes")
     schedule_kind = forms.ChoiceField(choices=ScheduleKind.choices, label="How often", widget=forms.RadioSelect)
     weekdays = forms.TypedMultipleChoiceField(
@@ -160,10 +180,20 @@ class AssignmentForm(forms.Form):
             self.add_error("end_date", "This must be on or after the start date.")
         self._check_past(start, end)
         self._check_far_past(start)
+        self._check_client_language(cleaned)
         alerts_off = "risk_alerts" in self.fields and not cleaned.get("risk_alerts")
         if alerts_off and not (cleaned.get("risk_alerts_off_reason") or "").strip():
             self.add_error("risk_alerts_off_reason", "Please give a reason for not being alerted, for the record.")
         return cleaned
+
+    def _check_client_language(self, cleaned: dict) -> None:
+        """A version in the client's language needs its language and some words; neither is ever dropped."""
+        written = [name for name in ("instructions_client", "rationale_client") if (cleaned.get(name) or "").strip()]
+        if cleaned.get("client_language") and not written:
+            first = "instructions_client" if "instructions_client" in self.fields else "rationale_client"
+            self.add_error(first, "Please write the client's-language version, or choose “None” above.")
+        if written and not cleaned.get("client_language"):
+            self.add_error("client_language", "Please choose the language your second version is written in.")
 
     def _past_start_posted(self) -> bool:
         if self.today is None or not self.is_bound:
@@ -230,6 +260,9 @@ class AssignmentForm(forms.Form):
             goal=c.get("goal"),
             risk_alerts=alerts,
             risk_alerts_off_reason="" if alerts else c["risk_alerts_off_reason"].strip(),
+            instructions_client=c.get("instructions_client", ""),
+            rationale_client=c.get("rationale_client", ""),
+            client_language=c.get("client_language", ""),
         )
 
 
@@ -238,7 +271,17 @@ class MeasureAssignForm(AssignmentForm):
     why, and when (every two weeks, before each session, or once), nothing else."""
 
     SCHEDULES = (ScheduleKind.FORTNIGHT, ScheduleKind.BEFORE_SESSION, ScheduleKind.ONCE)
-    LEFT_OUT = ("instructions", "minutes", "weekdays", "times_per_week", "if_when", "if_then", "minimum", "coping")
+    LEFT_OUT = (
+        "instructions",
+        "instructions_client",
+        "minutes",
+        "weekdays",
+        "times_per_week",
+        "if_when",
+        "if_then",
+        "minimum",
+        "coping",
+    )
 
     def __init__(self, *args, version, **kwargs):
         super().__init__(*args, **kwargs)
@@ -295,6 +338,7 @@ def assignment_initial(assignment) -> dict:
         "formats": assignment.formats,
         "risk_alerts": assignment.risk_alerts,
         "risk_alerts_off_reason": assignment.risk_alerts_off_reason,
+        "client_language": assignment.client_language,
     }
 
 

@@ -21,6 +21,7 @@ from carryover.accounts.models import Membership, Practice, User
 from carryover.lib.crypto import EncryptedJSONField
 from carryover.lib.times import local_day
 
+from . import overlay
 from .fields import Format as Format  # its home is next to the field types that need each format
 from .plans import minimum_text, plan_sentence, plan_when
 from .schema import risk_fields
@@ -197,6 +198,9 @@ class AssignmentQuerySet(models.QuerySet["Assignment"]):
         return self.filter(template_version__template__kind=TemplateKind.ACTIVITY)
 
 
+VERSION_TEXTS = {"title": "name", "instructions": "instructions", "rationale": "rationale"}  # assignment → version
+
+
 class Assignment(models.Model):
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="assignments")
@@ -226,6 +230,9 @@ class Assignment(models.Model):
     risk_alerts_off_reason = EncryptedJSONField(default=str, blank=True)
     risk_alerts_off_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     risk_alerts_off_at = models.DateTimeField(null=True, blank=True)
+    # The language of the therapist's second version of the instructions and "why this helps" (content keys
+    # "instructions_client", "rationale_client"), shown instead when the reader's language is this one.
+    client_language = models.CharField(max_length=10, blank=True, choices=[("es", "Español (Spanish)")])
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -237,7 +244,27 @@ class Assignment(models.Model):
 
     @property
     def title(self) -> str:
-        return self.content.get("title", "")
+        return self.shown("title")
+
+    @property
+    def instructions(self) -> str:
+        return self.shown("instructions")
+
+    @property
+    def rationale(self) -> str:
+        return self.shown("rationale")
+
+    def shown(self, key: str, language: str | None = None) -> str:
+        """The title, instructions or "why this helps" in the reader's language: the therapist's own version in
+        that language if they wrote one; the built-in's translation while the text is still the worksheet's own
+        words; otherwise as the therapist wrote it (homework/overlay.py). English readers cost no query."""
+        text = self.c(key)
+        reader = overlay.reader_language(language)
+        if reader == overlay.reader_language("en"):
+            return text
+        if self.client_language and reader == self.client_language and self.c(f"{key}_client"):
+            return self.c(f"{key}_client")
+        return overlay.translated_text(self.template_version, VERSION_TEXTS[key], text, language)
 
     def c(self, key: str) -> str:
         return self.content.get(key, "")

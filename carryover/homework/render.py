@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from . import overlay
 from .fields import ATTACHMENT_TYPES, FIELD_TYPES, display, text_limit
 from .schema import iter_fields, list_indexes
 
@@ -113,6 +114,12 @@ def _rerate_rows(schema: Mapping, field: Mapping, name: str, raw: Mapping, error
             {**row, "error": errors.get(row_name, ""), "min": field.get("min", 0), "max": field.get("max", 100)}
         )
     return rows
+
+
+def display_entry(entry: Any) -> list[dict]:
+    """An entry's answers with the questions and choices in the reader's language (a built-in's words in Spanish for
+    a Spanish reader; a therapist reads them in theirs). The answers themselves are always the client's own words."""
+    return display_answers(overlay.localized_schema(entry.template_version), entry.answers)
 
 
 def display_answers(schema: Mapping, answers: Mapping[str, Any]) -> list[dict]:

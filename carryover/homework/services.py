@@ -144,6 +144,9 @@ CONTENT_LABELS = {
     "if_then": "I will…",
     "minimum": "Minimum version",
     "coping": "What might come up",
+    # A second version in the client's language (with `client_language`), shown instead when that is the reader's.
+    "instructions_client": "Instructions in the client's language",
+    "rationale_client": "Why this helps, in the client's language",
 }
 SCHEDULE_LABELS = {
     "minutes": "Time",
@@ -177,6 +180,9 @@ class AssignmentData:
     goal: Goal | None = None
     risk_alerts: bool = True
     risk_alerts_off_reason: str = ""
+    instructions_client: str = ""
+    rationale_client: str = ""
+    client_language: str = ""
 
     def content(self) -> dict[str, str]:
         return {key: getattr(self, key) for key in CONTENT_LABELS}
@@ -184,6 +190,7 @@ class AssignmentData:
 
 def _snapshot(assignment: Assignment) -> dict[str, Any]:
     return {
+        **dict.fromkeys(CONTENT_LABELS, ""),  # a key added since the assignment was made is not a change
         **assignment.content,
         "minutes": assignment.minutes,
         "formats": assignment.formats,
@@ -194,6 +201,7 @@ def _snapshot(assignment: Assignment) -> dict[str, Any]:
         "end_date": assignment.end_date.isoformat() if assignment.end_date else None,
         "goal_id": assignment.goal_id,
         "template_version_id": assignment.template_version_id,
+        "client_language": assignment.client_language,
     }
 
 
@@ -223,6 +231,7 @@ def assignment_create(
             start_date=data.start_date,
             end_date=data.end_date,
             assigned_on=assigned_on or local_today(client.user),
+            client_language=data.client_language,
         )
         _risk_alerts_set(assignment, data, therapist.user)
         _announce(assignment)
@@ -254,6 +263,7 @@ def assignment_update(
     """A new revision; past entries keep theirs. Open "not working" notices count as answered."""
     before = _snapshot(assignment)
     assignment.content = data.content()
+    assignment.client_language = data.client_language
     assignment.goal = data.goal
     assignment.minutes, assignment.formats = data.minutes, data.formats
     assignment.schedule_kind, assignment.weekdays = data.schedule_kind, sorted(data.weekdays)
@@ -265,7 +275,7 @@ def assignment_update(
     if version is not None:
         assignment.template_version = version
     after = _snapshot(assignment)
-    labels = {**CONTENT_LABELS, **SCHEDULE_LABELS}
+    labels = {**CONTENT_LABELS, **SCHEDULE_LABELS, "client_language": "The client's language"}
     changed = sorted({labels[key] for key in after if after[key] != before.get(key)})
     _risk_alerts_set(assignment, data, actor)  # the therapist's own setting: no revision for the client to see
     if not changed:
@@ -321,7 +331,7 @@ def _announce(assignment: Assignment) -> None:
 def revisions_unseen(client: Membership):
     return AssignmentRevision.objects.filter(
         assignment__client=client, seen_by_client_at__isnull=True, assignment__status=AssignmentStatus.ACTIVE
-    ).select_related("assignment")
+    ).select_related("assignment__template_version__template")  # the title in the reader's language
 
 
 def revision_mark_seen(*, client: Membership, revision: AssignmentRevision) -> None:

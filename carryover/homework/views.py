@@ -65,7 +65,7 @@ from .models import (
     local_today,
 )
 from .picker import last_used, last_used_initial, library_picker
-from .render import display_answers
+from .render import display_entry
 
 # --- Client ----------------------------------------------------------------------------------------------------
 
@@ -89,7 +89,7 @@ def today(request: AuthedRequest) -> HttpResponse:
     occurrences = (
         Occurrence.objects.filter(client=me, due_date__gte=day, due_date__lte=day + timedelta(days=6))
         .exclude(assignment__status=AssignmentStatus.ARCHIVED)
-        .select_related("assignment__template_version", "draft")  # the version: what the phone keeps offline
+        .select_related("assignment__template_version__template", "draft")  # the version is kept offline; a title in Spanish needs the worksheet
     )
     context = {
         "day": day,
@@ -284,7 +284,7 @@ def entry_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     context = {
         "entry": entry,
         "show_content": show_content,
-        "steps": display_answers(entry.template_version.schema, entry.answers) if show_content else [],
+        "steps": display_entry(entry) if show_content else [],
         "comments": entry.comments.select_related("author") if show_content else [],
         "form": form if show_content else None,
         "attachments": {a.pk: a for a in entry.attachments.all()} if show_content else {},

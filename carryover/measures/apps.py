@@ -12,8 +12,14 @@ class MeasuresConfig(AppConfig):
     def ready(self) -> None:
         from carryover.homework.hooks import install_risk_watch
 
-        from . import panels, review_hooks, risk  # the review app's models and pages must be loaded first
+        from . import (
+            instruments_es,
+            panels,
+            review_hooks,
+            risk,
+        )  # the review app's models and pages must be loaded first
 
         install_risk_watch(risk.MeasuresRiskWatch())
         review_hooks.register()
         panels.register()
+        instruments_es.register()

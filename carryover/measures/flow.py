@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
+from carryover.homework import overlay
 from carryover.homework import schema as worksheet
 from carryover.homework import services as homework
 from carryover.homework.flow import already_sent
@@ -106,7 +107,8 @@ def _skip(request: AuthedRequest, occurrence: Occurrence) -> HttpResponse:
 
 
 def _context(draft: Draft, occurrence: Occurrence, measure: str, step: int, errors: dict) -> dict:
-    schema = draft.template_version.schema
+    texts = overlay.localized(draft.template_version)  # the published Spanish items for a Spanish reader
+    schema = texts["schema"]
     answered = sum(1 for s in schema["steps"] if draft.raw.get(f"f-{s['fields'][0]['key']}"))
     return {
         "draft": draft,
@@ -122,4 +124,5 @@ def _context(draft: Draft, occurrence: Occurrence, measure: str, step: int, erro
         "sheet_step": schema["steps"][step],
         "fields": bind_step(schema, step, draft.raw, errors, formats=["write"]),
         "errors": errors,
+        "texts": texts,
     }

@@ -224,12 +224,26 @@ def max_total(measure: dict[str, Any]) -> int:
     return len(measure["items"]) * measure["scale"][-1][0]
 
 
-def _template(measure: dict[str, Any]) -> dict[str, Any]:
-    """The homework template of a measure: one item per step (one question per phone screen)."""
+# The words around the published items, ours (a translation gives its own: `instruments_es.py`).
+FRAME = {
+    "question": "Question {number} of {total}",
+    "last_title": "One last question",
+    "last_help": "This one is optional and is not added to the score.",
+    "instructions": (
+        "Answer each question by choosing how often (or how much) it applied to you. There are no right or "
+        "wrong answers. You can stop and come back: your answers are saved as you go."
+    ),
+}
+
+
+def measure_template(measure: dict[str, Any], frame: dict[str, str] = FRAME) -> dict[str, Any]:
+    """The homework template of a measure: one item per step (one question per phone screen). Given a
+    translation's texts and frame, the same template in that language (`instruments_es.py`)."""
     choices = [[str(value), label] for value, label in measure["scale"]]
+    total = len(measure["items"])
     steps = [
         {
-            "title": f"Question {number} of {len(measure['items'])}",
+            "title": frame["question"].format(number=number, total=total),
             "help": measure["stem"],
             "fields": [
                 {"key": key, "type": "single_choice", "label": text, "help": "", "required": True, "choices": choices}
@@ -242,8 +256,8 @@ def _template(measure: dict[str, Any]) -> dict[str, Any]:
     if extra:
         steps.append(
             {
-                "title": "One last question",
-                "help": "This one is optional and is not added to the score.",
+                "title": frame["last_title"],
+                "help": frame["last_help"],
                 "fields": [
                     {
                         "key": extra["key"],
@@ -261,10 +275,7 @@ def _template(measure: dict[str, Any]) -> dict[str, Any]:
         "name": measure["title"],
         "category": MEASURE_CATEGORY,
         "summary": measure["summary"],
-        "instructions": (
-            "Answer each question by choosing how often (or how much) it applied to you. There are no right or "
-            "wrong answers. You can stop and come back: your answers are saved as you go."
-        ),
+        "instructions": frame["instructions"],
         "rationale": measure["rationale"],
         "minutes": measure["minutes"],
         "formats": ["write"],
@@ -272,7 +283,7 @@ def _template(measure: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-MEASURE_TEMPLATES: list[dict[str, Any]] = [_template(measure) for measure in MEASURES.values()]
+MEASURE_TEMPLATES: list[dict[str, Any]] = [measure_template(measure) for measure in MEASURES.values()]
 
 
 # --- Sources ---------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
+from carryover.accounts import crisis
 from carryover.accounts.access import (
     get_caseload_for_therapist,
     get_client_for_therapist,
@@ -56,7 +57,7 @@ def measure_do(request: AuthedRequest, pk: int) -> HttpResponse:
 @role_required(Role.CLIENT)
 def crisis_support(request: AuthedRequest) -> HttpResponse:
     me = get_own_client_record(request, object_type="crisis_support")
-    resources = list(me.practice.crisis_resources.all())
+    resources = crisis.in_language(me.practice.crisis_resources.all())  # the alert records what was shown
     plan = services.safety_plan_of(me)
     plan = plan if plan is not None and any(plan.content.values()) else None  # an empty plan is no plan
     # After an autosave the browser may drop this page for the client's own Next, sent a moment later: the page

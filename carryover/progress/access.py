@@ -22,7 +22,8 @@ from carryover.lib.types import AuthedRequest
 def activity_entries() -> QuerySet[Entry]:
     """Entries of activities, with what their pages read of the activity and the worksheet."""
     return Entry.objects.filter(template_version__template__kind=TemplateKind.ACTIVITY).select_related(
-        "assignment", "template_version__template"
+        "assignment__template_version__template",
+        "template_version__template",  # names in the reader's language
     )
 
 

@@ -30,7 +30,12 @@ class ActivityForm(forms.Form):
 
     def __init__(self, data, *, client: Membership) -> None:
         super().__init__(data)
-        assignments = Assignment.objects.filter(client=client).activities().order_by("-created_at")
+        assignments = (
+            Assignment.objects.filter(client=client)
+            .activities()
+            .select_related("template_version__template")
+            .order_by("-created_at")
+        )
         activity = self.fields["activity"]
         assert isinstance(activity, forms.ChoiceField)
         activity.label = WORK_WORDS[client.practice.terminology][0].capitalize()

@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from carryover.accounts.models import Membership
-from carryover.homework import patterns
+from carryover.homework import overlay, patterns
 from carryover.homework.models import Entry, Outcome
 from carryover.review import instruments
 from carryover.review.charts import Chart, bar_chart, line_chart
@@ -50,7 +50,10 @@ def duration(minutes: int) -> str:
 
 def title_of(entry: Entry) -> str:
     """The name of what an entry was for: the activity's title, or the worksheet's for practice on one's own."""
-    return entry.assignment.title if entry.assignment_id and entry.assignment else entry.template_version.name
+    if entry.assignment_id and entry.assignment:
+        return entry.assignment.title
+    version = entry.template_version
+    return overlay.translated_text(version, "name", version.name)  # a built-in's name in the reader's language
 
 
 def since_for(period: str, today: date) -> date | None:

@@ -19,7 +19,7 @@ from carryover.accounts.access import get_own_client_record, role_required
 from carryover.accounts.models import Role
 from carryover.audit.models import Action
 from carryover.homework.models import local_today
-from carryover.homework.render import display_answers
+from carryover.homework.render import display_entry
 from carryover.lib.access import deny
 from carryover.lib.extensions import panels_for
 from carryover.lib.types import AuthedRequest
@@ -77,7 +77,7 @@ def my_entry(request: AuthedRequest, pk: int) -> HttpResponse:
         "title": title_of(entry),
         "opened": not entry.is_private and services.entry_opened(entry),
         "show_content": True,
-        "steps": display_answers(entry.template_version.schema, entry.answers),
+        "steps": display_entry(entry),
         "comments": entry.comments.select_related("author"),
         "panels": panels_for("my_entry", request=request, client=entry.client, entry=entry),
     }

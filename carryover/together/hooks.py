@@ -60,6 +60,7 @@ def unchecked(client: Membership) -> list[Assignment]:
         .activities()
         .filter(status=AssignmentStatus.ACTIVE, confidence_checks__isnull=True)
         .exclude(pk__in=agreed_ids)
+        .select_related("template_version__template")  # its title in the reader's language (homework/overlay.py)
         .order_by("-created_at")
     )
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0006_invitation_new_link_noticed_at'),
-        ('homework', '0009_merge_schedule_refresh_and_assigned_on'),
+        ('homework', '0010_assignment_client_language'),
     ]
 
     operations = [
