@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from carryover.lib.i18n import LANGUAGE_CHOICES
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", "Practice admin"
@@ -67,6 +69,8 @@ class User(AbstractBaseUser):
     email = models.EmailField("email address", unique=True, max_length=254)
     name = models.CharField(max_length=150, blank=True)
     time_zone = models.CharField(max_length=64, default="UTC")
+    # Blank: their practice's default language (lib/i18n.py, `language_for`).
+    language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES, blank=True, default="")
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
 
@@ -112,6 +116,8 @@ class Practice(models.Model):
     name = models.CharField(max_length=200)
     country = models.CharField(max_length=2, choices=Country.choices, default=Country.US)
     terminology = models.CharField(max_length=20, choices=Terminology.choices, default=Terminology.ACTIVITIES)
+    # Blank: the country's (lib/i18n.py, `practice_language`), so a new practice reads its own spelling at once.
+    default_language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES, blank=True, default="")
     terms = models.TextField(
         default=(
             "Carryover helps you and your therapist keep track of the work you do between sessions. "
