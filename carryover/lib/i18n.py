@@ -47,15 +47,18 @@ def practice_language(practice: Any) -> str:
     return COUNTRY_LANGUAGE.get(getattr(practice, "country", ""), settings.LANGUAGE_CODE)
 
 
-def language_for(user: Any) -> str:
-    """The language `user` reads Carryover in (see the module's docstring)."""
+def language_for(user: Any, practice: Any = None) -> str:
+    """The language `user` reads Carryover in (see the module's docstring). Pass their `practice` when it is at
+    hand (a worker sending a batch) to save looking up their membership."""
     if user is None or not getattr(user, "is_authenticated", False):
         return settings.LANGUAGE_CODE
     own = supported(getattr(user, "language", ""))
     if own:
         return own
-    membership = getattr(user, "membership_or_none", None)
-    return practice_language(membership.practice) if membership is not None else settings.LANGUAGE_CODE
+    if practice is None:
+        membership = getattr(user, "membership_or_none", None)
+        practice = membership.practice if membership is not None else None
+    return practice_language(practice) if practice is not None else settings.LANGUAGE_CODE
 
 
 def language_from_browser(request: HttpRequest) -> str:

@@ -15,6 +15,7 @@ from statistics import mean
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from carryover.accounts.models import Membership
 from carryover.homework import patterns
@@ -25,7 +26,11 @@ from carryover.review.charts import Chart, bar_chart, line_chart
 from .access import own_entries
 
 # How far back the patterns look: the choices offered, in weeks (None: everything).
-PERIODS = {"4": ("The last 4 weeks", 4), "12": ("The last 12 weeks", 12), "all": ("Everything", None)}
+PERIODS = {
+    "4": (gettext_lazy("The last 4 weeks"), 4),
+    "12": (gettext_lazy("The last 12 weeks"), 12),
+    "all": (gettext_lazy("Everything"), None),
+}
 DEFAULT_PERIOD = "12"
 WEEKS_SHOWN = 4  # this week and the three before it
 TOP = 5
@@ -65,19 +70,27 @@ def _entries(client: Membership, since: date | None, narrow: Narrow) -> list[Ent
     return list(entries.order_by("done_on", "submitted_at"))
 
 
-EMPTY_WEEK = "Weeks like this happen — your therapist will want to hear what got in the way."
+EMPTY_WEEK = gettext_lazy("Weeks like this happen — your therapist will want to hear what got in the way.")
 
 
 def week_line(week: patterns.Week, *, current: bool) -> str:
     """A week in plain words: effort counted, part of it included, and nothing counted against anyone."""
     if not week.practised:
-        return "Nothing sent yet this week. Any practice counts, even part of it." if current else EMPTY_WEEK
-    days = f"{week.practised} day{'s' if week.practised != 1 else ''}"
-    line = f"You practised on {days}{' this week' if current else ''}."
+        return (
+            gettext("Nothing sent yet this week. Any practice counts, even part of it.") if current else str(EMPTY_WEEK)
+        )
+    count = {"days": week.practised}
+    if current:
+        line = ngettext(
+            "You practised on %(days)s day this week.", "You practised on %(days)s days this week.", week.practised
+        )
+    else:
+        line = ngettext("You practised on %(days)s day.", "You practised on %(days)s days.", week.practised)
+    line %= count
     if week.part and week.part == week.practised:
-        line += " You did part of it, and part of it counts."
+        line += " " + gettext("You did part of it, and part of it counts.")
     elif week.part:
-        line += f" On {week.part} of them you did part of it, and part of it counts."
+        line += " " + gettext("On %(part)s of them you did part of it, and part of it counts.") % {"part": week.part}
     return line
 
 
