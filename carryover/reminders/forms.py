@@ -39,8 +39,8 @@ class SettingsForm(forms.Form):
     enabled = forms.BooleanField(required=False, label=_("Send me reminders"))
     mode = forms.ChoiceField(choices=Mode.choices, widget=forms.RadioSelect, label=_("How many reminders"))
     time = time_field(_("Time for the daily reminder"), _("Leave empty to use the time that fits your plan."))
-    quiet_start = time_field("Quiet hours from", "No reminder comes in quiet hours.")
-    quiet_end = time_field("Quiet hours until")
+    quiet_start = time_field(_("Quiet hours from"), _("No reminder comes in quiet hours."))
+    quiet_end = time_field(_("Quiet hours until"))
     channel_0 = forms.ChoiceField(choices=CHANNEL_CHOICES, label=ORDER_LABELS[0])
     channel_1 = forms.ChoiceField(choices=CHANNEL_CHOICES, required=False, label=ORDER_LABELS[1])
     channel_2 = forms.ChoiceField(choices=CHANNEL_CHOICES, required=False, label=ORDER_LABELS[2])
@@ -68,7 +68,12 @@ class SettingsForm(forms.Form):
         self.assignment_ids = []
         for assignment in assignments:
             default = anchor_time(assignment.c("if_when"))
-            hint = f"Empty means {default:%H:%M}, from your plan “{assignment.plan_routine}”." if default else ""
+            hint = (
+                _("Empty means %(time)s, from your plan “%(routine)s”.")
+                % {"time": f"{default:%H:%M}", "routine": assignment.plan_routine}
+                if default
+                else ""
+            )
             self.fields[f"time_{assignment.pk}"] = time_field(
                 _("Time for “%(title)s”") % {"title": assignment.title}, hint
             )
