@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from carryover.accounts.models import Invitation, Role, User, hash_token
 from carryover.accounts.services import invitation_create
+from carryover.accounts.tasks import invitation_send
 from carryover.homework.models import Entry, Occurrence
 from carryover.homework.tests.conftest import assign, monday  # noqa: F401  (Monday 2 March 2026, 09:00 London)
 from carryover.lib.i18n import language_for
@@ -220,3 +221,14 @@ def test_a_spanish_clients_reminders_are_written_in_spanish(personas, spanish_bo
     assert subject == "Recordatorio de Carryover: 2 actividades para hoy"
     assert "Tiene 2 actividades para hoy." in body and "¿No es buen momento?" in body
     assert "Tiene 2 actividades para hoy." in payload
+
+
+def test_an_invitation_email_speaks_the_practices_language(personas, mailoutbox):
+    practice = personas.practice
+    practice.default_language = "es"
+    practice.save(update_fields=["default_language"])
+    invitation = invitation_create(inviter=personas.alice, email="nueva@client.test", role=Role.CLIENT, name="Ana")
+    assert invitation_send.call(invitation.pk)
+    email = mailoutbox[-1]
+    assert email.subject == "Su invitación a Harbour Practice en Carryover"
+    assert "Hola, Ana:" in email.body and "Alice Therapist le invitó a unirse a Harbour Practice" in email.body
