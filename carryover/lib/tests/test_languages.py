@@ -232,3 +232,15 @@ def test_an_invitation_email_speaks_the_practices_language(personas, mailoutbox)
     email = mailoutbox[-1]
     assert email.subject == "Su invitación a Harbour Practice en Carryover"
     assert "Hola, Ana:" in email.body and "Alice Therapist le invitó a unirse a Harbour Practice" in email.body
+
+
+def test_a_support_persons_pages_read_in_spanish(client, personas):
+    sue = personas.sue
+    sue.language = "es"
+    sue.save(update_fields=["language"])
+    client.force_login(sue)
+    for url in (reverse("support_home"), reverse("support_worried")):
+        page = client.get(url)
+        assert page.status_code == 200 and '<html lang="es">' in page.content.decode(), url
+        assert not english_left(page.content), (url, english_left(page.content))
+    assert "¿Le preocupa esa persona?" in visible_text(client.get(reverse("support_worried")).content)
