@@ -31,7 +31,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from carryover.lib.i18n import practice_language
+from carryover.lib.i18n import language_for, practice_language
 from carryover.lib.tasks import email_retry_delay
 
 from .models import Invitation, InvitationEmail, InvitationStatus, User, hash_token
@@ -191,10 +191,11 @@ def password_reset_send(email: str, attempt: int = 1) -> bool:
             "account_reset_password_from_key",
             kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
         )
-        subject = "Reset your Carryover password"
         days = max(settings.PASSWORD_RESET_TIMEOUT // 86400, 1)
         context = {"user": user, "link": settings.SITE_URL + path, "sign_in": sign_in, "days": days}
-        message = render_to_string("accounts/email/password_reset.txt", context)
+        with translation.override(language_for(user)):
+            subject = _("Reset your Carryover password")
+            message = render_to_string("accounts/email/password_reset.txt", context)
     elif not account_settings.EMAIL_UNKNOWN_ACCOUNTS:
         return False
     else:

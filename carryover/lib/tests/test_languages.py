@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from carryover.accounts.models import Invitation, Role, User, hash_token
 from carryover.accounts.services import invitation_create
-from carryover.accounts.tasks import invitation_send
+from carryover.accounts.tasks import invitation_send, password_reset_send
 from carryover.homework.models import Entry, Occurrence
 from carryover.homework.tests.conftest import assign, monday  # noqa: F401  (Monday 2 March 2026, 09:00 London)
 from carryover.lib.i18n import language_for
@@ -244,3 +244,10 @@ def test_a_support_persons_pages_read_in_spanish(client, personas):
         assert page.status_code == 200 and '<html lang="es">' in page.content.decode(), url
         assert not english_left(page.content), (url, english_left(page.content))
     assert "¿Le preocupa esa persona?" in visible_text(client.get(reverse("support_worried")).content)
+
+
+def test_a_password_reset_email_speaks_the_persons_language(spanish_bob, mailoutbox):
+    assert password_reset_send.call(spanish_bob.email)
+    email = mailoutbox[-1]
+    assert email.subject == "Restablezca su contraseña de Carryover"
+    assert email.body.startswith("Hola, Bob:") and "El enlace funciona una vez" in email.body
