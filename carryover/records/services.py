@@ -56,16 +56,20 @@ def _fill_zip(export: ExportRequest) -> Callable[[zipfile.ZipFile], None]:
     items = document["sections"].get("attachments", [])
     names = {item["id"]: item["file"] for item in items}
 
+    language = language_for(export.requested_by)  # the booklet reads in the language of whoever asked for it
+
     def fill(archive: zipfile.ZipFile) -> None:
         archive.writestr("export.json", json.dumps(document, indent=1, ensure_ascii=False))
-        archive.writestr("booklet.html", booklet_html(document))
+        with translation.override(language):
+            archive.writestr("booklet.html", booklet_html(document))
         images = {}
         for attachment in Attachment.objects.filter(pk__in=names).order_by("pk"):
             data = attachment_read(attachment)
             archive.writestr(names[attachment.pk], data)
             if attachment.content_type.startswith("image/"):
                 images[names[attachment.pk]] = data
-        archive.writestr("booklet.pdf", booklet_pdf(document, images))
+        with translation.override(language):
+            archive.writestr("booklet.pdf", booklet_pdf(document, images))
 
     return fill
 

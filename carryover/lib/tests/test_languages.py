@@ -251,3 +251,17 @@ def test_a_password_reset_email_speaks_the_persons_language(spanish_bob, mailout
     email = mailoutbox[-1]
     assert email.subject == "Restablezca su contraseña de Carryover"
     assert email.body.startswith("Hola, Bob:") and "El enlace funciona una vez" in email.body
+
+
+def test_a_spanish_clients_booklet_reads_in_spanish_and_keeps_their_words(personas, spanish_bob, monday):  # noqa: F811
+    from django.utils import translation
+
+    from carryover.records.booklet import booklet_html
+    from carryover.records.export import client_export_build
+
+    assign(personas.alice, spanish_bob, title="Anotar un pensamiento")
+    document = client_export_build(client=spanish_bob.membership, audience="client")
+    with translation.override(language_for(spanish_bob)):
+        booklet = booklet_html(document)
+    assert '<html lang="es">' in booklet and "Su expediente de Carryover" in booklet
+    assert "Anotar un pensamiento" in booklet and "Registros" in booklet and "Activities" not in booklet
