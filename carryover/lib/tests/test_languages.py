@@ -265,3 +265,14 @@ def test_a_spanish_clients_booklet_reads_in_spanish_and_keeps_their_words(person
         booklet = booklet_html(document)
     assert '<html lang="es">' in booklet and "Su expediente de Carryover" in booklet
     assert "Anotar un pensamiento" in booklet and "Registros" in booklet and "Activities" not in booklet
+
+
+def test_the_recorders_words_come_from_the_page_in_the_readers_language():
+    """app.js shows what the page hands it (data-*), so the voice recorder speaks the page's language."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("es"):
+        field = render_to_string("homework/fields/audio.html", {"b": {"name": "f-voice"}, "f": {"label": "Voz"}})
+    assert 'data-again="Grabar de nuevo"' in field and 'data-recording="Grabando…"' in field
+    assert 'data-no-microphone="El micrófono no está disponible' in field
