@@ -276,3 +276,11 @@ def test_the_recorders_words_come_from_the_page_in_the_readers_language():
         field = render_to_string("homework/fields/audio.html", {"b": {"name": "f-voice"}, "f": {"label": "Voz"}})
     assert 'data-again="Grabar de nuevo"' in field and 'data-recording="Grabando…"' in field
     assert 'data-no-microphone="El micrófono no está disponible' in field
+
+
+def test_the_notification_buttons_words_come_from_the_page(client, spanish_bob, settings):
+    settings.VAPID_PUBLIC_KEY, settings.VAPID_PRIVATE_KEY = "public-key", "private-key"  # push offered
+    client.force_login(spanish_bob)
+    page = client.get(reverse("reminder_settings")).content.decode()
+    assert 'data-on="Las notificaciones están activadas en este dispositivo."' in page
+    assert "No se pudieron activar las notificaciones ({error})." in page
