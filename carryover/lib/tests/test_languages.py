@@ -65,6 +65,7 @@ def test_anonymous_pages_follow_the_browser_and_an_unknown_code_gets_the_default
     page = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="es-MX,es;q=0.9,en;q=0.5")
     assert page.status_code == 200 and '<html lang="es">' in page.content.decode()
     assert "Iniciar sesión" in visible_text(page.content) and page["Content-Language"] == "es"
+    assert 'data-cancelled="No se usó la llave de acceso' in page.content.decode()  # passkeys.js shows it
     for header in ("xx", "xx-YY;q=1, zz", "*", ";;;q=abc", "es;q=nonsense"):
         page = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE=header)
         assert page.status_code == 200, header
