@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE := carryover.settings
 
-.PHONY: run test test-slow test-all test-postgres test-browser screenshots lint typecheck bench totp clean
+.PHONY: messages compilemessages run test test-slow test-all test-postgres test-browser screenshots lint typecheck bench totp clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -89,3 +89,13 @@ totp: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) var
+
+# The Spanish catalogue (carryover/locale/es): `messages` gathers the marked strings (needs GNU gettext), then
+# translate the new entries in django.po; `compilemessages` builds the .mo, which is committed so that a fresh
+# clone runs (`make run`, `make test`) without gettext. carryover/lib/tests/test_translations.py fails on a
+# missing or fuzzy translation, or a .mo older than its .po.
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages --locale es --no-obsolete --ignore '.venv/*' --ignore 'carryover/devtools/*' --add-location file
+
+compilemessages: $(VENV)/.installed
+	$(PY) manage.py compilemessages --locale es --ignore '.venv/*'

@@ -394,7 +394,17 @@ LOGGING: dict[str, Any] = {
     },
 }
 
+# === i18n lane (issue 17, languages): the reader's language, never a prefix in URLs ===
+# A signed-in person's `User.language`, else their practice's default, else the browser's Accept-Language
+# (carryover/lib/i18n.py, `language_for`). One catalogue for the whole project: carryover/locale (make messages).
 LANGUAGE_CODE = "en-us"
+LANGUAGES = [("en-gb", "English (UK)"), ("en-us", "English (US)"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "carryover" / "locale"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "carryover.lib.i18n.LanguageMiddleware",
+)
+# === end of the i18n lane's block ===
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -3,13 +3,18 @@ the work, and the idle time-out the page counts down."""
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from .middleware import idle_limit_for
 from .models import WORK_WORDS, Role, Terminology
 
 NAV = {
-    Role.CLIENT: [("client_home", "Home"), ("reminder_settings", "Reminders"), ("support_settings", "Support")],
-    Role.SUPPORT: [("support_home", "Home"), ("support_worried", "Worried about them?")],
+    Role.CLIENT: [
+        ("client_home", _("Home")),
+        ("reminder_settings", _("Reminders")),
+        ("support_settings", _("Support")),
+    ],
+    Role.SUPPORT: [("support_home", _("Home")), ("support_worried", _("Worried about them?"))],
     Role.THERAPIST: [("caseload", "Caseload"), ("library", "Library"), ("therapist_attention", "Needs attention")],
     Role.ADMIN: [("practice_home", "Practice"), ("audit_log", "Audit log"), ("reminder_failures", "Reminders")],
 }

@@ -16,6 +16,7 @@ from allauth.usersessions.models import UserSession
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 from django.utils.timesince import timesince
+from django.utils.translation import gettext
 
 from .middleware import SEEN_EVERY, idle_limit_for
 from .models import User
@@ -49,7 +50,7 @@ def device_label(user_agent: str) -> str:
     system = next((name for marker, name in _SYSTEMS if marker in user_agent), "")
     if browser and system:
         return f"{browser} on {system}"
-    return browser or system or "Unknown browser"
+    return browser or system or gettext("Unknown browser")
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,8 @@ class Device:
 
 def _last_active(seen: datetime, now: datetime, *, current: bool) -> str:
     if current or now - seen < timedelta(seconds=2 * SEEN_EVERY):
-        return "now"
-    return f"{timesince(seen, now, depth=1)} ago"
+        return gettext("now")
+    return gettext("%(time)s ago") % {"time": timesince(seen, now, depth=1)}
 
 
 def devices_active(*, user: User, current_session_key: str | None) -> list[Device]:

@@ -9,6 +9,9 @@ from allauth.mfa.webauthn.forms import AddWebAuthnForm
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from carryover.lib.i18n import LANGUAGE_CHOICES, UNSUPPORTED_MESSAGE
 
 from .models import Country, CrisisResource, Practice, Role, Terminology, User, all_time_zones
 from .services import password_reset_request
@@ -19,8 +22,8 @@ def time_zone_choices() -> list[tuple[str, str]]:
 
 
 class InviteClientForm(forms.Form):
-    name = forms.CharField(max_length=150, required=False, label="Name (optional)")
-    email = forms.EmailField(max_length=254, label="Email address")
+    name = forms.CharField(max_length=150, required=False, label=_("Name (optional)"))
+    email = forms.EmailField(max_length=254, label=_("Email address"))
 
 
 class InviteStaffForm(InviteClientForm):
@@ -31,28 +34,35 @@ class InviteStaffForm(InviteClientForm):
 
 
 class AcceptInvitationForm(forms.Form):
-    name = forms.CharField(max_length=150, label="Your name", help_text="How you'd like to be addressed.")
+    name = forms.CharField(max_length=150, label=_("Your name"), help_text=_("How you'd like to be addressed."))
     password = forms.CharField(
-        label="Choose a password",
+        label=_("Choose a password"),
         strip=False,
         min_length=8,
         max_length=1024,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 8 characters. A passphrase of 15 or more, like four random words, is best.",
+        help_text=_("At least 8 characters. A passphrase of 15 or more, like four random words, is best."),
     )
     time_zone = forms.ChoiceField(
-        label="Your time zone",
+        label=_("Your time zone"),
         choices=time_zone_choices,
         initial="UTC",
-        help_text="We guessed it from your device; change it if it's wrong. Reminders and due dates follow it.",
+        help_text=_("We guessed it from your device; change it if it's wrong. Reminders and due dates follow it."),
         widget=forms.Select(attrs={"data-guess-timezone": "1"}),
     )
-    consent = forms.BooleanField(label="I have read and agree to the practice's terms above.")
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=LANGUAGE_CHOICES,
+        required=False,  # left out: their practice's language
+        help_text=_("The language Carryover speaks to you in. You can change it later on your account page."),
+        error_messages={"invalid_choice": UNSUPPORTED_MESSAGE},
+    )
+    consent = forms.BooleanField(label=_("I have read and agree to the practice's terms above."))
 
     def __init__(self, *args, email: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.email = email
-        self.fields["consent"].error_messages["required"] = "Please agree to the practice's terms to continue."
+        self.fields["consent"].error_messages["required"] = _("Please agree to the practice's terms to continue.")
 
     def clean(self):
         cleaned = super().clean() or {}
@@ -68,7 +78,7 @@ class AcceptInvitationForm(forms.Form):
 
 
 class RequestNewLinkForm(forms.Form):
-    email = forms.EmailField(max_length=254, label="Your email address")
+    email = forms.EmailField(max_length=254, label=_("Your email address"))
 
 
 class ResetPasswordForm(AllauthResetPasswordForm):
@@ -86,7 +96,7 @@ class ResetPasswordForm(AllauthResetPasswordForm):
 class PracticeSettingsForm(forms.ModelForm):
     class Meta:
         model = Practice
-        fields = ["name", "country", "terminology", "terms"]
+        fields = ["name", "country", "terminology", "default_language", "terms"]
         labels = {
             "terminology": "Word for the work between sessions",
             "terms": "Terms clients and staff agree to",
@@ -104,6 +114,13 @@ class PracticeSettingsForm(forms.ModelForm):
         },
     )
     terminology = forms.ChoiceField(choices=Terminology.choices)
+    default_language = forms.ChoiceField(
+        choices=[("", _("The country's (English, UK or US)")), *LANGUAGE_CHOICES],
+        required=False,
+        label=_("Default language"),
+        help_text=_("What clients and staff read Carryover in unless they choose their own on their account page."),
+        error_messages={"invalid_choice": UNSUPPORTED_MESSAGE},
+    )
 
 
 class CountryChangeForm(forms.Form):
@@ -164,20 +181,26 @@ CrisisResourceFormSet = forms.modelformset_factory(
 
 
 class ProfileForm(forms.Form):
-    name = forms.CharField(max_length=150, label="Your name")
-    time_zone = forms.ChoiceField(label="Your time zone", choices=time_zone_choices)
+    name = forms.CharField(max_length=150, label=_("Your name"))
+    time_zone = forms.ChoiceField(label=_("Your time zone"), choices=time_zone_choices)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("", _("Your practice's language")), *LANGUAGE_CHOICES],
+        required=False,
+        error_messages={"invalid_choice": UNSUPPORTED_MESSAGE},
+    )
 
 
 class AddPasskeyForm(AddWebAuthnForm):
     """allauth's form in plain words (settings.MFA_FORMS), with a bounded name."""
 
     name = forms.CharField(
-        max_length=60, required=False, label="Name for this passkey", help_text="For example “My phone”."
+        max_length=60, required=False, label=_("Name for this passkey"), help_text=_("For example “My phone”.")
     )
     passwordless = forms.BooleanField(
         required=False,
-        label="Also let me sign in with just this passkey, without my password",
-        help_text="Your device will then ask for your fingerprint, face or screen lock each time.",
+        label=_("Also let me sign in with just this passkey, without my password"),
+        help_text=_("Your device will then ask for your fingerprint, face or screen lock each time."),
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -194,7 +217,7 @@ class AddPasskeyForm(AddWebAuthnForm):
             return super().clean()
         except ValueError:
             # allauth 65.21 lets fido2's ValueError for a malformed answer (say, id and rawId differ) escape.
-            raise forms.ValidationError("Your device's answer could not be read. Please try again.") from None
+            raise forms.ValidationError(_("Your device's answer could not be read. Please try again.")) from None
 
 
 class CodeForm(AllauthAuthenticateForm):

@@ -5,50 +5,56 @@ from __future__ import annotations
 import hashlib
 import zoneinfo
 from functools import cached_property
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import quote
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from carryover.lib.i18n import LANGUAGE_CHOICES
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Practice admin"
-    THERAPIST = "therapist", "Therapist"
-    CLIENT = "client", "Client"
-    SUPPORT = "support", "Support person"
+    ADMIN = "admin", gettext_lazy("Practice admin")
+    THERAPIST = "therapist", gettext_lazy("Therapist")
+    CLIENT = "client", gettext_lazy("Client")
+    SUPPORT = "support", gettext_lazy("Support person")
 
 
 CLINICIAN_ROLES = frozenset({Role.ADMIN, Role.THERAPIST})
 
 
 class Terminology(models.TextChoices):
-    ACTIVITIES = "activities", "Activities"
-    HOMEWORK = "homework", "Homework"
-    PRACTICE = "practice", "Practice"
-    ASSIGNMENTS = "assignments", "Assignments"
+    ACTIVITIES = "activities", gettext_lazy("Activities")
+    HOMEWORK = "homework", gettext_lazy("Homework")
+    PRACTICE = "practice", gettext_lazy("Practice")
+    ASSIGNMENTS = "assignments", gettext_lazy("Assignments")
 
 
 # (singular, plural) for each terminology choice; "homework" and "practice" are uncountable.
-WORK_WORDS: dict[str, tuple[str, str]] = {
-    Terminology.ACTIVITIES: ("activity", "activities"),
-    Terminology.HOMEWORK: ("homework", "homework"),
-    Terminology.PRACTICE: ("practice", "practice"),
-    Terminology.ASSIGNMENTS: ("assignment", "assignments"),
+WORK_WORDS: dict[str, tuple[StrOrPromise, StrOrPromise]] = {
+    Terminology.ACTIVITIES: (pgettext_lazy("work, one", "activity"), pgettext_lazy("work, several", "activities")),
+    Terminology.HOMEWORK: (pgettext_lazy("work, one", "homework"), pgettext_lazy("work, several", "homework")),
+    Terminology.PRACTICE: (pgettext_lazy("work, one", "practice"), pgettext_lazy("work, several", "practice")),
+    Terminology.ASSIGNMENTS: (pgettext_lazy("work, one", "assignment"), pgettext_lazy("work, several", "assignments")),
 }
 
 
 class Country(models.TextChoices):
     """Countries Carryover holds checked crisis lines for (accounts/crisis.py); a test keeps the two lists equal."""
 
-    AU = "AU", "Australia"
-    CA = "CA", "Canada"
-    IE = "IE", "Ireland"
-    NZ = "NZ", "New Zealand"
-    GB = "GB", "United Kingdom"
-    US = "US", "United States"
+    AU = "AU", gettext_lazy("Australia")
+    CA = "CA", gettext_lazy("Canada")
+    IE = "IE", gettext_lazy("Ireland")
+    NZ = "NZ", gettext_lazy("New Zealand")
+    GB = "GB", gettext_lazy("United Kingdom")
+    US = "US", gettext_lazy("United States")
 
 
 def all_time_zones() -> list[str]:
@@ -67,6 +73,8 @@ class User(AbstractBaseUser):
     email = models.EmailField("email address", unique=True, max_length=254)
     name = models.CharField(max_length=150, blank=True)
     time_zone = models.CharField(max_length=64, default="UTC")
+    # Blank: their practice's default language (lib/i18n.py, `language_for`).
+    language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES, blank=True, default="")
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
 
@@ -112,6 +120,8 @@ class Practice(models.Model):
     name = models.CharField(max_length=200)
     country = models.CharField(max_length=2, choices=Country.choices, default=Country.US)
     terminology = models.CharField(max_length=20, choices=Terminology.choices, default=Terminology.ACTIVITIES)
+    # Blank: the country's (lib/i18n.py, `practice_language`), so a new practice reads its own spelling at once.
+    default_language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES, blank=True, default="")
     terms = models.TextField(
         default=(
             "Carryover helps you and your therapist keep track of the work you do between sessions. "
@@ -127,11 +137,11 @@ class Practice(models.Model):
 
     @property
     def work_singular(self) -> str:
-        return WORK_WORDS[self.terminology][0]
+        return str(WORK_WORDS[self.terminology][0])
 
     @property
     def work_plural(self) -> str:
-        return WORK_WORDS[self.terminology][1]
+        return str(WORK_WORDS[self.terminology][1])
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
@@ -220,18 +230,18 @@ def dialable(number: str) -> str:
 
 
 class InvitationStatus(models.TextChoices):
-    PENDING = "pending", "Waiting"
-    ACCEPTED = "accepted", "Accepted"
-    REVOKED = "revoked", "Revoked"
-    EXPIRED = "expired", "Expired"
+    PENDING = "pending", gettext_lazy("Waiting")
+    ACCEPTED = "accepted", gettext_lazy("Accepted")
+    REVOKED = "revoked", gettext_lazy("Revoked")
+    EXPIRED = "expired", gettext_lazy("Expired")
 
 
 class InvitationEmail(models.TextChoices):
     """Where the invitation email is: the task that sends it runs after the page has answered."""
 
-    QUEUED = "queued", "Sending"
-    SENT = "sent", "Emailed"
-    FAILED = "failed", "Not emailed"
+    QUEUED = "queued", gettext_lazy("Sending")
+    SENT = "sent", gettext_lazy("Emailed")
+    FAILED = "failed", gettext_lazy("Not emailed")
 
 
 def hash_token(token: str) -> str:
@@ -272,7 +282,7 @@ class Invitation(models.Model):
 
     @property
     def status_label(self) -> str:
-        return self.status().label
+        return str(self.status().label)
 
     @property
     def is_open(self) -> bool:

@@ -87,6 +87,7 @@ def practice_update(
     country: str,
     terminology: str,
     terms: str,
+    default_language: str | None = None,
     keep: Collection[int] = (),
     confirmed: str = "",
 ) -> None:
@@ -121,6 +122,8 @@ def practice_update(
         if terms.strip() != stored.terms.strip():
             practice.terms_version = stored.terms_version + 1
         practice.name, practice.country, practice.terminology, practice.terms = name, country, terminology, terms
+        if default_language is not None:
+            practice.default_language = default_language
         practice.save()
 
 
@@ -210,7 +213,9 @@ def imported_account_for(invitation: Invitation) -> User | None:
     return user if membership is not None else None
 
 
-def _account_for(invitation: Invitation, *, name: str, password: str, time_zone: str) -> tuple[User, Membership]:
+def _account_for(
+    invitation: Invitation, *, name: str, password: str, time_zone: str, language: str
+) -> tuple[User, Membership]:
     """The invited person's account and membership: new, or an imported client's, now with their password."""
     practice = invitation.practice
     imported = imported_account_for(invitation)
@@ -219,14 +224,14 @@ def _account_for(invitation: Invitation, *, name: str, password: str, time_zone:
     if imported is not None:
         user = imported
         user.set_password(password)
-        user.name, user.time_zone = name.strip() or user.name, time_zone
-        user.save(update_fields=["password", "name", "time_zone"])
+        user.name, user.time_zone, user.language = name.strip() or user.name, time_zone, language
+        user.save(update_fields=["password", "name", "time_zone", "language"])
         membership = Membership.objects.get(user=user, practice=practice)
         membership.consented_terms_version, membership.consented_at = practice.terms_version, timezone.now()
         membership.save(update_fields=["consented_terms_version", "consented_at"])
     else:
         user = User.objects.create_user(
-            email=invitation.email, password=password, name=name.strip(), time_zone=time_zone
+            email=invitation.email, password=password, name=name.strip(), time_zone=time_zone, language=language
         )
         membership = Membership.objects.create(
             user=user,
@@ -239,7 +244,9 @@ def _account_for(invitation: Invitation, *, name: str, password: str, time_zone:
     return user, membership
 
 
-def invitation_accept(*, invitation: Invitation, name: str, password: str, time_zone: str, consent: bool) -> User:
+def invitation_accept(
+    *, invitation: Invitation, name: str, password: str, time_zone: str, consent: bool, language: str = ""
+) -> User:
     if not consent:
         raise InvitationError("Please agree to the practice's terms to continue.")
     with transaction.atomic():
@@ -247,7 +254,7 @@ def invitation_accept(*, invitation: Invitation, name: str, password: str, time_
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if locked.status() != InvitationStatus.PENDING:
             raise InvitationError("This invitation link can no longer be used.")
-        user, membership = _account_for(locked, name=name, password=password, time_zone=time_zone)
+        user, membership = _account_for(locked, name=name, password=password, time_zone=time_zone, language=language)
         practice = locked.practice
         if locked.role == Role.CLIENT and locked.invited_by_id:
             therapist = Membership.objects.filter(user_id=locked.invited_by_id, role=Role.THERAPIST).first()
@@ -285,6 +292,8 @@ def password_reset_request(*, email: str) -> None:
         password_reset_send.enqueue(email.strip().lower())
 
 
-def profile_update(*, user: User, name: str, time_zone: str) -> None:
+def profile_update(*, user: User, name: str, time_zone: str, language: str | None = None) -> None:
     user.name, user.time_zone = name.strip(), time_zone
-    user.save(update_fields=["name", "time_zone"])
+    if language is not None:
+        user.language = language
+    user.save(update_fields=["name", "time_zone", "language"])

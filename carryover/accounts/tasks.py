@@ -27,9 +27,11 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_tasks import task
 
+from carryover.lib.i18n import language_for, practice_language
 from carryover.lib.tasks import email_retry_delay
 
 from .models import Invitation, InvitationEmail, InvitationStatus, User, hash_token
@@ -88,12 +90,11 @@ def invitation_send(invitation_id: int) -> bool:
                 context["link"] = invitation_link(new_token(invitation))
             invitation.sent_at, invitation.email_status = timezone.now(), InvitationEmail.SENT
             invitation.save(update_fields=["token_hash", "expires_at", "sent_at", "email_status"])
-            send_mail(
-                subject=f"Your invitation to {invitation.practice.name} on Carryover",
-                message=render_to_string(template, context),
-                from_email=None,
-                recipient_list=[invitation.email],
-            )
+            # The invitee has no account yet, so no language of their own: their practice's.
+            with translation.override(practice_language(invitation.practice)):
+                subject = _("Your invitation to %(practice)s on Carryover") % {"practice": invitation.practice.name}
+                message = render_to_string(template, context)
+            send_mail(subject=subject, message=message, from_email=None, recipient_list=[invitation.email])
     except Exception:  # the mail server is down or refused (or a bug): the new link is rolled back with it
         logger.exception("invitation %s could not be emailed", invitation_id)
         _retry_or_give_up(invitation_id)
@@ -190,10 +191,11 @@ def password_reset_send(email: str, attempt: int = 1) -> bool:
             "account_reset_password_from_key",
             kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
         )
-        subject = "Reset your Carryover password"
         days = max(settings.PASSWORD_RESET_TIMEOUT // 86400, 1)
         context = {"user": user, "link": settings.SITE_URL + path, "sign_in": sign_in, "days": days}
-        message = render_to_string("accounts/email/password_reset.txt", context)
+        with translation.override(language_for(user)):
+            subject = _("Reset your Carryover password")
+            message = render_to_string("accounts/email/password_reset.txt", context)
     elif not account_settings.EMAIL_UNKNOWN_ACCOUNTS:
         return False
     else:

@@ -10,10 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carryover.lib.devicecache import clear_device, keep_offline
 from carryover.lib.extensions import panels_for
+from carryover.lib.i18n import language_for, language_from_browser
 from carryover.lib.recovery import recovered_initial
 from carryover.lib.types import AuthedRequest
 
@@ -117,7 +120,8 @@ def invitation_accept(request: AuthedRequest, token: str) -> HttpResponse:
         context = {"status": status, "signed_in": request.user.is_authenticated, "form": RequestNewLinkForm()}
         return TemplateResponse(request, "accounts/invitation_unusable.html", context, status=410 if status else 404)
     assert invitation is not None  # a pending status implies an invitation
-    form = AcceptInvitationForm(request.POST or None, email=invitation.email, initial={"name": invitation.name})
+    initial = {"name": invitation.name, "language": language_from_browser(request)}
+    form = AcceptInvitationForm(request.POST or None, email=invitation.email, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.invitation_accept(
@@ -126,12 +130,14 @@ def invitation_accept(request: AuthedRequest, token: str) -> HttpResponse:
                 password=form.cleaned_data["password"],
                 time_zone=form.cleaned_data["time_zone"],
                 consent=form.cleaned_data["consent"],
+                language=form.cleaned_data["language"],
             )
         except services.InvitationError as error:
             form.add_error(None, str(error))
         else:
             login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
-            messages.success(request, f"Welcome to Carryover, {user.display_name}.")
+            with translation.override(language_for(user)):  # the new account's language, not the browser's
+                messages.success(request, _("Welcome to Carryover, %(name)s.") % {"name": user.display_name})
             return redirect("home")
     return TemplateResponse(request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form})
 
@@ -145,7 +151,9 @@ def invitation_request_link(request: AuthedRequest) -> HttpResponse:
         if ratelimit.consume(request, action="invitation_new_link", key=email):
             services.invitation_request_new(email=email)
             return TemplateResponse(request, "accounts/invitation_requested.html")
-        form.add_error(None, "Too many requests for a new link. Please try again in an hour, or contact your practice.")
+        form.add_error(
+            None, _("Too many requests for a new link. Please try again in an hour, or contact your practice.")
+        )
         status = 429
     return TemplateResponse(request, "accounts/invitation_unusable.html", {"status": None, "form": form}, status=status)
 
@@ -217,11 +225,13 @@ def practice_crisis_resources(request: AuthedRequest) -> HttpResponse:
 @login_required
 def profile(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    initial = recovered_initial(request) or {"name": user.name, "time_zone": user.time_zone}
+    initial = recovered_initial(request) or {"name": user.name, "time_zone": user.time_zone, "language": user.language}
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.profile_update(user=user, name=form.cleaned_data["name"], time_zone=form.cleaned_data["time_zone"])
-        messages.success(request, "Your details were saved.")
+        data = form.cleaned_data
+        services.profile_update(user=user, name=data["name"], time_zone=data["time_zone"], language=data["language"])
+        with translation.override(language_for(user)):  # said in the language just chosen
+            messages.success(request, _("Your details were saved."))
         return redirect("profile")
     devices = devices_active(user=user, current_session_key=request.session.session_key)
     return TemplateResponse(request, "accounts/profile.html", {"form": form, "devices": devices})
@@ -232,9 +242,9 @@ def profile(request: AuthedRequest) -> HttpResponse:
 def sign_out_other_devices(request: AuthedRequest) -> HttpResponse:
     ended = devices_sign_out_others(user=request.user, current_session_key=request.session.session_key)
     if ended:
-        messages.success(request, "You were signed out on your other devices. This one stays signed in.")
+        messages.success(request, _("You were signed out on your other devices. This one stays signed in."))
     else:
-        messages.info(request, "You weren't signed in on any other device.")
+        messages.info(request, _("You weren't signed in on any other device."))
     return redirect("profile")
 
 

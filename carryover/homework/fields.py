@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 
 class Format(models.TextChoices):
@@ -80,7 +81,10 @@ def _text(limit: int) -> Cleaner:
     def clean(field: Mapping, text: str, context: Mapping) -> str:
         maximum = field.get("max_length", limit)
         if len(text) > maximum:
-            raise FieldError(f"Please keep this to {maximum:,} characters at most (it has {len(text):,}).")
+            raise FieldError(
+                _("Please keep this to %(maximum)s characters at most (it has %(len)s).")
+                % {"maximum": format(maximum, ","), "len": format(len(text), ",")}
+            )
         return text
 
     return clean
@@ -90,19 +94,21 @@ def number_in(text: Any, low: float | None, high: float | None, *, integer: bool
     try:
         number = float(str(text).replace(",", "."))
     except ValueError:
-        raise FieldError("Please enter a number.") from None
+        raise FieldError(_("Please enter a number.")) from None
     if not math.isfinite(number):
-        raise FieldError("Please enter a number.")
+        raise FieldError(_("Please enter a number."))
     if integer:
         if not number.is_integer():
-            raise FieldError("Please enter a whole number.")
+            raise FieldError(_("Please enter a whole number."))
         number = int(number)
     if low is not None and high is not None and not low <= number <= high:
-        raise FieldError(f"Please enter a number from {low:g} to {high:g}.")
+        raise FieldError(
+            _("Please enter a number from %(low)s to %(high)s.") % {"low": format(low, "g"), "high": format(high, "g")}
+        )
     if low is not None and number < low:
-        raise FieldError(f"Please enter a number of at least {low:g}.")
+        raise FieldError(_("Please enter a number of at least %(low)s.") % {"low": format(low, "g")})
     if high is not None and number > high:
-        raise FieldError(f"Please enter a number of at most {high:g}.")
+        raise FieldError(_("Please enter a number of at most %(high)s.") % {"high": format(high, "g")})
     return number
 
 
@@ -113,7 +119,7 @@ def _rating(field: Mapping, text: Any, context: Mapping) -> dict:
 
 def _choice(field: Mapping, text: str, context: Mapping) -> str:
     if text not in {str(choice[0]) for choice in field["choices"]}:
-        raise FieldError("Please choose from the options shown.")
+        raise FieldError(_("Please choose from the options shown."))
     return text
 
 
@@ -121,7 +127,7 @@ def _choices(field: Mapping, value: Any, context: Mapping) -> list[str]:
     values = value if isinstance(value, list) else ([value] if value else [])
     allowed = {str(choice[0]) for choice in field["choices"]}
     if any(not isinstance(v, str) or v not in allowed for v in values):
-        raise FieldError("Please choose from the options shown.")
+        raise FieldError(_("Please choose from the options shown."))
     return values
 
 
@@ -141,23 +147,23 @@ def _datetime(field: Mapping, text: str, context: Mapping) -> str:
     try:
         return datetime.fromisoformat(text).strftime("%Y-%m-%dT%H:%M")
     except ValueError:
-        raise FieldError("Please enter a date and time.") from None
+        raise FieldError(_("Please enter a date and time.")) from None
 
 
 def _date(field: Mapping, text: str, context: Mapping) -> str:
     try:
         return date.fromisoformat(text).isoformat()
     except ValueError:
-        raise FieldError("Please enter a date.") from None
+        raise FieldError(_("Please enter a date.")) from None
 
 
 def _attachment(field: Mapping, text: Any, context: Mapping) -> int:
     try:
         attachment_id = int(text)
     except (TypeError, ValueError):
-        raise FieldError("That file could not be found; please add it again.") from None
+        raise FieldError(_("That file could not be found; please add it again.")) from None
     if attachment_id not in context["attachments"]:
-        raise FieldError("That file could not be found; please add it again.")
+        raise FieldError(_("That file could not be found; please add it again."))
     return attachment_id
 
 
@@ -167,7 +173,7 @@ def _ladder_item(field: Mapping, text: Any, context: Mapping) -> dict:
     except (TypeError, ValueError):
         item = None
     if item is None:
-        raise FieldError("Please choose a step from your ladder.")
+        raise FieldError(_("Please choose a step from your ladder."))
     return {"id": item["id"], "description": item["description"], "suds": item["suds"]}
 
 
@@ -177,12 +183,14 @@ def _ladder_item(field: Mapping, text: Any, context: Mapping) -> dict:
 def _check_choices(field: Mapping) -> None:
     choices = field.get("choices") or []
     if not choices or any(len(choice) != 2 for choice in choices):
-        raise SchemaError(f"Field {field['key']!r} needs choices as [value, label] pairs.")
+        raise SchemaError(_("Field %(key)s needs choices as [value, label] pairs.") % {"key": repr(field["key"])})
 
 
 def _check_scale(field: Mapping) -> None:
     if field.get("min", 0) >= field.get("max", 10):
-        raise SchemaError(f"Field {field['key']!r}: the scale's minimum must be below its maximum.")
+        raise SchemaError(
+            _("Field %(key)s: the scale's minimum must be below its maximum.") % {"key": repr(field["key"])}
+        )
 
 
 # --- Showing a saved answer ------------------------------------------------------------------------------------

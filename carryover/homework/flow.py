@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from carryover.lib.recovery import recovered_initial
 from carryover.lib.types import AuthedRequest
@@ -91,7 +92,7 @@ def _store_uploads(request: AuthedRequest, draft: Draft, step: str, updates: dic
             continue
         try:
             if upload and (upload.size or 0) > 64 * 1024 * 1024:
-                raise AttachmentError("That file is far too large. Please try a smaller one.")
+                raise AttachmentError(_("That file is far too large. Please try a smaller one."))
             data = upload.read() if upload else decode_data_url(drawing)
             attachment = attachment_store(draft=draft, field_key=field["key"], field_type=field["type"], data=data)
         except AttachmentError as error:
@@ -120,7 +121,7 @@ def autosave_warning(draft: Draft, updates: dict[str, Any]) -> str:
 
 def _answer_errors(draft: Draft, *, complete: bool) -> dict[str, str]:
     """The worksheet answers' errors, checked as sending them would (the client's ladder, the draft's files)."""
-    _, errors = worksheet.clean_answers(
+    _answers, errors = worksheet.clean_answers(
         visible_schema(draft.template_version.schema, services.draft_formats(draft)),
         draft.raw,
         require_complete=complete,
@@ -216,7 +217,7 @@ def _send(request: AuthedRequest, draft: Draft, assignment: Assignment | None) -
     except services.DraftGone:
         return already_sent(request, draft.occurrence)
     except services.SubmissionError as error:
-        messages.error(request, "A few answers need a look before this can be saved.")
+        messages.error(request, _("A few answers need a look before this can be saved."))
         return error.errors
     messages.success(request, _thanks(entry.outcome))
     return redirect("crisis_support" if crisis else "client_home")
@@ -233,10 +234,10 @@ def already_sent(request: AuthedRequest, occurrence: Occurrence | None) -> HttpR
 
 def _thanks(outcome: str) -> str:
     if outcome == Outcome.DONE:
-        return "Saved. Well done for making time for this."
+        return _("Saved. Well done for making time for this.")
     if outcome == Outcome.PARTIAL:
-        return "Saved. Part of it still counts — thank you for doing what you could."
-    return "Saved. Thank you for being honest about what got in the way; that helps you and your therapist."
+        return _("Saved. Part of it still counts — thank you for doing what you could.")
+    return _("Saved. Thank you for being honest about what got in the way; that helps you and your therapist.")
 
 
 def progress(steps: list[str], step: str) -> dict[str, Any]:

@@ -16,6 +16,9 @@ from django.db import models
 from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from carryover.accounts.models import Membership, Practice, User
 from carryover.lib.crypto import EncryptedJSONField
@@ -180,10 +183,10 @@ def open_days(kind: str, due: date) -> list[date]:
 
 
 class AssignmentStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    PAUSED = "paused", "Paused"
-    COMPLETED = "completed", "Completed"
-    ARCHIVED = "archived", "Archived"
+    ACTIVE = "active", gettext_lazy("Active")
+    PAUSED = "paused", gettext_lazy("Paused")
+    COMPLETED = "completed", gettext_lazy("Completed")
+    ARCHIVED = "archived", gettext_lazy("Archived")
 
 
 WEEKDAY_NAMES = list(calendar.day_abbr)  # Mon..Sun, index = date.weekday()
@@ -332,16 +335,17 @@ class Assignment(models.Model):
 
     def schedule_text(self) -> str:
         if self.schedule_kind == ScheduleKind.ONCE:
-            return f"Once, by {(self.end_date or self.start_date):%a %-d %b}"
+            return _("Once, by %(day)s") % {"day": date_format(self.end_date or self.start_date, "D j M")}
         if self.schedule_kind == ScheduleKind.DAILY:
-            return "Every day"
+            return _("Every day")
         if self.schedule_kind == ScheduleKind.WEEKDAYS:
-            return "On " + ", ".join(WEEKDAY_NAMES[d] for d in sorted(self.weekdays))
+            names = [date_format(date(2024, 1, 1 + d), "D") for d in sorted(self.weekdays)]  # 1 Jan 2024: a Monday
+            return _("On %(days)s") % {"days": ", ".join(names)}
         if self.schedule_kind == ScheduleKind.FORTNIGHT:
-            return f"Every other {self.start_date:%A}"
+            return _("Every other %(weekday)s") % {"weekday": date_format(self.start_date, "l")}
         if self.schedule_kind == ScheduleKind.BEFORE_SESSION:
-            return f"Before each session (the {SESSION_WINDOW_DAYS} days before)"
-        return f"{self.times_per_week} times a week"
+            return _("Before each session (the %(days)s days before)") % {"days": SESSION_WINDOW_DAYS}
+        return _("%(count)s times a week") % {"count": self.times_per_week}
 
 
 class AssignmentRevision(models.Model):
@@ -364,34 +368,38 @@ class AssignmentRevision(models.Model):
 
 
 class Outcome(models.TextChoices):
-    DONE = "done", "Done"
-    PARTIAL = "partial", "Did part of it"
-    SKIPPED = "skipped", "Didn't get to it"
+    DONE = "done", gettext_lazy("Done")
+    PARTIAL = "partial", gettext_lazy("Did part of it")
+    SKIPPED = "skipped", gettext_lazy("Didn't get to it")
 
 
 class OccurrenceStatus(models.TextChoices):
-    PENDING = "pending", "To do"
-    DONE = "done", "Done"
-    PARTIAL = "partial", "Did part of it"
-    SKIPPED = "skipped", "Didn't get to it"
-    MISSED = "missed", "Missed"
+    PENDING = "pending", gettext_lazy("To do")
+    DONE = "done", gettext_lazy("Done")
+    PARTIAL = "partial", gettext_lazy("Did part of it")
+    SKIPPED = "skipped", gettext_lazy("Didn't get to it")
+    MISSED = "missed", gettext_lazy("Missed")
 
 
-PARTIAL_FRACTIONS = {"0.25": "About a quarter", "0.50": "About half", "0.75": "Most of it"}
+PARTIAL_FRACTIONS = {
+    "0.25": gettext_lazy("About a quarter"),
+    "0.50": gettext_lazy("About half"),
+    "0.75": gettext_lazy("Most of it"),
+}
 
 
 class BarrierCode(models.TextChoices):
-    FORGOT = "forgot", "I forgot"
-    NO_TIME = "no_time", "No time or energy"
-    UPSETTING = "upsetting", "It felt too upsetting, or I avoided it"
-    WONT_HELP = "wont_help", "I didn't think it would help"
-    UNSURE_HOW = "unsure_how", "I wasn't sure how"
-    PERFECTIONISM = "perfect", "I wanted to do it perfectly"
-    SELF_CRITICAL = "hard_on_self", "I was hard on myself about it"
-    POOR_FIT = "poor_fit", "It didn't fit my life or goals"
-    NO_SITUATION = "no_situation", "The situation didn't come up"
-    LIFE_EVENT = "life_event", "Illness or a life event"
-    OTHER = "other", "Something else"
+    FORGOT = "forgot", gettext_lazy("I forgot")
+    NO_TIME = "no_time", gettext_lazy("No time or energy")
+    UPSETTING = "upsetting", gettext_lazy("It felt too upsetting, or I avoided it")
+    WONT_HELP = "wont_help", gettext_lazy("I didn't think it would help")
+    UNSURE_HOW = "unsure_how", gettext_lazy("I wasn't sure how")
+    PERFECTIONISM = "perfect", gettext_lazy("I wanted to do it perfectly")
+    SELF_CRITICAL = "hard_on_self", gettext_lazy("I was hard on myself about it")
+    POOR_FIT = "poor_fit", gettext_lazy("It didn't fit my life or goals")
+    NO_SITUATION = "no_situation", gettext_lazy("The situation didn't come up")
+    LIFE_EVENT = "life_event", gettext_lazy("Illness or a life event")
+    OTHER = "other", gettext_lazy("Something else")
 
 
 # --- The rules every page judges by --------------------------------------------------------------------------
@@ -419,7 +427,7 @@ def adherence_of(credit: Decimal, judged: int) -> Decimal | None:
 
 def barrier_label(code: str) -> str:
     """What a barrier code reads as; a code no longer offered reads as itself."""
-    return BarrierCode(code).label if code in BarrierCode.values else code
+    return str(BarrierCode(code).label) if code in BarrierCode.values else code
 
 
 def barrier_counts(counts: Counter, n: int | None = None) -> list[tuple[str, int]]:
@@ -615,8 +623,8 @@ class Occurrence(models.Model):
 
 
 class Visibility(models.TextChoices):
-    SHARED = "shared", "Shared with my therapist"
-    PRIVATE = "private", "Private (only me)"
+    SHARED = "shared", gettext_lazy("Shared with my therapist")
+    PRIVATE = "private", gettext_lazy("Private (only me)")
 
 
 class Entry(models.Model):
@@ -682,9 +690,9 @@ class Draft(models.Model):
 
 
 class AttachmentKind(models.TextChoices):
-    DRAWING = "drawing", "Drawing"
-    PHOTO = "photo", "Photo"
-    AUDIO = "audio", "Voice recording"
+    DRAWING = "drawing", gettext_lazy("Drawing")
+    PHOTO = "photo", gettext_lazy("Photo")
+    AUDIO = "audio", gettext_lazy("Voice recording")
 
 
 class Attachment(models.Model):
@@ -702,11 +710,11 @@ class Attachment(models.Model):
 
 
 class NoticeReason(models.TextChoices):
-    TOO_HARD = "too_hard", "It's too hard"
-    NOT_HELPFUL = "not_helpful", "It isn't helping"
-    UNCLEAR = "unclear", "It isn't clear what to do"
-    TOO_LONG = "too_long", "It takes too long"
-    OTHER = "other", "Something else"
+    TOO_HARD = "too_hard", gettext_lazy("It's too hard")
+    NOT_HELPFUL = "not_helpful", gettext_lazy("It isn't helping")
+    UNCLEAR = "unclear", gettext_lazy("It isn't clear what to do")
+    TOO_LONG = "too_long", gettext_lazy("It takes too long")
+    OTHER = "other", gettext_lazy("Something else")
 
 
 class Notice(models.Model):

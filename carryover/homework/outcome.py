@@ -14,6 +14,7 @@ from typing import Any
 
 from django import forms
 from django.http import QueryDict
+from django.utils.translation import gettext as _
 
 from .models import PARTIAL_FRACTIONS, BarrierCode, Outcome, Visibility
 
@@ -54,7 +55,7 @@ class OutcomeForm(_NamedErrors):
         input is wrong (the entry still knows what is asked of it)."""
         outcome = self.cleaned_data.get("outcome") or ""
         if outcome not in Outcome.values:
-            self.add_error("outcome", "Please say how it went.")
+            self.add_error("outcome", _("Please say how it went."))
             return {}
         fraction = self._fraction() if outcome == Outcome.PARTIAL else None
         barriers = self._barriers() if outcome != Outcome.DONE else {"barriers": [], "barrier_other": ""}
@@ -63,17 +64,17 @@ class OutcomeForm(_NamedErrors):
     def _fraction(self) -> Decimal | None:
         fraction = self.cleaned_data.get("fraction") or ""
         if fraction not in PARTIAL_FRACTIONS:
-            self.add_error("fraction", "Please choose about how much you did.")
+            self.add_error("fraction", _("Please choose about how much you did."))
             return None
         return Decimal(fraction)
 
     def _barriers(self) -> dict[str, Any]:
         barriers = [code for code in self.cleaned_data.get("barriers") or [] if code]
         if any(code not in BarrierCode.values for code in barriers):
-            self.add_error("barriers", "Please choose from the options shown.")
+            self.add_error("barriers", _("Please choose from the options shown."))
         other = self.cleaned_data.get("barrier_other") or ""
         if len(other) > 1000:
-            self.add_error("barrier_other", "Please keep this under 1,000 characters.")
+            self.add_error("barrier_other", _("Please keep this under 1,000 characters."))
         return {
             "barriers": [code for code in BarrierCode.values if code in barriers],  # stable order
             "barrier_other": other if BarrierCode.OTHER in barriers else "",
@@ -124,7 +125,7 @@ class AfterForm(_NamedErrors):
     def clean_visibility(self) -> str:
         visibility = self.cleaned_data["visibility"] or Visibility.SHARED
         if visibility not in Visibility.values:
-            raise forms.ValidationError("Please choose who can see this.")
+            raise forms.ValidationError(_("Please choose who can see this."))
         return visibility
 
     def entry_fields(self) -> dict[str, Any]:

@@ -41,6 +41,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from .fields import FIELD_TYPES, RISK_TYPES, FieldError, SchemaError, number_in
 
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -63,16 +65,16 @@ def check_schema(schema: Mapping) -> None:
     """Raise SchemaError unless the schema is well formed; used for built-ins and the form builder."""
     steps = schema.get("steps")
     if not isinstance(steps, list) or not steps:
-        raise SchemaError("A worksheet needs at least one step.")
+        raise SchemaError(_("A worksheet needs at least one step."))
     seen: set[str] = set()
     lists: set[str] = set()
     for step in steps:
         if not step.get("title"):
-            raise SchemaError("Every step needs a title.")
+            raise SchemaError(_("Every step needs a title."))
         for field in step.get("fields", []):
             _check_field(field, seen, nested=False)
             if field["type"] == "rerate" and field["source"] not in lists:
-                raise SchemaError(f"Field {field['key']!r} must re-rate an earlier list.")
+                raise SchemaError(_("Field %(key)s must re-rate an earlier list.") % {"key": repr(field["key"])})
             seen.add(field["key"])
             if field["type"] == "list":
                 lists.add(field["key"])
@@ -81,21 +83,26 @@ def check_schema(schema: Mapping) -> None:
 def _check_field(field: Mapping, seen: set[str], *, nested: bool) -> None:
     key, kind = field.get("key", ""), field.get("type")
     if not KEY.match(key):
-        raise SchemaError(f"Field key {key!r} must be lowercase letters, digits and underscores.")
+        raise SchemaError(
+            _("Field key %(key)s must be lowercase letters, digits and underscores.") % {"key": repr(key)}
+        )
     if key in seen:
-        raise SchemaError(f"Field key {key!r} is used twice.")
+        raise SchemaError(_("Field key %(key)s is used twice.") % {"key": repr(key)})
     if kind not in FIELD_TYPES:
-        raise SchemaError(f"Field {key!r} has an unknown type {kind!r}.")
+        raise SchemaError(_("Field %(key)s has an unknown type %(kind)s.") % {"key": repr(key), "kind": repr(kind)})
     if not field.get("label"):
-        raise SchemaError(f"Field {key!r} needs a label.")
+        raise SchemaError(_("Field %(key)s needs a label.") % {"key": repr(key)})
     if nested and not FIELD_TYPES[kind].in_list:
-        raise SchemaError(f"Field {key!r}: lists may only contain simple single-value fields.")
+        raise SchemaError(_("Field %(key)s: lists may only contain simple single-value fields.") % {"key": repr(key)})
     if check := FIELD_TYPES[kind].check:
         check(field)
     if kind == "list":
         _check_list(field)
     if kind == "rerate" and field.get("source") not in seen:
-        raise SchemaError(f"Field {key!r} re-rates {field.get('source')!r}, which must be an earlier list.")
+        raise SchemaError(
+            _("Field %(key)s re-rates %(get)s, which must be an earlier list.")
+            % {"key": repr(key), "get": repr(field.get("source"))}
+        )
     if "risk" in field:
         check_risk_rule(field)
 
@@ -106,9 +113,9 @@ def _check_list(field: Mapping) -> None:
         _check_field(sub, sub_seen, nested=True)
         sub_seen.add(sub["key"])
     if not sub_seen:
-        raise SchemaError(f"List {field['key']!r} needs item fields.")
+        raise SchemaError(_("List %(key)s needs item fields.") % {"key": repr(field["key"])})
     if field.get("mark_one") and not field["mark_one"].get("label"):
-        raise SchemaError(f"List {field['key']!r}: mark_one needs a label.")
+        raise SchemaError(_("List %(key)s: mark_one needs a label.") % {"key": repr(field["key"])})
 
 
 # --- Risk rules ---------------------------------------------------------------------------------------------
@@ -130,16 +137,23 @@ def check_risk_rule(field: Mapping) -> None:
     field's own scale (a rule nobody can trigger would look like safety and give none)."""
     rule, label = field["risk"], field.get("label") or field.get("key")
     if field["type"] not in RISK_TYPES:
-        raise SchemaError(f"“{label}”: a risk question must be a rating, a number or a choice, not free text.")
+        raise SchemaError(
+            _("“%(label)s”: a risk question must be a rating, a number or a choice, not free text.") % {"label": label}
+        )
     if not isinstance(rule, Mapping) or ("at_least" in rule) == ("answers" in rule):
-        raise SchemaError(f"“{label}”: a risk rule needs either a lowest alerting value or the alerting answers.")
+        raise SchemaError(
+            _("“%(label)s”: a risk rule needs either a lowest alerting value or the alerting answers.")
+            % {"label": label}
+        )
     if rule.get("alert", "optional") not in RISK_ALERTS:
-        raise SchemaError(f"“{label}”: a risk rule alerts “always” or is “optional”.")
+        raise SchemaError(_("“%(label)s”: a risk rule alerts “always” or is “optional”.") % {"label": label})
     if "answers" in rule:
         allowed = {str(value) for value, _ in field.get("choices") or []}
         answers = rule["answers"]
         if not isinstance(answers, list) or not answers or not {str(a) for a in answers} <= allowed:
-            raise SchemaError(f"“{label}”: the alerting answers must be among the field's choices.")
+            raise SchemaError(
+                _("“%(label)s”: the alerting answers must be among the field's choices.") % {"label": label}
+            )
     else:
         _check_threshold(field, rule["at_least"], label)
 
@@ -148,12 +162,17 @@ def _check_threshold(field: Mapping, threshold: Any, label: Any) -> None:
     try:
         low, high = _scale(field)
     except ValueError:
-        raise SchemaError(f"“{label}”: choose the alerting answers (these choices are not numbers).") from None
+        raise SchemaError(
+            _("“%(label)s”: choose the alerting answers (these choices are not numbers).") % {"label": label}
+        ) from None
     if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not math.isfinite(threshold):
-        raise SchemaError(f"“{label}”: the lowest alerting value must be a number.")
+        raise SchemaError(_("“%(label)s”: the lowest alerting value must be a number.") % {"label": label})
     if (low is not None and threshold < low) or (high is not None and threshold > high):
         scale = f"{low:g} to {high:g}" if low is not None and high is not None else "the field's limits"
-        raise SchemaError(f"“{label}”: the lowest alerting value ({threshold:g}) must be on the scale ({scale}).")
+        raise SchemaError(
+            _("“%(label)s”: the lowest alerting value (%(threshold)s) must be on the scale (%(scale)s).")
+            % {"label": label, "threshold": format(threshold, "g"), "scale": scale}
+        )
 
 
 def risk_fields(schema: Mapping) -> list[dict]:
@@ -180,7 +199,7 @@ def risk_answers(schema: Mapping, raw: Mapping[str, Any]) -> list[dict]:
     fields = risk_fields(schema)
     if not fields:
         return []
-    answers, _ = clean_answers({"steps": [{"fields": fields}]}, raw, require_complete=False)
+    answers, _created = clean_answers({"steps": [{"fields": fields}]}, raw, require_complete=False)
     return risk_hits(schema, answers)
 
 
@@ -262,7 +281,7 @@ def _clean_simple(field: Mapping, value: Any, context: Mapping) -> Any:
     if isinstance(value, list):
         value = value[-1] if value else ""
     if value is not None and not isinstance(value, str | int | float | bool):
-        raise FieldError("Please enter a simple value here.")  # e.g. a JSON object sent to a text field
+        raise FieldError(_("Please enter a simple value here."))  # e.g. a JSON object sent to a text field
     text = value.strip() if isinstance(value, str) else value
     if text in ("", None):
         return None
@@ -290,11 +309,11 @@ def _clean_list(
         rows.append(index)
     maximum = field.get("max_items", 10)
     if len(items) > maximum:
-        raise FieldError(f"Please list at most {maximum}.")
+        raise FieldError(_("Please list at most %(maximum)s.") % {"maximum": maximum})
     if require_complete and len(items) < field.get("min_items", 0):
-        raise FieldError(f"Please list at least {field['min_items']}.")
+        raise FieldError(_("Please list at least %(min_items)s.") % {"min_items": field["min_items"]})
     if require_complete and field.get("mark_one") and items and not any(i.get("marked") for i in items):
-        raise FieldError(f"Please choose your {field['mark_one']['label'].lower()}.")
+        raise FieldError(_("Please choose your %(label)s.") % {"label": field["mark_one"]["label"].lower()})
     return items
 
 

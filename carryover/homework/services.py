@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from carryover.accounts.models import Membership, User
 from carryover.lib import events
@@ -73,7 +74,9 @@ def template_version_add(*, template: Template, created_by: User | None, **conte
     )
 
 
-ALREADY_SENT = "This questionnaire has already been sent. Thank you."  # a worksheet sent twice hears it too
+ALREADY_SENT = gettext_lazy(
+    "This questionnaire has already been sent. Thank you."
+)  # a worksheet sent twice hears it too
 
 
 def builtin_sync(definitions: list[dict] | None = None, *, kind: str = TemplateKind.ACTIVITY) -> list[str]:
@@ -84,7 +87,9 @@ def builtin_sync(definitions: list[dict] | None = None, *, kind: str = TemplateK
     changed = []
     with transaction.atomic():
         for definition in definitions if definitions is not None else BUILTIN_TEMPLATES:
-            template, _ = Template.objects.get_or_create(key=definition["key"], practice=None, defaults={"kind": kind})
+            template, _created = Template.objects.get_or_create(
+                key=definition["key"], practice=None, defaults={"kind": kind}
+            )
             if template.kind != kind:
                 Template.objects.filter(pk=template.pk).update(kind=kind)
             latest = template.versions.order_by("-number").first()
@@ -413,7 +418,7 @@ def draft_formats(draft: Draft) -> list[str]:
 
 def draft_for(*, client: Membership, occurrence: Occurrence | None, version: TemplateVersion) -> Draft:
     if occurrence is not None:
-        draft, _ = Draft.objects.get_or_create(
+        draft, _created = Draft.objects.get_or_create(
             occurrence=occurrence, defaults={"client": client, "template_version": version}
         )
         return draft
@@ -505,7 +510,7 @@ def skip_occurrence(*, client: Membership, occurrence: Occurrence, barriers: lis
 
 def favourite_toggle(*, therapist: Membership, template: Template) -> bool:
     """Star or unstar a worksheet for this therapist; whether it is a favourite now."""
-    removed, _ = Favourite.objects.filter(therapist=therapist, template=template).delete()
+    removed, _created = Favourite.objects.filter(therapist=therapist, template=template).delete()
     if removed:
         return False
     Favourite.objects.get_or_create(therapist=therapist, template=template)

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -167,7 +168,7 @@ def occurrence_do(request: AuthedRequest, pk: int) -> HttpResponse:
     if occurrence.assignment.template_version.is_questionnaire:  # one question per screen, scored once: its own flow
         return redirect(reverse("measure_do", args=[occurrence.pk]) + ("?skip=1" if request.GET.get("skip") else ""))
     if occurrence.assignment.status != AssignmentStatus.ACTIVE and not hasattr(occurrence, "draft"):
-        messages.info(request, "This is paused or finished, so nothing is due.")
+        messages.info(request, _("This is paused or finished, so nothing is due."))
         return redirect("client_home")
     if request.method == "GET" and request.headers.get("X-Carryover-Offline") == "keep":
         # The phone keeping a copy of each step for offline use: shown without starting the activity.
@@ -250,7 +251,7 @@ def assignment_not_working(request: AuthedRequest, pk: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
             note=form.cleaned_data["note"],
         )
-        messages.success(request, "Thank you for saying so. Your therapist will see it and can adjust it with you.")
+        messages.success(request, _("Thank you for saying so. Your therapist will see it and can adjust it with you."))
         return redirect("client_home")
     return TemplateResponse(request, "homework/not_working.html", {"assignment": assignment, "form": form})
 
@@ -278,7 +279,7 @@ def entry_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     form = CommentForm(request.POST or None) if not is_client and not entry.is_private else None
     if form is not None and request.method == "POST" and form.is_valid():
         services.comment_add(entry=entry, author=request.user, text=form.cleaned_data["text"])
-        messages.success(request, "Comment added; the client will see it with this entry.")
+        messages.success(request, _("Comment added; the client will see it with this entry."))
         return redirect("entry_detail", entry.pk)
     show_content = is_client or not entry.is_private
     context = {
@@ -362,7 +363,11 @@ def assign(request: AuthedRequest, client_id: int, template_id: int) -> HttpResp
         services.assignment_create(
             therapist=request.user.membership, client=client, version=version, data=form.data_object()
         )
-        messages.success(request, f"Assigned “{form.cleaned_data['title']}” to {client.user.display_name}.")
+        messages.success(
+            request,
+            _("Assigned “%(cleaned_data)s” to %(user)s.")
+            % {"cleaned_data": form.cleaned_data["title"], "user": client.user.display_name},
+        )
         return redirect("client_detail", client.user_id)
     context = {"form": form, "client": client, "version": version, "previous": previous}
     return TemplateResponse(request, "homework/assign.html", context)
@@ -388,7 +393,7 @@ def assignment_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         revision = services.assignment_update(assignment=assignment, actor=request.user, data=form.data_object())
         if revision:
-            messages.success(request, "Saved. The client will see what changed.")
+            messages.success(request, _("Saved. The client will see what changed."))
         return redirect("client_detail", assignment.client.user_id)
     context = {"form": form, "client": assignment.client, "version": version, "assignment": assignment}
     return TemplateResponse(request, "homework/assign.html", context)
@@ -400,10 +405,14 @@ def assignment_status(request: AuthedRequest, pk: int) -> HttpResponse:
     assignment = get_assignment_for_therapist(request, pk, action=Action.UPDATE)
     status = request.POST.get("status", "")
     if status not in AssignmentStatus.values:
-        messages.error(request, "That isn't a status an assignment can have.")
+        messages.error(request, _("That isn't a status an assignment can have."))
     else:
         services.assignment_set_status(assignment=assignment, actor=request.user, status=status)
-        messages.success(request, f"“{assignment.title}” is now {AssignmentStatus(status).label.lower()}.")
+        messages.success(
+            request,
+            _("“%(assignment)s” is now %(label)s.")
+            % {"assignment": assignment.title, "label": AssignmentStatus(status).label.lower()},
+        )
     return redirect("client_detail", assignment.client.user_id)
 
 
@@ -415,7 +424,7 @@ def goal_new(request: AuthedRequest, client_id: int) -> HttpResponse:
     form = GoalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.goal_create(actor=request.user, client=client, text=form.cleaned_data["text"], steps=form.steps_list())
-        messages.success(request, "Goal added.")
+        messages.success(request, _("Goal added."))
         return redirect("client_detail", client.user_id)
     return TemplateResponse(request, "homework/goal_new.html", {"form": form, "client": client})
 
@@ -434,7 +443,7 @@ def _ladder_page(request: AuthedRequest, client, *, done: str) -> HttpResponse:
     formset = LadderFormSet(request.POST or None, initial=initial)
     if request.method == "POST" and formset.is_valid():
         services.ladder_save(actor=request.user, client=client, items=ladder_items_from(formset))
-        messages.success(request, "Ladder saved.")
+        messages.success(request, _("Ladder saved."))
         return redirect(done)
     return TemplateResponse(request, "homework/ladder.html", {"formset": formset, "client": client})
 
@@ -444,7 +453,7 @@ def _ladder_page(request: AuthedRequest, client, *, done: str) -> HttpResponse:
 def notice_resolve(request: AuthedRequest, pk: int) -> HttpResponse:
     notice = get_notice_for_therapist(request, pk)
     services.notice_resolve(notice=notice, actor=request.user)
-    messages.success(request, "Marked as discussed.")
+    messages.success(request, _("Marked as discussed."))
     return redirect("client_detail", notice.client.user_id)
 
 

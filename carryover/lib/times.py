@@ -15,6 +15,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext
+
 UTC = ZoneInfo("UTC")
 
 
@@ -23,7 +26,7 @@ def zone_name(zone: ZoneInfo, local: datetime) -> str:
     offset at that moment, which can't be misread ("UTC", "UTC-05:00")."""
     key = getattr(zone, "key", "") or ""
     if "/" in key and not key.startswith("Etc/"):
-        return key.rsplit("/", 1)[-1].replace("_", " ") + " time"
+        return gettext("%(place)s time") % {"place": key.rsplit("/", 1)[-1].replace("_", " ")}
     offset = local.strftime("%z")  # "+0530"
     return "UTC" if offset in ("", "+0000") else f"UTC{offset[:3]}:{offset[3:]}"
 
@@ -31,7 +34,7 @@ def zone_name(zone: ZoneInfo, local: datetime) -> str:
 def moment_text(moment: datetime, zone: ZoneInfo) -> str:
     """A moment in `zone`, labelled: "30 Nov 2026, 23:00 New York time"."""
     local = moment.astimezone(zone)
-    return f"{local:%-d %b %Y}, {local:%H:%M} {zone_name(zone, local)}"
+    return f"{date_format(local, 'j M Y')}, {local:%H:%M} {zone_name(zone, local)}"  # month in the reader's language
 
 
 def local_day(moment: datetime, zone: ZoneInfo) -> date:

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from carryover.homework import overlay
 from carryover.homework import schema as worksheet
@@ -65,7 +66,7 @@ def measure_flow(request: AuthedRequest, occurrence: Occurrence, measure: str) -
 def _step_errors(draft: Draft, step: int) -> dict[str, str]:
     """A wrong value, or (for a scored item) no answer: every item is needed for a score."""
     schema = {"steps": [draft.template_version.schema["steps"][step]]}
-    _, errors = worksheet.clean_answers(schema, draft.raw, require_complete=True)
+    _answers, errors = worksheet.clean_answers(schema, draft.raw, require_complete=True)
     return {name: "Please choose one answer." if "fill" in message else message for name, message in errors.items()}
 
 
@@ -80,14 +81,15 @@ def _finish(request: AuthedRequest, draft: Draft, measure: str) -> HttpResponse:
             for i, s in enumerate(draft.template_version.schema["steps"])
             if f"f-{s['fields'][0]['key']}" in error.errors
         ]
-        messages.error(request, "A few questions still need an answer; your other answers are kept.")
+        messages.error(request, _("A few questions still need an answer; your other answers are kept."))
         step = missing[0] if missing else 0
         homework.draft_save(draft=draft, updates={"_step": str(step)})
         return redirect(f"{request.path}?step={step}")  # which questions are unanswered stays out of the URL
     if risk.has_risk_answer(result.entry):
         return redirect("crisis_support")
     messages.success(
-        request, f"Thank you. Your answers to the {MEASURES[measure]['name']} were sent to your therapist."
+        request,
+        _("Thank you. Your answers to the %(name)s were sent to your therapist.") % {"name": MEASURES[measure]["name"]},
     )
     return redirect("client_home")
 
@@ -100,7 +102,7 @@ def _skip(request: AuthedRequest, occurrence: Occurrence) -> HttpResponse:
         except homework.SubmissionError:
             messages.info(request, services.ALREADY_SENT)
         else:
-            messages.success(request, "Saved. Thank you for letting your therapist know.")
+            messages.success(request, _("Saved. Thank you for letting your therapist know."))
         return redirect("client_home")
     context = {"occurrence": occurrence, "barriers": BarrierCode.choices}
     return TemplateResponse(request, "measures/skip.html", context)

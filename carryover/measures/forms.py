@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from carryover.accounts.models import Practice, Role, User
 
@@ -25,10 +26,10 @@ class SafetyPlanForm(forms.Form):
 
 class ResolveAlertForm(forms.Form):
     note = forms.CharField(
-        label="What was done",
+        label=_("What was done"),
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example: called the client, reviewed the safety plan, agreed next contact.",
+        help_text=_("For example: called the client, reviewed the safety plan, agreed next contact."),
     )
 
 
@@ -45,10 +46,10 @@ class SafetySettingsForm(forms.ModelForm):
         contact.queryset = User.objects.filter(
             membership__practice=practice, membership__role__in=[Role.THERAPIST, Role.ADMIN], is_active=True
         ).order_by("name", "email")
-        contact.empty_label = "No one (the practice admins are told)"
+        contact.empty_label = _("No one (the practice admins are told)")
 
     def clean_escalation_minutes(self) -> int:
         value = self.cleaned_data["escalation_minutes"]
         if not 5 <= value <= 7 * 24 * 60:
-            raise forms.ValidationError("Please choose between 5 minutes and 7 days (10080 minutes).")
+            raise forms.ValidationError(_("Please choose between 5 minutes and 7 days (10080 minutes)."))
         return value

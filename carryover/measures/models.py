@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from carryover.accounts.models import Membership, Practice, User
 from carryover.homework.models import Draft, Entry, Occurrence
@@ -55,16 +56,16 @@ class MeasureResult(models.Model):
 
 
 class AlertSource(models.TextChoices):
-    PHQ9_ITEM9 = "phq9_item9", "PHQ-9 item 9 answered above 0"
-    HELP_NOW = "help_now", "Client asked for help now"
-    DBT_URGE = "dbt_urge", "Self-harm urge, or acting on an urge, on the DBT diary card"
-    RISK_ANSWER = "risk_answer", "An answer to a risk question"
+    PHQ9_ITEM9 = "phq9_item9", gettext_lazy("PHQ-9 item 9 answered above 0")
+    HELP_NOW = "help_now", gettext_lazy("Client asked for help now")
+    DBT_URGE = "dbt_urge", gettext_lazy("Self-harm urge, or acting on an urge, on the DBT diary card")
+    RISK_ANSWER = "risk_answer", gettext_lazy("An answer to a risk question")
 
 
 class AlertStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
-    RESOLVED = "resolved", "Resolved"
+    OPEN = "open", gettext_lazy("Open")
+    ACKNOWLEDGED = "acknowledged", gettext_lazy("Acknowledged")
+    RESOLVED = "resolved", gettext_lazy("Resolved")
 
 
 class RiskAlert(models.Model):
@@ -127,8 +128,8 @@ class RiskAlert(models.Model):
 
 
 class AlertEmailKind(models.TextChoices):
-    NOTIFY = "notify", "New alert"
-    ESCALATE = "escalate", "Escalation"
+    NOTIFY = "notify", gettext_lazy("New alert")
+    ESCALATE = "escalate", gettext_lazy("Escalation")
 
 
 class AlertEmail(models.Model):

@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from carryover.accounts.models import CrisisResource, Membership, Practice, User
 from carryover.homework import schema as worksheet
@@ -30,6 +31,9 @@ from .models import (
     SafetyPlan,
     SafetySettings,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def measures_sync() -> list[str]:
@@ -70,14 +74,14 @@ def measure_submit(*, draft: Draft) -> MeasureResult:
         # The lock makes a racing second submission wait here and then see the occurrence answered.
         occurrence = Occurrence.objects.select_for_update().get(pk=draft.occurrence_id)
         if occurrence.is_answered:
-            raise homework.SubmissionError({"form": ALREADY_SENT})
+            raise homework.SubmissionError({"form": str(ALREADY_SENT)})
         try:
             with transaction.atomic():
-                entry, _ = risk.entry_send(draft=draft, outcome=Outcome.DONE)
+                entry, _created = risk.entry_send(draft=draft, outcome=Outcome.DONE)
         except homework.DraftGone as error:
-            raise homework.SubmissionError({"form": ALREADY_SENT}) from error
+            raise homework.SubmissionError({"form": str(ALREADY_SENT)}) from error
         except IntegrityError as error:  # the entry's one-per-occurrence constraint: the last line of defence
-            raise homework.SubmissionError({"form": ALREADY_SENT}) from error
+            raise homework.SubmissionError({"form": str(ALREADY_SENT)}) from error
         saved = MeasureResult.objects.create(
             client=draft.client,
             entry=entry,
@@ -144,26 +148,42 @@ def open_alerts_for_therapist(therapist: Membership):
 # --- Safety plan -------------------------------------------------------------------------------------------------
 
 # Stanley & Brown (2012) Cogn Behav Pract 19:256–264: six prioritised steps, plus reasons for living.
-SAFETY_PLAN_SECTIONS: list[tuple[str, str, str]] = [
+SAFETY_PLAN_SECTIONS: list[tuple[str, StrOrPromise, StrOrPromise]] = [
     (
         "warning_signs",
-        "1. My warning signs",
-        "Thoughts, feelings, situations or behaviours that tell me a crisis may be coming.",
+        gettext_lazy("1. My warning signs"),
+        gettext_lazy("Thoughts, feelings, situations or behaviours that tell me a crisis may be coming."),
     ),
-    ("coping", "2. Things I can do on my own", "Ways to take my mind off things without contacting anyone."),
-    ("distraction", "3. People and places that take my mind off things", "Names, numbers, places I can go."),
-    ("help_people", "4. People I can ask for help", "Names and phone numbers."),
+    (
+        "coping",
+        gettext_lazy("2. Things I can do on my own"),
+        gettext_lazy("Ways to take my mind off things without contacting anyone."),
+    ),
+    (
+        "distraction",
+        gettext_lazy("3. People and places that take my mind off things"),
+        gettext_lazy("Names, numbers, places I can go."),
+    ),
+    (
+        "help_people",
+        gettext_lazy("4. People I can ask for help"),
+        gettext_lazy("Names and phone numbers."),
+    ),
     (
         "professionals",
-        "5. Professionals and crisis lines",
-        "My therapist, my GP or doctor, crisis lines (they are listed under “Need help now?” too).",
+        gettext_lazy("5. Professionals and crisis lines"),
+        gettext_lazy("My therapist, my GP or doctor, crisis lines (they are listed under “Need help now?” too)."),
     ),
     (
         "environment",
-        "6. Making my surroundings safer",
-        "What I can do, and who can help, to keep things I might use to hurt myself out of reach.",
+        gettext_lazy("6. Making my surroundings safer"),
+        gettext_lazy("What I can do, and who can help, to keep things I might use to hurt myself out of reach."),
     ),
-    ("reasons", "My reasons for living", "What matters most to me and is worth living for."),
+    (
+        "reasons",
+        gettext_lazy("My reasons for living"),
+        gettext_lazy("What matters most to me and is worth living for."),
+    ),
 ]
 
 
@@ -173,7 +193,7 @@ def safety_plan_of(client: Membership) -> SafetyPlan | None:
 
 def safety_plan_save(*, client: Membership, actor: User, content: dict[str, str]) -> SafetyPlan:
     cleaned = {key: str(content.get(key) or "").strip() for key, _, _ in SAFETY_PLAN_SECTIONS}
-    plan, _ = SafetyPlan.objects.update_or_create(
+    plan, _created = SafetyPlan.objects.update_or_create(
         client=client, defaults={"content": cleaned, "updated_at": timezone.now(), "updated_by": actor}
     )
     return plan

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carryover.accounts import crisis
@@ -49,7 +50,7 @@ def measure_do(request: AuthedRequest, pk: int) -> HttpResponse:
     if hasattr(occurrence, "entry"):
         return already_sent(request, occurrence)
     if occurrence.assignment.status != AssignmentStatus.ACTIVE and not hasattr(occurrence, "draft"):
-        messages.info(request, "This is paused or finished, so nothing is due.")
+        messages.info(request, _("This is paused or finished, so nothing is due."))
         return redirect("client_home")
     return measure_flow(request, occurrence, measure)
 
@@ -153,9 +154,9 @@ def alert_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def alert_acknowledge(request: AuthedRequest, pk: int) -> HttpResponse:
     alert = get_alert_for_therapist(request, pk, action=Action.UPDATE)
     if services.alert_acknowledge(alert=alert, actor=request.user):
-        messages.success(request, "Acknowledged. The care team can see you are dealing with it.")
+        messages.success(request, _("Acknowledged. The care team can see you are dealing with it."))
     else:
-        messages.info(request, "This alert had already been acknowledged.")
+        messages.info(request, _("This alert had already been acknowledged."))
     return redirect("alert_detail", alert.pk)
 
 
@@ -166,7 +167,7 @@ def alert_resolve(request: AuthedRequest, pk: int) -> HttpResponse:
     form = ResolveAlertForm(request.POST)
     if form.is_valid():
         services.alert_resolve(alert=alert, actor=request.user, note=form.cleaned_data["note"])
-        messages.success(request, "Resolved, with your note.")
+        messages.success(request, _("Resolved, with your note."))
         return redirect("alert_detail", alert.pk)
     return _alert_page(request, alert, form)
 
@@ -178,7 +179,9 @@ def client_measures(request: AuthedRequest, client_id: int) -> HttpResponse:
     if request.method == "POST":
         shared = request.POST.get("shared") == "on"
         services.charts_share_set(client=client, shared=shared)
-        messages.success(request, "The client can now see these charts." if shared else "Charts are no longer shared.")
+        messages.success(
+            request, _("The client can now see these charts.") if shared else _("Charts are no longer shared.")
+        )
         return redirect("client_measures", client.user_id)
     summaries = services.client_summaries(client)
     context = {
@@ -204,7 +207,7 @@ def _safety_plan_page(request: AuthedRequest, client: Membership, *, done: str) 
     form = SafetyPlanForm(request.POST or None, initial=plan.content if plan else {})
     if request.method == "POST" and form.is_valid():
         services.safety_plan_save(client=client, actor=request.user, content=form.cleaned_data)
-        messages.success(request, "Safety plan saved.")
+        messages.success(request, _("Safety plan saved."))
         return redirect(done, client.user_id) if done == "client_safety_plan" else redirect(done)
     context = {"form": form, "client": client, "plan": plan, "resources": client.practice.crisis_resources.all()}
     return TemplateResponse(request, "measures/safety_plan.html", context)
@@ -227,6 +230,6 @@ def safety_settings(request: AuthedRequest) -> HttpResponse:
     form = SafetySettingsForm(request.POST or None, instance=instance, practice=practice)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Safety settings saved.")
+        messages.success(request, _("Safety settings saved."))
         return redirect("safety_settings")
     return TemplateResponse(request, "measures/safety_settings.html", {"form": form, "practice": practice})

@@ -8,6 +8,8 @@ from datetime import date
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext_lazy as _
 
 from carryover.accounts.models import WORK_WORDS, Membership
 from carryover.homework.models import Assignment, Entry
@@ -24,8 +26,8 @@ class ActivityForm(forms.Form):
 
     activity = forms.ChoiceField(
         required=False,
-        label="Activity",
-        error_messages={"invalid_choice": "That isn't one of your activities, so entries of all of them are shown."},
+        label=_("Activity"),
+        error_messages={"invalid_choice": _("That isn't one of your activities, so entries of all of them are shown.")},
     )
 
     def __init__(self, data, *, client: Membership) -> None:
@@ -39,7 +41,11 @@ class ActivityForm(forms.Form):
         activity = self.fields["activity"]
         assert isinstance(activity, forms.ChoiceField)
         activity.label = WORK_WORDS[client.practice.terminology][0].capitalize()
-        activity.choices = [("", "All"), *((str(a.pk), a.title) for a in assignments), (ON_MY_OWN, "Skills on my own")]
+        activity.choices = [
+            ("", _("All")),
+            *((str(a.pk), a.title) for a in assignments),
+            (ON_MY_OWN, _("Skills on my own")),
+        ]
 
     def foreign_activity(self) -> str | None:
         """The id asked for, when it named an activity that isn't the client's (to be audited as a refusal)."""
@@ -56,17 +62,19 @@ class ActivityForm(forms.Form):
 class EntryFilterForm(ActivityForm):
     month = forms.ChoiceField(
         required=False,
-        label="Month",
-        error_messages={"invalid_choice": "You have no entries in that month, so every month is shown."},
+        label=_("Month"),
+        error_messages={"invalid_choice": _("You have no entries in that month, so every month is shown.")},
     )
     q = forms.CharField(
         required=False,
         max_length=MAX_SEARCH,
-        label="Words you wrote",
-        help_text="Only you can search your entries.",
+        label=_("Words you wrote"),
+        help_text=_("Only you can search your entries."),
         error_messages={
-            "max_length": "Please search for %(limit_value)d characters at most (this has %(show_value)d). "
-            "A few words you remember work best."
+            "max_length": _(
+                "Please search for %(limit_value)d characters at most (this has %(show_value)d). A few words you "
+                "remember work best."
+            )
         },
     )
 
@@ -75,7 +83,7 @@ class EntryFilterForm(ActivityForm):
         months = own_entries(client).dates("done_on", "month", order="DESC")
         month = self.fields["month"]
         assert isinstance(month, forms.ChoiceField)
-        month.choices = [("", "All"), *((f"{m:%Y-%m}", f"{m:%B %Y}") for m in months)]
+        month.choices = [("", _("All")), *((f"{m:%Y-%m}", date_format(m, "F Y")) for m in months)]
 
     def narrow(self, entries: QuerySet[Entry]) -> QuerySet[Entry]:
         entries = super().narrow(entries)
@@ -91,9 +99,9 @@ class EntryFilterForm(ActivityForm):
 class PatternsForm(ActivityForm):
     period = forms.ChoiceField(
         required=False,
-        label="Looking at",
+        label=_("Looking at"),
         choices=[(key, label) for key, (label, _) in PERIODS.items()],
-        error_messages={"invalid_choice": "Please choose how far back to look; the last 12 weeks are shown."},
+        error_messages={"invalid_choice": _("Please choose how far back to look; the last 12 weeks are shown.")},
     )
 
     def chosen_period(self) -> str:

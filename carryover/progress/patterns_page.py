@@ -15,6 +15,8 @@ from statistics import mean
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from carryover.accounts.models import Membership
 from carryover.homework import overlay, patterns
@@ -25,7 +27,11 @@ from carryover.review.charts import Chart, bar_chart, line_chart
 from .access import own_entries
 
 # How far back the patterns look: the choices offered, in weeks (None: everything).
-PERIODS = {"4": ("The last 4 weeks", 4), "12": ("The last 12 weeks", 12), "all": ("Everything", None)}
+PERIODS = {
+    "4": (gettext_lazy("The last 4 weeks"), 4),
+    "12": (gettext_lazy("The last 12 weeks"), 12),
+    "all": (gettext_lazy("Everything"), None),
+}
 DEFAULT_PERIOD = "12"
 WEEKS_SHOWN = 4  # this week and the three before it
 TOP = 5
@@ -68,19 +74,27 @@ def _entries(client: Membership, since: date | None, narrow: Narrow) -> list[Ent
     return list(entries.order_by("done_on", "submitted_at"))
 
 
-EMPTY_WEEK = "Weeks like this happen — your therapist will want to hear what got in the way."
+EMPTY_WEEK = gettext_lazy("Weeks like this happen — your therapist will want to hear what got in the way.")
 
 
 def week_line(week: patterns.Week, *, current: bool) -> str:
     """A week in plain words: effort counted, part of it included, and nothing counted against anyone."""
     if not week.practised:
-        return "Nothing sent yet this week. Any practice counts, even part of it." if current else EMPTY_WEEK
-    days = f"{week.practised} day{'s' if week.practised != 1 else ''}"
-    line = f"You practised on {days}{' this week' if current else ''}."
+        return (
+            gettext("Nothing sent yet this week. Any practice counts, even part of it.") if current else str(EMPTY_WEEK)
+        )
+    count = {"days": week.practised}
+    if current:
+        line = ngettext(
+            "You practised on %(days)s day this week.", "You practised on %(days)s days this week.", week.practised
+        )
+    else:
+        line = ngettext("You practised on %(days)s day.", "You practised on %(days)s days.", week.practised)
+    line %= count
     if week.part and week.part == week.practised:
-        line += " You did part of it, and part of it counts."
+        line += " " + gettext("You did part of it, and part of it counts.")
     elif week.part:
-        line += f" On {week.part} of them you did part of it, and part of it counts."
+        line += " " + gettext("On %(part)s of them you did part of it, and part of it counts.") % {"part": week.part}
     return line
 
 
@@ -105,21 +119,28 @@ def _thoughts(entries: list[Entry]) -> Section | None:
     records = patterns.thought_records(entries)
     if not records:
         return None
-    section = Section("thoughts", "Thought records")
-    section.lines.append(f"You wrote {len(records)} thought record{'s' if len(records) != 1 else ''}.")
+    section = Section("thoughts", gettext("Thought records"))
+    n = len(records)
+    section.lines.append(ngettext("You wrote %(n)s thought record.", "You wrote %(n)s thought records.", n) % {"n": n})
     rated = [r for r in records if r.belief_before is not None and r.belief_after is not None]
     if rated:
         before = patterns.mean_of(r.belief_before for r in rated)
         after = patterns.mean_of(r.belief_after for r in rated)
         section.lines.append(
-            f"On average you believed your hot thought {before:.0f}% when you wrote it down, "
-            f"and {after:.0f}% by the end."
+            gettext(
+                "On average you believed your hot thought %(before)s%% when you wrote it down, "
+                "and %(after)s%% by the end."
+            )
+            % {"before": f"{before:.0f}", "after": f"{after:.0f}"}
         )
     moods = [r for r in records if r.mood_before is not None]
     if moods:
         before = patterns.mean_of(r.mood_before for r in moods)
         after = patterns.mean_of(r.mood_after for r in moods)
-        section.lines.append(f"Your moods were {before:.0f} out of 100 at the start and {after:.0f} after.")
+        section.lines.append(
+            gettext("Your moods were %(before)s out of 100 at the start and %(after)s after.")
+            % {"before": f"{before:.0f}", "after": f"{after:.0f}"}
+        )
     section.rows = patterns.recurring_hot_thoughts(records)
     section.charts = instruments.thought_records(entries)
     return section
@@ -129,19 +150,27 @@ def _exposure(entries: list[Entry]) -> Section | None:
     steps = patterns.exposure_steps(entries)
     if not steps:
         return None
-    section = Section("exposure", "Facing fears")
+    section = Section("exposure", gettext("Facing fears"))
     for step in steps:
         change = step.peak_change()
-        practices = f"{len(step.trials)} practice{'s' if len(step.trials) != 1 else ''}"
+        n = len(step.trials)
+        values = {"name": step.name, "practices": ngettext("%(n)s practice", "%(n)s practices", n) % {"n": n}}
+        if change is not None:
+            values.update({"start": f"{change[0]:g}", "end": f"{change[1]:g}"})
         if change is not None and step.peak_came_down():
-            line = f"“{step.name}”, {practices}: the peak came down from {change[0]:g} to {change[1]:g}."
+            line = gettext("“%(name)s”, %(practices)s: the peak came down from %(start)s to %(end)s.") % values
         elif change is not None:
             line = (
-                f"“{step.name}”, {practices}: the peak went from {change[0]:g} to {change[1]:g}. "
-                "Keep going; it often moves over several tries."
+                gettext(
+                    "“%(name)s”, %(practices)s: the peak went from %(start)s to %(end)s. "
+                    "Keep going; it often moves over several tries."
+                )
+                % values
             )
         else:
-            line = f"“{step.name}”, {practices}. After another practice you'll see how the peak changes."
+            line = (
+                gettext("“%(name)s”, %(practices)s. After another practice you'll see how the peak changes.") % values
+            )
         section.lines.append(line)
         if len(step.trials) >= 2:  # one practice is a point, not a picture
             section.charts.append(instruments.exposure_chart(step))
@@ -152,10 +181,13 @@ def _activities(entries: list[Entry]) -> Section | None:
     ranking = patterns.activity_ranking(entries)
     if not ranking:
         return None
-    section = Section("activities", "Activities")
+    section = Section("activities", gettext("Activities"))
     for scores in ranking.values():
         best = scores[0]
-        section.lines.append(f"“{best.name}” brought you the most, on average {best.overall:g} out of 10.")
+        section.lines.append(
+            gettext("“%(name)s” brought you the most, on average %(score)s out of 10.")
+            % {"name": best.name, "score": f"{best.overall:g}"}
+        )
         section.rows += scores[:TOP]
     section.charts = instruments.activation(entries)
     return section
@@ -165,10 +197,16 @@ def _relaxation(entries: list[Entry]) -> Section | None:
     result = patterns.tension(entries)
     if result is None:
         return None
-    section = Section("relaxation", "Relaxation")
+    section = Section("relaxation", gettext("Relaxation"))
     section.lines.append(
-        f"Across {result.times} practice{'s' if result.times != 1 else ''}, your tension was {result.before:g} out of "
-        f"10 before and {result.after:g} after; it eased in {result.eased} of them."
+        ngettext(
+            "Across %(n)s practice, your tension was %(before)s out of 10 before and %(after)s after; "
+            "it eased in %(eased)s of them.",
+            "Across %(n)s practices, your tension was %(before)s out of 10 before and %(after)s after; "
+            "it eased in %(eased)s of them.",
+            result.times,
+        )
+        % {"n": result.times, "before": f"{result.before:g}", "after": f"{result.after:g}", "eased": result.eased}
     )
     section.charts = instruments.relaxation(entries)
     return section
@@ -178,12 +216,18 @@ def _sleep(entries: list[Entry]) -> Section | None:
     nights, unreadable = patterns.sleep_nights(entries)
     if not nights and not unreadable:
         return None
-    section = Section("sleep", "Sleep")
+    section = Section("sleep", gettext("Sleep"))
     if nights:
         efficiency, asleep = mean(n.efficiency for n in nights), mean(n.asleep for n in nights)  # per night, averaged
         section.lines.append(
-            f"Over {len(nights)} night{'s' if len(nights) != 1 else ''} you slept on average {asleep / 60:.1f} hours, "
-            f"{efficiency:.0f}% of your time in bed (your sleep efficiency)."
+            ngettext(
+                "Over %(n)s night you slept on average %(hours)s hours, %(efficiency)s%% of your time in bed "
+                "(your sleep efficiency).",
+                "Over %(n)s nights you slept on average %(hours)s hours, %(efficiency)s%% of your time in bed "
+                "(your sleep efficiency).",
+                len(nights),
+            )
+            % {"n": len(nights), "hours": f"{asleep / 60:.1f}", "efficiency": f"{efficiency:.0f}"}
         )
         section.rows = [
             {
@@ -194,18 +238,25 @@ def _sleep(entries: list[Entry]) -> Section | None:
             }
             for n in nights
         ]
-        labels = [f"{n.entry.done_on:%-d %b}" for n in nights[-instruments.MAX_POINTS :]]
+        labels = [date_format(n.entry.done_on, "j M") for n in nights[-instruments.MAX_POINTS :]]
         hours = {
-            "In bed": [round(n.in_bed / 60, 1) for n in nights[-instruments.MAX_POINTS :]],
-            "Asleep": [round(n.asleep / 60, 1) for n in nights[-instruments.MAX_POINTS :]],
+            gettext("In bed"): [round(n.in_bed / 60, 1) for n in nights[-instruments.MAX_POINTS :]],
+            gettext("Asleep"): [round(n.asleep / 60, 1) for n in nights[-instruments.MAX_POINTS :]],
         }
-        alt = f"Hours in bed and asleep on {len(labels)} night{'s' if len(labels) != 1 else ''}."
-        section.charts.append(line_chart("Sleep: hours in bed and asleep", alt, labels, hours, high=14))
+        alt = ngettext(
+            "Hours in bed and asleep on %(n)s night.", "Hours in bed and asleep on %(n)s nights.", len(labels)
+        ) % {"n": len(labels)}
+        section.charts.append(line_chart(gettext("Sleep: hours in bed and asleep"), alt, labels, hours, high=14))
     if unreadable:
-        diaries, left_out = ("1 diary", "it is") if unreadable == 1 else (f"{unreadable} diaries", "they are")
         section.lines.append(
-            f"{diaries} had times that don't add up to a night, so {left_out} left out here "
-            "(open them from My entries to check)."
+            ngettext(
+                "%(n)s diary had times that don't add up to a night, so it is left out here "
+                "(open it from My entries to check).",
+                "%(n)s diaries had times that don't add up to a night, so they are left out here "
+                "(open them from My entries to check).",
+                unreadable,
+            )
+            % {"n": unreadable}
         )
     return section
 
@@ -215,9 +266,17 @@ def _barriers(entries: list[Entry]) -> Section | None:
     if not counts:
         return None
     label, n = counts[0]
-    section = Section("barriers", "What got in the way")
-    section.lines.append(f"Most often: “{label}” ({n} time{'s' if n != 1 else ''}). That's useful to talk through.")
-    section.charts.append(bar_chart("What got in the way", f"The most common was “{label}” ({n}).", counts))
+    section = Section("barriers", gettext("What got in the way"))
+    section.lines.append(
+        ngettext(
+            "Most often: “%(label)s” (%(n)s time). That's useful to talk through.",
+            "Most often: “%(label)s” (%(n)s times). That's useful to talk through.",
+            n,
+        )
+        % {"label": label, "n": n}
+    )
+    alt = gettext("The most common was “%(label)s” (%(n)s).") % {"label": label, "n": n}
+    section.charts.append(bar_chart(gettext("What got in the way"), alt, counts))
     return section
 
 
@@ -225,10 +284,15 @@ def _good_days(entries: list[Entry], client: Membership) -> Section | None:
     result = patterns.good_days(entries, client.user.zone, title_of=title_of)
     if not result.days:
         return None
-    section = Section("good_days", "On the days it went well")
+    section = Section("good_days", gettext("On the days it went well"))
     done = ", ".join(f"{name} ({n})" for name, n in result.activities)
     section.lines.append(
-        f"On {result.days} day{'s' if result.days != 1 else ''} a practice went well. You did: {done}."
+        ngettext(
+            "On %(n)s day a practice went well. You did: %(done)s.",
+            "On %(n)s days a practice went well. You did: %(done)s.",
+            result.days,
+        )
+        % {"n": result.days, "done": done}
     )
     if result.when:
         section.lines.append(f"The ones that went well were mostly written up {result.when[0][0]}.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from carryover.accounts.models import User
 from carryover.audit.models import Action, AuditEvent, Outcome
@@ -58,7 +59,7 @@ def _change(entry: Entry, actor: User, what: str, **fields: object) -> None:
 def entry_share(*, entry: Entry, actor: User) -> None:
     """Share a private entry with the therapist, from now on."""
     if not entry.is_private:
-        raise ChangeRefused("This entry is already shared with your therapist, so nothing changed.")
+        raise ChangeRefused(_("This entry is already shared with your therapist, so nothing changed."))
     _change(entry, actor, "entry_shared", visibility=Visibility.SHARED)
 
 
@@ -66,11 +67,13 @@ def entry_make_private(*, entry: Entry, actor: User) -> None:
     """Take a shared entry back, while no one in the care team has opened it: once they have, making it private
     would not unsee it, and their notes may rest on it, so it stays shared."""
     if entry.is_private:
-        raise ChangeRefused("This entry is already private: only you can see it.")
+        raise ChangeRefused(_("This entry is already private: only you can see it."))
     if entry_opened(entry):
         raise ChangeRefused(
-            "Your therapist has already opened this entry, so it stays shared. "
-            "If you'd rather not talk about it, you can say so at your next session."
+            _(
+                "Your therapist has already opened this entry, so it stays shared. If you'd rather not talk about "
+                "it, you can say so at your next session."
+            )
         )
     _change(entry, actor, "entry_made_private", visibility=Visibility.PRIVATE)
 

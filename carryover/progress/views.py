@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carryover.accounts.access import get_own_client_record, role_required
@@ -65,7 +66,7 @@ def my_entries(request: AuthedRequest) -> HttpResponse:
         page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
         context |= {"page": page, "rows": _rows(page.object_list)}
         if searching and not form.errors.get("q"):
-            form.add_error("q", "Type a word or two you remember writing.")
+            form.add_error("q", _("Type a word or two you remember writing."))
     return TemplateResponse(request, "progress/entries.html", context)
 
 
@@ -92,12 +93,12 @@ def my_entry_visibility(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         if choice == "shared":
             services.entry_share(entry=entry, actor=request.user)
-            messages.success(request, "Shared. Your therapist can now read this entry.")
+            messages.success(request, _("Shared. Your therapist can now read this entry."))
         elif choice == "private":
             services.entry_make_private(entry=entry, actor=request.user)
-            messages.success(request, "Made private. Only you can see what you wrote; it still counts as practice.")
+            messages.success(request, _("Made private. Only you can see what you wrote; it still counts as practice."))
         else:
-            messages.error(request, "Please choose whether to share this entry or keep it private.")
+            messages.error(request, _("Please choose whether to share this entry or keep it private."))
     except services.ChangeRefused as refused:
         messages.info(request, str(refused))
     return redirect("my_entry", entry.pk)
@@ -109,13 +110,13 @@ def my_entry_talk(request: AuthedRequest, pk: int) -> HttpResponse:
     entry = get_own_entry(request, pk, action=Action.UPDATE)
     choice = request.POST.get("talk")
     if choice not in ("yes", "no"):
-        messages.error(request, "Please choose whether you want to talk about this next session.")
+        messages.error(request, _("Please choose whether you want to talk about this next session."))
     else:
         services.entry_talk_set(entry=entry, actor=request.user, talk=choice == "yes")
         if choice == "yes":
-            messages.success(request, "Noted: you'd like to talk about this next session.")
+            messages.success(request, _("Noted: you'd like to talk about this next session."))
         else:
-            messages.success(request, "Cleared: no need to talk about this one.")
+            messages.success(request, _("Cleared: no need to talk about this one."))
     return redirect("my_entry", entry.pk)
 
 

@@ -18,7 +18,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from carryover.accounts.models import Membership, User, hash_token
 from carryover.audit.models import Action, Outcome
@@ -26,6 +27,7 @@ from carryover.audit.services import audit_record
 from carryover.homework.attachments import attachment_read
 from carryover.homework.models import Attachment
 from carryover.lib.filestore import store_delete
+from carryover.lib.i18n import language_for
 
 from .booklet import booklet_html, booklet_pdf
 from .export import client_export_build
@@ -54,16 +56,20 @@ def _fill_zip(export: ExportRequest) -> Callable[[zipfile.ZipFile], None]:
     items = document["sections"].get("attachments", [])
     names = {item["id"]: item["file"] for item in items}
 
+    language = language_for(export.requested_by)  # the booklet reads in the language of whoever asked for it
+
     def fill(archive: zipfile.ZipFile) -> None:
         archive.writestr("export.json", json.dumps(document, indent=1, ensure_ascii=False))
-        archive.writestr("booklet.html", booklet_html(document))
+        with translation.override(language):
+            archive.writestr("booklet.html", booklet_html(document))
         images = {}
         for attachment in Attachment.objects.filter(pk__in=names).order_by("pk"):
             data = attachment_read(attachment)
             archive.writestr(names[attachment.pk], data)
             if attachment.content_type.startswith("image/"):
                 images[names[attachment.pk]] = data
-        archive.writestr("booklet.pdf", booklet_pdf(document, images))
+        with translation.override(language):
+            archive.writestr("booklet.pdf", booklet_pdf(document, images))
 
     return fill
 
@@ -105,8 +111,10 @@ def export_link(export: ExportRequest, token: str) -> str:
 
 def export_email(*, export: ExportRequest, token: str) -> None:
     """The link only: no name, no practice, nothing of the record."""
-    body = render_to_string("records/export_ready.txt", {"link": export_link(export, token), "hours": 24})
-    send_mail("Your Carryover download is ready", body, settings.DEFAULT_FROM_EMAIL, [export.requested_by.email])
+    with translation.override(language_for(export.requested_by)):  # the reader's language, not the worker's
+        body = render_to_string("records/export_ready.txt", {"link": export_link(export, token), "hours": 24})
+        subject = _("Your Carryover download is ready")
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [export.requested_by.email])
 
 
 def export_failed_email(*, export_id: int) -> None:
@@ -114,10 +122,10 @@ def export_failed_email(*, export_id: int) -> None:
     export = ExportRequest.objects.select_related("requested_by").get(pk=export_id)
     own = export.requested_by_id == export.client.user_id
     page = reverse("my_data") if own else reverse("client_records", kwargs={"client_id": export.client.user_id})
-    body = render_to_string("records/export_failed.txt", {"link": settings.SITE_URL + page})
-    send_mail(
-        "Your Carryover download could not be prepared", body, settings.DEFAULT_FROM_EMAIL, [export.requested_by.email]
-    )
+    with translation.override(language_for(export.requested_by)):
+        body = render_to_string("records/export_failed.txt", {"link": settings.SITE_URL + page})
+        subject = _("Your Carryover download could not be prepared")
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [export.requested_by.email])
 
 
 def export_take(*, export_id: int, token: str, user: User) -> Iterator[bytes]:

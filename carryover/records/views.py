@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carryover.accounts.access import get_practice_for_admin, role_required
@@ -43,7 +44,7 @@ def my_data(request: AuthedRequest) -> HttpResponse:
 def my_data_export(request: AuthedRequest) -> HttpResponse:
     client = get_own_record(request, action=Action.EXPORT)
     services.export_request(client=client, actor=request.user, audience=Audience.CLIENT)
-    messages.success(request, "We're preparing your download. We'll email you a link when it's ready.")
+    messages.success(request, _("We're preparing your download. We'll email you a link when it's ready."))
     return redirect("my_data")
 
 
@@ -52,11 +53,11 @@ def my_data_export(request: AuthedRequest) -> HttpResponse:
 def my_data_close(request: AuthedRequest) -> HttpResponse:
     client = get_own_record(request, action=Action.UPDATE)
     if request.POST.get("confirm") != "close":
-        messages.error(request, "Tick the box to confirm you want to close your account.")
+        messages.error(request, _("Tick the box to confirm you want to close your account."))
         return redirect("my_data")
     erasure.closure_request(client=client, actor=request.user)
     logout(request)
-    messages.info(request, "Your account is closed. Your therapist has been told. Take care.")
+    messages.info(request, _("Your account is closed. Your therapist has been told. Take care."))
     return redirect("account_login")
 
 
@@ -94,7 +95,7 @@ def client_records(request: AuthedRequest, client_id: int) -> HttpResponse:
 def client_records_export(request: AuthedRequest, client_id: int) -> HttpResponse:
     client = get_client_record(request, client_id, action=Action.EXPORT)
     services.export_request(client=client, actor=request.user, audience=Audience.THERAPIST)
-    messages.success(request, "The clinical file export is being prepared; the link will be emailed to you.")
+    messages.success(request, _("The clinical file export is being prepared; the link will be emailed to you."))
     return redirect("client_records", client_id)
 
 
@@ -114,12 +115,12 @@ def client_hold(request: AuthedRequest, client_id: int) -> HttpResponse:
     closure = Closure.objects.filter(client=client, erased_at__isnull=True).first()
     form = HoldForm(request.POST)
     if closure is None:
-        messages.error(request, "There is nothing to hold: this client has not closed their account.")
+        messages.error(request, _("There is nothing to hold: this client has not closed their account."))
     elif form.is_valid():
         erasure.closure_hold(
             closure=closure, actor=request.user, hold=form.cleaned_data["hold"], reason=form.cleaned_data["reason"]
         )
-        messages.success(request, "Legal hold placed." if form.cleaned_data["hold"] else "Legal hold lifted.")
+        messages.success(request, _("Legal hold placed.") if form.cleaned_data["hold"] else "Legal hold lifted.")
     else:
         return TemplateResponse(request, "records/client_records.html", _record_context(client, form), status=400)
     return redirect("client_records", client_id)
@@ -132,7 +133,7 @@ def practice_retention(request: AuthedRequest) -> HttpResponse:
     form = RetentionForm(request.POST or None, initial={"years": current.years, "keep_scores": current.keep_scores})
     if request.method == "POST" and form.is_valid():
         RetentionSettings.objects.filter(pk=current.pk).update(**form.cleaned_data)
-        messages.success(request, "Retention saved. It applies to accounts closed from now on.")
+        messages.success(request, _("Retention saved. It applies to accounts closed from now on."))
         return redirect("practice_retention")
     return TemplateResponse(request, "records/practice_retention.html", {"form": form, "practice": practice})
 
@@ -144,7 +145,7 @@ def client_import_page(request: AuthedRequest) -> HttpResponse:
         upload = form.cleaned_data["upload"]
         try:
             if upload.size > MAX_IMPORT_BYTES:  # refused before a byte of it is read into memory
-                raise ImportRefused("That file is larger than any Carryover export we can import (512 MB).")
+                raise ImportRefused(_("That file is larger than any Carryover export we can import (512 MB)."))
             client = client_import(
                 therapist=request.user.membership, data=upload.read(), email=form.cleaned_data["email"]
             )
@@ -152,7 +153,7 @@ def client_import_page(request: AuthedRequest) -> HttpResponse:
             form.add_error("upload", str(error))
         else:
             messages.success(
-                request, "The client's history was imported. We're emailing them a link to set a password."
+                request, _("The client's history was imported. We're emailing them a link to set a password.")
             )
             return redirect("client_records", client.user_id)
     return TemplateResponse(request, "records/client_import.html", {"form": form}, status=400 if form.errors else 200)
@@ -163,7 +164,7 @@ def practice_archive(request: AuthedRequest) -> HttpResponse:
     practice = get_practice_for_admin(request, action=Action.EXPORT if request.method == "POST" else Action.READ)
     if request.method == "POST":
         archive_request(practice=practice, actor=request.user)
-        messages.success(request, "The archive is being built. This page shows how far it has got.")
+        messages.success(request, _("The archive is being built. This page shows how far it has got."))
         return redirect("practice_archive")
     archive = PracticeArchive.objects.filter(practice=practice).first()
     partial = request.headers.get("HX-Request") == "true"

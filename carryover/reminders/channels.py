@@ -16,6 +16,7 @@ from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from .models import Channel, Delivery, PushSubscription, Reminder
 
@@ -25,7 +26,7 @@ def unavailable_channels() -> dict[str, str]:
     choice that would fail silently at reminder time is never saved."""
     missing: dict[str, str] = {}
     if not (settings.VAPID_PRIVATE_KEY and settings.VAPID_PUBLIC_KEY):
-        missing[Channel.PUSH] = (
+        missing[Channel.PUSH] = _(
             "Notifications on a phone or computer aren't offered: this server isn't set up to send them yet "
             "(your practice can turn them on)."
         )
@@ -60,7 +61,7 @@ class Message:
 
     @property
     def text(self) -> str:
-        return f"You have {self.count} {self.work} for today."
+        return _("You have %(count)s %(work)s for today.") % {"count": self.count, "work": self.work}
 
 
 def render_email(message: Message) -> tuple[str, str]:
@@ -95,7 +96,7 @@ def send_email(reminder: Reminder, delivery: Delivery, message: Message, connect
 
 
 def push_payload(message: Message, titles: list[str] | None) -> str:
-    body = message.text if not titles else "For today: " + ", ".join(titles)
+    body = message.text if not titles else _("For today: %(titles)s") % {"titles": ", ".join(titles)}
     return json.dumps({"title": "Carryover", "body": body, "url": message.today_url, "later": message.later_url})
 
 

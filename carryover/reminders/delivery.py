@@ -18,7 +18,9 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+
+from carryover.lib.i18n import language_for
 
 from .channels import ChannelError, Message, send
 from .models import Channel, Delivery, DeliveryStatus, Reminder, ReminderSettings, ReminderStatus
@@ -142,14 +144,16 @@ class Sender:
                 pass  # the send below reports it, as for any other failure
         delivery.attempts += 1
         try:
-            response = send(
-                delivery.channel,
-                reminder,
-                delivery,
-                Message.build(reminder, count),
-                connection=self.connection,
-                titles=self.titles(reminder) if delivery.channel == Channel.PUSH else [],
-            )
+            client = reminder.client
+            with translation.override(language_for(client.user, client.practice)):  # the client's, not the worker's
+                response = send(
+                    delivery.channel,
+                    reminder,
+                    delivery,
+                    Message.build(reminder, count),
+                    connection=self.connection,
+                    titles=self.titles(reminder) if delivery.channel == Channel.PUSH else [],
+                )
         except ChannelError as error:
             return self.failed(reminder, claim, delivery, error, channels)
         except Exception as error:  # noqa: BLE001 - one broken reminder must not stop the batch or the worker

@@ -4,10 +4,11 @@ each read and checked here, so the services receive clean data."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from carryover.homework.models import Assignment
 
@@ -16,12 +17,15 @@ from .models import Channel, Mode, ReminderSettings, TherapistDigest
 from .services import LATER_CHOICES, PushSubscriptionData, ReminderError, SettingsData
 from .times import anchor_time
 
-TIME_ERRORS = {"invalid": "Please enter a time like 19:30."}
-CHANNEL_CHOICES = [("", "— none —"), *Channel.choices]
-ORDER_LABELS = ["First, remind me by", "If that does not work, by", "And if that fails too, by"]
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+TIME_ERRORS = {"invalid": _("Please enter a time like 19:30.")}
+CHANNEL_CHOICES = [("", _("— none —")), *Channel.choices]
+ORDER_LABELS = [_("First, remind me by"), _("If that does not work, by"), _("And if that fails too, by")]
 
 
-def time_field(label: str, help_text: str = "") -> forms.TimeField:
+def time_field(label: StrOrPromise, help_text: StrOrPromise = "") -> forms.TimeField:
     return forms.TimeField(
         required=False,
         label=label,
@@ -32,11 +36,11 @@ def time_field(label: str, help_text: str = "") -> forms.TimeField:
 
 
 class SettingsForm(forms.Form):
-    enabled = forms.BooleanField(required=False, label="Send me reminders")
-    mode = forms.ChoiceField(choices=Mode.choices, widget=forms.RadioSelect, label="How many reminders")
-    time = time_field("Time for the daily reminder", "Leave empty to use the time that fits your plan.")
-    quiet_start = time_field("Quiet hours from", "No reminder comes in quiet hours.")
-    quiet_end = time_field("Quiet hours until")
+    enabled = forms.BooleanField(required=False, label=_("Send me reminders"))
+    mode = forms.ChoiceField(choices=Mode.choices, widget=forms.RadioSelect, label=_("How many reminders"))
+    time = time_field(_("Time for the daily reminder"), _("Leave empty to use the time that fits your plan."))
+    quiet_start = time_field(_("Quiet hours from"), _("No reminder comes in quiet hours."))
+    quiet_end = time_field(_("Quiet hours until"))
     channel_0 = forms.ChoiceField(choices=CHANNEL_CHOICES, label=ORDER_LABELS[0])
     channel_1 = forms.ChoiceField(choices=CHANNEL_CHOICES, required=False, label=ORDER_LABELS[1])
     channel_2 = forms.ChoiceField(choices=CHANNEL_CHOICES, required=False, label=ORDER_LABELS[2])
@@ -64,8 +68,15 @@ class SettingsForm(forms.Form):
         self.assignment_ids = []
         for assignment in assignments:
             default = anchor_time(assignment.c("if_when"))
-            hint = f"Empty means {default:%H:%M}, from your plan “{assignment.plan_routine}”." if default else ""
-            self.fields[f"time_{assignment.pk}"] = time_field(f"Time for “{assignment.title}”", hint)
+            hint = (
+                _("Empty means %(time)s, from your plan “%(routine)s”.")
+                % {"time": f"{default:%H:%M}", "routine": assignment.plan_routine}
+                if default
+                else ""
+            )
+            self.fields[f"time_{assignment.pk}"] = time_field(
+                _("Time for “%(title)s”") % {"title": assignment.title}, hint
+            )
             self.assignment_ids.append(assignment.pk)
 
     def assignment_fields(self):
@@ -79,14 +90,14 @@ class SettingsForm(forms.Form):
         channels = [data.get(f"channel_{n}") for n in range(3)]
         chosen = [c for c in channels if c]
         if len(set(chosen)) != len(chosen):
-            self.add_error("channel_1", "Please choose each way only once.")
+            self.add_error("channel_1", _("Please choose each way only once."))
         if bool(data.get("quiet_start")) != bool(data.get("quiet_end")):
-            self.add_error("quiet_end", "Please give both the start and the end of quiet hours, or neither.")
+            self.add_error("quiet_end", _("Please give both the start and the end of quiet hours, or neither."))
         probe = ReminderSettings(quiet_start=data.get("quiet_start"), quiet_end=data.get("quiet_end"))
         for name in ["time", *(f"time_{pk}" for pk in self.assignment_ids)]:
             at = data.get(name)
             if at and probe.in_quiet_hours(at):
-                self.add_error(name, "This time is inside your quiet hours. Please choose another time.")
+                self.add_error(name, _("This time is inside your quiet hours. Please choose another time."))
         data["channels"] = chosen
         return data
 
@@ -104,7 +115,7 @@ class SettingsForm(forms.Form):
 
 
 class LaterForm(forms.Form):
-    when = forms.ChoiceField(choices=list(LATER_CHOICES.items()), widget=forms.RadioSelect, label="Remind me")
+    when = forms.ChoiceField(choices=list(LATER_CHOICES.items()), widget=forms.RadioSelect, label=_("Remind me"))
 
 
 class DigestForm(forms.ModelForm):
@@ -124,15 +135,15 @@ def push_subscription_from_json(body: bytes) -> PushSubscriptionData:
         subscription: Any = data.get("subscription")
         show_titles = bool(data.get("show_titles"))
     except (ValueError, AttributeError):  # not JSON (or not UTF-8), or JSON that is not an object
-        raise ReminderError("We could not read that subscription.") from None
+        raise ReminderError(_("We could not read that subscription.")) from None
     endpoint = subscription.get("endpoint") if isinstance(subscription, dict) else None
     keys = subscription.get("keys") if isinstance(subscription, dict) else None
     if not isinstance(endpoint, str) or not isinstance(keys, dict):
-        raise ReminderError("This browser sent a subscription we could not read.")
+        raise ReminderError(_("This browser sent a subscription we could not read."))
     parsed = urlparse(endpoint)
     p256dh, auth = keys.get("p256dh"), keys.get("auth")
     if parsed.scheme != "https" or not parsed.netloc or len(endpoint) > 500:
-        raise ReminderError("This browser's push address is not a secure web address.")
+        raise ReminderError(_("This browser's push address is not a secure web address."))
     if not isinstance(p256dh, str) or not isinstance(auth, str) or not (40 <= len(p256dh) <= 200) or not auth:
-        raise ReminderError("This browser sent incomplete notification keys.")
+        raise ReminderError(_("This browser sent incomplete notification keys."))
     return PushSubscriptionData(endpoint=endpoint, p256dh=p256dh, auth=auth[:100], show_titles=show_titles)

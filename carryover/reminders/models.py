@@ -15,20 +15,21 @@ import uuid
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from carryover.accounts.models import Membership
 from carryover.homework.models import Assignment
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email", "Email"
-    PUSH = "push", "Notification on this phone or computer"
-    IN_APP = "in_app", "Only in Carryover (a badge on Today)"
+    EMAIL = "email", gettext_lazy("Email")
+    PUSH = "push", gettext_lazy("Notification on this phone or computer")
+    IN_APP = "in_app", gettext_lazy("Only in Carryover (a badge on Today)")
 
 
 class Mode(models.TextChoices):
-    DIGEST = "digest", "One reminder a day for everything"
-    EACH = "each", "A reminder for each activity, at its own time"
+    DIGEST = "digest", gettext_lazy("One reminder a day for everything")
+    EACH = "each", gettext_lazy("A reminder for each activity, at its own time")
 
 
 DEFAULT_TIME = dt.time(19, 0)
@@ -71,12 +72,12 @@ class AssignmentReminder(models.Model):
 
 
 class ReminderStatus(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    SKIPPED = "skipped", "Skipped"
-    CANCELLED = "cancelled", "Not needed"
-    FAILED = "failed", "Could not be sent"
+    SCHEDULED = "scheduled", gettext_lazy("Scheduled")
+    SENDING = "sending", gettext_lazy("Sending")
+    SENT = "sent", gettext_lazy("Sent")
+    SKIPPED = "skipped", gettext_lazy("Skipped")
+    CANCELLED = "cancelled", gettext_lazy("Not needed")
+    FAILED = "failed", gettext_lazy("Could not be sent")
 
 
 class Reminder(models.Model):
@@ -127,10 +128,10 @@ class Reminder(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    RETRYING = "retrying", "Will try again"
-    FAILED = "failed", "Failed"
+    SENDING = "sending", gettext_lazy("Sending")
+    SENT = "sent", gettext_lazy("Sent")
+    RETRYING = "retrying", gettext_lazy("Will try again")
+    FAILED = "failed", gettext_lazy("Failed")
 
 
 class Delivery(models.Model):

@@ -9,6 +9,8 @@ from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from carryover.accounts.models import Membership, hash_token
 from carryover.homework.models import Assignment, local_today
@@ -60,14 +62,18 @@ def reminder_settings_save(*, client: Membership, data: SettingsData) -> Reminde
     return setting
 
 
-LATER_CHOICES = {"hour": "In an hour", "evening": "This evening", "tomorrow": "Tomorrow"}
+LATER_CHOICES = {
+    "hour": gettext_lazy("In an hour"),
+    "evening": gettext_lazy("This evening"),
+    "tomorrow": gettext_lazy("Tomorrow"),
+}
 EVENING = time(19, 0)
 
 
 def later_choices(client: Membership, now: datetime | None = None) -> dict[str, str]:
     now = now or timezone.now()
     local = now.astimezone(client.user.zone)
-    choices = dict(LATER_CHOICES)
+    choices = {key: str(label) for key, label in LATER_CHOICES.items()}
     if local.time() >= time(EVENING.hour - 1):
         del choices["evening"]
     return choices
@@ -79,7 +85,7 @@ def reminder_later(*, client: Membership, choice: str, now: datetime | None = No
 
     now = now or timezone.now()
     if choice not in later_choices(client, now):
-        raise ReminderError("Please choose one of the options shown.")
+        raise ReminderError(_("Please choose one of the options shown."))
     zone = client.user.zone
     today = local_today(client.user, now)
     setting = settings_for(client)
@@ -89,17 +95,17 @@ def reminder_later(*, client: Membership, choice: str, now: datetime | None = No
             client=client, local_date=today, status=ReminderStatus.SCHEDULED, fire_at__gt=now
         ).update(status=ReminderStatus.CANCELLED, reason="Postponed by you")
         if choice == "tomorrow":
-            return "No more reminders today. Tomorrow's will come as usual."
+            return _("No more reminders today. Tomorrow's will come as usual.")
         at = EVENING
         if choice == "hour":
             in_an_hour = (now.replace(second=0, microsecond=0) + timedelta(hours=1)).astimezone(zone)
             if in_an_hour.date() != today:
-                return "No more reminders today. Tomorrow's will come as usual."
+                return _("No more reminders today. Tomorrow's will come as usual.")
             at = in_an_hour.time()
         fire_at = local_instant(today, quiet_adjusted(setting, at), zone)  # never in quiet hours
         local = fire_at.astimezone(zone)
         if fire_at <= now:
-            return "No more reminders today. Tomorrow's will come as usual."
+            return _("No more reminders today. Tomorrow's will come as usual.")
         reminder, created = Reminder.objects.get_or_create(
             client=client,
             local_date=today,
@@ -176,7 +182,7 @@ class PushSubscriptionData:
 
 def push_subscribe(*, client: Membership, subscription: PushSubscriptionData) -> PushSubscription:
     """Save a browser's push subscription: the same endpoint again (a re-subscribe) updates its row."""
-    saved, _ = PushSubscription.objects.update_or_create(
+    saved, _created = PushSubscription.objects.update_or_create(
         endpoint=subscription.endpoint,
         defaults={
             "client": client,

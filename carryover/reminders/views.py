@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -44,7 +45,7 @@ def reminder_settings(request: AuthedRequest) -> HttpResponse:
     form = SettingsForm(request.POST or None, assignments=assignments, setting=setting)
     if request.method == "POST" and form.is_valid():
         services.reminder_settings_save(client=me, data=form.data_object())
-        messages.success(request, "Reminder settings saved.")
+        messages.success(request, _("Reminder settings saved."))
         return redirect("reminder_settings")
     context = {
         "form": form,
@@ -77,14 +78,14 @@ def feed_token(request: AuthedRequest) -> HttpResponse:
     me = get_own_client_record(request, action=Action.UPDATE, object_type="calendar_feed_token")
     if request.POST.get("action") == "revoke":
         services.feed_token_revoke(client=me)
-        messages.success(request, "The calendar address no longer works.")
+        messages.success(request, _("The calendar address no longer works."))
     else:
         token = services.feed_token_create(client=me)
         # Shown once, on the next page; only its hash is stored.
         request.session["new_feed_url"] = request.build_absolute_uri(
             reverse("calendar_feed") + "?" + urlencode({"key": token})
         )
-        messages.success(request, "Here is your new private calendar address. Any old one no longer works.")
+        messages.success(request, _("Here is your new private calendar address. Any old one no longer works."))
     return redirect("calendar_page")
 
 
@@ -138,7 +139,7 @@ def push_subscribe(request: AuthedRequest) -> HttpResponse:
 def push_unsubscribe(request: AuthedRequest, pk: int) -> HttpResponse:
     me = get_own_client_record(request, action=Action.DELETE, object_type="push_subscription")
     services.push_unsubscribe(client=me, pk=pk)
-    messages.success(request, "That device will no longer get notifications.")
+    messages.success(request, _("That device will no longer get notifications."))
     return redirect("reminder_settings")
 
 
@@ -154,7 +155,7 @@ def therapist_attention(request: AuthedRequest) -> HttpResponse:
     form = DigestForm(request.POST or None, instance=digest_settings(me))
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Summary email settings saved.")
+        messages.success(request, _("Summary email settings saved."))
         return redirect("therapist_attention")
     return TemplateResponse(request, "reminders/attention.html", {"attention": attention, "form": form})
 

@@ -4,6 +4,7 @@ work); the services check again before saving."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from carryover.accounts.models import Membership
 from carryover.homework.models import local_today
@@ -17,22 +18,22 @@ MAX_ID = 2**63 - 1
 
 
 class InviteSupportForm(forms.Form):
-    name = forms.CharField(max_length=60, label="Their name", help_text="What you call them, e.g. “Jo”.")
-    email = forms.EmailField(max_length=254, label="Their email address")
+    name = forms.CharField(max_length=60, label=_("Their name"), help_text=_("What you call them, e.g. “Jo”."))
+    email = forms.EmailField(max_length=254, label=_("Their email address"))
 
 
 class GuardianForm(InviteSupportForm):
     guardian = forms.BooleanField(
         required=False,
-        label="Invite now as parent or guardian (for a client marked as a minor); otherwise it is a suggestion",
+        label=_("Invite now as parent or guardian (for a client marked as a minor); otherwise it is a suggestion"),
     )
 
 
 class PolicyForm(forms.Form):
-    is_minor = forms.BooleanField(required=False, label="This client is a minor")
-    min_days = forms.BooleanField(required=False, label="A guardian always sees the days with any activity")
+    is_minor = forms.BooleanField(required=False, label=_("This client is a minor"))
+    min_days = forms.BooleanField(required=False, label=_("A guardian always sees the days with any activity"))
     min_completion = forms.BooleanField(
-        required=False, label="A guardian always sees whether each activity was done today"
+        required=False, label=_("A guardian always sees whether each activity was done today")
     )
 
 
@@ -52,11 +53,11 @@ class LinkChoice(forms.ModelChoiceField):
 class SuggestScopeForm(forms.Form):
     link = LinkChoice(
         queryset=None,
-        label="Support person",
-        error_messages={"invalid_choice": "Choose one of this client's support persons."},
+        label=_("Support person"),
+        error_messages={"invalid_choice": _("Choose one of this client's support persons.")},
     )
-    days = forms.BooleanField(required=False, label="Suggest sharing the days with any activity")
-    completion = forms.BooleanField(required=False, label="Suggest sharing whether each activity was done today")
+    days = forms.BooleanField(required=False, label=_("Suggest sharing the days with any activity"))
+    completion = forms.BooleanField(required=False, label=_("Suggest sharing whether each activity was done today"))
 
     def __init__(self, *args, links, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,30 +82,30 @@ class ShareChoice(forms.ModelMultipleChoiceField):
 
 
 class ScopeForm(forms.Form):
-    share_days = forms.BooleanField(required=False, label="That I did something each day (the last 7 days)")
+    share_days = forms.BooleanField(required=False, label=_("That I did something each day (the last 7 days)"))
     assignments = ShareChoice(
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Whether I did these today (done, part, or not today; never what I wrote)",
+        label=_("Whether I did these today (done, part, or not today; never what I wrote)"),
         error_messages={"invalid_choice": NOT_YOURS, "invalid_pk_value": NOT_YOURS},
     )
     entries = ShareChoice(
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="These entries, what I wrote in them (private entries can't be shared)",
+        label=_("These entries, what I wrote in them (private entries can't be shared)"),
         error_messages={"invalid_choice": NOT_YOURS, "invalid_pk_value": NOT_YOURS},
     )
     nudge_at = forms.TimeField(
         required=False,
-        label="Nudge them by email if I haven't started by",
-        help_text="Leave empty for no nudges. Your quiet hours are kept.",
+        label=_("Nudge them by email if I haven't started by"),
+        help_text=_("Leave empty for no nudges. Your quiet hours are kept."),
         widget=forms.TimeInput(attrs={"type": "time"}),
-        error_messages={"invalid": "Please give a time like 20:00."},
+        error_messages={"invalid": _("Please give a time like 20:00.")},
     )
     named_in_safety_plan = forms.BooleanField(
-        required=False, label="Tell them I've named them as someone I can ask for help"
+        required=False, label=_("Tell them I've named them as someone I can ask for help")
     )
 
     def __init__(self, *args, client: Membership, **kwargs):
@@ -154,13 +155,13 @@ class EncouragementForm(forms.Form):
         choices=[("", "Write my own")] + list(Preset.choices),
         required=False,
         widget=forms.RadioSelect,
-        label="Send a kind word",
-        error_messages={"invalid_choice": "Please choose one of the messages."},
+        label=_("Send a kind word"),
+        error_messages={"invalid_choice": _("Please choose one of the messages.")},
     )
     text = forms.CharField(
         required=False,
-        label="Or in your own words",
+        label=_("Or in your own words"),
         # No max_length here: a long text gets the service's message saying how long it is.
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": ENCOURAGEMENT_MAX}),
-        help_text=f"Up to {ENCOURAGEMENT_MAX} characters, plain words.",
+        help_text=_("Up to %(ENCOURAGEMENT_MAX)s characters, plain words.") % {"ENCOURAGEMENT_MAX": ENCOURAGEMENT_MAX},
     )

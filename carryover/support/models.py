@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from carryover.accounts.models import Invitation, Membership, User
 from carryover.homework.models import Assignment, Entry
@@ -20,9 +21,9 @@ from carryover.lib.crypto import EncryptedJSONField
 
 class LinkState(models.TextChoices):
     SUGGESTED = "suggested", "Suggested by your therapist"  # not invited until the client says so
-    ON = "on", "Sharing"
-    PAUSED = "paused", "Paused"
-    REMOVED = "removed", "Removed"
+    ON = "on", gettext_lazy("Sharing")
+    PAUSED = "paused", gettext_lazy("Paused")
+    REMOVED = "removed", gettext_lazy("Removed")
 
 
 class SupportLinkQuerySet(models.QuerySet["SupportLink"]):
@@ -122,10 +123,10 @@ class SupportPolicy(models.Model):
 
 
 class Preset(models.TextChoices):
-    THINKING = "thinking", "Thinking of you"
-    PROUD = "proud", "Proud of you for trying"
-    ANY_STEP = "any_step", "Every small step counts"
-    HERE = "here", "I'm here if you want to talk"
+    THINKING = "thinking", gettext_lazy("Thinking of you")
+    PROUD = "proud", gettext_lazy("Proud of you for trying")
+    ANY_STEP = "any_step", gettext_lazy("Every small step counts")
+    HERE = "here", gettext_lazy("I'm here if you want to talk")
 
 
 ENCOURAGEMENT_MAX = 280
@@ -145,14 +146,14 @@ class Encouragement(models.Model):
 
     @property
     def words(self) -> str:
-        return self.text or (Preset(self.preset).label if self.preset else "")
+        return self.text or (str(Preset(self.preset).label) if self.preset else "")
 
 
 class NudgeStatus(models.TextChoices):
-    SENT = "sent", "Sent"
-    NOT_NEEDED = "not_needed", "Not needed (already started)"
-    PAUSED = "paused", "Not sent (sharing paused)"
-    FAILED = "failed", "Could not be sent"
+    SENT = "sent", gettext_lazy("Sent")
+    NOT_NEEDED = "not_needed", gettext_lazy("Not needed (already started)")
+    PAUSED = "paused", gettext_lazy("Not sent (sharing paused)")
+    FAILED = "failed", gettext_lazy("Could not be sent")
 
 
 class Nudge(models.Model):

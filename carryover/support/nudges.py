@@ -17,8 +17,11 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from carryover.homework.models import local_today
+from carryover.lib.i18n import language_for
 from carryover.reminders.models import ReminderSettings
 from carryover.reminders.targets import quiet_adjusted
 from carryover.reminders.times import local_instant
@@ -54,7 +57,7 @@ def nudges_send(*, now: datetime) -> int:
     links = (
         SupportLink.objects.filter(state__in=[LinkState.ON, LinkState.PAUSED], nudge_at__isnull=False)
         .exclude(supporter=None)
-        .select_related("client__user", "client__reminder_settings", "supporter")
+        .select_related("client__user", "client__reminder_settings", "client__practice", "supporter")
     )
     due = [link for link in links if nudge_due(link, now)]
     days = {link.pk: local_today(link.client.user, now) for link in due}
@@ -90,13 +93,12 @@ def nudge_one(link: SupportLink, today: date, status: str) -> int:
         "link": settings.SITE_URL + reverse("supporting", args=[link.pk]),
         "worried": settings.SITE_URL + reverse("support_worried"),
     }
+    # The support person's language, not the client's; they belong to the client's practice.
+    with translation.override(language_for(link.supporter, client.practice)):
+        subject = gettext("A nudge for %(name)s") % {"name": client.user.first_name}
+        message = render_to_string("support/email/nudge.txt", context)
     try:
-        send_mail(
-            subject=f"A nudge for {client.user.first_name}",
-            message=render_to_string("support/email/nudge.txt", context),
-            from_email=None,
-            recipient_list=[link.supporter.email],
-        )
+        send_mail(subject=subject, message=message, from_email=None, recipient_list=[link.supporter.email])
     except Exception:
         logger.exception("nudge %s could not be emailed", nudge.pk)
         Nudge.objects.filter(pk=nudge.pk).update(status=NudgeStatus.FAILED)

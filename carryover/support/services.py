@@ -17,6 +17,7 @@ from datetime import time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from carryover.accounts import services as accounts
 from carryover.accounts.devices import devices_sign_out_others
@@ -55,14 +56,14 @@ def check_address(*, client: Membership, email: str) -> str:
     """The address, cleaned, or a plain refusal: not the client's own, not a clinician's, not already theirs."""
     email = email.strip().lower()
     if email == client.user.email.lower():
-        raise SupportError("That's your own address. A support person is someone else you trust.")
+        raise SupportError(_("That's your own address. A support person is someone else you trust."))
     clinicians = Membership.objects.filter(practice_id=client.practice_id, role__in=CLINICIAN_ROLES)
     if clinicians.filter(user__email__iexact=email).exists():
         raise SupportError(
-            "That address belongs to someone at your practice. A support person is someone from your own life."
+            _("That address belongs to someone at your practice. A support person is someone from your own life.")
         )
     if SupportLink.objects.current().filter(client=client, email__iexact=email).exists():
-        raise SupportError("You have already added that person.")
+        raise SupportError(_("You have already added that person."))
     return email
 
 
@@ -70,7 +71,7 @@ def link_invite(*, client: Membership, actor: User, name: str, email: str, is_gu
     """Invite a support person: the client invites anyone; a therapist invites only a guardian of a minor."""
     email = check_address(client=client, email=email)
     if actor.role != Role.CLIENT and not is_guardian:
-        raise SupportError("A therapist can suggest a support person; only the client can invite one.")
+        raise SupportError(_("A therapist can suggest a support person; only the client can invite one."))
     link = SupportLink(client=client, name=name.strip(), email=email, is_guardian=is_guardian)
     if is_guardian:
         link.suggested_by = actor
@@ -103,7 +104,7 @@ def link_send_invitation(*, link: SupportLink, actor: User) -> None:
     """Invite a suggested person, or send a waiting invitation again (the old link stops working). A therapist
     sends only a guardian's invitation again: whom else to invite is the client's choice."""
     if actor.role != Role.CLIENT and not link.is_guardian:
-        raise SupportError("Only the client can invite this person.")
+        raise SupportError(_("Only the client can invite this person."))
     if link.state == LinkState.SUGGESTED:
         with transaction.atomic():
             link.invitation = _invite(actor=actor, link=link)
@@ -111,7 +112,7 @@ def link_send_invitation(*, link: SupportLink, actor: User) -> None:
             link.save(update_fields=["invitation", "state", "state_changed_at"])
         return
     if link.accepted or link.invitation is None:
-        raise SupportError(f"{link.name} has already accepted.")
+        raise SupportError(_("%(name)s has already accepted.") % {"name": link.name})
     try:
         accounts.invitation_resend(invitation=link.invitation, actor=actor)
     except accounts.InvitationError as error:
@@ -138,7 +139,7 @@ def scope_save(*, link: SupportLink, actor: User, choice: ScopeChoice) -> None:
     if any(a.pk not in own_assignments for a in choice.assignments) or any(
         e.pk not in own_entries for e in choice.entries
     ):
-        raise SupportError("That isn't one of yours to share.")
+        raise SupportError(_("That isn't one of yours to share."))
     with transaction.atomic():
         link.share_days, link.nudge_at = choice.share_days, choice.nudge_at
         link.named_in_safety_plan = choice.named_in_safety_plan
@@ -155,7 +156,7 @@ def scope_suggest(*, link: SupportLink, days: bool, completion: bool) -> None:
 
 def link_set_paused(*, link: SupportLink, actor: User, paused: bool) -> None:
     if link.state not in (LinkState.ON, LinkState.PAUSED):
-        raise SupportError("There is nothing to pause yet.")
+        raise SupportError(_("There is nothing to pause yet."))
     with transaction.atomic():
         link.state, link.state_changed_at = (LinkState.PAUSED if paused else LinkState.ON), timezone.now()
         link.save(update_fields=["state", "state_changed_at"])
@@ -168,10 +169,10 @@ def link_remove(*, link: SupportLink, actor: User) -> None:
     policy = SupportPolicy.objects.filter(client=link.client).first()
     if actor.role == Role.CLIENT and link.is_guardian and policy is not None and policy.has_minimum:
         raise SupportError(
-            "Your therapist has asked that this person always sees a little. Please talk to your therapist about it."
+            _("Your therapist has asked that this person always sees a little. Please talk to your therapist about it.")
         )
     if actor.role != Role.CLIENT and not link.is_guardian:
-        raise SupportError("Only the client can remove this person.")
+        raise SupportError(_("Only the client can remove this person."))
     now = timezone.now()
     with transaction.atomic():
         link.state, link.state_changed_at = LinkState.REMOVED, now
@@ -232,7 +233,7 @@ def entry_share_set(*, link: SupportLink, entry_id: int, actor: User, share: boo
         return entry
     entry = shareable_entries(link.client, local_today(link.client.user)).filter(pk=entry_id).first()
     if entry is None:
-        raise SupportError("That entry can't be shared with a support person.")
+        raise SupportError(_("That entry can't be shared with a support person."))
     link.entries.add(entry)
     return entry
 
@@ -250,7 +251,7 @@ def link_accept_existing(*, link: SupportLink, user: User) -> None:
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().filter(pk=link.invitation_id or 0).first()
         if invitation is None or invitation.status() != InvitationStatus.PENDING:
-            raise SupportError("This invitation can no longer be used. Ask them to send it again.")
+            raise SupportError(_("This invitation can no longer be used. Ask them to send it again."))
         invitation.accepted_at, invitation.accepted_user = timezone.now(), user
         invitation.save(update_fields=["accepted_at", "accepted_user"])
         link.supporter = user
@@ -266,16 +267,19 @@ def guardian_links_seen(*, client: Membership) -> None:
 def clean_encouragement(text: str) -> str:
     text = text.strip()
     if len(text) > ENCOURAGEMENT_MAX:
-        raise SupportError(f"Please keep it to {ENCOURAGEMENT_MAX} characters (this has {len(text)}).")
+        raise SupportError(
+            _("Please keep it to %(ENCOURAGEMENT_MAX)s characters (this has %(len)s).")
+            % {"ENCOURAGEMENT_MAX": ENCOURAGEMENT_MAX, "len": len(text)}
+        )
     if MARKUP.search(text):
-        raise SupportError("Please write plain words: no code, links or formatting.")
+        raise SupportError(_("Please write plain words: no code, links or formatting."))
     return text
 
 
 def encouragement_send(*, link: SupportLink, actor: User, preset: str, text: str) -> Encouragement:
     text = clean_encouragement(text)
     if not text and not preset:
-        raise SupportError("Choose a message or write a few words of your own.")
+        raise SupportError(_("Choose a message or write a few words of your own."))
     if link.is_paused:
         raise SharingPaused(f"{link.client.user.first_name} has paused sharing for now; your message wasn't sent.")
     with transaction.atomic():
@@ -298,7 +302,7 @@ def policy_set(
     *, therapist: User, client: Membership, is_minor: bool, min_days: bool, min_completion: bool
 ) -> SupportPolicy:
     with transaction.atomic():  # audited by get_client_for_therapist, which fetched the client for this change
-        policy, _ = SupportPolicy.objects.get_or_create(client=client)
+        policy, _created = SupportPolicy.objects.get_or_create(client=client)
         policy.is_minor = is_minor
         policy.min_days, policy.min_completion = (min_days, min_completion) if is_minor else (False, False)
         policy.set_by, policy.updated_at = therapist, timezone.now()

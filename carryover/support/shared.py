@@ -128,7 +128,7 @@ def shared_view(client: Membership, scope: Scope, *, paused: bool = False) -> Sh
             SharedEntry(
                 name=entry.template_version.name,
                 done_on=entry.done_on,
-                outcome=Outcome(entry.outcome).label,
+                outcome=str(Outcome(entry.outcome).label),
                 steps=text_answers(entry),
             )
             for entry in shareable_entries(client, today).filter(pk__in=scope.entry_ids).order_by("-done_on")

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carryover.accounts.access import get_client_for_therapist, get_own_client_record, role_required
@@ -52,7 +53,10 @@ def support_settings(request: AuthedRequest) -> HttpResponse:
         except services.SupportError as error:
             form.add_error("email", str(error))
         else:
-            messages.success(request, f"Invitation to {link.name} is on its way. They see nothing until you choose.")
+            messages.success(
+                request,
+                _("Invitation to %(name)s is on its way. They see nothing until you choose.") % {"name": link.name},
+            )
             return redirect("support_link", link.pk)
     links = list(SupportLink.objects.current().filter(client=me).select_related("invitation"))
     ended = list(SupportLink.objects.guardians_ended_unseen(me))
@@ -105,7 +109,7 @@ def support_pause(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         done = "paused: they see that sharing is paused, nothing else" if link.is_paused else "sharing again"
-        messages.success(request, f"{link.name}: {done}.")
+        messages.success(request, _("%(name)s: %(done)s.") % {"name": link.name, "done": done})
     return redirect("support_link", link.pk)
 
 
@@ -118,7 +122,7 @@ def support_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     except services.SupportError as error:
         messages.error(request, str(error))
         return redirect("support_link", link.pk)
-    messages.success(request, f"{link.name} was removed and can no longer see anything.")
+    messages.success(request, _("%(name)s was removed and can no longer see anything.") % {"name": link.name})
     return redirect("support_settings")
 
 
@@ -131,7 +135,10 @@ def support_send_invitation(request: AuthedRequest, pk: int) -> HttpResponse:
     except services.SupportError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"An invitation is on its way to {link.name}; any earlier link no longer works.")
+        messages.success(
+            request,
+            _("An invitation is on its way to %(name)s; any earlier link no longer works.") % {"name": link.name},
+        )
     return redirect("support_link", link.pk)
 
 
@@ -143,7 +150,7 @@ def support_share_entry(request: AuthedRequest, pk: int) -> HttpResponse:
     share = request.POST.get("share") == "yes"
     entry_id = request.POST.get("entry", "")
     if not is_id(entry_id):
-        messages.error(request, "That entry can't be shared with a support person.")
+        messages.error(request, _("That entry can't be shared with a support person."))
         return redirect("my_entries")
     try:
         services.entry_share_set(link=link, entry_id=int(entry_id), actor=request.user, share=share)
@@ -151,9 +158,12 @@ def support_share_entry(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
         return redirect("my_entries")
     if share:
-        messages.success(request, f"Shared with {link.name}: they see what you wrote here, never anything private.")
+        messages.success(
+            request,
+            _("Shared with %(name)s: they see what you wrote here, never anything private.") % {"name": link.name},
+        )
     else:
-        messages.success(request, f"{link.name} no longer sees this entry.")
+        messages.success(request, _("%(name)s no longer sees this entry.") % {"name": link.name})
     return redirect("my_entry", int(entry_id))
 
 
@@ -183,7 +193,10 @@ def support_accept(request: AuthedRequest, pk: int) -> HttpResponse:
     except services.SupportError as error:
         messages.error(request, str(error))
         return redirect("support_home")
-    messages.success(request, f"Thank you. You now see what {link.client.user.first_name} chooses to share.")
+    messages.success(
+        request,
+        _("Thank you. You now see what %(first_name)s chooses to share.") % {"first_name": link.client.user.first_name},
+    )
     return redirect("supporting", link.pk)
 
 
@@ -197,7 +210,11 @@ def supporting(request: AuthedRequest, pk: int) -> HttpResponse:
         except services.SupportError as error:
             form.add_error("text", str(error))
         else:
-            messages.success(request, f"Sent. {link.client.user.first_name} will see it on their Today page.")
+            messages.success(
+                request,
+                _("Sent. %(first_name)s will see it on their Today page.")
+                % {"first_name": link.client.user.first_name},
+            )
             return redirect("supporting", link.pk)
     view = shared_view(link.client, Scope.of(link, _policy(link.client)), paused=link.is_paused)
     context = {"link": link, "view": view, "form": form, **_crisis(request)}
@@ -224,11 +241,11 @@ def client_support(request: AuthedRequest, client_id: int) -> HttpResponse:
     suggest_form = SuggestScopeForm(request.POST if which == "suggest" else None, links=links)
     if policy_form.is_bound and policy_form.is_valid():
         services.policy_set(therapist=request.user, client=client, **policy_form.cleaned_data)
-        messages.success(request, "Saved. The client sees this on their support page.")
+        messages.success(request, _("Saved. The client sees this on their support page."))
         return redirect("client_support", client.user_id)
     if suggest_form.is_bound and suggest_form.is_valid():
         services.scope_suggest(**suggest_form.cleaned_data)
-        messages.success(request, "Suggested. The client sees it beside what they share, and decides.")
+        messages.success(request, _("Suggested. The client sees it beside what they share, and decides."))
         return redirect("client_support", client.user_id)
     if invite_form.is_bound and invite_form.is_valid() and _therapist_invites(request, client, invite_form):
         return redirect("client_support", client.user_id)
@@ -254,7 +271,7 @@ def _therapist_invites(request: AuthedRequest, client: Membership, form: Guardia
     try:
         if data["guardian"]:
             if policy is None or not policy.is_minor:
-                raise services.SupportError("Mark the client as a minor first; otherwise suggest a support person.")
+                raise services.SupportError(_("Mark the client as a minor first; otherwise suggest a support person."))
             services.link_invite(
                 client=client, actor=request.user, name=data["name"], email=data["email"], is_guardian=True
             )
@@ -264,7 +281,7 @@ def _therapist_invites(request: AuthedRequest, client: Membership, form: Guardia
         form.add_error("email", str(error))
         return False
     verb = "invited; the client is told on their support page" if data["guardian"] else "suggested to the client"
-    messages.success(request, f"{data['name']} {verb}.")
+    messages.success(request, _("%(name)s %(verb)s.") % {"name": data["name"], "verb": verb})
     return True
 
 
@@ -278,7 +295,10 @@ def guardian_resend(request: AuthedRequest, pk: int) -> HttpResponse:
     except services.SupportError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"A new invitation is on its way to {link.name}; the earlier link no longer works.")
+        messages.success(
+            request,
+            _("A new invitation is on its way to %(name)s; the earlier link no longer works.") % {"name": link.name},
+        )
     return redirect("client_support", link.client.user_id)
 
 
@@ -290,5 +310,5 @@ def guardian_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     waiting = not link.accepted
     services.link_remove(link=link, actor=request.user)
     done = f"The invitation to {link.name} was withdrawn." if waiting else f"{link.name} no longer sees anything."
-    messages.success(request, f"{done} The client is told on their Today and support pages.")
+    messages.success(request, _("%(done)s The client is told on their Today and support pages.") % {"done": done})
     return redirect("client_support", link.client.user_id)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from carryover.accounts.models import Membership
 from carryover.homework.models import Assignment, AssignmentStatus, Occurrence
 
@@ -36,17 +38,23 @@ def agreed_lines(conversation: Conversation) -> list[AgreedLine]:
 
 def _what(step: Step, assignment: Assignment) -> str:
     if step.decision == Decision.KEEP:
-        return "We kept it as it is."
+        return gettext("We kept it as it is.")
     if step.decision == Decision.SMALLER:
-        return f"We made it smaller: {assignment.c('instructions')} (about {assignment.minutes} min)."
+        return gettext("We made it smaller: %(instructions)s (about %(minutes)s min).") % {
+            "instructions": assignment.c("instructions"),
+            "minutes": assignment.minutes,
+        }
     if step.decision == Decision.ADJUST:
-        changed = ", ".join(step.revision.changed).lower() if step.revision else "nothing in the end"
-        return f"We changed it: {changed}."
+        changed = ", ".join(step.revision.changed).lower() if step.revision else gettext("nothing in the end")
+        return gettext("We changed it: %(changed)s.") % {"changed": changed}
     if step.decision == Decision.PAUSE:
-        return "We paused it for now."
+        return gettext("We paused it for now.")
     if step.decision == Decision.STOP:
-        return "We stopped it."
-    return f"New: {assignment.schedule_text().lower()}, about {assignment.minutes} min."
+        return gettext("We stopped it.")
+    return gettext("New: %(schedule)s, about %(minutes)s min.") % {
+        "schedule": assignment.schedule_text().lower(),
+        "minutes": assignment.minutes,
+    }
 
 
 def _default_why(step: Step) -> str:

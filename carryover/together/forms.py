@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from carryover.homework.models import Format
 
@@ -16,36 +17,36 @@ class StepForm(forms.Form):
     decision = forms.ChoiceField(
         choices=Decision.choices,
         widget=forms.RadioSelect,
-        label="What did you agree?",
+        label=_("What did you agree?"),
         error_messages={
-            "required": "Please choose what you agreed.",
-            "invalid_choice": "Please choose what you agreed.",
+            "required": _("Please choose what you agreed."),
+            "invalid_choice": _("Please choose what you agreed."),
         },
     )
     learned = forms.CharField(
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="What we learned, and why this decision",
-        help_text="Short and in plain words: the client reads it as the “why” in their copy of what you agreed.",
+        label=_("What we learned, and why this decision"),
+        help_text=_("Short and in plain words: the client reads it as the “why” in their copy of what you agreed."),
     )
     confidence = forms.IntegerField(
         min_value=0,
         max_value=10,
         required=False,
-        label="How sure is the client they'll do this? (0–10)",
-        help_text="Ask before agreeing a new or changed activity. Below 7, you'll see what usually helps.",
+        label=_("How sure is the client they'll do this? (0–10)"),
+        help_text=_("Ask before agreeing a new or changed activity. Below 7, you'll see what usually helps."),
         error_messages={
-            "min_value": "Confidence is a number from 0 to 10.",
-            "max_value": "Confidence is a number from 0 to 10.",
-            "invalid": "Confidence is a number from 0 to 10.",
+            "min_value": _("Confidence is a number from 0 to 10."),
+            "max_value": _("Confidence is a number from 0 to 10."),
+            "invalid": _("Confidence is a number from 0 to 10."),
         },
     )
     adjustment = forms.ChoiceField(
         choices=Adjustment.choices,
         required=False,
         widget=forms.RadioSelect,
-        label="What you changed to make it likelier",
+        label=_("What you changed to make it likelier"),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
 
@@ -75,17 +76,20 @@ class ClientConfidenceForm(forms.Form):
     rating = forms.ChoiceField(
         choices=[*RATINGS, ("skip", "I'd rather not say")],
         widget=forms.RadioSelect,
-        label="How sure are you that you'll do this? (0 = not at all, 10 = completely)",
+        label=_("How sure are you that you'll do this? (0 = not at all, 10 = completely)"),
         error_messages={
-            "required": "Please choose a number from 0 to 10.",
-            "invalid_choice": "Please choose a number from 0 to 10.",
+            "required": _("Please choose a number from 0 to 10."),
+            "invalid_choice": _("Please choose a number from 0 to 10."),
         },
     )
     adjustment = forms.ChoiceField(
-        choices=Adjustment.choices, required=False, widget=forms.RadioSelect, label="What would make it easier?"
+        choices=Adjustment.choices, required=False, widget=forms.RadioSelect, label=_("What would make it easier?")
     )
     note = forms.CharField(
-        max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Anything to add? (optional)"
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Anything to add? (optional)"),
     )
 
     def __init__(self, *args, low: bool = False, **kwargs):
@@ -105,17 +109,17 @@ class ClientChangeForm(forms.Form):
     if_when = forms.CharField(
         max_length=200,
         required=False,
-        label="After I… (something you already do every day)",
-        help_text="For example “after my morning coffee” or “when I get home from work”.",
+        label=_("After I… (something you already do every day)"),
+        help_text=_("For example “after my morning coffee” or “when I get home from work”."),
     )
-    if_then = forms.CharField(max_length=200, required=False, label="I will…")
+    if_then = forms.CharField(max_length=200, required=False, label=_("I will…"))
     formats = forms.MultipleChoiceField(
         choices=Format.choices,
         widget=forms.CheckboxSelectMultiple,
-        label="Ways to answer",
+        label=_("Ways to answer"),
         error_messages={
-            "required": "Please choose at least one way to answer.",
-            "invalid_choice": "Please choose from the ways listed.",
+            "required": _("Please choose at least one way to answer."),
+            "invalid_choice": _("Please choose from the ways listed."),
         },
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from carryover.accounts.models import Membership, User
 from carryover.homework.models import Assignment, AssignmentRevision, Entry, TemplateVersion
@@ -18,8 +19,8 @@ CONFIDENT = 7  # below this, the usual adjustments are suggested (common clinica
 
 
 class ConversationStatus(models.TextChoices):
-    DRAFT = "draft", "In progress"
-    FINISHED = "finished", "Finished"
+    DRAFT = "draft", gettext_lazy("In progress")
+    FINISHED = "finished", gettext_lazy("Finished")
 
 
 class ConversationQuerySet(models.QuerySet["Conversation"]):
@@ -59,19 +60,19 @@ class Conversation(models.Model):
 
 
 class StepKind(models.TextChoices):
-    ASSIGNMENT = "assignment", "An activity"
-    ENTRY = "entry", "A flagged entry"
-    NEW = "new", "A new activity"
+    ASSIGNMENT = "assignment", gettext_lazy("An activity")
+    ENTRY = "entry", gettext_lazy("A flagged entry")
+    NEW = "new", gettext_lazy("A new activity")
 
 
 class Decision(models.TextChoices):
-    KEEP = "keep", "Keep it as it is"
-    ADJUST = "adjust", "Adjust it"
-    SMALLER = "smaller", "Make it smaller (the minimum version becomes the task)"
-    PAUSE = "pause", "Pause it"
-    STOP = "stop", "Stop it"
-    NEW = "new", "New"
-    TALKED = "talked", "Talked about"
+    KEEP = "keep", gettext_lazy("Keep it as it is")
+    ADJUST = "adjust", gettext_lazy("Adjust it")
+    SMALLER = "smaller", gettext_lazy("Make it smaller (the minimum version becomes the task)")
+    PAUSE = "pause", gettext_lazy("Pause it")
+    STOP = "stop", gettext_lazy("Stop it")
+    NEW = "new", gettext_lazy("New")
+    TALKED = "talked", gettext_lazy("Talked about")
 
 
 CHANGES = (Decision.ADJUST, Decision.SMALLER, Decision.NEW)  # these are confidence-checked
@@ -80,11 +81,11 @@ CHANGES = (Decision.ADJUST, Decision.SMALLER, Decision.NEW)  # these are confide
 class Adjustment(models.TextChoices):
     """The usual adjustments when confidence is low: a doable size, an anchor, another format, a backup plan."""
 
-    SMALLER = "smaller", "Make it smaller"
-    TIME = "time", "Another time or anchor"
-    FORMAT = "format", "Another way to answer (write, draw, voice, photo)"
-    MINIMUM = "minimum", "Start with the minimum version"
-    KEEP = "keep", "Keep it as it is"
+    SMALLER = "smaller", gettext_lazy("Make it smaller")
+    TIME = "time", gettext_lazy("Another time or anchor")
+    FORMAT = "format", gettext_lazy("Another way to answer (write, draw, voice, photo)")
+    MINIMUM = "minimum", gettext_lazy("Start with the minimum version")
+    KEEP = "keep", gettext_lazy("Keep it as it is")
 
 
 class Step(models.Model):
@@ -133,8 +134,8 @@ class Step(models.Model):
 
 
 class CheckOrigin(models.TextChoices):
-    SESSION = "session", "In session"
-    CLIENT = "client", "By the client, on first opening it"
+    SESSION = "session", gettext_lazy("In session")
+    CLIENT = "client", gettext_lazy("By the client, on first opening it")
 
 
 class ConfidenceCheck(models.Model):

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from carryover.accounts.models import Membership, User
 from carryover.homework import services as homework
@@ -44,7 +45,7 @@ from .models import (
 )
 
 CLIENT_FIELDS = {"if_when", "if_then", "formats"}  # when (the anchor) and how: what a client may change themselves
-NOT_YOURS_TO_CHANGE = (
+NOT_YOURS_TO_CHANGE = gettext_lazy(
     "Your therapist set this activity with you. If it isn’t working, tell them with “Not working?” on its page, "
     "or talk it over at your next session."
 )
@@ -215,7 +216,7 @@ def step_remove(*, step: Step) -> bool:
     """A new activity added by mistake goes from the draft (the others are the week's, and stay). False when there
     was nothing to remove: a step of the week, or a review finished meanwhile."""
     with transaction.atomic():
-        removed, _ = Step.objects.filter(
+        removed, _created = Step.objects.filter(
             pk=step.pk, kind=StepKind.NEW, conversation__status=ConversationStatus.DRAFT
         ).delete()
         if removed:
@@ -226,7 +227,7 @@ def step_remove(*, step: Step) -> bool:
 def conversation_discard(*, conversation: Conversation) -> bool:
     """Throw the draft away: none of its decisions were applied, so nothing else changes. False when it was
     finished meanwhile (what a finished review agreed stays)."""
-    removed, _ = Conversation.objects.filter(pk=conversation.pk, status=ConversationStatus.DRAFT).delete()
+    removed, _created = Conversation.objects.filter(pk=conversation.pk, status=ConversationStatus.DRAFT).delete()
     return bool(removed)
 
 
@@ -413,7 +414,7 @@ def client_change(*, assignment: Assignment, actor: User, changes: dict[str, Any
     with transaction.atomic():
         check = ConfidenceCheck.objects.select_for_update().filter(assignment=assignment).first()
         if check is None or not check.invites_change or assignment.status != AssignmentStatus.ACTIVE:
-            raise StepError({"form": NOT_YOURS_TO_CHANGE})
+            raise StepError({"form": str(NOT_YOURS_TO_CHANGE)})
         plan = {**plan_of(assignment_initial(assignment)), **changes}
         revision = homework.assignment_update(
             assignment=assignment, actor=actor, data=_data(plan, assignment.client, assignment.template_version)

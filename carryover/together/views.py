@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from carryover.accounts.access import get_client_for_therapist, role_required
 from carryover.accounts.models import Role
@@ -144,7 +145,7 @@ def finish(request: AuthedRequest, pk: int) -> HttpResponse:
                 conversation=conversation, actor=request.user, day=c["date"], next_date=c["next_date"], note=c["note"]
             )
         except services.Finished:
-            messages.info(request, "This review was already finished, and applied once. Nothing was applied twice.")
+            messages.info(request, _("This review was already finished, and applied once. Nothing was applied twice."))
             return redirect("together_start", client.user_id)
         except services.StepError as error:
             _add_errors(form, error)
@@ -153,8 +154,11 @@ def finish(request: AuthedRequest, pk: int) -> HttpResponse:
                 messages.warning(request, reason)
             messages.success(
                 request,
-                f"Review finished and the session recorded. {client.user.first_name} now sees "
-                "what you agreed on their Today page.",
+                _(
+                    "Review finished and the session recorded. %(first_name)s now sees what you agreed on their Today "
+                    "page."
+                )
+                % {"first_name": client.user.first_name},
             )
             return redirect("together_start", client.user_id)
     context = {**conversation_context(request, client, conversation), "form": form}
@@ -168,12 +172,17 @@ def remove(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return redirect("together_change" if item.kind == StepKind.NEW else "together_step", item.pk)
     if services.step_remove(step=item):
-        messages.success(request, f"“{item.plan.get('title', '')}” was taken out of this review; nothing was created.")
+        messages.success(
+            request,
+            _("“%(get)s” was taken out of this review; nothing was created.") % {"get": item.plan.get("title", "")},
+        )
         return redirect("together_start", item.conversation.client.user_id)
     messages.error(
         request,
-        "Only a new activity added in a review still in progress can be taken out. The week’s own activities "
-        "stay in the review: choose what you agreed for them instead.",
+        _(
+            "Only a new activity added in a review still in progress can be taken out. The week’s own activities "
+            "stay in the review: choose what you agreed for them instead."
+        ),
     )
     return redirect("together_step", item.pk)
 
@@ -184,17 +193,19 @@ def discard(request: AuthedRequest, pk: int) -> HttpResponse:
     conversation = get_conversation_for_therapist(request, pk, action=WRITE.get(request.method or "", Action.DELETE))
     client = conversation.client
     if not conversation.is_draft:
-        messages.info(request, "This review was finished, so it can’t be discarded: what you agreed stays.")
+        messages.info(request, _("This review was finished, so it can’t be discarded: what you agreed stays."))
         return redirect("together_start", client.user_id)
     if request.method == "POST":
         if services.conversation_discard(conversation=conversation):
             name = client.user.first_name
             messages.success(
-                request, f"The review was discarded. Nothing from it was applied; nothing changed for {name}."
+                request,
+                _("The review was discarded. Nothing from it was applied; nothing changed for %(name)s.")
+                % {"name": name},
             )
         else:
             messages.info(
-                request, "This review was finished meanwhile, so it was not discarded: what you agreed stays."
+                request, _("This review was finished meanwhile, so it was not discarded: what you agreed stays.")
             )
         return redirect("together_start", client.user_id)
     return TemplateResponse(request, "together/discard.html", conversation_context(request, client, conversation))
@@ -224,7 +235,7 @@ def sure(request: AuthedRequest, pk: int) -> HttpResponse:
             assignment=assignment, rating=rating, adjustment=adjustment, note=form.cleaned_data["note"]
         )
         if check.invites_change and adjustment in (Adjustment.TIME, Adjustment.FORMAT):
-            messages.success(request, "Thank you. You can change when or how you do it yourself, here.")
+            messages.success(request, _("Thank you. You can change when or how you do it yourself, here."))
             return redirect("together_my_way", assignment.pk)
         messages.success(request, _thanks(adjustment))
         return redirect("assignment_detail", assignment.pk)
@@ -250,17 +261,16 @@ def my_way(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.info(request, error.errors["form"])
             return redirect("assignment_detail", assignment.pk)
         if revision is None:
-            messages.info(request, "Nothing was changed: it stays as it was.")
+            messages.info(request, _("Nothing was changed: it stays as it was."))
         else:
-            messages.success(request, "Changed. Your therapist will see that you changed it, and what.")
+            messages.success(request, _("Changed. Your therapist will see that you changed it, and what."))
         return redirect("assignment_detail", assignment.pk)
     return TemplateResponse(request, "together/my_way.html", {"assignment": assignment, "form": form})
 
 
 def _thanks(adjustment: str) -> str:
     if adjustment and adjustment != Adjustment.KEEP:
-        return (
-            f"Thank you. Your therapist will see that “{Adjustment(adjustment).label.lower()}” might help, "
-            "and can change it with you."
-        )
-    return "Thank you. Any effort counts, even a small part of it."
+        return _("Thank you. Your therapist will see that “%(change)s” might help, and can change it with you.") % {
+            "change": Adjustment(adjustment).label.lower()
+        }
+    return _("Thank you. Any effort counts, even a small part of it.")

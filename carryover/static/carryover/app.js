@@ -98,13 +98,15 @@
           var transfer = new DataTransfer();
           transfer.items.add(new File([blob], "recording.webm", { type: recorder.mimeType }));
           input.files = transfer.files;
-          button.textContent = "Record again";
-          status.textContent = "Recorded. It will be saved when you press Next or Save.";
+          button.textContent = button.dataset.again || "Record again";
+          status.textContent = button.dataset.recorded || "Recorded. It will be saved when you press Next or Save.";
         });
         recorder.start();
-        button.textContent = "Stop";
-        status.textContent = "Recording…";
-      }).catch(function () { status.textContent = "The microphone isn't available; you can choose a file instead."; });
+        button.textContent = button.dataset.stop || "Stop";
+        status.textContent = button.dataset.recording || "Recording…";
+      }).catch(function () {
+        status.textContent = button.dataset.noMicrophone || "The microphone isn't available; you can choose a file instead.";
+      });
     });
   }
 
@@ -173,10 +175,10 @@
       button.hidden = false;
       button.addEventListener("click", function () {
         navigator.clipboard.writeText(field.value).then(function () {
-          if (status) status.textContent = "Copied. Paste it into your calendar app.";
+          if (status) status.textContent = button.dataset.copied || "Copied. Paste it into your calendar app.";
         }, function () {
           field.select();
-          if (status) status.textContent = "Couldn't copy: the address is selected, so you can copy it yourself.";
+          if (status) status.textContent = button.dataset.copyFailed || "Couldn't copy: the address is selected, so you can copy it yourself.";
         });
       });
     });

@@ -7,9 +7,10 @@
     if (!box) return;
     event.preventDefault();
     var name = event.detail && event.detail.exception && event.detail.exception.name;
+    // The words come from the page, in the reader's language; English is the fallback.
     box.textContent = name === "NotAllowedError"
-      ? "The passkey was not used (it was cancelled, or timed out). You can try again, or use your password."
-      : "This device could not use a passkey here. You can try again, or use your password.";
+      ? box.dataset.cancelled || "The passkey was not used (it was cancelled, or timed out). You can try again, or use your password."
+      : box.dataset.failed || "This device could not use a passkey here. You can try again, or use your password.";
     box.hidden = false;
   });
 })();

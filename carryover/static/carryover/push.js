@@ -8,7 +8,7 @@
   const say = (text) => { status.textContent = text; };
   if (!("serviceWorker" in navigator) || !("PushManager" in window)) {
     button.disabled = true;
-    say("This browser cannot show notifications from Carryover. Email or the calendar still work.");
+    say(box.dataset.unsupported || "This browser cannot show notifications from Carryover. Email or the calendar still work.");
     return;
   }
   const toKey = (base64) => {
@@ -29,9 +29,10 @@
                               show_titles: document.getElementById("push-titles").checked}),
       });
       const data = await response.json();
-      say(response.ok ? "Notifications are on for this device." : data.error);
+      say(response.ok ? (box.dataset.on || "Notifications are on for this device.") : data.error);
     } catch (error) {
-      say("Notifications could not be turned on (" + error.name + "). You may need to allow them in the browser.");
+      const failed = box.dataset.failed || "Notifications could not be turned on ({error}). You may need to allow them in the browser.";
+      say(failed.replace("{error}", error.name));
     }
   });
 })();
