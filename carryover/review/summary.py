@@ -17,6 +17,8 @@ from decimal import Decimal
 from statistics import mean
 from typing import Any
 
+from django.db.models import Exists, OuterRef
+
 from carryover.accounts.models import Membership
 from carryover.homework.fields import ATTACHMENT_TYPES
 from carryover.homework.models import (
@@ -28,6 +30,7 @@ from carryover.homework.models import (
     Outcome,
     ScheduleKind,
     Tally,
+    TemplateVersion,
     Visibility,
     adherence_of,
     barrier_counts,
@@ -193,12 +196,13 @@ class EntryFacts:
 
 def build_summary(client: Membership, window: Window, sessions: list[Session], *, today: date) -> Summary:
     # Activities only: questionnaires are not homework done or missed, and are counted on their own below.
-    activities = Assignment.objects.filter(client=client).activities().select_related("template_version")
-    assignments = {a.pk: a for a in activities}
+    every = _assignments(client)
+    assignments = {pk: a for pk, a in every.items() if a.is_activity}
     stats = StatsByAssignment(assignments)
     occurrences = _occurrences(client, window, assignments, today=today)
     _count_occurrences(stats, occurrences)
-    entries = _count_entries(stats, client, window)
+    shared, history = _shared_entries(client, window, every)
+    entries = _count_entries(stats, client, window, shared)
     barriers = barrier_counts(entries.barriers)
     shared = entries.shared
     summary = Summary(
@@ -220,11 +224,42 @@ def build_summary(client: Membership, window: Window, sessions: list[Session], *
         .questionnaire_tallies("client_id", today={client.pk: today})
         .get(client.pk, Tally()),
         barrier_chart=_barrier_chart(barriers),
-        charts=instruments.charts_for(_picture_history(client, window) + shared),
+        charts=instruments.charts_for(history + shared),
         sections=[s for s in (section(client, window) for section in summary_sections) if s is not None],
     )
     summary.suggestions = suggestions_for(summary)
     return summary
+
+
+def _assignments(client: Membership) -> dict[int, Assignment]:
+    """Every assignment of the client, each marked `is_activity` (questionnaires are not): one query, so an entry's
+    assignment is read once, not decrypted again on every entry row."""
+    activity = Assignment.objects.filter(pk=OuterRef("pk")).activities()
+    rows = Assignment.objects.filter(client=client).select_related("template_version__template")
+    return {a.pk: a for a in rows.annotate(is_activity=Exists(activity))}
+
+
+def _shared_entries(
+    client: Membership, window: Window, assignments: dict[int, Assignment]
+) -> tuple[list[Entry], list[Entry]]:
+    """The shared entries in the window, and those of the weeks before it that the instrument pictures also draw
+    (whether distress comes down between practices shows over several sessions, not within one week), oldest
+    first, in one query. Each worksheet version (its schema is large) is read once and shared by its entries,
+    rather than joined and decoded again on every row."""
+    since = min(window.start, window.end - timedelta(days=instruments.HISTORY_DAYS - 1))
+    rows = list(
+        Entry.objects.filter(
+            client=client, visibility=Visibility.SHARED, done_on__gte=since, done_on__lte=window.end
+        ).order_by("done_on", "submitted_at")
+    )
+    versions = TemplateVersion.objects.select_related("template").in_bulk({e.template_version_id for e in rows})
+    for entry in rows:
+        entry.template_version = versions[entry.template_version_id]
+        if (assignment := assignments.get(entry.assignment_id)) is not None:  # type: ignore[arg-type]
+            entry.assignment = assignment
+    shared = [e for e in rows if e.done_on >= window.start]
+    history = [e for e in rows if e.done_on < window.start and e.outcome != Outcome.SKIPPED]
+    return shared, history
 
 
 def _occurrences(
@@ -254,15 +289,10 @@ def _count_occurrences(stats: StatsByAssignment, occurrences: list[OccurrenceRow
             stat.credit += credit or Decimal(0)
 
 
-def _count_entries(stats: StatsByAssignment, client: Membership, window: Window) -> EntryFacts:
+def _count_entries(stats: StatsByAssignment, client: Membership, window: Window, shared: list[Entry]) -> EntryFacts:
     """Barriers, time and ratings from the shared entries; from the private ones, only that they exist and which
     occurrence they closed. Their content stays encrypted."""
     in_window = {"client": client, "done_on__gte": window.start, "done_on__lte": window.end}
-    shared = list(
-        Entry.objects.filter(visibility=Visibility.SHARED, **in_window)
-        .select_related("assignment", "template_version__template")
-        .order_by("done_on", "submitted_at")
-    )
     private = list(
         Entry.objects.filter(visibility=Visibility.PRIVATE, **in_window).values_list(
             "assignment_id", "occurrence_id", "done_on"
@@ -303,20 +333,6 @@ def _barrier_chart(counts: list[tuple[str, int]]) -> Chart | None:
         "What got in the way",
         f"Barriers the client chose, {sum(n for _, n in counts)} in all; the most common was “{label}” ({n}).",
         counts,
-    )
-
-
-def _picture_history(client: Membership, window: Window) -> list[Entry]:
-    """Shared entries from the weeks before the window, for the instrument pictures only: whether distress
-    comes down between practices shows over several sessions, not within one week."""
-    since = window.end - timedelta(days=instruments.HISTORY_DAYS - 1)
-    if since >= window.start:
-        return []
-    return list(
-        Entry.objects.filter(client=client, visibility=Visibility.SHARED, done_on__gte=since, done_on__lt=window.start)
-        .exclude(outcome=Outcome.SKIPPED)
-        .select_related("template_version__template")
-        .order_by("done_on", "submitted_at")
     )
 
 
