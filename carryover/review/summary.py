@@ -196,8 +196,7 @@ class EntryFacts:
 
 def build_summary(client: Membership, window: Window, sessions: list[Session], *, today: date) -> Summary:
     # Activities only: questionnaires are not homework done or missed, and are counted on their own below.
-    every = _assignments(client)
-    assignments = {pk: a for pk, a in every.items() if a.is_activity}
+    every, assignments = _assignments(client)
     stats = StatsByAssignment(assignments)
     occurrences = _occurrences(client, window, assignments, today=today)
     _count_occurrences(stats, occurrences)
@@ -231,12 +230,13 @@ def build_summary(client: Membership, window: Window, sessions: list[Session], *
     return summary
 
 
-def _assignments(client: Membership) -> dict[int, Assignment]:
-    """Every assignment of the client, each marked `is_activity` (questionnaires are not): one query, so an entry's
-    assignment is read once, not decrypted again on every entry row."""
+def _assignments(client: Membership) -> tuple[dict[int, Assignment], dict[int, Assignment]]:
+    """Every assignment of the client, and those of them that are activities (questionnaires are not), in one
+    query: an entry's assignment is then read once, not decrypted again on every entry row."""
     activity = Assignment.objects.filter(pk=OuterRef("pk")).activities()
     rows = Assignment.objects.filter(client=client).select_related("template_version__template")
-    return {a.pk: a for a in rows.annotate(is_activity=Exists(activity))}
+    every = {a.pk: a for a in rows.annotate(is_activity=Exists(activity))}
+    return every, {pk: a for pk, a in every.items() if a.is_activity}  # type: ignore[attr-defined]
 
 
 def _shared_entries(
