@@ -111,6 +111,10 @@ def summary_pdf(context: dict, *, request: HttpRequest, paper: str = "a4") -> by
     if (kept := shared_cache.get(key)) is not None:
         return decrypt_bytes(kept)
     with one_at_a_time(f"summary-pdf:{context['client'].pk}"):
+        # Asked again under the claim: whoever held it just before us (the worker building it ahead, another
+        # request) may have kept this very PDF between our first look and our claim. Never built twice.
+        if (kept := shared_cache.get(key)) is not None:
+            return decrypt_bytes(kept)
         pdf = _write_pdf(html, paper=paper)
         shared_cache.set(key, encrypt_bytes(pdf), KEEP_SECONDS)
     return pdf

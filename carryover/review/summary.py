@@ -11,6 +11,7 @@ occurrence, and nothing else of them is read: their content is never even loaded
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -35,17 +36,20 @@ from carryover.homework.models import (
     adherence_of,
     barrier_counts,
     judged_status,
+    local_today,
 )
 from carryover.homework.render import display_answers
 
 from . import instruments
 from .charts import Chart, bar_chart, every_chart
 from .extensions import SummarySection, summary_sections
+from .forms import WindowForm
 from .models import Session
 from .suggestions import suggestions_for
-from .windows import Window
+from .windows import Window, window_for
 
 LATEST_IN_FULL = 3
+RECENT_SESSIONS = 8
 
 
 def mean_or_none(values: list[int] | list[float]) -> float | None:
@@ -192,6 +196,17 @@ class EntryFacts:
     barriers: Counter = field(default_factory=Counter)
     words: list[dict[str, Any]] = field(default_factory=list)
     done_on: dict[int, date] = field(default_factory=dict)  # occurrence id -> the day its entry says it was done
+
+
+def summary_context(client: Membership, params: Mapping[str, str]) -> dict[str, Any]:
+    """What the summary page and its PDF show for the query `params` (the chosen dates, if any): read the same
+    way by the view and by the worker that builds the PDF ahead (review/tasks.py)."""
+    sessions = list(Session.objects.for_client(client)[:RECENT_SESSIONS])
+    today = local_today(client.user)
+    window = window_for(today=today, last_session=sessions[0] if sessions else None, chosen=WindowForm(params).chosen())
+    form = WindowForm(initial={"start": window.start, "end": window.end})
+    summary = build_summary(client, window, sessions, today=today)
+    return {"client": client, "summary": summary, "window": window, "form": form}
 
 
 def build_summary(client: Membership, window: Window, sessions: list[Session], *, today: date) -> Summary:
