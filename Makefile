@@ -81,6 +81,8 @@ bench: $(VENV)/.installed
 	SQLITE_PATH=var/bench-growth.sqlite3 $(PY) manage.py bench_growth $(BENCH_GROWTH)
 	# Reminders: planning a week for 10,000 clients; 2 workers delivering 10,000 reminders to a local SMTP sink.
 	DATABASE_URL=$(BENCH_PG)/carryover_bench_reminders $(PY) manage.py bench_reminders
+	# The idle tick at 100,000 clients (marked planned as planning leaves them: planning them would take hours).
+	DATABASE_URL=$(BENCH_PG)/carryover_bench_reminders $(PY) manage.py bench_reminders --clients 100000 --idle-tick
 	# Audit: audited requests per second with 8 clients on loopback, then the audit write path alone.
 	DATABASE_URL=$(BENCH_PG)/carryover_bench_audit $(PY) manage.py bench_audit
 

@@ -30,8 +30,7 @@ from carryover.review.caseload import caseload_rows
 from carryover.review.forms import SessionForm, WindowForm
 from carryover.review.models import Session
 from carryover.review.services import session_record
-from carryover.review.summary import build_summary
-from carryover.review.views import RECENT_SESSIONS
+from carryover.review.summary import RECENT_SESSIONS, build_summary
 from carryover.review.windows import window_for
 
 from . import schemas as s

@@ -168,6 +168,7 @@ class Sender:
                 reminder, claim, delivery, ChannelError(f"Unexpected error ({type(error).__name__})"), channels
             )
         with transaction.atomic():
+            unflushed_commit()
             now = timezone.now()
             Delivery.objects.filter(pk=delivery.pk).update(
                 status=DeliveryStatus.SENT,
@@ -225,6 +226,17 @@ class Sender:
             status=status, reason=reason[:200], claim=None, lease_until=None, **fields
         )
         return status
+
+
+def unflushed_commit() -> None:
+    """This transaction's commit returns before PostgreSQL has flushed it to disk (`synchronous_commit = off`, for
+    this transaction only): for the outcome of a send, whose wait for the disk was a fifth of each send. Should the
+    database itself crash within the moment before the flush, the outcome is lost, the row is still "sending"
+    under its lease, and it is sent again when the lease ends: the one duplicate per crash this module already
+    allows. Never an inconsistency: PostgreSQL loses whole transactions or none."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def deliver_batch(*, limit: int = BATCH) -> int:

@@ -3,7 +3,8 @@
 A summary's PDF is built at most once at a time per client (`one_at_a_time`: a claim in the shared cache, so across
 processes too; a second request meanwhile gets `Busy`, and the view a "building…" page that retries by itself),
 and kept, encrypted, for the state it shows: the same summary asked for again (a second click, the other paper
-size aside) is served from the cache, not drawn again.
+size aside) is served from the cache, not drawn again. A view of the summary page has the worker build it ahead
+(review/tasks.py), so the click on "Download PDF" usually finds it kept.
 """
 
 from __future__ import annotations
@@ -111,6 +112,10 @@ def summary_pdf(context: dict, *, request: HttpRequest, paper: str = "a4") -> by
     if (kept := shared_cache.get(key)) is not None:
         return decrypt_bytes(kept)
     with one_at_a_time(f"summary-pdf:{context['client'].pk}"):
+        # Asked again under the claim: whoever held it just before us (the worker building it ahead, another
+        # request) may have kept this very PDF between our first look and our claim. Never built twice.
+        if (kept := shared_cache.get(key)) is not None:
+            return decrypt_bytes(kept)
         pdf = _write_pdf(html, paper=paper)
         shared_cache.set(key, encrypt_bytes(pdf), KEEP_SECONDS)
     return pdf

@@ -11,11 +11,14 @@ occurrence, and nothing else of them is read: their content is never even loaded
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from statistics import mean
 from typing import Any
+
+from django.db.models import Exists, OuterRef
 
 from carryover.accounts.models import Membership
 from carryover.homework.fields import ATTACHMENT_TYPES
@@ -28,21 +31,25 @@ from carryover.homework.models import (
     Outcome,
     ScheduleKind,
     Tally,
+    TemplateVersion,
     Visibility,
     adherence_of,
     barrier_counts,
     judged_status,
+    local_today,
 )
 from carryover.homework.render import display_answers
 
 from . import instruments
 from .charts import Chart, bar_chart, every_chart
 from .extensions import SummarySection, summary_sections
+from .forms import WindowForm
 from .models import Session
 from .suggestions import suggestions_for
-from .windows import Window
+from .windows import Window, window_for
 
 LATEST_IN_FULL = 3
+RECENT_SESSIONS = 8
 
 
 def mean_or_none(values: list[int] | list[float]) -> float | None:
@@ -191,14 +198,25 @@ class EntryFacts:
     done_on: dict[int, date] = field(default_factory=dict)  # occurrence id -> the day its entry says it was done
 
 
+def summary_context(client: Membership, params: Mapping[str, str]) -> dict[str, Any]:
+    """What the summary page and its PDF show for the query `params` (the chosen dates, if any): read the same
+    way by the view and by the worker that builds the PDF ahead (review/tasks.py)."""
+    sessions = list(Session.objects.for_client(client)[:RECENT_SESSIONS])
+    today = local_today(client.user)
+    window = window_for(today=today, last_session=sessions[0] if sessions else None, chosen=WindowForm(params).chosen())
+    form = WindowForm(initial={"start": window.start, "end": window.end})
+    summary = build_summary(client, window, sessions, today=today)
+    return {"client": client, "summary": summary, "window": window, "form": form}
+
+
 def build_summary(client: Membership, window: Window, sessions: list[Session], *, today: date) -> Summary:
     # Activities only: questionnaires are not homework done or missed, and are counted on their own below.
-    activities = Assignment.objects.filter(client=client).activities().select_related("template_version")
-    assignments = {a.pk: a for a in activities}
+    every, assignments = _assignments(client)
     stats = StatsByAssignment(assignments)
     occurrences = _occurrences(client, window, assignments, today=today)
     _count_occurrences(stats, occurrences)
-    entries = _count_entries(stats, client, window)
+    shared, history = _shared_entries(client, window, every)
+    entries = _count_entries(stats, client, window, shared)
     barriers = barrier_counts(entries.barriers)
     shared = entries.shared
     summary = Summary(
@@ -220,11 +238,43 @@ def build_summary(client: Membership, window: Window, sessions: list[Session], *
         .questionnaire_tallies("client_id", today={client.pk: today})
         .get(client.pk, Tally()),
         barrier_chart=_barrier_chart(barriers),
-        charts=instruments.charts_for(_picture_history(client, window) + shared),
+        charts=instruments.charts_for(history + shared),
         sections=[s for s in (section(client, window) for section in summary_sections) if s is not None],
     )
     summary.suggestions = suggestions_for(summary)
     return summary
+
+
+def _assignments(client: Membership) -> tuple[dict[int, Assignment], dict[int, Assignment]]:
+    """Every assignment of the client, and those of them that are activities (questionnaires are not), in one
+    query: an entry's assignment is then read once, not decrypted again on every entry row."""
+    activity = Assignment.objects.filter(pk=OuterRef("pk")).activities()
+    rows = Assignment.objects.filter(client=client).select_related("template_version__template")
+    every = {a.pk: a for a in rows.annotate(is_activity=Exists(activity))}
+    return every, {pk: a for pk, a in every.items() if a.is_activity}  # type: ignore[attr-defined]
+
+
+def _shared_entries(
+    client: Membership, window: Window, assignments: dict[int, Assignment]
+) -> tuple[list[Entry], list[Entry]]:
+    """The shared entries in the window, and those of the weeks before it that the instrument pictures also draw
+    (whether distress comes down between practices shows over several sessions, not within one week), oldest
+    first, in one query. Each worksheet version (its schema is large) is read once and shared by its entries,
+    rather than joined and decoded again on every row."""
+    since = min(window.start, window.end - timedelta(days=instruments.HISTORY_DAYS - 1))
+    rows = list(
+        Entry.objects.filter(
+            client=client, visibility=Visibility.SHARED, done_on__gte=since, done_on__lte=window.end
+        ).order_by("done_on", "submitted_at")
+    )
+    versions = TemplateVersion.objects.select_related("template").in_bulk({e.template_version_id for e in rows})
+    for entry in rows:
+        entry.template_version = versions[entry.template_version_id]
+        if (assignment := assignments.get(entry.assignment_id)) is not None:  # type: ignore[arg-type]
+            entry.assignment = assignment
+    shared = [e for e in rows if e.done_on >= window.start]
+    history = [e for e in rows if e.done_on < window.start and e.outcome != Outcome.SKIPPED]
+    return shared, history
 
 
 def _occurrences(
@@ -254,15 +304,10 @@ def _count_occurrences(stats: StatsByAssignment, occurrences: list[OccurrenceRow
             stat.credit += credit or Decimal(0)
 
 
-def _count_entries(stats: StatsByAssignment, client: Membership, window: Window) -> EntryFacts:
+def _count_entries(stats: StatsByAssignment, client: Membership, window: Window, shared: list[Entry]) -> EntryFacts:
     """Barriers, time and ratings from the shared entries; from the private ones, only that they exist and which
     occurrence they closed. Their content stays encrypted."""
     in_window = {"client": client, "done_on__gte": window.start, "done_on__lte": window.end}
-    shared = list(
-        Entry.objects.filter(visibility=Visibility.SHARED, **in_window)
-        .select_related("assignment", "template_version__template")
-        .order_by("done_on", "submitted_at")
-    )
     private = list(
         Entry.objects.filter(visibility=Visibility.PRIVATE, **in_window).values_list(
             "assignment_id", "occurrence_id", "done_on"
@@ -303,20 +348,6 @@ def _barrier_chart(counts: list[tuple[str, int]]) -> Chart | None:
         "What got in the way",
         f"Barriers the client chose, {sum(n for _, n in counts)} in all; the most common was “{label}” ({n}).",
         counts,
-    )
-
-
-def _picture_history(client: Membership, window: Window) -> list[Entry]:
-    """Shared entries from the weeks before the window, for the instrument pictures only: whether distress
-    comes down between practices shows over several sessions, not within one week."""
-    since = window.end - timedelta(days=instruments.HISTORY_DAYS - 1)
-    if since >= window.start:
-        return []
-    return list(
-        Entry.objects.filter(client=client, visibility=Visibility.SHARED, done_on__gte=since, done_on__lt=window.start)
-        .exclude(outcome=Outcome.SKIPPED)
-        .select_related("template_version__template")
-        .order_by("done_on", "submitted_at")
     )
 
 

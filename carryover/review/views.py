@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from csp.decorators import csp_replace
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -35,31 +36,28 @@ from .extensions import caseload_signals, links_for, timeline_providers
 from .forms import NextSessionForm, ReviewSettingsForm, SessionForm, WindowForm
 from .models import ReviewSettings, Session
 from .pdf import Busy, paper_for, summary_pdf
-from .summary import build_summary
+from .summary import summary_context
+from .tasks import summary_pdf_ahead
 from .timeline import timeline_events
 from .windows import window_for
 
-RECENT_SESSIONS = 8
 BUILDING_RETRY_SECONDS = 2
 TIMELINE_DAYS = 30
+CASELOAD_PAGE = 50  # rows drawn at a time: a caseload of 200 costs little more than one of 60
 
 
 def _summary_context(request: AuthedRequest, client_id: int) -> dict:
     # Reading the summary (page or PDF) is an export of the client's record, audited as one.
     client = get_client_for_therapist(request, client_id, action=Action.EXPORT, object_type="session_summary")
-    sessions = list(Session.objects.for_client(client)[:RECENT_SESSIONS])
-    today = local_today(client.user)
-    chosen = WindowForm(request.GET).chosen()
-    window = window_for(today=today, last_session=sessions[0] if sessions else None, chosen=chosen)
-    form = WindowForm(initial={"start": window.start, "end": window.end})
-    summary = build_summary(client, window, sessions, today=today)
-    return {"client": client, "summary": summary, "window": window, "form": form, "links": links_for(client)}
+    return {**summary_context(client, request.GET), "links": links_for(client)}
 
 
 @role_required(Role.THERAPIST)
 def client_summary(request: AuthedRequest, client_id: int) -> HttpResponse:
     context = _summary_context(request, client_id)
     charts.publish(context["summary"].all_charts, context["client"].user_id)
+    # The PDF of what is on screen, built by a worker meanwhile: kept by the time "Download PDF" is clicked.
+    summary_pdf_ahead(client=context["client"], window=context["window"], reader_id=request.user.pk)
     return TemplateResponse(request, "review/summary.html", context)
 
 
@@ -191,8 +189,11 @@ def caseload(request: AuthedRequest) -> HttpResponse:
     waiting = Invitation.objects.filter(
         invited_by=request.user, role=Role.CLIENT, accepted_at__isnull=True, revoked_at__isnull=True
     )  # a guardian's invitation (support role) is on that client's support page
+    # Those who need attention most first, a page at a time: every client is ranked, only a page is drawn.
+    page = Paginator(filter_rows(rows, show), CASELOAD_PAGE).get_page(request.GET.get("page"))
     context = {
-        "rows": filter_rows(rows, show),
+        "rows": page,
+        "page": page,
         "total": len(rows),
         "search": search,
         "show": show,

@@ -109,3 +109,25 @@ def test_admin_sets_the_quiet_days_and_the_caseload_follows(client, personas, jo
         client.force_login(personas.alice)
         html = client.get(reverse("caseload")).content.decode()
     assert "Quiet for 3 days" in html
+
+
+def test_a_long_caseload_is_drawn_a_page_at_a_time_those_needing_attention_first(
+    client, personas, journal_week, monkeypatch
+):
+    from carryover.review import views
+
+    monkeypatch.setattr(views, "CASELOAD_PAGE", 1)
+    services.notice_create(client=personas.bob.membership, assignment=journal_week, reason="too_long", note="")
+    client.force_login(personas.alice)
+    with time_machine.travel(NOW, tick=False):
+        first = client.get(reverse("caseload")).content.decode()
+        second = client.get(reverse("caseload"), {"page": "2"}).content.decode()
+        beyond = client.get(reverse("caseload"), {"page": "99"})
+        nonsense = client.get(reverse("caseload"), {"page": "two"})
+        searched = client.get(reverse("caseload"), {"q": "erin", "page": "1"}).content.decode()
+    assert rows_of(first) == ["Bob Client"] and "Clients 1–1 of 2" in first and 'href="?page=2"' in first
+    assert rows_of(second) == ["Erin Client"] and 'href="?page=1"' in second
+    assert beyond.status_code == nonsense.status_code == 200  # the last page, and the first: never an error
+    assert rows_of(beyond.content.decode()) == ["Erin Client"]
+    assert rows_of(nonsense.content.decode()) == ["Bob Client"]
+    assert rows_of(searched) == ["Erin Client"] and "Clients 1" not in searched  # one page: no pager

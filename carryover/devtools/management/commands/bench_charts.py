@@ -6,6 +6,8 @@ Floor and page requests are interleaved, round by round, and each page is given 
 median in the same run (the machine is shared, so only ratios compare across runs). Figures:
 - summary HTML: its size against the floor's, and its time;
 - summary PDF, first time for a client (nothing of it cached yet, its charts drawn), and the same PDF again (kept);
+- summary PDF, first click after the summary page was viewed and the worker built the PDF it queued (review/tasks.py),
+  beside the worker's build time (the therapist reads the page meanwhile);
 - the chart images of one summary, each fetched fresh and then revalidated with its ETag (304).
 """
 
@@ -22,9 +24,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client, override_settings
 from django.urls import reverse
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from carryover.accounts.models import CareLink, Membership, Practice
 from carryover.devtools.bench_practice import PRACTICE, generate
+from carryover.review.tasks import build_summary_pdf
+
+AHEAD_TASK = "carryover.review.tasks.build_summary_pdf"
 
 
 class Command(BaseCommand):
@@ -66,12 +73,37 @@ class Command(BaseCommand):
         self._pair(browser, "summary HTML", floor, summary, rounds)
         self._pair(browser, "summary PDF, first time", floor, pdf, max(3, rounds // 3))
         self._pair(browser, "summary PDF, again", floor, pdf, max(3, rounds // 3))
+        self._built_ahead(browser, floor, clients, max(3, rounds // 3))
         images = re.findall(r'<img src="(/clients/[^"]+\.svg)"', browser.get(summary(1)).content.decode())
         if images:
             image = lambda i: images[i % len(images)]  # noqa: E731
             self._pair(browser, f"chart image ({len(images)} of one summary)", floor, image, rounds)
             etags = {url: browser.get(url)["ETag"] for url in images}
             self._pair(browser, "chart image, revalidated (304)", floor, image, rounds, etags=etags)
+
+    def _built_ahead(self, browser: Client, floor: str, clients: list[int], rounds: int) -> None:
+        """View a summary (not timed), run the PDF build it queued as the worker would (timed apart), then click
+        the page's Download PDF link (timed against the floor). Clients not used above: nothing of them kept."""
+        DBTaskResult.objects.filter(task_path=AHEAD_TASK, status=TaskResultStatus.READY).delete()
+        floors, clicks, builds = [], [], []
+        for i in range(rounds):
+            client = clients[(len(clients) * 3 // 4 + i) % len(clients)]
+            page = browser.get(reverse("client_summary", args=[client])).content.decode()
+            link = re.search(r'<a class="button" href="([^"]+)"[^>]*>Download PDF</a>', page)
+            if link is None:
+                raise CommandError("No Download PDF link on the summary page.")
+            for row in DBTaskResult.objects.filter(task_path=AHEAD_TASK, status=TaskResultStatus.READY):
+                started = time.perf_counter()
+                build_summary_pdf.call(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
+                builds.append((time.perf_counter() - started) * 1000)
+                row.delete()
+            floors.append(_timed(browser, floor))
+            clicks.append(_timed(browser, link[1].replace("&amp;", "&")))
+        f, p = statistics.median(floors), statistics.median(clicks)
+        self.stdout.write(
+            f"{'summary PDF, first click, built ahead':42} {p:8.0f} ms  floor {f:5.1f} ms  ratio {p / f:6.1f}×"
+        )
+        self.stdout.write(f"{'  (its build by the worker meanwhile)':42} {statistics.median(builds):8.0f} ms")
 
     def _pair(self, browser: Client, name: str, floor: str, page: Callable[[int], str], rounds: int, etags=None):
         floors, pages = [], []
