@@ -9,8 +9,19 @@ from allauth.mfa.webauthn.forms import AddWebAuthnForm
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
 
-from .models import Country, CrisisResource, Practice, Role, Terminology, User, all_time_zones
+from .models import (
+    Country,
+    CrisisResource,
+    Practice,
+    Role,
+    Terminology,
+    TextSize,
+    Theme,
+    User,
+    all_time_zones,
+)
 from .services import password_reset_request
 
 
@@ -166,6 +177,13 @@ CrisisResourceFormSet = forms.modelformset_factory(
 class ProfileForm(forms.Form):
     name = forms.CharField(max_length=150, label="Your name")
     time_zone = forms.ChoiceField(label="Your time zone", choices=time_zone_choices)
+
+
+class DisplayForm(forms.Form):
+    """How pages look on every device this person signs in on: a theme and a text size."""
+
+    theme = forms.ChoiceField(label=_("Colours"), choices=Theme.choices, widget=forms.RadioSelect)
+    text_size = forms.ChoiceField(label=_("Text size"), choices=TextSize.choices, widget=forms.RadioSelect)
 
 
 class AddPasskeyForm(AddWebAuthnForm):

@@ -12,6 +12,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
@@ -63,12 +64,29 @@ class UserManager(BaseUserManager["User"]):
         return user
 
 
+class Theme(models.TextChoices):
+    """How pages look for a person (static/carryover/app.css, set on <html> by base.html); each keeps WCAG AA."""
+
+    SYSTEM = "system", _("Same as my phone or computer (light or dark)")
+    LIGHT = "light", _("Light")
+    DARK = "dark", _("Dark")
+    CONTRAST = "contrast", _("High contrast (black on white)")
+
+
+class TextSize(models.TextChoices):
+    STANDARD = "standard", _("Standard")
+    LARGE = "large", _("Large")
+    LARGER = "larger", _("Larger")
+
+
 class User(AbstractBaseUser):
     email = models.EmailField("email address", unique=True, max_length=254)
     name = models.CharField(max_length=150, blank=True)
     time_zone = models.CharField(max_length=64, default="UTC")
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    theme = models.CharField(max_length=10, choices=Theme.choices, default=Theme.SYSTEM)
+    text_size = models.CharField(max_length=10, choices=TextSize.choices, default=TextSize.STANDARD)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -288,3 +288,8 @@ def password_reset_request(*, email: str) -> None:
 def profile_update(*, user: User, name: str, time_zone: str) -> None:
     user.name, user.time_zone = name.strip(), time_zone
     user.save(update_fields=["name", "time_zone"])
+
+
+def display_update(*, user: User, theme: str, text_size: str) -> None:
+    user.theme, user.text_size = theme, text_size
+    user.save(update_fields=["theme", "text_size"])

@@ -34,6 +34,11 @@
         if (!node.matches("[type=checkbox], [type=radio]")) parts.push("\n" + node.value + "\n");
         return;
       }
+      if (node.tagName === "DETAILS" && !node.open) {  // closed: only its summary is on screen
+        var summary = node.querySelector("summary");
+        if (summary) walk(summary);
+        return;
+      }
       var block = BLOCKS.test(node.tagName);
       if (block) parts.push("\n");
       node.childNodes.forEach(walk);
