@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from .fields import SchemaError
+from .render import answer_formats
 from .schema import field_map
 
 CATEGORIES = ["Writing", "Thinking", "Doing", "Facing fears", "Calming", "Learning", "Relationships", "Lifestyle"]
@@ -1233,3 +1234,4 @@ def charted(chart: str, roles: tuple[str, ...] | None = None) -> dict[str, dict[
 
 for _definition in BUILTIN_TEMPLATES:
     check_charts(_definition)
+    _definition["formats"] = answer_formats(_definition["schema"], declared=_definition["formats"])

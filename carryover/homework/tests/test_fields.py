@@ -81,10 +81,12 @@ def test_risk_rules_fit_only_the_types_that_say_they_can_carry_one():
 
 def test_a_worksheet_offers_writing_and_each_format_its_fields_need():
     def formats(*kinds: str) -> list[str]:
-        return formats_for({"steps": [{"title": "One", "fields": [{"type": kind} for kind in kinds]}]})
+        fields = [{"type": kind, "key": f"q{i}", "label": "Q"} for i, kind in enumerate(kinds)]
+        return formats_for({"steps": [{"title": "One", "fields": fields}]})
 
-    assert formats("short_text") == ["write"]
-    assert formats("photo", "short_text", "drawing") == ["write", "draw", "photo"]
+    assert formats("rating") == ["write"]
+    assert formats("short_text") == ["write", "voice"]  # a voice note may answer instead (issue 17)
+    assert formats("photo", "rating", "drawing") == ["write", "draw", "photo"]
     assert formats("audio", "drawing", "photo") == Format.values
 
 
