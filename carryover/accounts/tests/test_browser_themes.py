@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from carryover.accounts.tests.test_browser_journey import PHONE
 from carryover.devtools.tests.browser import demo_client_on_phone
 
 pytestmark = pytest.mark.browser
@@ -39,9 +40,16 @@ def test_each_theme_passes_axe_on_today_an_activity_and_the_crisis_screen(
     assert phone.evaluate("getComputedStyle(document.documentElement).fontSize") == ROOT_SIZE[size]
 
     phone.goto("/today/")
-    axe_check(phone, f"theme-{theme}-today")
+    check(phone, axe_check, f"theme-{theme}-today")
     phone.get_by_role("link", name="Start").first.click()
     expect(phone.get_by_role("button", name="Next")).to_be_visible()
-    axe_check(phone, f"theme-{theme}-activity")
+    check(phone, axe_check, f"theme-{theme}-activity")
     phone.goto("/support/")
-    axe_check(phone, f"theme-{theme}-crisis")
+    check(phone, axe_check, f"theme-{theme}-crisis")
+
+
+def check(page, axe_check, name: str) -> None:
+    """axe-core's scan, and nothing wider than the phone (larger text reflows instead: WCAG 1.4.10)."""
+    axe_check(page, name)
+    width = page.evaluate("document.documentElement.scrollWidth")  # a phone widens its layout to fit the page
+    assert width <= PHONE["viewport"]["width"], f"{name}: {width} px wide, scrolls sideways"
