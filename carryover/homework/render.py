@@ -85,6 +85,7 @@ def bind_step(
     attachments: Mapping[int, Any] | None = None,
 ) -> list[dict]:
     step = visible_schema(schema, formats)["steps"][step_index]
+    spoken = {field["spoken_for"] for field in step.get("fields", []) if field.get("spoken_for")}
     bound = []
     for field in step.get("fields", []):
         name = f"f-{field['key']}"
@@ -95,6 +96,7 @@ def bind_step(
             "error": errors.get(name, ""),
             "template": FIELD_TYPES[field["type"]].template,
             "limit": text_limit(field),
+            "spoken": field["key"] in spoken,  # a voice note below may answer it instead
         }
         if field["type"] in ("rating",):
             item["points"] = scale_points(field)

@@ -36,6 +36,7 @@ def test_a_voice_note_answers_a_required_question_and_is_kept_like_a_journals(cl
     client.force_login(personas.bob)
     page = client.get(f"{url}?step=0").content.decode()
     assert 'name="f-situation_spoken-file"' in page and "What was happening? (voice note)" in page
+    assert "(needed: type it, or record it below)" in page
 
     response = client.post(f"{url}?step=0", {**voice_note(), "go": "next"})  # nothing typed: the recording answers
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -61,7 +62,8 @@ def test_a_voice_note_answers_a_required_question_and_is_kept_like_a_journals(cl
 def test_without_voice_allowed_there_is_no_recorder_and_a_sent_file_is_not_kept(client, personas, monday, media):
     url = thought_record(personas, ["write"])
     client.force_login(personas.bob)
-    assert "_spoken-file" not in client.get(f"{url}?step=0").content.decode()
+    page = client.get(f"{url}?step=0").content.decode()
+    assert "_spoken-file" not in page and "record it below" not in page and "(needed)" in page
     response = client.post(f"{url}?step=0", {**voice_note(), "go": "next"})
     assert response.status_code == 200
     assert "Please fill this in." in response.content.decode()  # typing is still the only way
