@@ -13,7 +13,17 @@ from django.utils.translation import gettext_lazy as _
 
 from carryover.lib.i18n import LANGUAGE_CHOICES, UNSUPPORTED_MESSAGE
 
-from .models import Country, CrisisResource, Practice, Role, Terminology, User, all_time_zones
+from .models import (
+    Country,
+    CrisisResource,
+    Practice,
+    Role,
+    Terminology,
+    TextSize,
+    Theme,
+    User,
+    all_time_zones,
+)
 from .services import password_reset_request
 
 
@@ -189,6 +199,13 @@ class ProfileForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": UNSUPPORTED_MESSAGE},
     )
+
+
+class DisplayForm(forms.Form):
+    """How pages look on every device this person signs in on: a theme and a text size."""
+
+    theme = forms.ChoiceField(label=_("Colours"), choices=Theme.choices, widget=forms.RadioSelect)
+    text_size = forms.ChoiceField(label=_("Text size"), choices=TextSize.choices, widget=forms.RadioSelect)
 
 
 class AddPasskeyForm(AddWebAuthnForm):

@@ -69,6 +69,21 @@ class UserManager(BaseUserManager["User"]):
         return user
 
 
+class Theme(models.TextChoices):
+    """How pages look for a person (static/carryover/app.css, set on <html> by base.html); each keeps WCAG AA."""
+
+    SYSTEM = "system", gettext_lazy("Same as my phone or computer (light or dark)")
+    LIGHT = "light", gettext_lazy("Light")
+    DARK = "dark", gettext_lazy("Dark")
+    CONTRAST = "contrast", gettext_lazy("High contrast (black on white)")
+
+
+class TextSize(models.TextChoices):
+    STANDARD = "standard", gettext_lazy("Standard")
+    LARGE = "large", gettext_lazy("Large")
+    LARGER = "larger", gettext_lazy("Larger")
+
+
 class User(AbstractBaseUser):
     email = models.EmailField("email address", unique=True, max_length=254)
     name = models.CharField(max_length=150, blank=True)
@@ -77,6 +92,8 @@ class User(AbstractBaseUser):
     language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES, blank=True, default="")
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    theme = models.CharField(max_length=10, choices=Theme.choices, default=Theme.SYSTEM)
+    text_size = models.CharField(max_length=10, choices=TextSize.choices, default=TextSize.STANDARD)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

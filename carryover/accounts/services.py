@@ -297,3 +297,8 @@ def profile_update(*, user: User, name: str, time_zone: str, language: str | Non
     if language is not None:
         user.language = language
     user.save(update_fields=["name", "time_zone", "language"])
+
+
+def display_update(*, user: User, theme: str, text_size: str) -> None:
+    user.theme, user.text_size = theme, text_size
+    user.save(update_fields=["theme", "text_size"])

@@ -19,6 +19,7 @@ urlpatterns = [
     path("help/", views.help_now, name="help"),
     path("profile/", views.profile, name="profile"),
     path("profile/sign-out-other-devices/", views.sign_out_other_devices, name="sign_out_other_devices"),
+    path("profile/display/", views.display_preferences, name="profile_display"),
     path("account/two-factor-required/", views.mfa_required, name="mfa_required"),
     path("session/ping/", views.session_ping, name="session_ping"),
 ]

@@ -32,6 +32,7 @@ from .forms import (
     AcceptInvitationForm,
     CountryChangeForm,
     CrisisResourceFormSet,
+    DisplayForm,
     InviteClientForm,
     InviteStaffForm,
     PracticeSettingsForm,
@@ -234,7 +235,21 @@ def profile(request: AuthedRequest) -> HttpResponse:
             messages.success(request, _("Your details were saved."))
         return redirect("profile")
     devices = devices_active(user=user, current_session_key=request.session.session_key)
-    return TemplateResponse(request, "accounts/profile.html", {"form": form, "devices": devices})
+    display = DisplayForm(initial={"theme": user.theme, "text_size": user.text_size})
+    return TemplateResponse(request, "accounts/profile.html", {"form": form, "devices": devices, "display": display})
+
+
+@require_POST
+@login_required
+def display_preferences(request: AuthedRequest) -> HttpResponse:
+    """The account page's "How pages look": a theme and a text size, kept on the account for every device."""
+    form = DisplayForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose one of the colours and one of the text sizes shown."))
+        return redirect("profile")
+    services.display_update(user=request.user, **form.cleaned_data)
+    messages.success(request, _("Saved. Pages now look the way you chose."))
+    return redirect("profile")
 
 
 @require_POST

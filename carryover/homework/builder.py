@@ -31,7 +31,7 @@ from .access import get_template_for_therapist
 from .builtin import CATEGORIES
 from .fields import FIELD_TYPES, RISK_TYPES, Format
 from .models import INSTRUCTIONS_MAX_LENGTH, RATIONALE_MAX_LENGTH, Template, TemplateVersion
-from .render import bind_step
+from .render import answer_formats, bind_step
 from .services import VERSION_FIELDS, custom_template_save
 
 BUILDER_TYPES = [(name, kind.label) for name, kind in FIELD_TYPES.items() if kind.in_builder]
@@ -404,8 +404,7 @@ def _choices(labels: list[str], old: list) -> list[list[str]]:
 
 def formats_for(schema: Mapping) -> list[str]:
     """Writing always; drawing, voice and photo when the worksheet has a field answered that way."""
-    used = {FIELD_TYPES[field["type"]].answer_format for field in worksheet.iter_fields(schema)}
-    return [fmt for fmt in Format.values if fmt == Format.WRITE or fmt in used]
+    return answer_formats(schema, declared=[Format.WRITE])
 
 
 def version_content(version: TemplateVersion) -> dict[str, Any]:

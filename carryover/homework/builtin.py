@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from .fields import SchemaError
+from .render import answer_formats
 from .schema import field_map
 
 CATEGORIES = ["Writing", "Thinking", "Doing", "Facing fears", "Calming", "Learning", "Relationships", "Lifestyle"]
@@ -167,7 +168,7 @@ THOUGHT_RECORD_3 = {
         "Short notes are fine. You don't need to change anything yet: noticing is the skill."
     ),
     "rationale": (
-        "Noticing how situations, thoughts and feelings link together is the first step in cognitive "
+        "Noticing how what happens, what you think and how you feel link together is the first step in cognitive "
         "behavioural therapy. Once you can catch a thought, it becomes easier to question it."
     ),
     "minutes": 10,
@@ -221,7 +222,7 @@ THOUGHT_RECORD_7 = {
     ),
     "rationale": (
         "Weighing the evidence for and against a distressing thought helps you test it instead of taking it as "
-        "fact. This is a core skill of cognitive behavioural therapy, and it gets easier with practice."
+        "fact. This is a core skill of cognitive behavioural therapy. It gets easier with practice."
     ),
     "minutes": 20,
     "formats": ["write"],
@@ -435,7 +436,8 @@ EXPOSURE_PRACTICE = {
     ),
     "rationale": (
         "Facing feared situations step by step, without escaping, is one of the most effective treatments for "
-        "anxiety. Each practice teaches you that you can cope, and that what you fear is less likely than it feels."
+        "anxiety. Each practice teaches you that you can cope. It also shows that what you fear is less likely "
+        "than it feels."
     ),
     "minutes": 30,
     "formats": ["write"],
@@ -477,7 +479,7 @@ EXPOSURE_PRACTICE = {
             _long(
                 "safety_dropped",
                 "Which safety behaviours did I drop?",
-                "Things you usually do to feel safer, like avoiding eye contact or holding your phone.",
+                "Things you often do to feel safer, like not looking people in the eye or holding your phone.",
             ),
         ),
     ),
@@ -488,7 +490,7 @@ ACTIVITY_LOG = {
     "key": "activity_log",
     "name": "Activity log (mastery and pleasure)",
     "category": "Doing",
-    "summary": "Plan or log an activity and notice how much achievement and enjoyment it brings.",
+    "summary": "Plan or log an activity. Notice how much it gives you a sense of achievement and enjoyment.",
     "instructions": (
         "Write down an activity you did, or one you plan to do. "
         "Soon after doing it, rate how much achievement and how much enjoyment it gave you. "
@@ -525,7 +527,9 @@ ACTIVITY_LOG_ACE = {
     "key": "activity_log_ace",
     "name": "Activity log (achievement, closeness, enjoyment)",
     "category": "Doing",
-    "summary": "Plan or log an activity and rate it for achievement, closeness and enjoyment.",
+    "summary": (
+        "Plan or log an activity. Rate how much you achieved, how close you felt to others and how much you enjoyed it."
+    ),
     "instructions": (
         "Write down an activity you did, or one you plan to do. "
         "Afterwards, rate how much achievement, closeness to others and enjoyment it gave you. "
@@ -558,7 +562,7 @@ RELAXATION = {
     "key": "relaxation",
     "name": "Relaxation or mindfulness practice",
     "category": "Calming",
-    "summary": "Log a relaxation or mindfulness practice and your tension before and after.",
+    "summary": "Log a relaxation or mindfulness practice. Note how tense you felt before and after.",
     "instructions": (
         "Find a time and place where you won't be interrupted. "
         "Rate your tension, do the practice, then rate it again. "
@@ -1011,8 +1015,8 @@ SLEEP_DIARY = {
     ),
     "rationale": (
         "A sleep diary shows patterns that are hard to see from memory. "
-        "It is the basis of CBT for insomnia, the most effective long-term treatment for sleep problems, "
-        "and helps you and your therapist plan changes together."
+        "It is the basis of CBT for insomnia, the most effective long-term treatment for sleep problems. "
+        "It helps you and your therapist plan changes together."
     ),
     "minutes": 3,
     "formats": ["write"],
@@ -1100,8 +1104,9 @@ DBT_DIARY_CARD = {
         "There are no bad answers: honest ratings help you and your therapist focus on what matters."
     ),
     "rationale": (
-        "Tracking urges, emotions and skills each day shows patterns and progress that are easy to miss. "
-        "In dialectical behaviour therapy, the diary card guides what you work on together in each session."
+        "Each day you note your urges, feelings and the skills you used. This shows patterns and progress that "
+        "are easy to miss. In dialectical behaviour therapy, the diary card guides what you work on together in "
+        "each session."
     ),
     "minutes": 5,
     "formats": ["write"],
@@ -1229,3 +1234,4 @@ def charted(chart: str, roles: tuple[str, ...] | None = None) -> dict[str, dict[
 
 for _definition in BUILTIN_TEMPLATES:
     check_charts(_definition)
+    _definition["formats"] = answer_formats(_definition["schema"], declared=_definition["formats"])

@@ -68,6 +68,7 @@ class FieldType:
 
 
 TEXT_LIMITS = {"short_text": 300, "long_text": 5000}
+FREE_TEXT_TYPES = frozenset(TEXT_LIMITS)  # answered in one's own words: a voice note may answer instead (render.py)
 
 
 def text_limit(field: Mapping) -> int | None:

@@ -22,7 +22,7 @@ from .fields import ATTACHMENT_TYPES, Format
 from .hooks import risk_watch
 from .models import PARTIAL_FRACTIONS, Assignment, BarrierCode, Draft, Occurrence, Outcome, Visibility
 from .outcome import AfterForm, OutcomeForm, sent_values
-from .render import bind_step, field_allowed, visible_schema
+from .render import bind_step, visible_schema
 
 OUTCOME, BARRIERS, AFTER = "outcome", "barriers", "after"
 PART = "part"  # the button beside Next on a worksheet step: "I only did part of it"
@@ -82,8 +82,8 @@ def _store_uploads(request: AuthedRequest, draft: Draft, step: str, updates: dic
     if not step.isdigit():
         return
     formats = draft.occurrence.assignment.formats if draft.occurrence else Format.values
-    for field in draft.template_version.schema["steps"][int(step)].get("fields", []):
-        if field["type"] not in ATTACHMENT_TYPES or not field_allowed(field, formats):
+    for field in visible_schema(draft.template_version.schema, formats)["steps"][int(step)].get("fields", []):
+        if field["type"] not in ATTACHMENT_TYPES:
             continue
         name = f"f-{field['key']}"
         upload = request.FILES.get(name + "-file")

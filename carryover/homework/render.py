@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext
+
 from . import overlay
-from .fields import ATTACHMENT_TYPES, FIELD_TYPES, display, text_limit
+from .fields import ATTACHMENT_TYPES, FIELD_TYPES, FREE_TEXT_TYPES, Format, display, text_limit
 from .schema import iter_fields, list_indexes
 
 
@@ -16,9 +18,51 @@ def field_allowed(field: Mapping, formats: list[str]) -> bool:
     return not kind.attachment or kind.answer_format in formats
 
 
+def with_spoken_answers(schema: Mapping) -> dict:
+    """The schema with a voice note offered after each free-text question (issue 17: for a person who finds
+    writing hard): a recording field `<key>_spoken` that answers for it (`spoken_for`, schema.clean_answers).
+
+    A worksheet with a recording field of its own (the journal) already offers one and gets none; questions in a
+    table are left as they are (a table's cells are single values)."""
+    fields = list(iter_fields(schema))
+    if any(field["type"] == "audio" for field in fields):
+        return dict(schema)
+    taken = {field["key"] for field in fields}
+    steps = []
+    for step in schema["steps"]:
+        kept: list[dict] = []
+        for field in step.get("fields", []):
+            kept.append(field)
+            key = f"{field['key']}_spoken"
+            if field["type"] in FREE_TEXT_TYPES and key not in taken:
+                kept.append(_spoken_field(field, key))
+        steps.append({**step, "fields": kept})
+    return {**schema, "steps": steps}
+
+
+def _spoken_field(field: Mapping, key: str) -> dict:
+    return {
+        "key": key,
+        "type": "audio",
+        "label": gettext("%(question)s (voice note)") % {"question": field["label"]},
+        "help": gettext("Record your answer instead of typing it, if that's easier."),
+        "required": False,
+        "spoken_for": field["key"],
+    }
+
+
+def answer_formats(schema: Mapping, *, declared: list[str]) -> list[str]:
+    """The ways a worksheet can be answered: those `declared`, and each of its fields' own (drawing, photo,
+    voice), voice too wherever a question is answered in one's own words (a voice note may answer it instead)."""
+    used = {FIELD_TYPES[field["type"]].answer_format for field in iter_fields(with_spoken_answers(schema))}
+    return [fmt for fmt in Format.values if fmt in declared or fmt in used]
+
+
 def visible_schema(schema: Mapping, formats: list[str]) -> dict:
     """The schema as the client sees it: fields for answer formats the therapist did not allow are left out,
-    so they are neither shown nor required."""
+    so they are neither shown nor required; with voice allowed, a free-text question can be answered aloud."""
+    if Format.VOICE in formats:
+        schema = with_spoken_answers(schema)
     steps = [
         {**step, "fields": [f for f in step.get("fields", []) if field_allowed(f, formats)]} for step in schema["steps"]
     ]
@@ -41,11 +85,10 @@ def bind_step(
     ladder: Mapping[int, dict] | None = None,
     attachments: Mapping[int, Any] | None = None,
 ) -> list[dict]:
-    step = schema["steps"][step_index]
+    step = visible_schema(schema, formats)["steps"][step_index]
+    spoken = {field["spoken_for"] for field in step.get("fields", []) if field.get("spoken_for")}
     bound = []
     for field in step.get("fields", []):
-        if not field_allowed(field, formats):
-            continue
         name = f"f-{field['key']}"
         item = {
             "field": field,
@@ -54,6 +97,7 @@ def bind_step(
             "error": errors.get(name, ""),
             "template": FIELD_TYPES[field["type"]].template,
             "limit": text_limit(field),
+            "spoken": field["key"] in spoken,  # a voice note below may answer it instead
         }
         if field["type"] in ("rating",):
             item["points"] = scale_points(field)
@@ -123,9 +167,10 @@ def display_entry(entry: Any) -> list[dict]:
 
 
 def display_answers(schema: Mapping, answers: Mapping[str, Any]) -> list[dict]:
-    """Saved answers, step by step, as label/value pairs in the version's own words."""
+    """Saved answers, step by step, as label/value pairs in the version's own words (voice notes given instead of
+    typing after their question)."""
     steps = []
-    for step in schema.get("steps", []):
+    for step in with_spoken_answers(schema).get("steps", []):
         items = []
         for field in step.get("fields", []):
             if field["key"] not in answers:

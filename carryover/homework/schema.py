@@ -30,6 +30,10 @@ Any numeric or choice field may carry a risk rule (see `check_risk_rule`):
                  (choices); "alert": "always" (cannot be turned off per client) or "optional" (the default);
                  "source": the RiskAlert source it raises (default "risk_answer")
 
+A free-text field may be followed, when voice answers are allowed, by a recording field made for it
+(`render.with_spoken_answers`): {"key": "<key>_spoken", "type": "audio", "spoken_for": "<key>"}; a recording
+there answers a required question as typing does.
+
 Raw form input uses the names `f-<key>`, `f-<key>-<i>-<subkey>`, `f-<key>-mark` and `f-<key>-<i>` (rerate), so
 a draft can keep exactly what was typed, valid or not.
 """
@@ -267,6 +271,10 @@ def clean_answers(
                 errors.setdefault(name, "Please fill this in.")
             continue
         answers[field["key"]] = value
+    for field in iter_fields(schema):  # a voice note given instead of typing answers its question (render.py)
+        spoken_for = field.get("spoken_for")
+        if spoken_for and field["key"] in answers and spoken_for not in answers:
+            errors.pop(f"f-{spoken_for}", None)  # an empty answer's only error is "Please fill this in."
     return answers, errors
 
 

@@ -120,7 +120,7 @@ GAD7: dict[str, Any] = {
     "minutes": 2,
     "summary": "Seven questions about anxiety over the last two weeks. Scored 0–21.",
     "rationale": (
-        "Answering the same short questions every so often shows how anxiety is changing over time. Your "
+        "Answering the same short questions every so often shows how your anxiety is changing. Your "
         "therapist uses it to check the work is helping."
     ),
 }
@@ -205,9 +205,9 @@ PCL5: dict[str, Any] = {
     "change_label": "clinically meaningful",
     "detectable_change": 5,
     "minutes": 6,
-    "summary": "Twenty questions about reactions to a very stressful experience, over the past month. Scored 0–80.",
+    "summary": "Twenty questions about reactions to a very stressful event in the past month. Scored from 0 to 80.",
     "rationale": (
-        "Answering the same questions every so often shows how reactions to a stressful experience are changing. "
+        "Answering the same questions every so often shows how your reactions to a stressful event are changing. "
         "Your therapist uses it to check the work is helping."
     ),
 }

@@ -285,6 +285,7 @@ MATRIX: dict[str, Row] = {
     "help": Row(everyone(200)),
     "profile": Row(signed_in(200)),
     "sign_out_other_devices": Row(signed_in(302), method="post"),  # only ever one's own sessions
+    "profile_display": Row(signed_in(302), method="post"),  # only ever one's own account's look
     "usersessions_list": Row(everyone(302)),  # allauth's device page: sent to the account page, which has the list
     "mfa_required": Row(signed_in(302)),
     "session_ping": Row(signed_in(204), method="post"),

@@ -52,8 +52,9 @@ def test_every_field_type_marks_its_error_for_assistive_technology(kind, options
 
 @pytest.mark.parametrize("kind", [kind for kind in FIELD_TYPES if kind != "rerate"])
 def test_every_field_type_says_when_it_is_needed(kind):
-    assert rendered(kind, {}).count('<span class="req">(needed)</span>') == 1
-    assert "(needed)" not in rendered(kind, {}, required=False)
+    # "(needed)", or for a text question that a voice note may answer, "(needed: type it, or record it below)"
+    assert rendered(kind, {}).count('<span class="req">(needed') == 1
+    assert "(needed" not in rendered(kind, {}, required=False)
 
 
 def test_list_cells_and_rerate_rows_mark_their_own_errors():
@@ -81,10 +82,12 @@ def test_risk_rules_fit_only_the_types_that_say_they_can_carry_one():
 
 def test_a_worksheet_offers_writing_and_each_format_its_fields_need():
     def formats(*kinds: str) -> list[str]:
-        return formats_for({"steps": [{"title": "One", "fields": [{"type": kind} for kind in kinds]}]})
+        fields = [{"type": kind, "key": f"q{i}", "label": "Q"} for i, kind in enumerate(kinds)]
+        return formats_for({"steps": [{"title": "One", "fields": fields}]})
 
-    assert formats("short_text") == ["write"]
-    assert formats("photo", "short_text", "drawing") == ["write", "draw", "photo"]
+    assert formats("rating") == ["write"]
+    assert formats("short_text") == ["write", "voice"]  # a voice note may answer instead (issue 17)
+    assert formats("photo", "rating", "drawing") == ["write", "draw", "photo"]
     assert formats("audio", "drawing", "photo") == Format.values
 
 

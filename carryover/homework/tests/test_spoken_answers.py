@@ -1,0 +1,87 @@
+"""Answer by voice (issue 17): where a worksheet asks for an answer in one's own words and the therapist allowed
+voice, a voice note can answer instead of typing. It is stored, encrypted and access-checked exactly as the
+journal's voice notes (test_attachments.py), and the entry shows it after its question."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from carryover.homework.builder import formats_for
+from carryover.homework.builtin import builtin_template
+from carryover.homework.models import Attachment, Entry, Occurrence
+
+from .conftest import assign
+from .media_samples import WEBM
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def thought_record(personas, formats):
+    assignment = assign(personas.alice, personas.bob, key="thought_record_3", formats=formats)
+    occurrence = Occurrence.objects.filter(assignment=assignment).first()
+    return reverse("occurrence_do", args=[occurrence.pk])
+
+
+def voice_note(name="situation"):
+    return {f"f-{name}_spoken-file": SimpleUploadedFile("note.webm", WEBM, "audio/webm")}
+
+
+def test_a_voice_note_answers_a_required_question_and_is_kept_like_a_journals(client, personas, monday, media):
+    url = thought_record(personas, ["write", "voice"])
+    client.force_login(personas.bob)
+    page = client.get(f"{url}?step=0").content.decode()
+    assert 'name="f-situation_spoken-file"' in page and "What was happening? (voice note)" in page
+    assert "(needed: type it, or record it below)" in page
+
+    response = client.post(f"{url}?step=0", {**voice_note(), "go": "next"})  # nothing typed: the recording answers
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert response["Location"].endswith("?step=1")
+    client.post(f"{url}?step=1", {"f-thoughts": "They think I'm useless", "go": "next"})
+    client.post(f"{url}?step=2", {"f-feelings": "Low", "go": "next"})
+    client.post(f"{url}?step=outcome", {"o-outcome": "done", "go": "next"})
+    client.post(f"{url}?step=after", {"a-visibility": "shared", "go": "finish"})
+
+    entry = Entry.objects.get()
+    recording = Attachment.objects.get(pk=entry.answers["situation_spoken"])
+    assert "situation" not in entry.answers
+    assert (recording.kind, recording.content_type, recording.entry_id) == ("audio", "audio/webm", entry.pk)
+    heard = reverse("attachment_view", args=[recording.pk])
+    assert f'<audio controls src="{heard}">' in client.get(reverse("my_entry", args=[entry.pk])).content.decode()
+    client.force_login(personas.alice)
+    assert client.get(heard).status_code == 200
+    for stranger in (personas.frank, personas.charlie, personas.erin):
+        client.force_login(stranger)
+        assert client.get(heard).status_code == 404
+
+
+def test_without_voice_allowed_there_is_no_recorder_and_a_sent_file_is_not_kept(client, personas, monday, media):
+    url = thought_record(personas, ["write"])
+    client.force_login(personas.bob)
+    page = client.get(f"{url}?step=0").content.decode()
+    assert "_spoken-file" not in page and "record it below" not in page and "(needed)" in page
+    response = client.post(f"{url}?step=0", {**voice_note(), "go": "next"})
+    assert response.status_code == 200
+    assert "Please fill this in." in response.content.decode()  # typing is still the only way
+    assert not Attachment.objects.exists()
+
+
+def test_a_recording_that_is_not_one_is_refused_and_what_was_typed_is_kept(client, personas, monday, media):
+    url = thought_record(personas, ["write", "voice"])
+    client.force_login(personas.bob)
+    bad = {"f-situation_spoken-file": SimpleUploadedFile("x.webm", b"not sound", "audio/webm")}
+    response = client.post(f"{url}?step=0", {**bad, "f-situation": "At work", "go": "next"})
+    assert response.status_code == 200
+    assert "isn&#x27;t a recording in a format we can play" in response.content.decode()
+    assert "At work" in response.content.decode()
+
+
+def test_voice_is_offered_wherever_an_answer_is_in_ones_own_words():
+    assert builtin_template("thought_record_3")["formats"] == ["write", "voice"]
+    assert builtin_template("journal")["formats"] == ["write", "draw", "voice"]  # its own recorder, no second one
+    ratings_only = {"steps": [{"title": "T", "fields": [{"key": "r", "type": "rating", "label": "R"}]}]}
+    assert formats_for(ratings_only) == ["write"]
