@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import hypothesis
@@ -48,6 +49,22 @@ def make_person(practice: Practice, email: str, name: str, role: str, *, mfa: bo
     if mfa if mfa is not None else role in (Role.THERAPIST, Role.ADMIN):
         TOTP.activate(user, TOTP_SECRET)
     return user
+
+
+@contextmanager
+def reading_in(user: User, language: str):
+    """The pages `user` asks for in the block read in `language`, chosen on their account as a person would (the
+    language middleware follows the account, so `translation.override` alone no longer reaches a request); code
+    called directly in the block reads in it too. Their earlier choice is put back afterwards."""
+    from django.utils import translation
+
+    before = User.objects.filter(pk=user.pk).values_list("language", flat=True).get()
+    User.objects.filter(pk=user.pk).update(language=language)
+    try:
+        with translation.override(language):
+            yield
+    finally:
+        User.objects.filter(pk=user.pk).update(language=before)
 
 
 def link(therapist: User, client: User) -> CareLink:

@@ -15,11 +15,12 @@ from datetime import timedelta
 
 from django.http import HttpRequest
 from django.middleware.csrf import CsrfViewMiddleware
-from django.utils import timezone
+from django.utils import timezone, translation
 from ninja.security.base import AuthBase
 
 from carryover.accounts.access import has_second_factor
 from carryover.accounts.models import CLINICIAN_ROLES, hash_token
+from carryover.lib.i18n import language_for
 from carryover.lib.redact import API_TOKEN_PARAMS
 
 from .conventions import rate_limit_count
@@ -72,6 +73,9 @@ class ApiAuth(AuthBase):
                 return None  # 401: unknown, revoked or expired look the same
             request.user = token.user
             request.api_token = token  # type: ignore[attr-defined]
+            # The token's owner reads in their own language, as on the web (the middleware ran before we knew them).
+            request.LANGUAGE_CODE = language_for(token.user)  # type: ignore[attr-defined]
+            translation.activate(request.LANGUAGE_CODE)  # type: ignore[attr-defined]
             self._check_token(token, write=write)
         elif request.user.is_authenticated:
             if write:

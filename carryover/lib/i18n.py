@@ -86,5 +86,5 @@ class LanguageMiddleware:
         with translation.override(code):
             response = self.get_response(request)
         patch_vary_headers(response, ("Accept-Language",))
-        response.headers.setdefault("Content-Language", code)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)  # type: ignore[attr-defined]
         return response

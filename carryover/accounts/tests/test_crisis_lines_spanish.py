@@ -11,6 +11,7 @@ from django.utils import translation
 
 from carryover.accounts import crisis
 from carryover.accounts.models import CrisisResource
+from carryover.conftest import reading_in
 
 from .test_crisis_lines import numbers_shown
 
@@ -72,8 +73,7 @@ def test_an_edited_default_line_is_shown_as_the_practice_wrote_it(personas):
 
 
 def test_the_signed_out_help_page_in_spanish_shows_the_spanish_options(client, db):
-    with translation.override("es"):
-        page = client.get(reverse("help"), {"country": "US"}).content.decode()
+    page = client.get(reverse("help"), {"country": "US"}, HTTP_ACCEPT_LANGUAGE="es").content.decode()
     lines = page.split('class="crisis"')[1].split("</ul>")[0]
     assert re.findall(r"<strong>([^<]+)</strong>", lines)[0] == "Emergencias"
     assert 'href="sms:741741?&amp;body=AYUDA"' in lines and "Envíe AYUDA por texto al 741741" in lines
@@ -83,12 +83,12 @@ def test_the_api_gives_a_spanish_reader_the_lines_as_the_crisis_screen_shows_the
     from carryover.api.tests.helpers import call, token_for
 
     token = token_for(personas.dana)
-    with translation.override("es"):
+    with reading_in(personas.dana, "es"):
         lines = call(client, "get", "/api/v1/me/crisis-resources", token).json()
     assert [line["name"] for line in lines][:2] == [
         "Emergencias",
         "988 Línea de Prevención del Suicidio y Crisis, en español",
     ]
     assert lines[1]["sms_body"] == "AYUDA"
-    with translation.override("en-us"):
+    with reading_in(personas.dana, "en-us"):
         assert call(client, "get", "/api/v1/me/crisis-resources", token).json()[1]["sms_body"] == ""

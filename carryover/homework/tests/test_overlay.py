@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from carryover.conftest import reading_in
 from carryover.homework import overlay
 from carryover.homework.builtin import BUILTIN_TEMPLATES
 from carryover.homework.builtin_es import ES, overlay_for
@@ -52,7 +53,7 @@ def test_a_spanish_client_reads_a_builtin_in_spanish_and_the_answers_keep_their_
     occurrence = Occurrence.objects.get(assignment=assignment, due_date="2026-03-02")
     url = reverse("occurrence_do", args=[occurrence.pk])
     client.force_login(personas.bob)
-    with translation.override("es"):
+    with reading_in(personas.bob, "es"):
         today = client.get(reverse("client_home")).content.decode()
         page = client.get(url).content.decode()
         client.post(url, {"step": "0", "go": "next", "f-situation": "Una reunión; mi jefe frunció el ceño."})
@@ -63,7 +64,7 @@ def test_a_spanish_client_reads_a_builtin_in_spanish_and_the_answers_keep_their_
     assert "The situation" not in page and 'name="f-situation"' in page
     assert "pensamiento intenso" in thoughts and "¿Cuánto lo creo?" in thoughts
     assert Draft.objects.get(occurrence=occurrence).raw["f-situation"] == "Una reunión; mi jefe frunció el ceño."
-    with translation.override("en-gb"):
+    with reading_in(personas.bob, "en-gb"):
         english = client.get(url + "?step=0").content.decode()
     assert "The situation" in english and "La situación" not in english
 
@@ -72,7 +73,7 @@ def test_what_the_therapist_wrote_stays_as_written_around_the_translated_workshe
     assignment = assign(personas.alice, personas.bob)  # the therapist's own title, instructions and rationale
     occurrence = Occurrence.objects.get(assignment=assignment, due_date="2026-03-02")
     client.force_login(personas.bob)
-    with translation.override("es"):
+    with reading_in(personas.bob, "es"):
         page = client.get(reverse("occurrence_do", args=[occurrence.pk])).content.decode()
     assert "Catch a hot thought" in page and "When you notice your mood drop, write it down." in page
     assert "La situación" in page  # the built-in's own questions are still the library's, in Spanish
@@ -122,11 +123,11 @@ def test_the_therapist_can_add_instructions_in_the_clients_language(client, pers
     assert assignment.revisions.get().snapshot["instructions_client"] == spanish["instructions_client"]
     client.force_login(personas.bob)
     detail = reverse("assignment_detail", args=[assignment.pk])
-    with translation.override("es"):
+    with reading_in(personas.bob, "es"):
         page = client.get(detail).content.decode()
     assert spanish["instructions_client"] in page and spanish["rationale_client"] in page
     assert ASSIGN["instructions"] not in page
-    with translation.override("en-us"):
+    with reading_in(personas.bob, "en-us"):
         page = client.get(detail).content.decode()
     assert ASSIGN["instructions"] in page and spanish["instructions_client"] not in page
     client.force_login(personas.alice)
@@ -168,7 +169,7 @@ def test_a_sent_entry_reads_in_each_readers_language_with_the_clients_words_untr
     occurrence = Occurrence.objects.get(assignment=assignment, due_date="2026-03-02")
     url = reverse("occurrence_do", args=[occurrence.pk])
     client.force_login(personas.bob)
-    with translation.override("es"):
+    with reading_in(personas.bob, "es"):
         client.post(url, {"step": "0", "go": "next", "f-activity": "Caminé al parque", "f-status": "done"})
         client.post(url, {"step": "1", "go": "next", "f-mastery": "6", "f-pleasure": "7"})
         client.post(url, {"step": "outcome", "go": "next", "o-outcome": "done"})
@@ -178,7 +179,7 @@ def test_a_sent_entry_reads_in_each_readers_language_with_the_clients_words_untr
     assert entry.answers["status"] == "done"  # the value, never the word
     assert "¿Cuál es la actividad?" in mine and "Hecha" in mine and "Caminé al parque" in mine
     client.force_login(personas.alice)
-    with translation.override("en-gb"):
+    with reading_in(personas.alice, "en-gb"):
         theirs = client.get(reverse("entry_detail", args=[entry.pk])).content.decode()
     assert "What&#x27;s the activity?" in theirs and "Done" in theirs and "Caminé al parque" in theirs
     assert "¿Cuál es la actividad?" not in theirs
@@ -229,7 +230,7 @@ def test_today_in_spanish_costs_no_more_queries_than_in_english(client, personas
     client.get(reverse("client_home"))  # the week's occurrences are made on the first visit
     counts = {}
     for language in ("en-gb", "es"):
-        with translation.override(language), CaptureQueriesContext(connection) as queries:
+        with reading_in(personas.bob, language), CaptureQueriesContext(connection) as queries:
             page = client.get(reverse("client_home")).content.decode()
         counts[language] = len(queries)
     assert "Diario del sueño" in page
@@ -256,7 +257,7 @@ def test_my_entries_in_spanish_names_each_entry_in_spanish_at_no_extra_query(cli
     client.get(reverse("my_entries"))  # anything done once per visit is done
     counts = {}
     for language in ("en-gb", "es"):
-        with translation.override(language), CaptureQueriesContext(connection) as queries:
+        with reading_in(personas.bob, language), CaptureQueriesContext(connection) as queries:
             page = client.get(reverse("my_entries")).content.decode()
         counts[language] = len(queries)
     assert "Registro de actividades (logro y disfrute)" in page and "Practiqué una habilidad" in page

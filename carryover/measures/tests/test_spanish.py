@@ -12,6 +12,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
+from carryover.conftest import reading_in
 from carryover.homework import overlay
 from carryover.homework import schema as worksheet
 from carryover.homework.models import Template
@@ -90,7 +91,7 @@ def test_the_same_answers_score_the_same_in_spanish_and_english(key, data):
 
 def test_a_spanish_client_answers_the_phq9_in_spanish_and_scores_as_in_english(client, personas, dana_phq9):
     client.force_login(personas.dana)
-    with translation.override("es"):
+    with reading_in(personas.dana, "es"):
         page = client.get(reverse("measure_do", args=[dana_phq9.pk])).content.decode()
         assert "Cuestionario sobre el ánimo (PHQ-9)" in page and "Poco interés o placer en hacer cosas" in page
         assert "¿qué tan seguido ha tenido molestias debido a los siguientes problemas?" in page
@@ -111,7 +112,7 @@ def test_a_spanish_client_answers_the_phq9_in_spanish_and_scores_as_in_english(c
 
 def test_item9_in_spanish_ends_on_the_crisis_lines_in_spanish_with_988_press_2_first(client, personas, dana_phq9):
     client.force_login(personas.dana)
-    with translation.override("es"):
+    with reading_in(personas.dana, "es"):
         response = post_item(client, dana_phq9, 8, 1)
         assert response.url == reverse("crisis_support")
         page = client.get(response.url).content.decode()
@@ -129,13 +130,13 @@ def test_item9_in_spanish_ends_on_the_crisis_lines_in_spanish_with_988_press_2_f
 
 def test_the_therapist_reads_a_spanish_clients_phq9_in_english(client, personas, dana_phq9):
     client.force_login(personas.dana)
-    with translation.override("es"):
+    with reading_in(personas.dana, "es"):
         for step, value in enumerate([1] * 9):
             post_item(client, dana_phq9, step, value if step != 8 else 0)
         client.post(reverse("measure_do", args=[dana_phq9.pk]), {"step": "9", "go": "finish"})
     entry = MeasureResult.objects.get().entry
     client.force_login(personas.charlie)
-    with translation.override("en-us"):
+    with reading_in(personas.charlie, "en-us"):
         page = client.get(reverse("entry_detail", args=[entry.pk])).content.decode()
     assert "Little interest or pleasure in doing things" in page and "Poco interés" not in page
 
