@@ -90,7 +90,7 @@ def today(request: AuthedRequest) -> HttpResponse:
     occurrences = (
         Occurrence.objects.filter(client=me, due_date__gte=day, due_date__lte=day + timedelta(days=6))
         .exclude(assignment__status=AssignmentStatus.ARCHIVED)
-        .select_related("assignment__template_version__template", "draft")  # the version is kept offline; a title in Spanish needs the worksheet
+        .select_related("assignment__template_version__template", "draft")  # kept offline; Spanish title
     )
     context = {
         "day": day,
