@@ -14,6 +14,8 @@ import hypothesis
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from django.db import transaction
+from django.test import override_settings
 
 from carryover.accounts.models import CareLink, Membership, Practice, Role, User
 from carryover.accounts.services import practice_create
@@ -70,8 +72,7 @@ class Personas:
     dana: User
 
 
-@pytest.fixture
-def personas(db) -> Personas:
+def build_personas() -> Personas:
     practice = practice_create(name="Harbour Practice", country="GB")
     other = practice_create(name="Elsewhere Clinic", country="US")
     p = Personas(
@@ -92,6 +93,30 @@ def personas(db) -> Personas:
     return p
 
 
+@pytest.fixture
+def personas(db) -> Personas:
+    return build_personas()
+
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup, django_db_blocker, tmp_path_factory):
+    """For rows a module builds once and all its tests read (the matrices' personas and state): an outer
+    transaction, rolled back after the module's last test. Each test's own transaction (`db`) is a savepoint inside
+    it, so what a test changes is still undone before the next, and every test starts from the same rows. Only for
+    modules without transactional tests (their flush would empty the outer transaction)."""
+    checkpoints = tmp_path_factory.mktemp("audit") / "audit-checkpoints.jsonl"
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS, AUDIT_CHECKPOINT_PATH=str(checkpoints)),
+        transaction.atomic(),
+    ):
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture(autouse=True)
 def _audit_checkpoints(settings, tmp_path):
     # Each test its own audit checkpoint file, never the development one in var/.
@@ -102,7 +127,7 @@ def _audit_checkpoints(settings, tmp_path):
 def _fast_password_hashing(settings, request):
     # Argon2 is deliberately slow; tests that check hashing itself ask for the `argon2` marker's real settings.
     if "argon2" not in request.keywords:
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 def _transactional(item: pytest.Item) -> bool:
