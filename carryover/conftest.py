@@ -25,7 +25,7 @@ from django.test import override_settings
 from carryover.accounts.models import CareLink, Membership, Practice, Role, User
 from carryover.accounts.services import practice_create
 
-pytest_plugins = ["carryover.browser_fixtures"]
+pytest_plugins = ["carryover.browser_fixtures", "carryover.accounts.tests.matrix_world"]
 PASSWORD = "a long and friendly passphrase"
 TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 

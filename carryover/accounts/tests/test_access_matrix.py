@@ -5,7 +5,6 @@ A URL pattern without a row here fails `test_every_url_is_in_the_matrix`.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from datetime import date
 from http.cookies import SimpleCookie
@@ -19,7 +18,7 @@ from carryover.accounts.models import Invitation, Role
 from carryover.accounts.services import invitation_create
 from carryover.api.tests.matrix import session_rows as api_session_rows
 from carryover.audit.models import AuditEvent, Outcome
-from carryover.conftest import Personas, build_personas
+from carryover.conftest import Personas
 from carryover.homework.tests.test_builder import shared_worksheet
 from carryover.records.tests.helpers import ready_archive, ready_export
 
@@ -487,18 +486,6 @@ def world_of(personas) -> World:
     return World(personas, homework_state(personas), sessions)
 
 
-@pytest.fixture(scope="module")
-def world_once(module_transaction) -> World:
-    """The personas, Bob's homework state and the personas' sessions, built once for this module's ~180 tests."""
-    return world_of(build_personas())
-
-
-@pytest.fixture
-def world(world_once, db) -> World:
-    """Each test its own copy of the objects (the rows are the module's, each test's changes rolled back)."""
-    return copy.deepcopy(world_once)
-
-
 def sign_in_as(client, world: World, persona: str) -> None:
     """As `client.logout()` then `client.force_login(...)`: no cookie of an earlier request, only the session."""
     client.cookies = SimpleCookie()
@@ -509,8 +496,9 @@ def sign_in_as(client, world: World, persona: str) -> None:
 @pytest.mark.parametrize(
     "name", [pytest.param(name, marks=pytest.mark.slow) if name in HEAVY else name for name in sorted(MATRIX)]
 )
-def test_access_matrix(client, world, name):
+def test_access_matrix(client, matrix_world, name):
     row = MATRIX[name]
+    world = matrix_world
     personas, state = world.personas, world.state
     kwargs = row.kwargs(personas, state) if callable(row.kwargs) else row.kwargs
     url = reverse(name, kwargs=kwargs)

@@ -3,9 +3,6 @@
 import pytest
 import time_machine
 
-# The site-wide matrix's personas and state, built once per module (test_api_matrix.py).
-from carryover.accounts.tests.test_access_matrix import world, world_once  # noqa: F401
-
 
 @pytest.fixture
 def monday():

@@ -31,10 +31,10 @@ def new_events(before: int) -> list[str]:
 
 
 @pytest.mark.parametrize("key", sorted(OPS), ids=lambda k: f"{k[0]} {k[1]}")
-def test_api_matrix(client, world, key):
+def test_api_matrix(client, matrix_world, key):
     method, path = key
     op = OPS[key]
-    personas, state = world.personas, world.state
+    personas, state = matrix_world.personas, matrix_world.state
     url = PREFIX + path.format(**op.path(personas, state))
     body = op.body(personas, state) if callable(op.body) else op.body
     got = {}
@@ -53,11 +53,11 @@ def test_api_matrix(client, world, key):
 
 
 @pytest.mark.parametrize("key", sorted(k for k in OPS if "{" in k[1]), ids=lambda k: f"{k[0]} {k[1]}")
-def test_a_missing_id_looks_like_a_strangers(client, world, key):
+def test_a_missing_id_looks_like_a_strangers(client, matrix_world, key):
     """The same 404 body for an id that does not exist as for one that is someone else's."""
     method, path = key
     op = OPS[key]
-    personas, state = world.personas, world.state
+    personas, state = matrix_world.personas, matrix_world.state
     body = op.body(personas, state) if callable(op.body) else op.body
     params = op.path(personas, state)
     missing = {name: 9_000_000 for name in params}
