@@ -166,13 +166,16 @@ class _MigratedCopy:
                 Path(leftover).unlink(missing_ok=True)
             shutil.copyfile(self.template_path, self.test_name)
             return True
+        quote = self.connection.ops.quote_name
         with self.connection._nodb_cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [self.template])
             if cursor.fetchone() is None:
                 return False
-            quote = self.connection.ops.quote_name
             cursor.execute(f"DROP DATABASE IF EXISTS {quote(self.test_name)}")
-            cursor.execute(f"CREATE DATABASE {quote(self.test_name)} TEMPLATE {quote(self.template)}")
+            try:
+                cursor.execute(f"CREATE DATABASE {quote(self.test_name)} TEMPLATE {quote(self.template)}")
+            except DatabaseError:  # the copy went (another run of other code replaced it): migrate instead
+                return False
         return True
 
     def keep(self) -> None:
@@ -184,7 +187,8 @@ class _MigratedCopy:
                 cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self.connection.close()
             for old in self.folder.glob(f"{self.prefix}*.sqlite3"):
-                old.unlink(missing_ok=True)
+                if old != self.template_path:
+                    old.unlink(missing_ok=True)  # an earlier version's
             partial = self.template_path.with_suffix(f".{os.getpid()}.part")
             shutil.copyfile(self.test_name, partial)
             partial.replace(self.template_path)
@@ -195,7 +199,8 @@ class _MigratedCopy:
             cursor.execute("SELECT datname FROM pg_database")
             for (old,) in cursor.fetchall():
                 if old.startswith(self.prefix) and old != self.template:
-                    cursor.execute(f"DROP DATABASE IF EXISTS {quote(old)}")
+                    with contextlib.suppress(DatabaseError):  # in use by another run: left for that run
+                        cursor.execute(f"DROP DATABASE IF EXISTS {quote(old)}")
             with contextlib.suppress(DatabaseError):  # the other worker kept theirs first: the same database
                 cursor.execute(f"CREATE DATABASE {quote(self.template)} TEMPLATE {quote(self.test_name)}")
 
