@@ -18,6 +18,10 @@ run: $(VENV)/.installed
 	$(PY) manage.py load_demo
 	$(PY) bin/serve.py
 
+# Python keeps compiled modules (and pytest its assertion-rewritten tests) in __pycache__ even where the environment
+# says not to (PYTHONDONTWRITEBYTECODE): compiling the apps and tests again costs each test process seconds.
+export PYTHONDONTWRITEBYTECODE :=
+
 # Two worker processes (pytest-xdist), each with its own test database (pytest-django adds _gw0, _gw1 to its
 # name); a test file stays on one worker (loadfile), so a module's shared fixtures are built once.
 XDIST := -n 2 --dist loadfile

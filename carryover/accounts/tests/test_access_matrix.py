@@ -7,14 +7,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from http.cookies import SimpleCookie
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from carryover.accounts.models import Invitation, Role
 from carryover.accounts.services import invitation_create
 from carryover.api.tests.matrix import session_rows as api_session_rows
 from carryover.audit.models import AuditEvent, Outcome
+from carryover.conftest import Personas
 from carryover.homework.tests.test_builder import shared_worksheet
 from carryover.records.tests.helpers import ready_archive, ready_export
 
@@ -467,20 +471,45 @@ def outcome_of(response) -> int | str:
 HEAVY = {"client_summary_pdf", "my_patterns_pdf", "api-v1:openapi-json"}
 
 
+@dataclass
+class World:
+    personas: Personas
+    state: dict  # Bob's homework objects (homework_state)
+    sessions: dict[str, str]  # each signed-in persona's session cookie
+
+
+def session_of(user) -> str:
+    """A session signed in as `user`, as `client.force_login` leaves it, for a test to present as its cookie."""
+    signed_in = Client()
+    signed_in.force_login(user)
+    return signed_in.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def world_of(personas) -> World:
+    sessions = {persona: session_of(who(personas, persona)) for persona in PERSONAS if persona != "anon"}
+    return World(personas, homework_state(personas), sessions)
+
+
+def sign_in_as(client, world: World, persona: str) -> None:
+    """As `client.logout()` then `client.force_login(...)`: no cookie of an earlier request, only the session."""
+    client.cookies = SimpleCookie()
+    if persona in world.sessions:
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[persona]
+
+
 @pytest.mark.parametrize(
     "name", [pytest.param(name, marks=pytest.mark.slow) if name in HEAVY else name for name in sorted(MATRIX)]
 )
-def test_access_matrix(client, personas, name):
+def test_access_matrix(client, matrix_world, name):
     row = MATRIX[name]
-    state = homework_state(personas)
+    world = matrix_world
+    personas, state = world.personas, world.state
     kwargs = row.kwargs(personas, state) if callable(row.kwargs) else row.kwargs
     url = reverse(name, kwargs=kwargs)
     got = {}
     for persona in PERSONAS:
-        client.logout()
+        sign_in_as(client, world, persona)
         user = who(personas, persona)
-        if user is not None:
-            client.force_login(user)
         before = AuditEvent.objects.count()
         response = getattr(client, row.method)(url)
         got[persona] = outcome_of(response)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from carryover.accounts.tests.test_access_matrix import homework_state, who
+from carryover.accounts.tests.test_access_matrix import who
 from carryover.api.v1 import api
 from carryover.audit.models import AuditEvent, Outcome
 
@@ -26,19 +26,15 @@ def test_every_operation_is_in_the_matrix():
     assert OPS.keys() - operations() == set(), "these matrix rows name operations that no longer exist"
 
 
-def state_for(personas) -> dict:
-    return homework_state(personas)
-
-
 def new_events(before: int) -> list[str]:
     return [e.outcome for e in AuditEvent.objects.order_by("id")[before:]]
 
 
 @pytest.mark.parametrize("key", sorted(OPS), ids=lambda k: f"{k[0]} {k[1]}")
-def test_api_matrix(client, personas, key):
+def test_api_matrix(client, matrix_world, key):
     method, path = key
     op = OPS[key]
-    state = state_for(personas)
+    personas, state = matrix_world.personas, matrix_world.state
     url = PREFIX + path.format(**op.path(personas, state))
     body = op.body(personas, state) if callable(op.body) else op.body
     got = {}
@@ -57,11 +53,11 @@ def test_api_matrix(client, personas, key):
 
 
 @pytest.mark.parametrize("key", sorted(k for k in OPS if "{" in k[1]), ids=lambda k: f"{k[0]} {k[1]}")
-def test_a_missing_id_looks_like_a_strangers(client, personas, key):
+def test_a_missing_id_looks_like_a_strangers(client, matrix_world, key):
     """The same 404 body for an id that does not exist as for one that is someone else's."""
     method, path = key
     op = OPS[key]
-    state = state_for(personas)
+    personas, state = matrix_world.personas, matrix_world.state
     body = op.body(personas, state) if callable(op.body) else op.body
     params = op.path(personas, state)
     missing = {name: 9_000_000 for name in params}

@@ -12,7 +12,7 @@ import pytest
 from django.urls import get_resolver, reverse
 from django.urls.converters import IntConverter
 
-from carryover.accounts.tests.test_access_matrix import LOGIN, MATRIX, PERSONAS, homework_state, who
+from carryover.accounts.tests.test_access_matrix import LOGIN, MATRIX, PERSONAS, sign_in_as
 
 HUGE = 10**30  # beyond any database integer
 LONG = "x" * 5000
@@ -197,9 +197,9 @@ def _send(client, method: str, url: str, **extra):
 
 @pytest.mark.parametrize("name", SWEPT)
 @pytest.mark.slow  # every URL × persona × garbage (~160 tests, a third of the suite's time)
-def test_bad_input_never_gives_a_500(client, personas, name):
+def test_bad_input_never_gives_a_500(client, matrix_world, name):
     row = MATRIX[name]
-    state = homework_state(personas)
+    personas, state = matrix_world.personas, matrix_world.state
     kwargs = row.kwargs(personas, state) if callable(row.kwargs) else dict(row.kwargs)
     url = reverse(name, kwargs=kwargs)
     odd_urls = [
@@ -209,9 +209,7 @@ def test_bad_input_never_gives_a_500(client, personas, name):
     ]
     light = name in LIGHT
     for persona in allowed_personas(name)[: 1 if light else None]:
-        client.logout()
-        if persona != "anon":
-            client.force_login(who(personas, persona))
+        sign_in_as(client, matrix_world, persona)
         for query in LIGHT_QUERIES if light else GARBAGE_QUERIES:
             _send(client, "get", url, QUERY_STRING=urlencode(query))
         for body, content_type in GARBAGE_BODIES[: LIGHT.get(name)]:
