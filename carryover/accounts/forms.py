@@ -12,6 +12,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from carryover.lib.i18n import LANGUAGE_CHOICES, UNSUPPORTED_MESSAGE
+from carryover.lib.widgets import DateInput
 
 from .models import (
     Country,
@@ -171,7 +172,7 @@ class CrisisResourceForm(forms.ModelForm):
             "url": "Website",
             "last_verified": "Last checked on",
         }
-        widgets = {"last_verified": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"last_verified": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from carryover.accounts.models import User
+from carryover.lib.widgets import DateInput
 
 from .models import Action, Outcome
 
@@ -16,12 +17,8 @@ SENSIBLE_DATES = [MinValueValidator(date(2000, 1, 1)), MaxValueValidator(date(29
 
 
 class AuditFilterForm(forms.Form):
-    start = forms.DateField(
-        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}), validators=SENSIBLE_DATES
-    )
-    end = forms.DateField(
-        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}), validators=SENSIBLE_DATES
-    )
+    start = forms.DateField(required=False, label="From", widget=DateInput(), validators=SENSIBLE_DATES)
+    end = forms.DateField(required=False, label="To", widget=DateInput(), validators=SENSIBLE_DATES)
     person = forms.EmailField(required=False, label="Person (email)", max_length=254)
     action = forms.ChoiceField(required=False, choices=[("", "Any")] + Action.choices)
     outcome = forms.ChoiceField(required=False, choices=[("", "Any")] + Outcome.choices)

@@ -7,6 +7,8 @@ from datetime import date, timedelta
 
 from django import forms
 
+from carryover.lib.widgets import DateInput
+
 from .models import (
     INSTRUCTIONS_MAX_LENGTH,
     RATIONALE_MAX_LENGTH,
@@ -84,10 +86,8 @@ class AssignmentForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     times_per_week = forms.IntegerField(min_value=1, max_value=14, required=False, label="Times a week")
-    start_date = forms.DateField(label="Starting", widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(
-        required=False, label="Until (or, for once, by)", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start_date = forms.DateField(label="Starting", widget=DateInput())
+    end_date = forms.DateField(required=False, label="Until (or, for once, by)", widget=DateInput())
     confirm_past = forms.BooleanField(required=False, label="Yes, start it on this past date")
     if_when = forms.CharField(
         max_length=200,

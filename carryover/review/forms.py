@@ -8,20 +8,20 @@ from typing import Any
 
 from django import forms
 
+from carryover.lib.widgets import DateInput
+
 from .windows import EARLIEST, LATEST, ChosenDates
 
 
 class SessionForm(forms.Form):
-    date = forms.DateField(label="Date of the session", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label="Date of the session", widget=DateInput())
     note = forms.CharField(
         label="Short note (optional)",
         required=False,
         max_length=200,
         help_text="A few words, not clinical notes: for example “reviewed exposure, set step 3”.",
     )
-    next_date = forms.DateField(
-        label="Next session (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    next_date = forms.DateField(label="Next session (optional)", required=False, widget=DateInput())
 
     def __init__(self, *args, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,9 +48,7 @@ class NextSessionForm(forms.Form):
     """Rebook or cancel the next session booked at the latest recorded one."""
 
     REBOOK, CANCEL = "rebook", "cancel"  # the value of the button pressed ("action")
-    next_date = forms.DateField(
-        label="New date for the next session", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    next_date = forms.DateField(label="New date for the next session", required=False, widget=DateInput())
 
     def __init__(self, *args, latest: datetime.date | None, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,7 +75,7 @@ class NextSessionForm(forms.Form):
 class IsoDateField(forms.DateField):
     """A date as the date picker sends it (ISO 8601), within the years a window can cover."""
 
-    widget = forms.DateInput(attrs={"type": "date"})
+    widget = DateInput()
 
     def to_python(self, value: Any) -> datetime.date | None:
         text = str(value or "").strip()

@@ -28,6 +28,7 @@ MEASURE = """() => {
   });
   const others = [...main.querySelectorAll('p, form, section, nav, dl, ul')]
     .filter(el => !linesCard.contains(el) && !el.contains(linesCard))
+    .filter(el => el.getClientRects().length > 0)  // on screen: the hidden offline status box is not
     .map(el => el.getBoundingClientRect().top + window.scrollY);
   const checked = [...linesCard.querySelectorAll('.crisis > li')].map(li => li.textContent.includes('Last checked'));
   return {buttons, firstOther: Math.min(...others), checked};

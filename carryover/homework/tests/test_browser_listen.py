@@ -50,7 +50,7 @@ def test_listen_reads_the_instructions_and_the_crisis_lines_aloud(live_server, n
     phone.wait_for_function(finished)
     spoken = said(phone)
     assert " ".join(u["text"] for u in spoken) == " ".join(instructions.split())
-    assert {(u["lang"], u["voice"], u["rate"]) for u in spoken} == {("en", "Samantha", 1)}
+    assert {(u["lang"], u["voice"], u["rate"]) for u in spoken} == {("en-us", "Samantha", 1)}
     assert len(spoken) > 1  # sentence by sentence
 
     # Pause and resume, at a slower speed chosen once and kept on this device.

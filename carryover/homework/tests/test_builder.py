@@ -545,7 +545,7 @@ def test_building_a_worksheet_in_a_browser(live_server, new_page, axe_check):
     expect(preview).to_contain_text("0 = Calm")
     axe_check(page, "builder-02-preview")
     page.get_by_role("button", name="Save to my worksheets").click()
-    expect(page.get_by_role("status")).to_contain_text("Saved “Evening check-in” (version 1)")
+    expect(page.get_by_role("status").filter(has_text="Saved")).to_contain_text("Saved “Evening check-in” (version 1)")
     page.goto(reverse("library"))
     axe_check(page, "builder-03-library")
     expect(page.locator("li.card", has_text="Evening check-in")).to_contain_text("My worksheet")
