@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -28,6 +28,9 @@ from .hooks import risk_watch
 from .models import AssignmentStatus, Draft, Occurrence, OfflineSubmission
 from .outcome import sent_values
 
+# A phone sends a key again only until it hears back, so a month covers a phone left in a drawer; after that the key
+# is forgotten. A late replay of a sent activity is still refused (already sent); nothing is ever applied twice.
+KEPT_FOR = timedelta(days=30)
 OTHER = "_other"  # in Draft.raw: {input name: the value that lost a conflict}, shown on the form
 MAX_INPUTS = 400
 HELD_PAUSED = _(
@@ -129,6 +132,12 @@ def merge_by_field(
         else:
             others[name] = value
     return updates, others
+
+
+def submissions_prune(*, now: datetime) -> int:
+    """Forget the keys of submissions received more than `KEPT_FOR` ago (the reminders clock calls this)."""
+    deleted, _counts = OfflineSubmission.objects.filter(received_at__lt=now - KEPT_FOR).delete()
+    return deleted
 
 
 def offline_apply(*, occurrence: Occurrence, payload: OfflinePayload) -> dict[str, Any]:

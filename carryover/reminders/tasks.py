@@ -17,6 +17,7 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult, get_date_max
 
+from carryover.homework.offline import submissions_prune
 from carryover.lib.extensions import Registry
 
 from .delivery import BATCH, deliver_batch, due, next_due_at
@@ -77,6 +78,7 @@ def tick() -> int:
     digests_send(now=now)
     for hook in tick_hooks:
         hook(now=now)
+    submissions_prune(now=now)  # the offline keys a phone no longer resends
     # Finished ticks and deliveries say nothing the Reminder and Delivery rows don't: keep a day of them.
     DBTaskResult.objects.filter(
         task_path__startswith="carryover.reminders.", status="SUCCESSFUL", finished_at__lt=now - timedelta(days=1)

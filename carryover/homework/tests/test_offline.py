@@ -182,3 +182,22 @@ def test_signing_out_tells_the_browser_to_wipe_this_sites_copies_and_kept_answer
     response = client.post(reverse("account_logout"))
     assert response.status_code == 302 and response["Clear-Site-Data"] == '"cache", "storage"'
     assert "_auth_user_id" not in client.session
+
+
+def test_keys_are_forgotten_after_a_month_and_a_late_replay_still_adds_nothing(client, personas, journal):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from carryover.reminders.tasks import tick
+
+    client.force_login(personas.bob)
+    key = uuid.uuid4()
+    assert send(client, journal, key=key).json()["status"] == "sent"
+    tomorrow = journal.assignment.occurrences.order_by("due_date")[1]
+    assert send(client, tomorrow, finish=False).json()["status"] == "saved"  # a key from this week
+    OfflineSubmission.objects.filter(key=key).update(received_at=timezone.now() - timedelta(days=31))
+    tick.call()  # the reminders clock, every minute
+    assert not OfflineSubmission.objects.filter(key=key).exists() and OfflineSubmission.objects.count() == 1
+    replay = send(client, journal, key=key)  # a phone that never heard back, a month and more later
+    assert replay.status_code == 409 and Entry.objects.filter(occurrence=journal).count() == 1
