@@ -267,6 +267,7 @@ def _context(
     raw = draft.raw
     context: dict[str, Any] = {
         "texts": texts,
+        "content_lang": overlay.untranslated(draft.template_version),
         "draft": draft,
         "assignment": assignment,
         "version": draft.template_version,

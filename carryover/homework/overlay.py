@@ -104,6 +104,18 @@ def _overlay_for(version: TemplateVersion, language: str | None) -> tuple[dict[s
     return overlays.get(template.key)
 
 
+def untranslated(version: TemplateVersion, language: str | None = None) -> str | None:
+    """ "en" when the reader's language is not English and this built-in has no text in it (the PCL-5 in Spanish):
+    the page marks its words lang="en", so a screen reader and the Listen voice read them as English. None otherwise
+    (English readers, translated built-ins, a practice's own worksheet, whose language is the writer's)."""
+    if reader_language(language) == "en":
+        return None
+    template = version.template
+    if template.practice_id is not None or not template.key:
+        return None
+    return None if template.key in _OVERLAYS.get(reader_language(language), {}) else "en"
+
+
 def _same(a: str, b: str) -> bool:
     return " ".join(str(a).split()) == " ".join(str(b).split())
 

@@ -127,4 +127,5 @@ def _context(draft: Draft, occurrence: Occurrence, measure: str, step: int, erro
         "fields": bind_step(schema, step, draft.raw, errors, formats=["write"]),
         "errors": errors,
         "texts": texts,
+        "content_lang": overlay.untranslated(draft.template_version),
     }

@@ -149,3 +149,19 @@ def test_an_english_reader_costs_no_query_and_a_practice_copy_stays_as_written(p
         assert overlay.localized_schema(version)["steps"][0]["fields"][0]["label"].startswith("Poco interés")
         version.template.practice_id = personas.practice.pk  # the same words, but a practice's own worksheet
         assert overlay.localized_schema(version)["steps"][0]["fields"][0]["label"].startswith("Little interest")
+
+
+def test_a_questionnaire_not_yet_in_spanish_is_marked_english_for_screen_readers_and_the_voice(
+    client, personas, dana_phq9
+):
+    """The PCL-5 has no Spanish wording here: a Spanish reader gets its questions in English, marked lang="en"
+    around them (the page stays lang="es"), so a screen reader and the Listen voice read them as English."""
+    pcl5 = assign_measure(personas.charlie, personas.dana, key="pcl5").occurrences.order_by("due_date").first()
+    client.force_login(personas.dana)
+    with reading_in(personas.dana, "es"):
+        english_items = client.get(reverse("measure_do", args=[pcl5.pk])).content.decode()
+        spanish_items = client.get(reverse("measure_do", args=[dana_phq9.pk])).content.decode()
+    assert '<html lang="es"' in english_items and '<div lang="en">' in english_items
+    assert '<div lang="en">' not in spanish_items and "Poco interés" in spanish_items
+    english_reader = client.get(reverse("measure_do", args=[pcl5.pk])).content.decode()  # Dana's own: en-us
+    assert '<html lang="en-us"' in english_reader and '<div lang="en">' not in english_reader

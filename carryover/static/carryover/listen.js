@@ -1,5 +1,5 @@
 // "Listen": reads a piece of the page aloud with the browser's own speech synthesis (nothing is sent anywhere),
-// in the page's language (<html lang>), with pause, resume, stop and a speed remembered on this device.
+// in the language of what it reads (the nearest `lang`, usually <html lang>), with pause, resume, stop and a speed remembered on this device.
 // Each control is templates/_listen.html: `data-listen-for` names the elements to read (ids), or
 // `data-listen-text` holds the words (with neither, it reads the element it sits in); the labels it shows come translated from the template.
 (function () {
@@ -63,6 +63,14 @@
       .filter(function (s) { return /[\p{L}\p{N}]/u.test(s); });
   }
 
+  // The language of what a control reads: a built-in not yet translated (the PCL-5 for a Spanish reader) is marked
+  // lang="en" around its questions, and an English voice must read it.
+  function languageFor(box) {
+    var first = box.dataset.listenFor ? document.getElementById(box.dataset.listenFor.split(/\s+/)[0]) : null;
+    var marked = (first || box).closest("[lang]") || document.documentElement;
+    return marked.lang || "en";
+  }
+
   function voiceFor(lang) {
     var voices = synth.getVoices ? synth.getVoices() : [];
     var wanted = lang.toLowerCase().replace("_", "-");
@@ -78,7 +86,7 @@
     var speed = box.querySelector("[data-listen-rate]");
     var speedBox = speed.closest("[data-listen-speed]");
     var status = box.querySelector("[data-listen-status]");
-    var queue = [], state = "idle", run = 0;
+    var queue = [], state = "idle", run = 0, lang = "en";
 
     function show(next) {
       state = next;
@@ -94,7 +102,6 @@
     function speakNext(mine) {
       if (mine !== run) return;
       if (!queue.length) { finish(); return; }
-      var lang = document.documentElement.lang || "en";
       var utterance = new window.SpeechSynthesisUtterance(queue.shift());
       utterance.lang = lang;
       var voice = voiceFor(lang);
@@ -120,6 +127,7 @@
       run += 1;
       active = finish;
       queue = sentences(wordsFor(box));
+      lang = languageFor(box);
       show("reading");
       speakNext(run);
     }
