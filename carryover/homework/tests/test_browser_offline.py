@@ -110,3 +110,38 @@ def test_an_activity_filled_in_offline_arrives_once_and_the_crisis_lines_open_of
     assert phone.evaluate("caches.keys()") == []
     assert phone.evaluate("navigator.serviceWorker.getRegistrations().then((r) => r.length)") == 0
     assert "carryover-offline" not in phone.evaluate("indexedDB.databases().then((d) => d.map((x) => x.name))")
+
+
+def test_a_risk_answer_typed_offline_brings_the_crisis_lines_at_once_and_the_alert_on_reconnecting(
+    live_server, new_page
+):
+    """With no signal nobody can be told, and the page must not let the client think otherwise: the crisis lines
+    kept on the phone come first the moment the answer is typed, with "saved on this phone"; back online, the
+    answers are sent, exactly one alert is raised, and the phone shows the crisis screen."""
+    from carryover.measures.models import RiskAlert
+
+    services.builtin_sync()
+    practice = practice_create(name="Northside Therapy", country="US")
+    alice = make_person(practice, "alice@northside.test", "Alice Moreno", Role.THERAPIST)
+    bob = make_person(practice, "bob@northside.test", "Bob Client", Role.CLIENT)
+    link(alice, bob)
+    assign(alice, bob, key="dbt_diary_card", title="Diary card", start_date=local_today(bob).isoformat())
+    phone = new_page(**PHONE)
+    sign_in(phone, bob.email)
+    expect(phone.get_by_text("Diary card").first).to_be_visible()
+    wait_for(lambda: phone.evaluate(KEPT_PAGES) >= 5, seconds=15)
+
+    phone.context.set_offline(True)
+    phone.goto("/today/")
+    phone.get_by_role("link", name="Start").first.click()
+    phone.locator("input[name=f-urge_self_harm][value='5']").check()
+    expect(phone).to_have_url(f"{live_server.url}/help/")
+    expect(phone.get_by_role("heading", name="Need help now?")).to_be_visible()
+    expect(phone.get_by_role("link", name="Call 988")).to_be_visible()
+    expect(phone.get_by_role("status").filter(has_text=SAVED_HERE)).to_be_visible()  # not "your therapist knows"
+    assert not RiskAlert.objects.exists()
+
+    phone.context.set_offline(False)
+    wait_for(lambda: RiskAlert.objects.exists())
+    expect(phone).to_have_url(f"{live_server.url}/support/", timeout=10_000)
+    assert RiskAlert.objects.count() == 1 and RiskAlert.objects.get().source == "dbt_urge"

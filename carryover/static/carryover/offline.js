@@ -165,6 +165,21 @@
     return steps[Math.max(0, Math.min(steps.length - 1, at + (go === "back" ? -1 : 1)))];
   }
 
+  // A risk answer typed with no signal (the rules ride on the fields, as the server reads them): nobody can be told
+  // yet, so the crisis lines kept on this phone come first at once, as the autosave brings them online. The
+  // answers are kept; they are sent, and the care team alerted, the moment the phone is back online.
+  function riskMet(form) {
+    return Array.prototype.some.call(form.querySelectorAll("[data-risk-at-least]"), function (field) {
+      var atLeast = parseFloat(field.dataset.riskAtLeast);
+      var answers = field.dataset.riskAnswers.split(" ").filter(Boolean);
+      return Array.prototype.some.call(field.querySelectorAll("input, select"), function (input) {
+        if (!input.name || input.type === "hidden" || input.value === "") return false;
+        if ((input.type === "checkbox" || input.type === "radio") && !input.checked) return false;
+        return answers.length ? answers.indexOf(input.value) >= 0 : parseFloat(input.value) >= atLeast;
+      });
+    });
+  }
+
   function setupForm(form) {
     var url = form.dataset.offlineUrl;
     var bases = formValues(form);  // what the page showed: the server's answers as far as this phone knows
@@ -185,6 +200,10 @@
     form.addEventListener("input", function () {
       if (navigator.onLine) return;
       clearTimeout(pending);
+      if (riskMet(form)) {
+        keepNow(false).then(function () { window.location.assign(box.dataset.help); });
+        return;
+      }
       pending = setTimeout(function () { keepNow(false); }, 400);
     });
     form.addEventListener("submit", function (event) {
