@@ -630,6 +630,10 @@ class Visibility(models.TextChoices):
 class Entry(models.Model):
     """What a client submitted: an occurrence's outcome (with answers), or a skill practised on their own."""
 
+    # In the order they were done: by day, then as sent, then as saved (two sends can share a timestamp, and the
+    # database then returns them in any order: "the peak came down from 80 to 45" must not read backwards).
+    DONE_ORDER = ("done_on", "submitted_at", "pk")
+
     client = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="entries")
     assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="entries")
     occurrence = models.OneToOneField(Occurrence, null=True, blank=True, on_delete=models.CASCADE, related_name="entry")

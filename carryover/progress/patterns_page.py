@@ -71,7 +71,7 @@ def _entries(client: Membership, since: date | None, narrow: Narrow) -> list[Ent
     entries = narrow(own_entries(client))
     if since is not None:
         entries = entries.filter(done_on__gte=since)
-    return list(entries.order_by("done_on", "submitted_at"))
+    return list(entries.order_by(*Entry.DONE_ORDER))
 
 
 EMPTY_WEEK = gettext_lazy("Weeks like this happen — your therapist will want to hear what got in the way.")

@@ -265,7 +265,7 @@ def _shared_entries(
     rows = list(
         Entry.objects.filter(
             client=client, visibility=Visibility.SHARED, done_on__gte=since, done_on__lte=window.end
-        ).order_by("done_on", "submitted_at")
+        ).order_by(*Entry.DONE_ORDER)
     )
     versions = TemplateVersion.objects.select_related("template").in_bulk({e.template_version_id for e in rows})
     for entry in rows:

@@ -78,7 +78,7 @@ def _entries_of(client: Membership, window: Window, assignment_id: int) -> list[
     "a private entry" (only their day and outcome-free existence is read)."""
     rows = Entry.objects.filter(
         client=client, assignment_id=assignment_id, done_on__gte=window.start, done_on__lte=window.end
-    ).order_by("done_on", "submitted_at")
+    ).order_by(*Entry.DONE_ORDER)
     shared = {e.pk: e for e in rows.filter(visibility=Visibility.SHARED)}
     result = []
     for pk, day, visibility in rows.values_list("pk", "done_on", "visibility"):

@@ -95,7 +95,7 @@ def conversation_start(*, therapist: Membership, client: Membership, today: date
     activities = Assignment.objects.for_client(client).activities().filter(status=AssignmentStatus.ACTIVE)
     flagged = Entry.objects.filter(
         client=client, visibility=Visibility.SHARED, talk_next_session=True, done_on__gte=since
-    ).order_by("done_on", "submitted_at")
+    ).order_by(*Entry.DONE_ORDER)
     try:
         with transaction.atomic():
             conversation = Conversation.objects.create(client=client, started_by=therapist, since=since)
