@@ -11,6 +11,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
+from carryover.lib.devicecache import keeping_copy
 from carryover.lib.recovery import stash_post
 
 from .models import CLINICIAN_ROLES
@@ -40,15 +41,23 @@ class SessionLimitsMiddleware:
             now = time.time()
             started = request.session.setdefault("auth_started_at", now)
             last_seen = request.session.get("last_seen_at")
-            if now - started > settings.SESSION_ABSOLUTE_LIMIT:
+            expired = now - started > settings.SESSION_ABSOLUTE_LIMIT
+            idle = last_seen is not None and now - last_seen > idle_limit_for(user)
+            if (expired or idle) and keeping_copy(request):
+                # The worker refreshing an offline copy: refused, and the person's own next page signs them out
+                # and says why (signing out here would spend that message on a response nobody reads).
+                return HttpResponse(status=401)
+            if expired:
                 return self._sign_out(
                     request, "For your privacy you were signed out after 12 hours. Please sign in again."
                 )
-            if last_seen is not None and now - last_seen > idle_limit_for(user):
+            if idle:
                 minutes = idle_limit_for(user) // 60
                 return self._sign_out(
                     request, f"For your privacy you were signed out after {minutes} minutes without activity."
                 )
+            if keeping_copy(request):
+                return self.get_response(request)  # not the person's activity: the idle clock runs on
             if last_seen is None or now - last_seen >= SEEN_EVERY:
                 request.session["last_seen_at"] = now
                 UserSession.objects.create_from_request(request)  # the account page's device list

@@ -22,7 +22,7 @@ from carryover.accounts.access import get_client_for_therapist, get_own_client_r
 from carryover.accounts.models import CareLink, Role
 from carryover.audit.models import Action
 from carryover.lib.converters import parse_id
-from carryover.lib.devicecache import keep_offline
+from carryover.lib.devicecache import keep_offline, keeping_copy
 from carryover.lib.extensions import panels_for
 from carryover.lib.types import AuthedRequest
 
@@ -170,7 +170,7 @@ def occurrence_do(request: AuthedRequest, pk: int) -> HttpResponse:
     if occurrence.assignment.status != AssignmentStatus.ACTIVE and not hasattr(occurrence, "draft"):
         messages.info(request, _("This is paused or finished, so nothing is due."))
         return redirect("client_home")
-    if request.method == "GET" and request.headers.get("X-Carryover-Offline") == "keep":
+    if request.method == "GET" and keeping_copy(request):
         # The phone keeping a copy of each step for offline use: shown without starting the activity.
         version = occurrence.assignment.template_version
         draft = getattr(occurrence, "draft", None) or Draft(

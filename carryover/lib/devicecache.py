@@ -16,6 +16,15 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import salted_hmac
 
 OWNER_HEADER = "X-Carryover-Owner"
+KEEP_HEADER = "X-Carryover-Offline"  # "keep": the worker refreshing its copy of a page, not the person using it
+
+
+def keeping_copy(request: HttpRequest) -> bool:
+    """The phone's worker fetching a page to keep for offline use, in the background: it is not the person's
+    activity (it must not hold off the idle sign-out), and nobody is there to read a message it would be sent."""
+    return request.headers.get(KEEP_HEADER) == "keep"
+
+
 CLEAR_SITE_DATA = '"cache", "storage"'
 
 

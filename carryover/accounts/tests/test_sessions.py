@@ -123,3 +123,22 @@ def test_expired_csrf_token_keeps_what_was_typed(personas):
     page = browser.get(reverse("profile")).content.decode()
     assert "that form had expired" in page
     assert 'value="Robert"' in page and '<option value="Asia/Tokyo" selected>' in page
+
+
+def test_the_phone_refreshing_its_offline_copies_is_not_activity_and_spends_no_message(client, personas):
+    """The service worker fetches pages to keep for offline use (`X-Carryover-Offline: keep`) in the background:
+    that must not hold off the idle sign-out, and once the session is idle it is refused without signing out, so
+    the person's own next page signs them out and tells them why (the message was once spent on a background fetch
+    nobody read, caught by a browser test)."""
+    keep = {"HTTP_X_CARRYOVER_OFFLINE": "keep"}
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client.force_login(personas.bob)
+        assert client.get(reverse("client_home")).status_code == 200
+        clock.shift(timedelta(minutes=20))
+        assert client.get(reverse("client_home"), **keep).status_code == 200  # kept, but not activity
+        clock.shift(timedelta(minutes=11))  # 31 minutes since Bob's own last page
+        assert client.get(reverse("help"), **keep).status_code == 401
+        assert "_auth_user_id" in client.session  # nothing signed out, no message spent
+        page = client.get(reverse("client_home"), follow=True)
+    assert b"signed out after 30 minutes without activity" in page.content
+    assert "_auth_user_id" not in client.session
