@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from carryover.lib.devicecache import keeping_copy
 from carryover.lib.recovery import stash_post
@@ -49,12 +50,14 @@ class SessionLimitsMiddleware:
                 return HttpResponse(status=401)
             if expired:
                 return self._sign_out(
-                    request, "For your privacy you were signed out after 12 hours. Please sign in again."
+                    request, gettext("For your privacy you were signed out after 12 hours. Please sign in again.")
                 )
             if idle:
                 minutes = idle_limit_for(user) // 60
                 return self._sign_out(
-                    request, f"For your privacy you were signed out after {minutes} minutes without activity."
+                    request,
+                    gettext("For your privacy you were signed out after %(minutes)s minutes without activity.")
+                    % {"minutes": minutes},
                 )
             if keeping_copy(request):
                 return self.get_response(request)  # not the person's activity: the idle clock runs on
@@ -70,7 +73,7 @@ class SessionLimitsMiddleware:
         page = urlsplit(request.headers.get("HX-Current-URL", "")).path if getattr(request, "htmx", False) else ""
         page = page or request.path
         if stash_post(request, user_id=typed_by, path=page):
-            message += " What you typed has been kept: sign in to check it and send it again."
+            message += " " + gettext("What you typed has been kept: sign in to check it and send it again.")
         messages.info(request, message)
         target = reverse("account_login")
         if not page.startswith("/accounts/"):

@@ -142,3 +142,14 @@ def test_the_phone_refreshing_its_offline_copies_is_not_activity_and_spends_no_m
         page = client.get(reverse("client_home"), follow=True)
     assert b"signed out after 30 minutes without activity" in page.content
     assert "_auth_user_id" not in client.session
+
+
+def test_a_spanish_client_is_told_in_spanish_why_they_were_signed_out(client, personas):
+    from carryover.conftest import reading_in
+
+    with reading_in(personas.bob, "es"), time_machine.travel(timezone.now(), tick=False) as clock:
+        client.force_login(personas.bob)
+        assert client.get(reverse("client_home")).status_code == 200
+        clock.shift(timedelta(minutes=31))
+        page = client.get(reverse("client_home"), follow=True, HTTP_ACCEPT_LANGUAGE="es")
+    assert "cerramos su sesión después de 30 minutos sin actividad".encode() in page.content
