@@ -42,9 +42,10 @@ class SessionLimitsMiddleware:
             now = time.time()
             started = request.session.setdefault("auth_started_at", now)
             last_seen = request.session.get("last_seen_at")
+            background = keeping_copy(request)  # the phone's worker refreshing a page, not the person
             expired = now - started > settings.SESSION_ABSOLUTE_LIMIT
             idle = last_seen is not None and now - last_seen > idle_limit_for(user)
-            if (expired or idle) and keeping_copy(request):
+            if (expired or idle) and background:
                 # The worker refreshing an offline copy: refused, and the person's own next page signs them out
                 # and says why (signing out here would spend that message on a response nobody reads).
                 return HttpResponse(status=401)
@@ -59,7 +60,7 @@ class SessionLimitsMiddleware:
                     gettext("For your privacy you were signed out after %(minutes)s minutes without activity.")
                     % {"minutes": minutes},
                 )
-            if keeping_copy(request):
+            if background:
                 return self.get_response(request)  # not the person's activity: the idle clock runs on
             if last_seen is None or now - last_seen >= SEEN_EVERY:
                 request.session["last_seen_at"] = now

@@ -98,10 +98,14 @@ def _overlay_for(version: TemplateVersion, language: str | None) -> tuple[dict[s
     overlays = _OVERLAYS.get(reader_language(language))
     if not overlays:  # English, or a language with no overlay: no query, nothing to do
         return None
+    key = _builtin_key(version)
+    return overlays.get(key) if key else None
+
+
+def _builtin_key(version: TemplateVersion) -> str:
+    """The built-in's key, or "" for a practice's own worksheet, which stays as written."""
     template = version.template
-    if template.practice_id is not None or not template.key:  # a practice's own worksheet stays as written
-        return None
-    return overlays.get(template.key)
+    return "" if template.practice_id is not None else template.key or ""
 
 
 def untranslated(version: TemplateVersion, language: str | None = None) -> str | None:
@@ -110,10 +114,8 @@ def untranslated(version: TemplateVersion, language: str | None = None) -> str |
     (English readers, translated built-ins, a practice's own worksheet, whose language is the writer's)."""
     if reader_language(language) == "en":
         return None
-    template = version.template
-    if template.practice_id is not None or not template.key:
-        return None
-    return None if template.key in _OVERLAYS.get(reader_language(language), {}) else "en"
+    key = _builtin_key(version)
+    return "en" if key and key not in _OVERLAYS.get(reader_language(language), {}) else None
 
 
 def _same(a: str, b: str) -> bool:

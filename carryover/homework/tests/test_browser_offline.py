@@ -57,6 +57,17 @@ def wait_for(check, seconds=10.0):
         time.sleep(0.1)
 
 
+def phone_with_pages_kept(new_page, therapist, client, *, key: str, title: str, pages: int):
+    """The client's phone after they opened Today with `title` (the built-in `key`) due today: its worker has kept
+    at least `pages` pages, ready for the network to be cut."""
+    assign(therapist, client, key=key, title=title, start_date=local_today(client).isoformat())
+    phone = new_page(**PHONE)
+    sign_in(phone, client.email)
+    expect(phone.get_by_text(title).first).to_be_visible()
+    wait_for(lambda: phone.evaluate(KEPT_PAGES) >= pages, seconds=15)
+    return phone
+
+
 def test_an_activity_filled_in_offline_arrives_once_and_the_crisis_lines_open_offline(live_server, new_page, axe_check):
     services.builtin_sync()  # an earlier live-server test's flush may have emptied the built-in library
     practice = practice_create(name="Northside Therapy", country="US")
@@ -65,12 +76,8 @@ def test_an_activity_filled_in_offline_arrives_once_and_the_crisis_lines_open_of
     erin = make_person(practice, "erin@northside.test", "Erin Client", Role.CLIENT)
     link(alice, bob)
     link(alice, erin)
-    assign(alice, bob, key="journal", title="Journal on the bus", start_date=local_today(bob).isoformat())
-    phone = new_page(**PHONE)
-    sign_in(phone, bob.email)
-    expect(phone.get_by_text("Journal on the bus").first).to_be_visible()
     # Today, the journal's four steps (and its first page), the crisis lines and the safety plan: 8 pages kept.
-    wait_for(lambda: phone.evaluate(KEPT_PAGES) >= 8, seconds=15)
+    phone = phone_with_pages_kept(new_page, alice, bob, key="journal", title="Journal on the bus", pages=8)
 
     phone.context.set_offline(True)
     phone.goto("/today/")
@@ -125,11 +132,7 @@ def test_a_risk_answer_typed_offline_brings_the_crisis_lines_at_once_and_the_ale
     alice = make_person(practice, "alice@northside.test", "Alice Moreno", Role.THERAPIST)
     bob = make_person(practice, "bob@northside.test", "Bob Client", Role.CLIENT)
     link(alice, bob)
-    assign(alice, bob, key="dbt_diary_card", title="Diary card", start_date=local_today(bob).isoformat())
-    phone = new_page(**PHONE)
-    sign_in(phone, bob.email)
-    expect(phone.get_by_text("Diary card").first).to_be_visible()
-    wait_for(lambda: phone.evaluate(KEPT_PAGES) >= 5, seconds=15)
+    phone = phone_with_pages_kept(new_page, alice, bob, key="dbt_diary_card", title="Diary card", pages=5)
 
     phone.context.set_offline(True)
     phone.goto("/today/")
