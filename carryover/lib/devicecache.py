@@ -22,7 +22,8 @@ KEEP_HEADER = "X-Carryover-Offline"  # "keep": the worker refreshing its copy of
 def keeping_copy(request: HttpRequest) -> bool:
     """The phone's worker fetching a page to keep for offline use, in the background: it is not the person's
     activity (it must not hold off the idle sign-out), and nobody is there to read a message it would be sent."""
-    return request.headers.get(KEEP_HEADER) == "keep"
+    # The browser's own check for a new version of the worker script (`Service-Worker: script`) is background too.
+    return request.headers.get(KEEP_HEADER) == "keep" or request.headers.get("Service-Worker") == "script"
 
 
 CLEAR_SITE_DATA = '"cache", "storage"'

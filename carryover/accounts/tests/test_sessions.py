@@ -138,6 +138,7 @@ def test_the_phone_refreshing_its_offline_copies_is_not_activity_and_spends_no_m
         assert client.get(reverse("client_home"), **keep).status_code == 200  # kept, but not activity
         clock.shift(timedelta(minutes=11))  # 31 minutes since Bob's own last page
         assert client.get(reverse("help"), **keep).status_code == 401
+        assert client.get("/sw.js", HTTP_SERVICE_WORKER="script").status_code == 401  # the browser's update check
         assert "_auth_user_id" in client.session  # nothing signed out, no message spent
         page = client.get(reverse("client_home"), follow=True)
     assert b"signed out after 30 minutes without activity" in page.content
