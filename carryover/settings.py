@@ -155,6 +155,7 @@ MIDDLEWARE = [
     "carryover.lib.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "carryover.lib.devicecache.BackgroundLeavesSessionCookieMiddleware",  # before sessions: sees their cookie
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from carryover.lib.devicecache import keeping_copy
+from carryover.lib.devicecache import KEEP_HEADER, keeping_copy
 from carryover.lib.recovery import stash_post
 
 from .models import CLINICIAN_ROLES
@@ -65,6 +65,10 @@ class SessionLimitsMiddleware:
             if last_seen is None or now - last_seen >= SEEN_EVERY:
                 request.session["last_seen_at"] = now
                 UserSession.objects.create_from_request(request)  # the account page's device list
+        elif request.headers.get(KEEP_HEADER) == "keep":
+            # The worker still refreshing copies after the person was signed out: there is nothing of theirs to keep,
+            # and following the redirect would render the sign-in page (spending its "why you were signed out").
+            return HttpResponse(status=401)
         return self.get_response(request)
 
     def _sign_out(self, request: HttpRequest, message: str) -> HttpResponse:

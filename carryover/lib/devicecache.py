@@ -12,6 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import salted_hmac
 
@@ -27,6 +28,25 @@ def keeping_copy(request: HttpRequest) -> bool:
 
 
 CLEAR_SITE_DATA = '"cache", "storage"'
+
+
+class BackgroundLeavesSessionCookieMiddleware:
+    """A background request (`keeping_copy`) never sets or deletes the session cookie (placed before Django's
+    SessionMiddleware, so it sees that middleware's response).
+
+    The worker's request may carry the cookie of a session ended a moment ago, say when the person's "Stay signed
+    in" came too late and signed them out: Django answers an ended session by deleting the cookie, and that delete
+    can reach the browser after the new session's cookie, losing the sign-in page's "why you were signed out" (a
+    browser test caught it)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if keeping_copy(request):
+            response.cookies.pop(settings.SESSION_COOKIE_NAME, None)
+        return response
 
 
 def owner_tag(user: Any) -> str:

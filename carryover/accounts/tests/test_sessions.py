@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import time_machine
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -140,9 +141,33 @@ def test_the_phone_refreshing_its_offline_copies_is_not_activity_and_spends_no_m
         assert client.get(reverse("help"), **keep).status_code == 401
         assert client.get("/sw.js", HTTP_SERVICE_WORKER="script").status_code == 401  # the browser's update check
         assert "_auth_user_id" in client.session  # nothing signed out, no message spent
+        assert client.post(reverse("session_ping")).status_code == 302  # "Stay signed in", too late: signed out
+        assert "_auth_user_id" not in client.session
+        # The worker's refreshes still under way are refused, not sent to the sign-in page, which would spend its
+        # message (a browser test caught this one in CI too).
+        assert client.get(reverse("client_home"), **keep).status_code == 401
+        assert client.get("/sw.js", HTTP_SERVICE_WORKER="script").status_code == 200  # renders no message
         page = client.get(reverse("client_home"), follow=True)
     assert b"signed out after 30 minutes without activity" in page.content
-    assert "_auth_user_id" not in client.session
+
+
+def test_a_background_request_on_the_ended_sessions_cookie_leaves_the_new_one(client, personas):
+    """The worker's request may still carry the cookie of the session "Stay signed in" just ended: Django would
+    answer it by deleting the cookie, and that could reach the browser after the new session's cookie, losing the
+    sign-in page's message (a browser test caught it). Background requests leave the session cookie alone."""
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client.force_login(personas.bob)
+        assert client.get(reverse("client_home")).status_code == 200
+        ended = client.cookies["sessionid"].value
+        clock.shift(timedelta(minutes=31))
+        assert client.post(reverse("session_ping")).status_code == 302  # signed out, the reason kept for the page
+        assert client.cookies["sessionid"].value != ended
+        worker = Client()
+        worker.cookies["sessionid"] = ended
+        for url, headers in [("/sw.js", {"Service-Worker": "script"}), ("/today/", {"X-Carryover-Offline": "keep"})]:
+            assert "sessionid" not in worker.get(url, headers=headers).cookies, url
+        page = client.get(reverse("client_home"), follow=True)
+    assert b"signed out after 30 minutes without activity" in page.content
 
 
 def test_a_spanish_client_is_told_in_spanish_why_they_were_signed_out(client, personas):

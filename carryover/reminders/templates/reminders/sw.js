@@ -96,7 +96,9 @@ async function keepPages(owner, urls) {
   for (const url of urls) {
     if (!refresh && await cache.match(new URL(url, self.location.origin).href)) continue;
     try {
-      const response = await fetch(url, {credentials: "same-origin", headers: {"X-Carryover-Offline": "keep"}});
+      // Not following a redirect: a page that sends elsewhere (signed out, say) is not kept, and the page it would
+      // lead to is not rendered for nobody (the sign-in page would spend its "why you were signed out").
+      const response = await fetch(url, {credentials: "same-origin", headers: {"X-Carryover-Offline": "keep"}, redirect: "manual"});
       if (response.ok && !response.redirected && response.headers.get(OWNER_HEADER) === owner) {
         await cache.put(new URL(url, self.location.origin).href, response);
       }
