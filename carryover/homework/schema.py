@@ -268,7 +268,7 @@ def clean_answers(
             continue
         if _is_empty(value):
             if require_complete and field.get("required"):
-                errors.setdefault(name, "Please fill this in.")
+                errors.setdefault(name, _("Please fill this in."))
             continue
         answers[field["key"]] = value
     for field in iter_fields(schema):  # a voice note given instead of typing answers its question (render.py)
@@ -339,7 +339,7 @@ def _clean_row(field: Mapping, raw: Mapping, row: str, errors: dict, require_com
     for sub in field["item_fields"] if item else []:
         sub_name = f"{row}-{sub['key']}"
         if require_complete and sub.get("required") and sub["key"] not in item and sub_name not in errors:
-            errors[sub_name] = "Please fill this in, or clear the row."
+            errors[sub_name] = _("Please fill this in, or clear the row.")
     return item
 
 
