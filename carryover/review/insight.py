@@ -103,7 +103,7 @@ def caseload_insight(clients: QuerySet[Membership]) -> Insight:
     today = {a.client_id: local_today(a.client.user) for a in assignments.values()}
     rows = (
         # Activities only: whether a questionnaire was answered says nothing about how homework is set.
-        Occurrence.objects.activities()
+        Occurrence.objects.activities(of_clients=list(today))
         .within_days(today, DAYS)
         .judged(today)
         .values("assignment_id", "client_id")

@@ -9,7 +9,9 @@ import re
 from unittest import mock
 
 import time_machine
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from carryover.review import charts
 
@@ -106,3 +108,13 @@ def test_one_pdf_per_client_at_a_time_and_an_unchanged_summary_is_not_built_agai
         assert len(built) == 2
         with one_at_a_time(f"summary-pdf:{personas.erin.membership.pk}"):  # another client's build is no reason
             assert client.get(url, {"start": "2026-03-04"}).status_code == 200
+
+
+def test_the_numbers_table_has_every_value_escaped_localized_and_a_dash_for_none():
+    chart = charts.line_chart("Mood", "…", ["Mon <b>", "Tue"], {"Before": [4.5, None], "After": [2, 7]})
+    with translation.override("en"):
+        html = render_to_string("review/_chart.html", {"chart": chart})
+    assert '<th scope="row">Mon &lt;b&gt;</th><td>4.5</td><td>2</td>' in html
+    assert '<th scope="row">Tue</th><td>–</td><td>7</td>' in html
+    with translation.override("es"):
+        assert "<td>4,5</td>" in render_to_string("review/_chart.html", {"chart": chart})
