@@ -27,6 +27,7 @@ import socket
 import time
 import uuid
 from datetime import datetime, timedelta
+from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -256,11 +257,7 @@ def _disable(endpoint: WebhookEndpoint, *, now: datetime) -> None:
     for admin in admins:  # each in their own language; after commit: a mail server down must not undo the disabling
         with translation.override(language_for(admin.user, admin.practice)):
             subject, message = _("Carryover: a webhook endpoint was disabled"), _disabled_message(endpoint)
-        transaction.on_commit(
-            lambda subject=subject, message=message, to=admin.user.email: send_mail(
-                subject, message, None, [to], fail_silently=True
-            )
-        )
+        transaction.on_commit(partial(send_mail, subject, message, None, [admin.user.email], fail_silently=True))
 
 
 def _disabled_message(endpoint: WebhookEndpoint) -> str:

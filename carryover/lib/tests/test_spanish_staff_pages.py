@@ -26,7 +26,8 @@ STAFF_ENGLISH = re.compile(
     r"\b(Invite|Invitation|Members|Resend|Revoke|Caseload|Needs attention|Audit log|Filter|Newer|Older|Refused|"
     r"Allowed|Record retention|Archive|Endpoints?|Delivery|Create|Import|Export|Download|"
     r"Suggest|Support persons|Crisis resources|Change the country|Cancel|Nothing|None|Never|Expires|"
-    r"Last used|Daily summary|What happened|failed|closed their account|legal hold|two-factor|passkey|if any|What to do)\b"
+    r"Last used|Daily summary|What happened|failed|closed their account|legal hold|two-factor|passkey|if any|"
+    r"What to do)\b"
 )
 
 
