@@ -5,18 +5,21 @@ The checker is the client side's (`test_languages.ENGLISH_ONLY`), with the staff
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from carryover.accounts.models import Role
+from carryover.accounts.models import Role, User
 from carryover.api.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from carryover.conftest import PASSWORD, link, make_person, reading_in
+from carryover.homework import services as hw
+from carryover.homework.tests.conftest import assign, monday  # noqa: F401  (Monday 2 March 2026, 09:00 London)
 from carryover.records.erasure import closure_email, closure_request
 from carryover.records.models import ExportStatus, PracticeArchive
+from carryover.reminders.therapists import digests_send
 
 from .test_languages import ENGLISH_ONLY, visible_text
 
@@ -136,3 +139,19 @@ def test_emails_to_a_spanish_reading_therapist_come_in_spanish(personas):
     assert spanish.subject == "Un cliente cerró su cuenta de Carryover"
     assert "Un cliente suyo cerró su cuenta" in spanish.body and "closed" not in spanish.body
     assert english.subject == "A client closed their Carryover account"  # Frank reads English: his own language
+
+
+@pytest.mark.usefixtures("monday")
+def test_the_daily_summary_reaches_a_spanish_reading_therapist_in_spanish(client, personas):
+    alice = personas.alice
+    assignment = assign(alice, personas.bob, key="journal")
+    hw.notice_create(client=personas.bob.membership, assignment=assignment, reason="too_hard", note="")
+    client.force_login(alice)
+    assert client.post(reverse("therapist_attention"), {"enabled": "on", "time": "17:15"}).status_code == 302
+    User.objects.filter(pk=alice.pk).update(language="es")  # the worker sends it, in no request's language
+    mail.outbox.clear()
+    assert digests_send(now=datetime(2026, 3, 2, 17, 15, tzinfo=UTC)) == 1
+    (message,) = mail.outbox
+    assert re.fullmatch(r"Carryover: \d+ asuntos? pueden? requerir su atención", message.subject), message.subject
+    assert "Avisos de “Esto no me está funcionando” abiertos: 1" in message.body
+    assert "Since yesterday" not in message.body
