@@ -4,6 +4,7 @@ the work, and the idle time-out the page counts down."""
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .middleware import idle_limit_for
 from .models import WORK_WORDS, Role, Terminology
@@ -15,8 +16,17 @@ NAV = {
         ("support_settings", _("Support")),
     ],
     Role.SUPPORT: [("support_home", _("Home")), ("support_worried", _("Worried about them?"))],
-    Role.THERAPIST: [("caseload", "Caseload"), ("library", "Library"), ("therapist_attention", "Needs attention")],
-    Role.ADMIN: [("practice_home", "Practice"), ("audit_log", "Audit log"), ("reminder_failures", "Reminders")],
+    Role.THERAPIST: [
+        ("caseload", _("Caseload")),
+        ("library", _("Library")),
+        ("therapist_attention", _("Needs attention")),
+    ],
+    # "Practice" alone is also one of the words for the work between sessions (Terminology): here it is the clinic.
+    Role.ADMIN: [
+        ("practice_home", pgettext_lazy("the clinic", "Practice")),
+        ("audit_log", _("Audit log")),
+        ("reminder_failures", _("Reminders")),
+    ],
 }
 
 

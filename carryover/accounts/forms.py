@@ -39,8 +39,9 @@ class InviteClientForm(forms.Form):
 
 class InviteStaffForm(InviteClientForm):
     role = forms.ChoiceField(
-        choices=[(Role.THERAPIST.value, "Therapist"), (Role.ADMIN.value, "Practice admin")],
+        choices=[(Role.THERAPIST.value, Role.THERAPIST.label), (Role.ADMIN.value, Role.ADMIN.label)],
         initial=Role.THERAPIST,
+        label=_("Role"),
     )
 
 
@@ -109,22 +110,27 @@ class PracticeSettingsForm(forms.ModelForm):
         model = Practice
         fields = ["name", "country", "terminology", "default_language", "terms"]
         labels = {
-            "terminology": "Word for the work between sessions",
-            "terms": "Terms clients and staff agree to",
+            "name": _("Name"),
+            "terminology": _("Word for the work between sessions"),
+            "terms": _("Terms clients and staff agree to"),
         }
         widgets = {"terms": forms.Textarea(attrs={"rows": 6})}
 
     country = forms.ChoiceField(
         choices=Country.choices,
-        label="Country",
-        help_text="Sets the crisis lines clients see. Changing it replaces them with that country's lines; you see "
-        "what will change before anything is saved.",
+        label=_("Country"),
+        help_text=_(
+            "Sets the crisis lines clients see. Changing it replaces them with that country's lines; you see "
+            "what will change before anything is saved."
+        ),
         error_messages={
-            "invalid_choice": "Carryover has no checked crisis lines for “%(value)s” yet, so the practice can't be "
-            "set to it and nothing was saved. Choose one of the listed countries."
+            "invalid_choice": _(
+                "Carryover has no checked crisis lines for “%(value)s” yet, so the practice can't be "
+                "set to it and nothing was saved. Choose one of the listed countries."
+            )
         },
     )
-    terminology = forms.ChoiceField(choices=Terminology.choices)
+    terminology = forms.ChoiceField(choices=Terminology.choices, label=_("Word for the work between sessions"))
     default_language = forms.ChoiceField(
         choices=[("", _("The country's (English, UK or US)")), *LANGUAGE_CHOICES],
         required=False,
@@ -143,7 +149,7 @@ class CountryChangeForm(forms.Form):
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Keep these lines your practice added or changed",
+        label=_("Keep these lines your practice added or changed"),
     )
 
     def __init__(self, *args, own: list[CrisisResource], **kwargs):
@@ -155,22 +161,26 @@ class CountryChangeForm(forms.Form):
 
 # What a phone can dial from a button: digits, with the spaces, dashes and brackets people read numbers with.
 DIALABLE = RegexValidator(
-    r"^\+?[0-9][0-9 ()-]*$", "Write the number as it is dialled, e.g. “116 123” or “1-800-668-6868”: digits only."
+    r"^\+?[0-9][0-9 ()-]*$",
+    _("Write the number as it is dialled, e.g. “116 123” or “1-800-668-6868”: digits only."),
 )
 
 
 class CrisisResourceForm(forms.ModelForm):
-    url = forms.URLField(required=False, assume_scheme="https", label="Website", max_length=200)
+    url = forms.URLField(required=False, assume_scheme="https", label=_("Website"), max_length=200)
 
     class Meta:
         model = CrisisResource
         fields = ["name", "how", "phone", "sms", "sms_body", "url", "last_verified", "position"]
         labels = {
-            "how": "What to do",
-            "sms": "Text number",
-            "sms_body": "Text message to pre-fill",
-            "url": "Website",
-            "last_verified": "Last checked on",
+            "name": _("Name"),
+            "how": _("What to do"),
+            "phone": _("Phone"),
+            "sms": _("Text number"),
+            "sms_body": _("Text message to pre-fill"),
+            "url": _("Website"),
+            "last_verified": _("Last checked on"),
+            "position": _("Position"),
         }
         widgets = {"last_verified": DateInput()}
 
@@ -182,7 +192,7 @@ class CrisisResourceForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean() or {}
         if cleaned.get("sms_body") and not cleaned.get("sms"):
-            self.add_error("sms_body", "Add the number to text first: the message is pre-filled for that number.")
+            self.add_error("sms_body", _("Add the number to text first: the message is pre-filled for that number."))
         return cleaned
 
 

@@ -212,11 +212,15 @@ class CareLink(models.Model):
 class CrisisResource(models.Model):
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="crisis_resources")
     name = models.CharField(max_length=120)
-    how = models.CharField(max_length=200, help_text="What to do, in a few words: “Call or text, free, any time”.")
-    phone = models.CharField(max_length=30, blank=True, help_text="Number to call, if any.")
-    sms = models.CharField(max_length=30, blank=True, help_text="Number to text, if any.")
+    how = models.CharField(
+        max_length=200, help_text=gettext_lazy("What to do, in a few words: “Call or text, free, any time”.")
+    )
+    phone = models.CharField(max_length=30, blank=True, help_text=gettext_lazy("Number to call, if any."))
+    sms = models.CharField(max_length=30, blank=True, help_text=gettext_lazy("Number to text, if any."))
     sms_body = models.CharField(
-        max_length=30, blank=True, help_text="Word the text starts with, if the line asks for one: “HOME”."
+        max_length=30,
+        blank=True,
+        help_text=gettext_lazy("Word the text starts with, if the line asks for one: “HOME”."),
     )
     url = models.URLField(blank=True)
     last_verified = models.DateField()

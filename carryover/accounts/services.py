@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from carryover.audit.models import Action, Outcome
 from carryover.audit.services import audit_record
@@ -17,6 +18,7 @@ from carryover.lib.extensions import Registry
 from . import crisis
 from .models import (
     CareLink,
+    Country,
     CrisisResource,
     Invitation,
     InvitationEmail,
@@ -71,7 +73,7 @@ def country_change_plan(*, practice: Practice, country: str) -> CountryChange:
     current = list(practice.crisis_resources.all())
     return CountryChange(
         country=country,
-        label=crisis.DEFAULTS[country].label,
+        label=str(Country(country).label),  # in the reader's language
         removed=[r for r in current if crisis.is_unedited_default(r)],
         own=[r for r in current if not crisis.is_unedited_default(r)],
         added=added,
@@ -101,7 +103,7 @@ def practice_update(
         if country != stored.country:
             plan = country_change_plan(practice=stored, country=country)
             if confirmed != plan.fingerprint:
-                raise CountryChangeStale("The crisis lines changed while you were deciding; please check again.")
+                raise CountryChangeStale(_("The crisis lines changed while you were deciding; please check again."))
             kept = [r for r in plan.own if r.pk in set(keep)]
             stored.crisis_resources.exclude(pk__in=[r.pk for r in kept]).delete()
             for resource in plan.added:
@@ -147,7 +149,7 @@ def invitation_create(*, inviter: User, email: str, role: str, name: str = "") -
     }
     allowed = may_invite.get(me.role, set())
     if role not in allowed:
-        raise InvitationError("You can't invite someone in that role.")
+        raise InvitationError(_("You can't invite someone in that role."))
     # Whether the address already has an account (in any practice) is not said here: the worker tells the
     # address's owner by email instead (accounts/tasks.py), so the form cannot be used to find who uses Carryover.
     email = email.strip().lower()
@@ -158,7 +160,7 @@ def invitation_create(*, inviter: User, email: str, role: str, name: str = "") -
         revoked_at__isnull=True,
         expires_at__gt=timezone.now(),
     ).exists():
-        raise InvitationError("There is already a waiting invitation for that address; resend it instead.")
+        raise InvitationError(_("There is already a waiting invitation for that address; resend it instead."))
     invitation = Invitation(practice=me.practice, email=email, name=name.strip(), role=role, invited_by=inviter)
     new_token(invitation)  # a placeholder nobody ever sees; the worker mints the emailed link
     with transaction.atomic():
@@ -179,7 +181,7 @@ def invitation_create(*, inviter: User, email: str, role: str, name: str = "") -
 
 def invitation_resend(*, invitation: Invitation, actor: User) -> None:
     if invitation.status() not in (InvitationStatus.PENDING, InvitationStatus.EXPIRED):
-        raise InvitationError("This invitation was already used or revoked.")
+        raise InvitationError(_("This invitation was already used or revoked."))
     new_token(invitation)  # the old link stops working now; the worker emails a new one
     invitation.email_status, invitation.email_attempts = InvitationEmail.QUEUED, 0
     with transaction.atomic():
@@ -189,7 +191,7 @@ def invitation_resend(*, invitation: Invitation, actor: User) -> None:
 
 def invitation_revoke(*, invitation: Invitation, actor: User) -> None:
     if invitation.status() in (InvitationStatus.ACCEPTED, InvitationStatus.REVOKED):
-        raise InvitationError("This invitation was already used or revoked.")
+        raise InvitationError(_("This invitation was already used or revoked."))
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
 
@@ -220,7 +222,7 @@ def _account_for(
     practice = invitation.practice
     imported = imported_account_for(invitation)
     if imported is None and User.objects.filter(email__iexact=invitation.email).exists():
-        raise InvitationError("That email address already has a Carryover account. Please sign in.")
+        raise InvitationError(_("That email address already has a Carryover account. Please sign in."))
     if imported is not None:
         user = imported
         user.set_password(password)
@@ -248,12 +250,12 @@ def invitation_accept(
     *, invitation: Invitation, name: str, password: str, time_zone: str, consent: bool, language: str = ""
 ) -> User:
     if not consent:
-        raise InvitationError("Please agree to the practice's terms to continue.")
+        raise InvitationError(_("Please agree to the practice's terms to continue."))
     with transaction.atomic():
         # Lock the row: two clicks on the same link must not create two accounts.
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if locked.status() != InvitationStatus.PENDING:
-            raise InvitationError("This invitation link can no longer be used.")
+            raise InvitationError(_("This invitation link can no longer be used."))
         user, membership = _account_for(locked, name=name, password=password, time_zone=time_zone, language=language)
         practice = locked.practice
         if locked.role == Role.CLIENT and locked.invited_by_id:

@@ -135,12 +135,10 @@ def invitation_request_notify(invitation_id: int, attempt: int = 1) -> bool:
         return False
     context = {"invitation": invitation, "link": settings.SITE_URL + reverse("home")}
     try:
-        send_mail(
-            subject="Someone asked for a new Carryover invitation link",
-            message=render_to_string("accounts/email/invitation_requested.txt", context),
-            from_email=None,
-            recipient_list=[invitation.invited_by.email],
-        )
+        with translation.override(language_for(invitation.invited_by)):  # the inviter's language
+            subject = _("Someone asked for a new Carryover invitation link")
+            message = render_to_string("accounts/email/invitation_requested.txt", context)
+        send_mail(subject=subject, message=message, from_email=None, recipient_list=[invitation.invited_by.email])
     except Exception:
         logger.exception("new-link request for invitation %s could not be emailed (attempt %s)", invitation_id, attempt)
         delay = email_retry_delay(attempt)

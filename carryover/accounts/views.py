@@ -83,7 +83,9 @@ def _invite(request: AuthedRequest, form_class, *, role, done: str) -> HttpRespo
             form.add_error("email", str(error))
         else:
             # The worker sends it; the invitations list shows whether it went out.
-            messages.success(request, f"Invitation to {invitation.email} created; the email is on its way.")
+            messages.success(
+                request, _("Invitation to %(email)s created; the email is on its way.") % {"email": invitation.email}
+            )
             return redirect(done)
     return TemplateResponse(request, "accounts/invite.html", {"form": form, "role": role})
 
@@ -97,7 +99,10 @@ def invitation_resend(request: AuthedRequest, pk: int) -> HttpResponse:
     except services.InvitationError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"A new link is on its way to {invitation.email}; the old one no longer works.")
+        messages.success(
+            request,
+            _("A new link is on its way to %(email)s; the old one no longer works.") % {"email": invitation.email},
+        )
     return redirect(HOME_FOR_ROLE[request.user.role])
 
 
@@ -110,7 +115,7 @@ def invitation_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     except services.InvitationError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"The invitation to {invitation.email} was revoked.")
+        messages.success(request, _("The invitation to %(email)s was revoked.") % {"email": invitation.email})
     return redirect(HOME_FOR_ROLE[request.user.role])
 
 
@@ -180,7 +185,7 @@ def practice_settings(request: AuthedRequest) -> HttpResponse:
             services.practice_update(practice=practice, actor=request.user, **form.cleaned_data)
         except services.CountryChangeStale:  # a colleague changed the country since this page was read
             return _country_change(request, practice, form)
-        messages.success(request, "Practice settings saved.")
+        messages.success(request, _("Practice settings saved."))
         return redirect("practice_home")
     return TemplateResponse(request, "accounts/practice_settings.html", {"form": form, "practice": practice})
 
@@ -206,7 +211,11 @@ def _country_change(request: AuthedRequest, practice: Practice, form: PracticeSe
             messages.error(request, str(error))
             confirm = CountryChangeForm(own=plan.own, initial=initial)
         else:
-            messages.success(request, f"Practice settings saved. Clients now see the crisis lines for {plan.label}.")
+            messages.success(
+                request,
+                _("Practice settings saved. Clients now see the crisis lines for %(country)s.")
+                % {"country": plan.label},
+            )
             return redirect("practice_home")
     context = {"form": form, "confirm": confirm, "plan": plan, "practice": practice}
     return TemplateResponse(request, "accounts/practice_country.html", context)
@@ -218,7 +227,7 @@ def practice_crisis_resources(request: AuthedRequest) -> HttpResponse:
     formset = CrisisResourceFormSet(request.POST or None, queryset=practice.crisis_resources.all())
     if request.method == "POST" and formset.is_valid():
         services.crisis_resources_save(practice=practice, formset=formset)
-        messages.success(request, "Crisis resources saved. Clients see them under “Need help now?”.")
+        messages.success(request, _("Crisis resources saved. Clients see them under “Need help now?”."))
         return redirect("practice_crisis_resources")
     return TemplateResponse(request, "accounts/practice_crisis.html", {"formset": formset, "practice": practice})
 

@@ -4,38 +4,39 @@ page and the API both check a new endpoint with it)."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from carryover.lib.events import EVENT_TYPES
 
 from . import webhooks
 from .models import Area
 
-EXPIRY_CHOICES = [(7, "7 days"), (30, "30 days"), (90, "90 days"), (365, "1 year")]
+EXPIRY_CHOICES = [(7, _("7 days")), (30, _("30 days")), (90, _("90 days")), (365, _("1 year"))]
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(max_length=100, label="What is it for?", help_text="For example “Practice EHR sync”.")
+    name = forms.CharField(max_length=100, label=_("What is it for?"), help_text=_("For example “Practice EHR sync”."))
     areas = forms.MultipleChoiceField(
-        choices=Area.choices, widget=forms.CheckboxSelectMultiple, label="What it may reach"
+        choices=Area.choices, widget=forms.CheckboxSelectMultiple, label=_("What it may reach")
     )
     can_write = forms.BooleanField(
-        required=False, label="Allow changes", help_text="Without this, the token can only read."
+        required=False, label=_("Allow changes"), help_text=_("Without this, the token can only read.")
     )
-    days = forms.TypedChoiceField(choices=EXPIRY_CHOICES, coerce=int, initial=90, label="Expires after")
+    days = forms.TypedChoiceField(choices=EXPIRY_CHOICES, coerce=int, initial=90, label=_("Expires after"))
 
 
 class WebhookForm(forms.Form):
     url = forms.URLField(
         max_length=500,
         assume_scheme="https",
-        label="Receiver address",
-        help_text="An https address that answers a POST. Private and loopback addresses are refused.",
+        label=_("Receiver address"),
+        help_text=_("An https address that answers a POST. Private and loopback addresses are refused."),
     )
     events = forms.MultipleChoiceField(
         choices=[(kind, kind) for kind in EVENT_TYPES],
         widget=forms.CheckboxSelectMultiple,
-        label="Events to send",
-        help_text="Each carries ids and its type only, never clinical text: the receiver fetches with a token.",
+        label=_("Events to send"),
+        help_text=_("Each carries ids and its type only, never clinical text: the receiver fetches with a token."),
     )
 
     def clean_url(self) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from carryover.accounts.models import Practice, User
 from carryover.lib.crypto import EncryptedJSONField
@@ -19,14 +20,14 @@ class Area(models.TextChoices):
 
     HOMEWORK = (
         "homework",
-        "Activities: assignments, worksheets, occurrences, drafts, entries, comments, goals, fear ladder",
+        _("Activities: assignments, worksheets, occurrences, drafts, entries, comments, goals, fear ladder"),
     )
-    REVIEW = "review", "Review: caseload, clients, sessions and the next one, the session-prep summary"
-    MEASURES = "measures", "Measures and safety: results, chart sharing, alerts, the safety plan, crisis resources"
-    REMINDERS = "reminders", "Reminder settings"
-    PRACTICE = "practice", "Practice: members, invitations, audit log, webhooks"
-    SUPPORT = "support", "Support persons: who I share with (a client), or what is shared with me (a support person)"
-    RECORDS = "records", "Records: FHIR exports of clinical records ($export)"
+    REVIEW = "review", _("Review: caseload, clients, sessions and the next one, the session-prep summary")
+    MEASURES = "measures", _("Measures and safety: results, chart sharing, alerts, the safety plan, crisis resources")
+    REMINDERS = "reminders", _("Reminder settings")
+    PRACTICE = "practice", _("Practice: members, invitations, audit log, webhooks")
+    SUPPORT = "support", _("Support persons: who I share with (a client), or what is shared with me (a support person)")
+    RECORDS = "records", _("Records: FHIR exports of clinical records ($export)")
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
@@ -110,10 +111,10 @@ class WebhookEvent(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Waiting"
-    SENDING = "sending", "Sending"
-    DELIVERED = "delivered", "Delivered"
-    FAILED = "failed", "Given up"
+    PENDING = "pending", _("Waiting")
+    SENDING = "sending", _("Sending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Given up")
 
 
 class WebhookDelivery(models.Model):

@@ -7,6 +7,7 @@ import secrets
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from carryover.accounts.access import has_second_factor
 from carryover.accounts.models import CLINICIAN_ROLES, Practice, User, hash_token
@@ -25,7 +26,7 @@ def token_create(*, user: User, name: str, can_write: bool, areas: list[str], da
     """A new token and its secret, which exists only in this return value: it is stored hashed and shown once.
     A clinician needs two-factor sign-in set up (and keeps needing it: api/auth.py checks on every call)."""
     if user.role in CLINICIAN_ROLES and not has_second_factor(user):
-        raise TokenRefused("Set up two-factor sign-in before creating an API token.")
+        raise TokenRefused(_("Set up two-factor sign-in before creating an API token."))
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,

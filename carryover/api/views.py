@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carryover.accounts.access import get_practice_for_admin, role_required
@@ -27,7 +28,7 @@ def tokens(request: AuthedRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            _, secret = services.token_create(user=request.user, **form.cleaned_data)
+            _token, secret = services.token_create(user=request.user, **form.cleaned_data)
         except services.TokenRefused as refused:
             messages.error(request, str(refused))
             return redirect("mfa_index")
@@ -46,7 +47,7 @@ def tokens(request: AuthedRequest) -> HttpResponse:
 @login_required
 def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     if services.token_revoke(user=request.user, pk=pk):
-        messages.success(request, "Token revoked. Anything using it stops working now.")
+        messages.success(request, _("Token revoked. Anything using it stops working now."))
     return redirect("api_tokens")
 
 
@@ -66,7 +67,7 @@ def webhooks_page(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         endpoint = services.webhook_create(practice=practice, created_by=request.user, **form.cleaned_data)
         request.session["new_webhook_secret"] = endpoint.secret  # shown once, as a new token is
-        messages.success(request, "Endpoint added. Copy its signing secret now: it is not shown again.")
+        messages.success(request, _("Endpoint added. Copy its signing secret now: it is not shown again."))
         return redirect("webhooks")
     secret = request.session.pop("new_webhook_secret", None)
     endpoints = WebhookEndpoint.objects.filter(practice=practice, deleted_at__isnull=True)
@@ -89,7 +90,7 @@ def webhook_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def webhook_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     endpoint = get_webhook_for_admin(request, pk, action=Action.DELETE)
     services.webhook_remove(endpoint=endpoint)
-    messages.success(request, "Turned off: nothing more is sent to it. Its delivery log is kept.")
+    messages.success(request, _("Turned off: nothing more is sent to it. Its delivery log is kept."))
     return redirect("webhooks")
 
 

@@ -27,6 +27,7 @@ import socket
 import time
 import uuid
 from datetime import datetime, timedelta
+from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -34,9 +35,11 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from carryover.accounts.models import Membership, Role
+from carryover.lib.i18n import language_for
 
 from .models import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
@@ -82,20 +85,20 @@ def check_url(url: str) -> list[str]:
     tests' receiver)."""
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise UnsafeUrl("Use an http(s) address.")
+        raise UnsafeUrl(_("Use an http(s) address."))
     production = not settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES
     if production and parts.scheme != "https":
-        raise UnsafeUrl("Use an https address.")
+        raise UnsafeUrl(_("Use an https address."))
     try:
         found = resolve(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
     except (OSError, UnicodeError, ValueError) as error:
-        raise UnsafeUrl("This host name does not resolve.") from error
+        raise UnsafeUrl(_("This host name does not resolve.")) from error
     if not found:
-        raise UnsafeUrl("This host name does not resolve.")
+        raise UnsafeUrl(_("This host name does not resolve."))
     for address in found if production else []:
         ip = ipaddress.ip_address(address)
         if not ip.is_global or ip.is_multicast:
-            raise UnsafeUrl("This address is private, loopback or reserved: webhooks go to public addresses only.")
+            raise UnsafeUrl(_("This address is private, loopback or reserved: webhooks go to public addresses only."))
     return found
 
 
@@ -248,20 +251,25 @@ def _record(delivery: WebhookDelivery, *, code: int | None, error: str, now: dat
 
 def _disable(endpoint: WebhookEndpoint, *, now: datetime) -> None:
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(disabled_at=now)
-    admins = Membership.objects.filter(practice_id=endpoint.practice_id, role=Role.ADMIN).select_related("user")
-    host = urlsplit(endpoint.url).hostname or "your receiver"
-    message = (
-        f"Carryover stopped sending webhooks to {host} after {endpoint.failures_in_a_row} failed attempts in a row. "
-        "Check the receiver, then add the endpoint again on the practice's Webhooks page "
-        f"({settings.SITE_URL}{reverse('webhooks')}), where its delivery log is too."
+    admins = Membership.objects.filter(practice_id=endpoint.practice_id, role=Role.ADMIN).select_related(
+        "user", "practice"
     )
-    recipients = [m.user.email for m in admins]
-    if recipients:  # after commit: a mail server that is down must not undo the disabling
-        transaction.on_commit(
-            lambda: send_mail(
-                "Carryover: a webhook endpoint was disabled", message, None, recipients, fail_silently=True
-            )
-        )
+    for admin in admins:  # each in their own language; after commit: a mail server down must not undo the disabling
+        with translation.override(language_for(admin.user, admin.practice)):
+            subject, message = _("Carryover: a webhook endpoint was disabled"), _disabled_message(endpoint)
+        transaction.on_commit(partial(send_mail, subject, message, None, [admin.user.email], fail_silently=True))
+
+
+def _disabled_message(endpoint: WebhookEndpoint) -> str:
+    return _(
+        "Carryover stopped sending webhooks to %(host)s after %(failures)s failed attempts in a row. Check the "
+        "receiver, then add the endpoint again on the practice's Webhooks page (%(page)s), where its delivery log "
+        "is too."
+    ) % {
+        "host": urlsplit(endpoint.url).hostname or _("your receiver"),
+        "failures": endpoint.failures_in_a_row,
+        "page": settings.SITE_URL + reverse("webhooks"),
+    }
 
 
 def deliver_due(*, now: datetime | None = None) -> int:

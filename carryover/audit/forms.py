@@ -6,6 +6,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from carryover.accounts.models import User
 from carryover.lib.widgets import DateInput
@@ -17,16 +18,16 @@ SENSIBLE_DATES = [MinValueValidator(date(2000, 1, 1)), MaxValueValidator(date(29
 
 
 class AuditFilterForm(forms.Form):
-    start = forms.DateField(required=False, label="From", widget=DateInput(), validators=SENSIBLE_DATES)
-    end = forms.DateField(required=False, label="To", widget=DateInput(), validators=SENSIBLE_DATES)
-    person = forms.EmailField(required=False, label="Person (email)", max_length=254)
-    action = forms.ChoiceField(required=False, choices=[("", "Any")] + Action.choices)
-    outcome = forms.ChoiceField(required=False, choices=[("", "Any")] + Outcome.choices)
+    start = forms.DateField(required=False, label=_("From"), widget=DateInput(), validators=SENSIBLE_DATES)
+    end = forms.DateField(required=False, label=_("To"), widget=DateInput(), validators=SENSIBLE_DATES)
+    person = forms.EmailField(required=False, label=_("Person (email)"), max_length=254)
+    action = forms.ChoiceField(required=False, label=_("Action"), choices=[("", _("Any")), *Action.choices])
+    outcome = forms.ChoiceField(required=False, label=_("Outcome"), choices=[("", _("Any")), *Outcome.choices])
 
     def clean(self):
         cleaned = super().clean() or {}
         if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
-            self.add_error("end", "“To” must be on or after “From”.")
+            self.add_error("end", _("“To” must be on or after “From”."))
         return cleaned
 
     def apply(self, events: QuerySet, *, practice_id: int) -> QuerySet:

@@ -13,6 +13,8 @@ import hmac
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 GENESIS = "0" * 64
 
@@ -30,16 +32,16 @@ class AuditQuerySet(models.QuerySet["AuditEvent"]):
 
 
 class Outcome(models.TextChoices):
-    ALLOWED = "allowed", "Allowed"
-    DENIED = "denied", "Denied"
+    ALLOWED = "allowed", _("Allowed")
+    DENIED = "denied", _("Denied")
 
 
 class Action(models.TextChoices):
-    READ = "read", "Read"
-    CREATE = "create", "Create"
-    UPDATE = "update", "Update"
-    DELETE = "delete", "Delete"
-    EXPORT = "export", "Export"
+    READ = "read", pgettext_lazy("audit action", "Read")
+    CREATE = "create", pgettext_lazy("audit action", "Create")
+    UPDATE = "update", pgettext_lazy("audit action", "Update")
+    DELETE = "delete", pgettext_lazy("audit action", "Delete")
+    EXPORT = "export", pgettext_lazy("audit action", "Export")
 
 
 class AuditEvent(models.Model):

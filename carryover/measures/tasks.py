@@ -16,10 +16,12 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from carryover.accounts.models import Role, User
+from carryover.lib.i18n import language_for
 from carryover.lib.tasks import email_retry_delay
 
 from .models import AlertEmail, AlertEmailKind, AlertStatus, RiskAlert, SafetySettings
@@ -43,13 +45,10 @@ def _send_once(alert: RiskAlert, kind: str, recipient: User, template: str, cont
     try:
         with transaction.atomic():
             AlertEmail.objects.create(alert=alert, kind=kind, recipient=recipient)
-            body = render_to_string(template, {**context, "recipient": recipient, "site_url": settings.SITE_URL})
-            send_mail(
-                "Carryover: an alert needs your attention",
-                body,
-                settings.DEFAULT_FROM_EMAIL,
-                [recipient.email],
-            )
+            with translation.override(language_for(recipient)):  # the recipient's language, not the worker's
+                subject = _("Carryover: an alert needs your attention")
+                body = render_to_string(template, {**context, "recipient": recipient, "site_url": settings.SITE_URL})
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
     except IntegrityError:
         return False  # already sent by an earlier run
     logger.info("alert email sent alert=%s kind=%s recipient=%s", alert.pk, kind, recipient.pk)

@@ -28,7 +28,8 @@ from django.core.mail import send_mail
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from carryover.accounts.models import CareLink, Invitation, Membership, User
 from carryover.audit.models import Action, Outcome, audit_key
@@ -36,6 +37,7 @@ from carryover.audit.services import audit_record
 from carryover.homework.models import Attachment, Draft
 from carryover.lib.extensions import Registry
 from carryover.lib.filestore import store_delete
+from carryover.lib.i18n import language_for
 from carryover.measures.models import MeasureResult
 from carryover.reminders.models import PushSubscription, Reminder, ReminderSettings
 from carryover.support.services import links_end_for_client, links_erase_for_client
@@ -93,12 +95,16 @@ def closure_email(*, closure_id: int) -> None:
     """Tell each of the client's therapists that a client closed their account: a link to the client's records
     page (where they can place a legal hold), and no name or anything of the record in the email itself."""
     closure = Closure.objects.select_related("client").get(pk=closure_id)
-    links = CareLink.objects.filter(client=closure.client, ended_at__isnull=True).select_related("therapist__user")
+    links = CareLink.objects.filter(client=closure.client, ended_at__isnull=True).select_related(
+        "therapist__user", "therapist__practice"
+    )
     link = settings.SITE_URL + reverse("client_records", kwargs={"client_id": closure.client.user_id})
-    body = render_to_string("records/closure_notice.txt", {"link": link, "erase_after": closure.erase_after})
-    recipients = sorted({care.therapist.user.email for care in links})
-    if recipients:
-        send_mail("A client closed their Carryover account", body, settings.DEFAULT_FROM_EMAIL, recipients)
+    therapists = {care.therapist.user.email: care.therapist for care in links}
+    for email, therapist in sorted(therapists.items()):
+        with translation.override(language_for(therapist.user, therapist.practice)):  # each reads their own
+            subject = _("A client closed their Carryover account")
+            body = render_to_string("records/closure_notice.txt", {"link": link, "erase_after": closure.erase_after})
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
 
 
 def closure_hold(*, closure: Closure, actor: User, hold: bool, reason: str = "") -> None:

@@ -120,7 +120,7 @@ def client_hold(request: AuthedRequest, client_id: int) -> HttpResponse:
         erasure.closure_hold(
             closure=closure, actor=request.user, hold=form.cleaned_data["hold"], reason=form.cleaned_data["reason"]
         )
-        messages.success(request, _("Legal hold placed.") if form.cleaned_data["hold"] else "Legal hold lifted.")
+        messages.success(request, _("Legal hold placed.") if form.cleaned_data["hold"] else _("Legal hold lifted."))
     else:
         return TemplateResponse(request, "records/client_records.html", _record_context(client, form), status=400)
     return redirect("client_records", client_id)

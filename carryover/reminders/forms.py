@@ -122,7 +122,7 @@ class DigestForm(forms.ModelForm):
     class Meta:
         model = TherapistDigest
         fields = ["enabled", "time"]
-        labels = {"enabled": "Email me a daily summary", "time": "At (your time)"}
+        labels = {"enabled": _("Email me a daily summary"), "time": _("At (your time)")}
         widgets = {"time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
         error_messages = {"time": TIME_ERRORS}
 

@@ -12,10 +12,11 @@ from django.core.mail import EmailMessage
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from carryover.accounts.models import Membership, Role
 from carryover.homework.models import AssignmentStatus, Entry, Notice, Visibility, local_today
+from carryover.lib.i18n import language_for
 
 from .models import TherapistDigest
 from .times import local_instant
@@ -74,10 +75,9 @@ def digests_send(*, now: datetime | None = None) -> int:
             "inactive": len(attention.inactive),
             "url": settings.SITE_URL + reverse("therapist_attention"),
         }
-        EmailMessage(
-            render_to_string("reminders/digest_subject.txt", context).strip(),
-            render_to_string("reminders/digest_body.txt", context),
-            to=[digest.therapist.user.email],
-        ).send(fail_silently=True)
+        with translation.override(language_for(digest.therapist.user, digest.therapist.practice)):
+            subject = render_to_string("reminders/digest_subject.txt", context).strip()
+            body = render_to_string("reminders/digest_body.txt", context)
+        EmailMessage(subject, body, to=[digest.therapist.user.email]).send(fail_silently=True)
         sent += 1
     return sent

@@ -13,7 +13,7 @@ from .models import ENCOURAGEMENT_MAX, Preset, SupportLink
 from .services import ScopeChoice
 from .shared import Scope, shareable_assignments, shareable_entries
 
-NOT_YOURS = "That isn't one of yours to share. Choose from the list."
+NOT_YOURS = _("That isn't one of yours to share. Choose from the list.")
 MAX_ID = 2**63 - 1
 
 
@@ -152,7 +152,7 @@ class ScopeForm(forms.Form):
 
 class EncouragementForm(forms.Form):
     preset = forms.ChoiceField(
-        choices=[("", "Write my own")] + list(Preset.choices),
+        choices=[("", _("Write my own")), *Preset.choices],
         required=False,
         widget=forms.RadioSelect,
         label=_("Send a kind word"),

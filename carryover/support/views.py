@@ -280,8 +280,11 @@ def _therapist_invites(request: AuthedRequest, client: Membership, form: Guardia
     except services.SupportError as error:
         form.add_error("email", str(error))
         return False
-    verb = "invited; the client is told on their support page" if data["guardian"] else "suggested to the client"
-    messages.success(request, _("%(name)s %(verb)s.") % {"name": data["name"], "verb": verb})
+    if data["guardian"]:
+        done = _("%(name)s invited; the client is told on their support page.")
+    else:
+        done = _("%(name)s suggested to the client.")
+    messages.success(request, done % {"name": data["name"]})
     return True
 
 
