@@ -15,8 +15,16 @@ NAV = {
         ("support_settings", _("Support")),
     ],
     Role.SUPPORT: [("support_home", _("Home")), ("support_worried", _("Worried about them?"))],
-    Role.THERAPIST: [("caseload", "Caseload"), ("library", "Library"), ("therapist_attention", "Needs attention")],
-    Role.ADMIN: [("practice_home", "Practice"), ("audit_log", "Audit log"), ("reminder_failures", "Reminders")],
+    Role.THERAPIST: [
+        ("caseload", _("Caseload")),
+        ("library", _("Library")),
+        ("therapist_attention", _("Needs attention")),
+    ],
+    Role.ADMIN: [
+        ("practice_home", _("Practice")),
+        ("audit_log", _("Audit log")),
+        ("reminder_failures", _("Reminders")),
+    ],
 }
 
 
