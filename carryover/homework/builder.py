@@ -169,7 +169,7 @@ class FieldRowForm(forms.Form):
     @property
     def kept_type(self) -> str:
         """The label of a built-in field kind this row keeps, or ""."""
-        return KEPT_TYPES.get(str(self["type"].value()), "")
+        return str(KEPT_TYPES.get(str(self["type"].value()), ""))
 
     def has_changed(self) -> bool:
         # A row counts once something is typed in it; the type menu and checkboxes alone don't make a field.

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils.formats import date_format
 from django.utils.functional import lazy
@@ -15,6 +16,9 @@ from django.utils.translation import gettext, gettext_lazy
 
 from carryover.accounts.models import Membership
 from carryover.homework.models import Assignment, AssignmentStatus, Occurrence
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from .models import CHANGES, CONFIDENT, ConfidenceCheck, Conversation, ConversationStatus, Decision, Step, StepKind
 
@@ -202,7 +206,7 @@ BANDS = (
 )
 
 
-def band(rating: int | None) -> str:
+def band(rating: int | None) -> StrOrPromise:
     if rating is None:
         return BANDS[3]
     return BANDS[0] if rating <= 3 else BANDS[1] if rating < CONFIDENT else BANDS[2]

@@ -42,9 +42,8 @@ def review_link(client: Membership) -> ClientLink:
     return ClientLink(gettext("Review with"), reverse("together_start", args=[client.user_id]))
 
 
-DRAFT_SIGNAL = Signal(
-    "review", gettext_lazy("Review in progress"), 8, "info"
-)  # a draft left half-way, waiting to be finished
+# A draft left half-way, waiting to be finished.
+DRAFT_SIGNAL = Signal("review", gettext_lazy("Review in progress"), 8, "info")
 
 
 def draft_signal(ctx: CaseloadContext) -> dict[int, list[Signal]]:
@@ -117,7 +116,7 @@ def checklist_section(client: Membership, window: Window) -> SummarySection | No
     if conversation.is_draft:
         line = gettext("The review started %(started)s, in progress.") % {"started": started}
     else:
-        finished = date_format(conversation.finished_at, "j M")
+        finished = date_format(conversation.finished_at or conversation.started_at, "j M")
         line = gettext("The review started %(started)s, finished %(finished)s.") % {
             "started": started,
             "finished": finished,
@@ -131,18 +130,19 @@ def insight(assignments: dict[int, Any]) -> list[InsightTable]:
     ids = list(assignments)
     checks = agreed.latest_checks(ids)
     in_session = agreed.agreed_in_session(ids)
-    by_band = {pk: agreed.band(checks[pk].rating if pk in checks else None) for pk in ids}
+    by_band = {pk: str(agreed.band(checks[pk].rating if pk in checks else None)) for pk in ids}
+    bands = [str(band) for band in agreed.BANDS]
     return [
         InsightTable(
             gettext("By confidence"),
             gettext("How sure the client was (the latest rating)"),
-            {pk: by_band[pk] for pk in sorted(ids, key=lambda pk: agreed.BANDS.index(by_band[pk]))},
+            {pk: by_band[pk] for pk in sorted(ids, key=lambda pk: bands.index(by_band[pk]))},
             note=gettext("Confidence as the client rated it when the activity was agreed or first opened."),
         ),
         InsightTable(
             gettext("Agreed in session or sent"),
             gettext("How it was set"),
-            {pk: agreed.AGREED if pk in in_session else agreed.SENT for pk in ids},
+            {pk: str(agreed.AGREED) if pk in in_session else str(agreed.SENT) for pk in ids},
         ),
     ]
 
