@@ -20,6 +20,7 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext, gettext_lazy
 
 from carryover.accounts.access import role_required
 from carryover.accounts.models import Role
@@ -69,81 +70,92 @@ CONTENT_NAMES = ("step_title", "step_help", "label", "help", "choices", "min", "
 
 
 class WorksheetForm(forms.Form):
-    name = forms.CharField(max_length=120, label="Name")
+    name = forms.CharField(max_length=120, label=gettext_lazy("Name"))
     category = forms.CharField(
         max_length=60,
         required=False,
-        label="Category",
-        help_text="Choose one or type your own.",
+        label=gettext_lazy("Category"),
+        help_text=gettext_lazy("Choose one or type your own."),
         widget=forms.TextInput(attrs={"list": "category-choices", "autocomplete": "off"}),
     )
-    summary = forms.CharField(max_length=300, required=False, label="One-line summary")
+    summary = forms.CharField(max_length=300, required=False, label=gettext_lazy("One-line summary"))
     instructions = forms.CharField(
         max_length=INSTRUCTIONS_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
-        label="Instructions for the client",
-        help_text="What to do, when and how, in plain words.",
+        label=gettext_lazy("Instructions for the client"),
+        help_text=gettext_lazy("What to do, when and how, in plain words."),
     )
     rationale = forms.CharField(
         max_length=RATIONALE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Why this helps (the default)",
-        error_messages={"required": "Please say why this helps — clients who know why are more likely to do it."},
+        label=gettext_lazy("Why this helps (the default)"),
+        error_messages={
+            "required": gettext_lazy("Please say why this helps — clients who know why are more likely to do it.")
+        },
     )
-    minutes = forms.IntegerField(min_value=1, max_value=240, initial=10, label="About how many minutes")
+    minutes = forms.IntegerField(min_value=1, max_value=240, initial=10, label=gettext_lazy("About how many minutes"))
     shared = forms.BooleanField(
         required=False,
-        label="Share with my practice",
-        help_text="Other therapists in your practice can preview and assign it; only you can edit it.",
+        label=gettext_lazy("Share with my practice"),
+        help_text=gettext_lazy("Other therapists in your practice can preview and assign it; only you can edit it."),
     )
     based_on = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class FieldRowForm(forms.Form):
-    step_title = forms.CharField(max_length=120, required=False, label="Start a new step here, called")
-    step_help = forms.CharField(max_length=300, required=False, label="Note under the step title")
-    type = forms.ChoiceField(choices=BUILDER_TYPES, initial="short_text", label="Type of answer")
-    label = forms.CharField(max_length=200, required=False, label="Question or label")
-    help = forms.CharField(max_length=500, required=False, label="Help text")
-    required = forms.BooleanField(required=False, label="The client must answer this")
+    step_title = forms.CharField(max_length=120, required=False, label=gettext_lazy("Start a new step here, called"))
+    step_help = forms.CharField(max_length=300, required=False, label=gettext_lazy("Note under the step title"))
+    type = forms.ChoiceField(choices=BUILDER_TYPES, initial="short_text", label=gettext_lazy("Type of answer"))
+    label = forms.CharField(max_length=200, required=False, label=gettext_lazy("Question or label"))
+    help = forms.CharField(max_length=500, required=False, label=gettext_lazy("Help text"))
+    required = forms.BooleanField(required=False, label=gettext_lazy("The client must answer this"))
     choices = forms.CharField(
-        max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Choices, one per line"
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=gettext_lazy("Choices, one per line"),
     )
     min = forms.FloatField(
         required=False,
         min_value=-1_000_000,
         max_value=1_000_000,
-        label="Lowest",
+        label=gettext_lazy("Lowest"),
         widget=forms.NumberInput(attrs={"step": "any", "class": "short"}),
     )
     max = forms.FloatField(
         required=False,
         min_value=-1_000_000,
         max_value=1_000_000,
-        label="Highest",
+        label=gettext_lazy("Highest"),
         widget=forms.NumberInput(attrs={"step": "any", "class": "short"}),
-        help_text="Left empty, a scale runs from 0 to 10 and a number has no limit.",
+        help_text=gettext_lazy("Left empty, a scale runs from 0 to 10 and a number has no limit."),
     )
-    min_label = forms.CharField(max_length=60, required=False, label="Lowest means")
-    max_label = forms.CharField(max_length=60, required=False, label="Highest means")
-    unit = forms.CharField(max_length=20, required=False, label="Unit (like km or cups)")
+    min_label = forms.CharField(max_length=60, required=False, label=gettext_lazy("Lowest means"))
+    max_label = forms.CharField(max_length=60, required=False, label=gettext_lazy("Highest means"))
+    unit = forms.CharField(max_length=20, required=False, label=gettext_lazy("Unit (like km or cups)"))
     risk = forms.BooleanField(
         required=False,
-        label="Risk question",
-        help_text="An alerting answer shows the client crisis lines at once and alerts you (you can turn alerts "
-        "off per client when assigning, with a reason).",
+        label=gettext_lazy("Risk question"),
+        help_text=gettext_lazy(
+            "An alerting answer shows the client crisis lines at once and alerts you (you can turn alerts "
+            "off per client when assigning, with a reason)."
+        ),
     )
     risk_at = forms.CharField(
         max_length=120,
         required=False,
-        label="Alerting answer",
-        help_text="For a scale or number, the lowest value that alerts; for a choice, the choice that alerts.",
+        label=gettext_lazy("Alerting answer"),
+        help_text=gettext_lazy(
+            "For a scale or number, the lowest value that alerts; for a choice, the choice that alerts."
+        ),
     )
     key = forms.CharField(max_length=40, required=False, widget=forms.HiddenInput)
     order = forms.FloatField(
-        required=False, label="Position", widget=forms.NumberInput(attrs={"step": "any", "class": "short"})
+        required=False,
+        label=gettext_lazy("Position"),
+        widget=forms.NumberInput(attrs={"step": "any", "class": "short"}),
     )
-    remove = forms.BooleanField(required=False, label="Remove this field")
+    remove = forms.BooleanField(required=False, label=gettext_lazy("Remove this field"))
 
     def __init__(self, *args, base: Mapping[str, dict] | None = None, first: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -157,7 +169,7 @@ class FieldRowForm(forms.Form):
     @property
     def kept_type(self) -> str:
         """The label of a built-in field kind this row keeps, or ""."""
-        return KEPT_TYPES.get(str(self["type"].value()), "")
+        return str(KEPT_TYPES.get(str(self["type"].value()), ""))
 
     def has_changed(self) -> bool:
         # A row counts once something is typed in it; the type menu and checkboxes alone don't make a field.
@@ -167,11 +179,13 @@ class FieldRowForm(forms.Form):
         cleaned = super().clean() or {}
         kind, key = cleaned.get("type"), cleaned.get("key") or ""
         if not cleaned.get("label"):
-            self.add_error("label", "Please give this field a label: the question the client sees.")
+            self.add_error("label", gettext_lazy("Please give this field a label: the question the client sees."))
         if cleaned.get("step_help") and not cleaned.get("step_title") and not self.first:
-            self.add_error("step_title", "Give the new step a title too, or clear its note.")
+            self.add_error("step_title", gettext_lazy("Give the new step a title too, or clear its note."))
         if kind in KEPT_TYPES and self.base.get(key, {}).get("type") != kind:
-            self.add_error("type", "This kind of field can only be kept from the worksheet it was copied from.")
+            self.add_error(
+                "type", gettext_lazy("This kind of field can only be kept from the worksheet it was copied from.")
+            )
         if kind in CHOICE_TYPES:
             cleaned["choice_labels"] = self._choice_labels(cleaned.get("choices") or "")
         if kind == "rating":
@@ -185,7 +199,10 @@ class FieldRowForm(forms.Form):
     def _clean_number(self, cleaned: dict[str, Any]) -> None:
         low, high = cleaned.get("min"), cleaned.get("max")
         if low is not None and high is not None and low > high:
-            self.add_error("max", f"The highest allowed number must be at least the lowest ({low:g}).")
+            self.add_error(
+                "max",
+                gettext("The highest allowed number must be at least the lowest (%(low)s).") % {"low": f"{low:g}"},
+            )
 
     def _clean_risk(self, cleaned: dict[str, Any]) -> None:
         """The row's risk rule as schema data (`risk`); whether it fits the scale is the schema's own check."""
@@ -194,38 +211,48 @@ class FieldRowForm(forms.Form):
         if kept.get("risk") and kept.get("type") == kind and answer == _risk_answer(kept):
             return  # a copied or edited field keeps its rule as it was (a PHQ-9 item's "1 or more")
         if kind not in RISK_TYPES:
-            self.add_error("risk", "Only a rating scale, a number or a choice can be a risk question, not free text.")
+            self.add_error(
+                "risk", gettext_lazy("Only a rating scale, a number or a choice can be a risk question, not free text.")
+            )
         elif not answer:
-            self.add_error("risk_at", "Please say which answer alerts you.")
+            self.add_error("risk_at", gettext_lazy("Please say which answer alerts you."))
         elif kind in CHOICE_TYPES:
             labels = {label.casefold() for label in cleaned.get("choice_labels") or []}
             if answer.casefold() not in labels:
-                self.add_error("risk_at", "Please type one of the choices above, exactly as listed.")
+                self.add_error("risk_at", gettext_lazy("Please type one of the choices above, exactly as listed."))
         elif _number_or(answer.replace(",", "."), None) is None:
-            self.add_error("risk_at", "Please enter the lowest alerting value as a number.")
+            self.add_error("risk_at", gettext_lazy("Please enter the lowest alerting value as a number."))
 
     def _choice_labels(self, text: str) -> list[str]:
         labels = [line.strip() for line in text.splitlines() if line.strip()]
         seen = {label.casefold() for label in labels}
         if len(labels) < 2:
-            self.add_error("choices", "Please list at least two choices, one per line.")
+            self.add_error("choices", gettext_lazy("Please list at least two choices, one per line."))
         elif len(labels) > MAX_CHOICES:
-            self.add_error("choices", f"Please keep to {MAX_CHOICES} choices at most (there are {len(labels)}).")
+            self.add_error(
+                "choices",
+                gettext("Please keep to %(most)s choices at most (there are %(count)s).")
+                % {"most": MAX_CHOICES, "count": len(labels)},
+            )
         elif len(seen) < len(labels):
-            self.add_error("choices", "Each choice must be different; one is listed twice.")
+            self.add_error("choices", gettext_lazy("Each choice must be different; one is listed twice."))
         elif any(len(label) > 120 for label in labels):
-            self.add_error("choices", "Please keep each choice to 120 characters at most.")
+            self.add_error("choices", gettext_lazy("Please keep each choice to 120 characters at most."))
         return labels
 
     def _clean_rating(self, cleaned: dict[str, Any]) -> None:
         low = 0.0 if cleaned.get("min") is None else cleaned["min"]
         high = 10.0 if cleaned.get("max") is None else cleaned["max"]
         if not (low.is_integer() and high.is_integer()):
-            self.add_error("max", "A scale uses whole numbers, like 0 to 10.")
+            self.add_error("max", gettext_lazy("A scale uses whole numbers, like 0 to 10."))
         elif low >= high:
-            self.add_error("max", f"The top of the scale must be above the bottom (it is {low:g} to {high:g}).")
+            self.add_error(
+                "max",
+                gettext("The top of the scale must be above the bottom (it is %(low)s to %(high)s).")
+                % {"low": f"{low:g}", "high": f"{high:g}"},
+            )
         elif high - low > 1000:
-            self.add_error("max", "Please keep the scale to at most 1,000 points, like 0 to 100.")
+            self.add_error("max", gettext_lazy("Please keep the scale to at most 1,000 points, like 0 to 100."))
         else:
             cleaned["min"], cleaned["max"] = int(low), int(high)
 
@@ -248,11 +275,16 @@ class BaseFieldRowSet(forms.BaseFormSet):
     def clean(self) -> None:
         count = len(self.filled())
         if count == 0:
-            raise forms.ValidationError("Please add at least one field: a question for the client to answer.")
+            raise forms.ValidationError(
+                gettext_lazy("Please add at least one field: a question for the client to answer.")
+            )
         if count > MAX_FIELDS:
             raise forms.ValidationError(
-                f"A worksheet can have at most {MAX_FIELDS} fields, and this one has {count}. "
-                f"Please remove {count - MAX_FIELDS}, or split it into two worksheets."
+                gettext(
+                    "A worksheet can have at most %(most)s fields, and this one has %(count)s. "
+                    "Please remove %(over)s, or split it into two worksheets."
+                )
+                % {"most": MAX_FIELDS, "count": count, "over": count - MAX_FIELDS}
             )
 
 

@@ -19,7 +19,9 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class Format(models.TextChoices):
@@ -45,7 +47,7 @@ Cleaner = Callable[[Mapping, Any, Mapping], Any]
 @dataclass(frozen=True)
 class FieldType:
     name: str
-    label: str  # what the builder calls it
+    label: str | Promise  # what the builder calls it
     clean: Cleaner | None = None  # one stripped, non-empty typed value → the saved answer (None: structured)
     display: Callable[[Mapping, Any], Any] | None = None  # a saved answer → what a reader sees (None: as saved)
     check: Callable[[Mapping], None] | None = None  # the type's own options, for built-ins and the builder
@@ -227,14 +229,20 @@ def display(field: Mapping, value: Any) -> Any:
 # --- The registry ----------------------------------------------------------------------------------------------
 
 _TYPES = [
-    FieldType("short_text", "Short text", clean=_text(TEXT_LIMITS["short_text"]), in_list=True),
-    FieldType("long_text", "Long text", clean=_text(TEXT_LIMITS["long_text"]), in_list=True),
+    FieldType("short_text", gettext_lazy("Short text"), clean=_text(TEXT_LIMITS["short_text"]), in_list=True),
+    FieldType("long_text", gettext_lazy("Long text"), clean=_text(TEXT_LIMITS["long_text"]), in_list=True),
     FieldType(
-        "rating", "Rating scale", clean=_rating, display=_show_rating, check=_check_scale, in_list=True, risk=True
+        "rating",
+        gettext_lazy("Rating scale"),
+        clean=_rating,
+        display=_show_rating,
+        check=_check_scale,
+        in_list=True,
+        risk=True,
     ),
     FieldType(
         "single_choice",
-        "Single choice",
+        gettext_lazy("Single choice"),
         clean=_choice,
         display=_show_choice,
         check=_check_choices,
@@ -243,7 +251,7 @@ _TYPES = [
     ),
     FieldType(
         "multi_choice",
-        "Multiple choice",
+        gettext_lazy("Multiple choice"),
         clean=_choices,
         display=_show_choices,
         check=_check_choices,
@@ -251,29 +259,37 @@ _TYPES = [
         risk=True,
     ),
     FieldType(
-        "checkbox", "Checkbox (yes or no)", clean=_checkbox, display=lambda f, v: "Yes" if v else "No", in_list=True
+        "checkbox",
+        gettext_lazy("Checkbox (yes or no)"),
+        clean=_checkbox,
+        display=lambda f, v: _("Yes") if v else _("No"),
+        in_list=True,
     ),
-    FieldType("number", "Number", clean=_number, in_list=True, risk=True),
-    FieldType("duration", "Duration (minutes)", clean=_duration, display=lambda f, v: f"{v} min", in_list=True),
-    FieldType("date", "Date", clean=_date, in_list=True),
-    FieldType("datetime", "Date and time", clean=_datetime, in_list=True),
-    FieldType("drawing", "Drawing", clean=_attachment, answer_format=Format.DRAW),
-    FieldType("photo", "Photo", clean=_attachment, answer_format=Format.PHOTO),
-    FieldType("audio", "Voice recording", clean=_attachment, answer_format=Format.VOICE),
+    FieldType("number", gettext_lazy("Number"), clean=_number, in_list=True, risk=True),
+    FieldType(
+        "duration", gettext_lazy("Duration (minutes)"), clean=_duration, display=lambda f, v: f"{v} min", in_list=True
+    ),
+    FieldType("date", gettext_lazy("Date"), clean=_date, in_list=True),
+    FieldType("datetime", gettext_lazy("Date and time"), clean=_datetime, in_list=True),
+    FieldType("drawing", gettext_lazy("Drawing"), clean=_attachment, answer_format=Format.DRAW),
+    FieldType("photo", gettext_lazy("Photo"), clean=_attachment, answer_format=Format.PHOTO),
+    FieldType("audio", gettext_lazy("Voice recording"), clean=_attachment, answer_format=Format.VOICE),
     # Richer fields of the built-in library: the builder can't make them, but a copy or an edit keeps them.
-    FieldType("list", "Table of rows", display=_show_list, in_builder=False),
+    FieldType("list", gettext_lazy("Table of rows"), display=_show_list, in_builder=False),
     FieldType(
         "rerate",
-        "Re-rating of an earlier table",
+        gettext_lazy("Re-rating of an earlier table"),
         in_builder=False,
         display=lambda f, v: [{"text": f"{row['label']}: {row['value']}", "marked": False} for row in v],
     ),
     FieldType(
         "ladder_item",
-        "Fear-ladder step",
+        gettext_lazy("Fear-ladder step"),
         clean=_ladder_item,
         in_builder=False,
-        display=lambda f, v: f"{v['description']} (expected distress {v['suds']})",
+        display=lambda f, v: (
+            _("%(description)s (expected distress %(suds)s)") % {"description": v["description"], "suds": v["suds"]}
+        ),
     ),
 ]
 FIELD_TYPES: dict[str, FieldType] = {kind.name: kind for kind in _TYPES}

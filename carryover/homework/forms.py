@@ -6,6 +6,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django import forms
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from carryover.lib.widgets import DateInput
 
@@ -34,105 +37,107 @@ def long_text(limit: int, rows: int) -> forms.Textarea:
 
 
 TOO_LONG = {
-    "max_length": "This is %(show_value)d characters; the most is %(limit_value)d. Nothing was cut: please shorten it."
+    "max_length": _(
+        "This is %(show_value)d characters; the most is %(limit_value)d. Nothing was cut: please shorten it."
+    )
 }
 
 
 class AssignmentForm(forms.Form):
-    title = forms.CharField(max_length=120, label="Title the client will see")
+    title = forms.CharField(max_length=120, label=_("Title the client will see"))
     instructions = forms.CharField(
         max_length=INSTRUCTIONS_MAX_LENGTH,
         widget=long_text(INSTRUCTIONS_MAX_LENGTH, 4),
         error_messages=TOO_LONG,
-        label="Instructions",
-        help_text="Concrete and written down: what, when, where, how. Links are fine.",
+        label=_("Instructions"),
+        help_text=_("Concrete and written down: what, when, where, how. Links are fine."),
     )
     rationale = forms.CharField(
         max_length=RATIONALE_MAX_LENGTH,
         widget=long_text(RATIONALE_MAX_LENGTH, 3),
-        label="Why this helps",
+        label=_("Why this helps"),
         error_messages={
             **TOO_LONG,
-            "required": "Please say why this helps — clients who know why are more likely to do it.",
+            "required": _("Please say why this helps — clients who know why are more likely to do it."),
         },
     )
     client_language = forms.ChoiceField(
         choices=[("", "None"), ("es", "Español (Spanish)")],
         required=False,
-        label="Also in the client's language",
-        help_text="A client reading Carryover in this language sees your version below instead; both are kept.",
+        label=_("Also in the client's language"),
+        help_text=_("A client reading Carryover in this language sees your version below instead; both are kept."),
     )
     instructions_client = forms.CharField(
         max_length=INSTRUCTIONS_MAX_LENGTH,
         required=False,
         widget=long_text(INSTRUCTIONS_MAX_LENGTH, 4),
         error_messages=TOO_LONG,
-        label="Instructions in the client's language",
+        label=_("Instructions in the client's language"),
     )
     rationale_client = forms.CharField(
         max_length=RATIONALE_MAX_LENGTH,
         required=False,
         widget=long_text(RATIONALE_MAX_LENGTH, 3),
         error_messages=TOO_LONG,
-        label="Why this helps, in the client's language",
+        label=_("Why this helps, in the client's language"),
     )
-    minutes = forms.IntegerField(min_value=1, max_value=240, label="About how many minutes")
-    schedule_kind = forms.ChoiceField(choices=ScheduleKind.choices, label="How often", widget=forms.RadioSelect)
+    minutes = forms.IntegerField(min_value=1, max_value=240, label=_("About how many minutes"))
+    schedule_kind = forms.ChoiceField(choices=ScheduleKind.choices, label=_("How often"), widget=forms.RadioSelect)
     weekdays = forms.TypedMultipleChoiceField(
         choices=list(enumerate(WEEKDAY_NAMES)),
         coerce=int,
         required=False,
-        label="On these days",
+        label=_("On these days"),
         widget=forms.CheckboxSelectMultiple,
     )
-    times_per_week = forms.IntegerField(min_value=1, max_value=14, required=False, label="Times a week")
-    start_date = forms.DateField(label="Starting", widget=DateInput())
-    end_date = forms.DateField(required=False, label="Until (or, for once, by)", widget=DateInput())
-    confirm_past = forms.BooleanField(required=False, label="Yes, start it on this past date")
+    times_per_week = forms.IntegerField(min_value=1, max_value=14, required=False, label=_("Times a week"))
+    start_date = forms.DateField(label=_("Starting"), widget=DateInput())
+    end_date = forms.DateField(required=False, label=_("Until (or, for once, by)"), widget=DateInput())
+    confirm_past = forms.BooleanField(required=False, label=_("Yes, start it on this past date"))
     if_when = forms.CharField(
         max_length=200,
         required=False,
-        label="When: an existing routine",
-        help_text="For example “After I brush my teeth at night”.",
+        label=_("When: an existing routine"),
+        help_text=_("For example “After I brush my teeth at night”."),
     )
     if_then = forms.CharField(
         max_length=200,
         required=False,
-        label="Then: what they will do",
-        help_text="For example “I will write one line”.",
+        label=_("Then: what they will do"),
+        help_text=_("For example “I will write one line”."),
     )
     minimum = forms.CharField(
         max_length=500,
         required=False,
-        label="Minimum version (short on time?)",
-        help_text="“Just write the situation and one thought.”",
+        label=_("Minimum version (short on time?)"),
+        help_text=_("“Just write the situation and one thought.”"),
         widget=long_text(500, 2),
         error_messages=TOO_LONG,
     )
     coping = forms.CharField(
         max_length=1000,
         required=False,
-        label="What might come up, and how to cope",
+        label=_("What might come up, and how to cope"),
         widget=long_text(1000, 2),
         error_messages=TOO_LONG,
     )
-    goal = forms.ModelChoiceField(queryset=Goal.objects.none(), required=False, label="The goal it serves")
+    goal = forms.ModelChoiceField(queryset=Goal.objects.none(), required=False, label=_("The goal it serves"))
     formats = forms.MultipleChoiceField(
-        choices=Format.choices, required=False, label="Ways to answer", widget=forms.CheckboxSelectMultiple
+        choices=Format.choices, required=False, label=_("Ways to answer"), widget=forms.CheckboxSelectMultiple
     )
 
     risk_alerts = forms.BooleanField(
         required=False,
         initial=True,
-        label="Alert me when this client gives a risk answer",
-        help_text="This worksheet has risk questions. The client is shown crisis lines whatever you choose here.",
+        label=_("Alert me when this client gives a risk answer"),
+        help_text=_("This worksheet has risk questions. The client is shown crisis lines whatever you choose here."),
     )
     risk_alerts_off_reason = forms.CharField(
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Why no alerts for this client",
-        help_text="Needed to turn alerts off; kept on record.",
+        label=_("Why no alerts for this client"),
+        help_text=_("Needed to turn alerts off; kept on record."),
     )
 
     def __init__(
@@ -161,7 +166,7 @@ class AssignmentForm(forms.Form):
         assert isinstance(goal_field, forms.ModelChoiceField)
         goal_field.queryset = goals if goals is not None else Goal.objects.none()
         goal_field.label_from_instance = lambda goal: goal.title  # type: ignore[method-assign,assignment]
-        goal_field.empty_label = "No particular goal"
+        goal_field.empty_label = _("No particular goal")
         formats_field = self.fields["formats"]
         assert isinstance(formats_field, forms.MultipleChoiceField)
         if allowed_formats:
@@ -171,19 +176,19 @@ class AssignmentForm(forms.Form):
         cleaned = super().clean() or {}
         kind, start, end = cleaned.get("schedule_kind"), cleaned.get("start_date"), cleaned.get("end_date")
         if kind == ScheduleKind.WEEKDAYS and not cleaned.get("weekdays"):
-            self.add_error("weekdays", "Please choose at least one day.")
+            self.add_error("weekdays", _("Please choose at least one day."))
         if kind == ScheduleKind.PER_WEEK and not cleaned.get("times_per_week"):
-            self.add_error("times_per_week", "Please say how many times a week.")
+            self.add_error("times_per_week", _("Please say how many times a week."))
         if kind == ScheduleKind.ONCE and not end:
-            self.add_error("end_date", "Please choose the date it is due by.")
+            self.add_error("end_date", _("Please choose the date it is due by."))
         if start and end and end < start:
-            self.add_error("end_date", "This must be on or after the start date.")
+            self.add_error("end_date", _("This must be on or after the start date."))
         self._check_past(start, end)
         self._check_far_past(start)
         self._check_client_language(cleaned)
         alerts_off = "risk_alerts" in self.fields and not cleaned.get("risk_alerts")
         if alerts_off and not (cleaned.get("risk_alerts_off_reason") or "").strip():
-            self.add_error("risk_alerts_off_reason", "Please give a reason for not being alerted, for the record.")
+            self.add_error("risk_alerts_off_reason", _("Please give a reason for not being alerted, for the record."))
         return cleaned
 
     def _check_client_language(self, cleaned: dict) -> None:
@@ -193,7 +198,7 @@ class AssignmentForm(forms.Form):
             first = "instructions_client" if "instructions_client" in self.fields else "rationale_client"
             self.add_error(first, "Please write the client's-language version, or choose “None” above.")
         if written and not cleaned.get("client_language"):
-            self.add_error("client_language", "Please choose the language your second version is written in.")
+            self.add_error("client_language", _("Please choose the language your second version is written in."))
 
     def _past_start_posted(self) -> bool:
         if self.today is None or not self.is_bound:
@@ -211,13 +216,18 @@ class AssignmentForm(forms.Form):
             return
         if end and end < self.today:
             self.add_error(
-                "end_date", f"This date has passed, so nothing would be due. Choose {self.today:%-d %b} or later."
+                "end_date",
+                gettext("This date has passed, so nothing would be due. Choose %(day)s or later.")
+                % {"day": date_format(self.today, "j M")},
             )
         if start and start < self.today and not self.cleaned_data.get("confirm_past"):
             self.add_error(
                 "start_date",
-                f"This is before today ({self.today:%-d %b}). Tick “Yes, start it on this past date” below to keep it; "
-                "days before today are never counted as missed.",
+                gettext(
+                    "This is before today (%(day)s). Tick “Yes, start it on this past date” below to keep it; "
+                    "days before today are never counted as missed."
+                )
+                % {"day": date_format(self.today, "j M")},
             )
 
     def _check_far_past(self, start: date | None) -> None:
@@ -228,7 +238,11 @@ class AssignmentForm(forms.Form):
             return
         earliest = self.bound_today - MAX_PAST_START
         if start < earliest:
-            self.add_error("start_date", f"Choose a start date no earlier than {earliest:%-d %b %Y} (a year back).")
+            self.add_error(
+                "start_date",
+                gettext("Choose a start date no earlier than %(day)s (a year back).")
+                % {"day": date_format(earliest, "j M Y")},
+            )
 
     def clean_if_when(self) -> str:
         return plan_when(self.cleaned_data.get("if_when", ""))
@@ -313,16 +327,20 @@ def assign_form(version, *args, **kwargs) -> AssignmentForm:
 def before_session_note(next_session: date | None) -> str:
     """What "before each session" means for this client now: when it will be due, or that nothing will be."""
     if next_session is None:
-        return (
+        return gettext(
             "Before each session: no next session is booked for this client, so nothing will be due until one is "
             "(book it on their Sessions page)."
         )
     days = open_days(ScheduleKind.BEFORE_SESSION, due_before_session(next_session))
     opens, due = days[0], days[-1]
-    return (
-        f"Before each session: the next one is booked for {next_session:%a %-d %b}, so it will be open "
-        f"{opens:%a %-d} to {due:%a %-d %b}, and it follows the session if it is rebooked or cancelled."
-    )
+    return gettext(
+        "Before each session: the next one is booked for %(session)s, so it will be open %(opens)s to %(due)s, "
+        "and it follows the session if it is rebooked or cancelled."
+    ) % {
+        "session": date_format(next_session, "D j M"),
+        "opens": date_format(opens, "D j"),
+        "due": date_format(due, "D j M"),
+    }
 
 
 def assignment_initial(assignment) -> dict:
@@ -358,23 +376,26 @@ def version_initial(version, today: date) -> dict:
 
 
 class NotWorkingForm(forms.Form):
-    reason = forms.ChoiceField(choices=NoticeReason.choices, widget=forms.RadioSelect, label="What's not working?")
+    reason = forms.ChoiceField(choices=NoticeReason.choices, widget=forms.RadioSelect, label=_("What's not working?"))
     note = forms.CharField(
-        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Anything to add? (optional)"
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Anything to add? (optional)"),
     )
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), label="Comment for the client")
+    text = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), label=_("Comment for the client"))
 
 
 class GoalForm(forms.Form):
-    text = forms.CharField(max_length=300, label="Goal, in the client's words")
+    text = forms.CharField(max_length=300, label=_("Goal, in the client's words"))
     steps = forms.CharField(
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Steps (one per line, optional)",
+        label=_("Steps (one per line, optional)"),
     )
 
     def steps_list(self) -> list[str]:
@@ -383,14 +404,14 @@ class GoalForm(forms.Form):
 
 class LadderItemForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    description = forms.CharField(max_length=300, required=False, label="Situation")
-    suds = forms.IntegerField(min_value=0, max_value=100, required=False, label="Distress (0–100)")
-    position = forms.IntegerField(required=False, min_value=0, max_value=99, label="Order")
+    description = forms.CharField(max_length=300, required=False, label=_("Situation"))
+    suds = forms.IntegerField(min_value=0, max_value=100, required=False, label=_("Distress (0–100)"))
+    position = forms.IntegerField(required=False, min_value=0, max_value=99, label=_("Order"))
 
     def clean(self):
         cleaned = super().clean() or {}
         if cleaned.get("description") and cleaned.get("suds") is None:
-            self.add_error("suds", "How distressing would it be, from 0 to 100?")
+            self.add_error("suds", _("How distressing would it be, from 0 to 100?"))
         return cleaned
 
 

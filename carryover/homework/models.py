@@ -17,6 +17,7 @@ from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -36,8 +37,8 @@ class TemplateKind(models.TextChoices):
     """Questionnaires (the standardised measures) are scheduled and answered like any worksheet, but they are not
     activities: answering one is not doing homework, so they never count towards activity adherence."""
 
-    ACTIVITY = "activity", "Activity"
-    QUESTIONNAIRE = "questionnaire", "Questionnaire"
+    ACTIVITY = "activity", gettext_lazy("Activity")
+    QUESTIONNAIRE = "questionnaire", gettext_lazy("Questionnaire")
 
 
 class TemplateQuerySet(models.QuerySet["Template"]):
@@ -162,13 +163,19 @@ SESSION_WINDOW_DAYS = 2
 
 
 class ScheduleKind(models.TextChoices):
-    ONCE = "once", "Once, by a date"
-    DAILY = "daily", "Every day"
-    WEEKDAYS = "weekdays", "On chosen days"
-    PER_WEEK = "per_week", "A number of times a week"
-    FORTNIGHT = "fortnight", "Every two weeks, on the starting day"  # e.g. a questionnaire between sessions
+    ONCE = "once", gettext_lazy("Once, by a date")
+    DAILY = "daily", gettext_lazy("Every day")
+    WEEKDAYS = "weekdays", gettext_lazy("On chosen days")
+    PER_WEEK = "per_week", gettext_lazy("A number of times a week")
+    FORTNIGHT = (
+        "fortnight",
+        gettext_lazy("Every two weeks, on the starting day"),
+    )  # e.g. a questionnaire between sessions
     # A questionnaire answered just before each session reads the client's state as the session will meet it.
-    BEFORE_SESSION = "session", f"Before each session (in the {SESSION_WINDOW_DAYS} days before it)"
+    BEFORE_SESSION = (
+        "session",
+        lazy(lambda: _("Before each session (in the %(days)s days before it)") % {"days": SESSION_WINDOW_DAYS}, str)(),
+    )
 
 
 def due_before_session(session: date) -> date:

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.translation import gettext
+
 from carryover.accounts.models import Membership
 
 from .models import Assignment, Favourite, Template, TemplateVersion
@@ -34,7 +36,9 @@ def latest_versions(therapist: Membership) -> list[TemplateVersion]:
 def shelf_of(version: TemplateVersion, therapist: Membership) -> str:
     if version.category:
         return version.category
-    return "My worksheets" if version.template.owner_id == therapist.user_id else "Shared in my practice"
+    return (
+        gettext("My worksheets") if version.template.owner_id == therapist.user_id else gettext("Shared in my practice")
+    )
 
 
 def _words(text: str) -> list[str]:

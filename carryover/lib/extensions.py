@@ -12,9 +12,12 @@ a query, so which data a page shows rests on its view's access helper alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 P = TypeVar("P", bound=Callable[..., Any])
 
@@ -25,9 +28,9 @@ class Registry(Generic[P]):
 
     name: str
     providers: list[P] = field(default_factory=list)
-    kinds: dict[str, str] = field(default_factory=dict)  # kind -> label, in registration order
+    kinds: dict[str, StrOrPromise] = field(default_factory=dict)  # kind -> label, in registration order
 
-    def register(self, provider: P, *, kinds: dict[str, str] | None = None) -> P:
+    def register(self, provider: P, *, kinds: Mapping[str, StrOrPromise] | None = None) -> P:
         if provider not in self.providers:
             self.providers.append(provider)
             self.kinds.update(kinds or {})

@@ -10,6 +10,9 @@ from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from carryover.accounts.models import Membership
 from carryover.lib.times import local_day
@@ -42,11 +45,13 @@ def risk_and_scores_signal(ctx: CaseloadContext) -> dict[int, list[Signal]]:
     for client_id, flags in services.caseload_flags(ctx.ids).items():
         signals = []
         if flags["open_alerts"]:
-            signals.append(Signal("risk", "Safety alert: not yet acknowledged", RISK_WEIGHT, "risk"))
+            signals.append(Signal("risk", _("Safety alert: not yet acknowledged"), RISK_WEIGHT, "risk"))
         if flags["acknowledged_alerts"]:
-            signals.append(Signal("risk", "Safety alert: acknowledged, not resolved", RISK_WEIGHT // 2, "risk"))
+            signals.append(Signal("risk", _("Safety alert: acknowledged, not resolved"), RISK_WEIGHT // 2, "risk"))
         if flags["worsening"]:
-            signals.append(Signal("worse", "Reliably worse: " + ", ".join(flags["worsening"]), 40))
+            signals.append(
+                Signal("worse", _("Reliably worse: %(measures)s") % {"measures": ", ".join(flags["worsening"])}, 40)
+            )
         if signals:
             result[client_id] = signals
     return result
@@ -56,21 +61,25 @@ def _alert_line(alert: RiskAlert, client: Membership) -> str:
     """On the client's own day, like everything else in the summary and timeline; the pages add the moment it was
     raised in the reader's time zone."""
     state = {
-        AlertStatus.OPEN: "open, not yet acknowledged",
-        AlertStatus.ACKNOWLEDGED: "acknowledged, not resolved",
-        AlertStatus.RESOLVED: "resolved",
+        AlertStatus.OPEN: _("open, not yet acknowledged"),
+        AlertStatus.ACKNOWLEDGED: _("acknowledged, not resolved"),
+        AlertStatus.RESOLVED: _("resolved"),
     }[AlertStatus(alert.status)]
     day = local_day(alert.created_at, client.user.zone)
-    return f"Safety alert of {day:%a %-d %b}: {alert.get_source_display()} ({state})"
+    return _("Safety alert of %(day)s: %(source)s (%(state)s)") % {
+        "day": date_format(day, "D j M"),
+        "source": alert.get_source_display(),
+        "state": state,
+    }
 
 
 def alerts_section(client: Membership, window: Window) -> SummarySection | None:
     since = datetime.combine(window.start, time.min, client.user.zone)
     alerts = RiskAlert.objects.filter(client=client).exclude(status=AlertStatus.RESOLVED, created_at__lt=since)
     timed = [
-        TimedLine(_alert_line(alert, client), alert.created_at, "raised") for alert in alerts.order_by("created_at")
+        TimedLine(_alert_line(alert, client), alert.created_at, _("raised")) for alert in alerts.order_by("created_at")
     ]
-    return SummarySection("Safety", level="risk", timed=timed) if timed else None
+    return SummarySection(_("Safety"), level="risk", timed=timed) if timed else None
 
 
 def scores_section(client: Membership, window: Window) -> SummarySection | None:
@@ -82,18 +91,22 @@ def scores_section(client: Membership, window: Window) -> SummarySection | None:
     lines, charts, notes = [], [], []
     for summary in summaries:
         latest = summary.latest
-        line = f"{summary.name}: {latest.total} ({latest.band_label}) on {latest.taken_on:%-d %b}"
+        line = _("%(name)s: %(total)s (%(band)s) on %(day)s") % {
+            "name": summary.name,
+            "total": latest.total,
+            "band": latest.band_label,
+            "day": date_format(latest.taken_on, "j M"),
+        }
         if summary.from_previous:
-            line += f" · since the previous score: {summary.from_previous.text.lower()}"
+            line += " · " + _("since the previous score: %(text)s") % {"text": summary.from_previous.text.lower()}
         if len(summary.results) > 2 and summary.from_baseline:
-            line += f" · since the first: {summary.from_baseline.text.lower()}"
+            line += " · " + _("since the first: %(text)s") % {"text": summary.from_baseline.text.lower()}
         if latest.risk_value is not None:
             # A 0 on item 9 is what was answered, not a statement that the client is safe.
-            line += f" · question 9 answered {latest.risk_value}" + (
-                "" if latest.risk_value else " (does not rule out risk)"
-            )
+            line += " · " + _("question 9 answered %(value)s") % {"value": latest.risk_value}
+            line += "" if latest.risk_value else " " + _("(does not rule out risk)")
         if latest.difficulty_text:
-            line += f" · daily life: {latest.difficulty_text.lower()} (unscored)"
+            line += " · " + _("daily life: %(text)s (unscored)") % {"text": latest.difficulty_text.lower()}
         if latest.cluster_rule_text:
             line += f" · {latest.cluster_rule_text}"
         notes += [replace(note, name=f"{summary.name}: {note.name}") for note in summary.how_scored]
@@ -102,29 +115,36 @@ def scores_section(client: Membership, window: Window) -> SummarySection | None:
         marked = [d for d in sessions if d <= window.end]
         charts.append(
             Chart(
-                f"{summary.name} over time",
-                f"{summary.name} scores from {summary.baseline.taken_on:%-d %b %Y} to {latest.taken_on:%-d %b %Y}, "
-                f"with the severity bands shaded and session days as dashed lines.",
+                _("%(name)s over time") % {"name": summary.name},
+                _(
+                    "%(name)s scores from %(first)s to %(last)s, with the severity bands shaded and session days as "
+                    "dashed lines."
+                )
+                % {
+                    "name": summary.name,
+                    "first": date_format(summary.baseline.taken_on, "j M Y"),
+                    "last": date_format(latest.taken_on, "j M Y"),
+                },
                 chart_spec(summary.measure, summary.results, marked, today=window.end),
-                ["Date", "Score", "Severity"],
-                [[r.taken_on.strftime("%-d %b %Y"), r.total, r.band_label] for r in summary.results],
+                [_("Date"), _("Score"), _("Severity")],
+                [[date_format(r.taken_on, "j M Y"), r.total, r.band_label] for r in summary.results],
             )
         )
     outcome = services.pair_outcome_for(summaries)
     if outcome is not None:
-        lines.append(f"PHQ-9 and GAD-7 together (NHS Talking Therapies): {_pair_text(outcome)}")
+        lines.append(_("PHQ-9 and GAD-7 together (NHS Talking Therapies): %(text)s") % {"text": _pair_text(outcome)})
         notes.append(scoring.PAIR_NOTE)
-    return SummarySection("Questionnaires", lines, charts, level="scores", notes=notes)
+    return SummarySection(_("Questionnaires"), lines, charts, level="scores", notes=notes)
 
 
 def _pair_text(outcome: scoring.PairOutcome) -> str:
     if outcome.reliable_recovery:
-        return "reliable recovery"
+        return _("reliable recovery")
     if outcome.reliable_improvement:
-        return "reliable improvement"
+        return _("reliable improvement")
     if outcome.reliable_deterioration:
-        return "reliable deterioration"
-    return "no reliable change"
+        return _("reliable deterioration")
+    return _("no reliable change")
 
 
 def timeline_events(client: Membership, window: Window, wanted: set[str], assignment_id: int | None) -> list[Event]:
@@ -135,9 +155,9 @@ def timeline_events(client: Membership, window: Window, wanted: set[str], assign
         if assignment_id is not None:
             results = results.filter(entry__assignment_id=assignment_id)
         for r in results:
-            detail = f"Score {r.total} ({r.band_label})"
+            detail = _("Score %(total)s (%(band)s)") % {"total": r.total, "band": r.band_label}
             if r.risk_value is not None:
-                detail += f" · question 9 answered {r.risk_value}"
+                detail += " · " + _("question 9 answered %(value)s") % {"value": r.risk_value}
             events.append(
                 Event(
                     r.taken_on,
@@ -158,7 +178,7 @@ def timeline_events(client: Membership, window: Window, wanted: set[str], assign
                     local_day(alert.created_at, zone),
                     alert.created_at,
                     "alert",
-                    "Safety alert",
+                    _("Safety alert"),
                     _alert_line(alert, client),
                     url=reverse("alert_detail", args=[alert.pk]),
                     timed=True,
@@ -168,9 +188,11 @@ def timeline_events(client: Membership, window: Window, wanted: set[str], assign
 
 
 def register() -> None:
-    kinds = {"risk": "Open safety alert", "worse": "Scores reliably worse"}
+    kinds = {"risk": gettext_lazy("Open safety alert"), "worse": gettext_lazy("Scores reliably worse")}
     caseload_signals.register(risk_and_scores_signal, kinds=kinds)
     summary_sections.register(alerts_section)
     summary_sections.register(scores_section)
     register_kind("measure", draw_spec)  # the summary's score charts, drawn (and cached) by review's charts
-    timeline_providers.register(timeline_events, kinds={"score": "Questionnaire scores", "alert": "Safety alert"})
+    timeline_providers.register(
+        timeline_events, kinds={"score": gettext_lazy("Questionnaire scores"), "alert": gettext_lazy("Safety alert")}
+    )

@@ -16,6 +16,8 @@ from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from carryover.accounts.models import Membership
 from carryover.homework.models import Entry, Notice, Occurrence, Tally, Visibility, adherence_of, local_today
@@ -66,7 +68,14 @@ def flagged_signal(ctx: CaseloadContext) -> dict[int, list[Signal]]:
         since = ctx.last_session.get(client_id)
         if since is None or done_on >= since:
             counts[client_id] += 1
-    return {cid: [Signal("flagged", f"{n} to talk about", 20 + min(n, 5), "alert")] for cid, n in counts.items()}
+    return {
+        cid: [
+            Signal(
+                "flagged", ngettext("%(n)s to talk about", "%(n)s to talk about", n) % {"n": n}, 20 + min(n, 5), "alert"
+            )
+        ]
+        for cid, n in counts.items()
+    }
 
 
 def quiet_signal(ctx: CaseloadContext) -> dict[int, list[Signal]]:
@@ -75,9 +84,16 @@ def quiet_signal(ctx: CaseloadContext) -> dict[int, list[Signal]]:
     for client_id in ctx.ids:
         last = ctx.last_activity.get(client_id)
         if last is None:
-            result[client_id] = [Signal("quiet", "No activity yet", 5, "info")]
+            result[client_id] = [Signal("quiet", _("No activity yet"), 5, "info")]
         elif (days := (now - last).days) >= ctx.quiet_days:
-            result[client_id] = [Signal("quiet", f"Quiet for {days} days", 10 + min(days, 30) // 3, "alert")]
+            result[client_id] = [
+                Signal(
+                    "quiet",
+                    ngettext("Quiet for %(days)s day", "Quiet for %(days)s days", days) % {"days": days},
+                    10 + min(days, 30) // 3,
+                    "alert",
+                )
+            ]
     return result
 
 
@@ -87,15 +103,15 @@ def drop_signal(ctx: CaseloadContext) -> dict[int, list[Signal]]:
         windows = ctx.adherence.get(client_id, {})
         recent, before = windows.get("a7"), windows.get("before")
         if recent is not None and before is not None and before - recent >= DROP_MIN:
-            text = f"Adherence down {int((before - recent) * 100)} points"
+            text = _("Adherence down %(points)s points") % {"points": int((before - recent) * 100)}
             result[client_id] = [Signal("drop", text, 15 + int((before - recent) * 20))]
     return result
 
 
-caseload_signals.register(notices_signal, kinds={"notice": "“Not working” notices"})
-caseload_signals.register(flagged_signal, kinds={"flagged": "Entries to talk about"})
-caseload_signals.register(quiet_signal, kinds={"quiet": "Quiet (no recent activity)"})
-caseload_signals.register(drop_signal, kinds={"drop": "Adherence dropping"})
+caseload_signals.register(notices_signal, kinds={"notice": gettext_lazy("“Not working” notices")})
+caseload_signals.register(flagged_signal, kinds={"flagged": gettext_lazy("Entries to talk about")})
+caseload_signals.register(quiet_signal, kinds={"quiet": gettext_lazy("Quiet (no recent activity)")})
+caseload_signals.register(drop_signal, kinds={"drop": gettext_lazy("Adherence dropping")})
 
 
 # --- The caseload ---------------------------------------------------------------------------------------------

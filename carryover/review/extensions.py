@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from carryover.accounts.models import Membership
 from carryover.lib.extensions import Registry
@@ -31,13 +31,16 @@ from carryover.lib.extensions import Registry
 from .charts import Chart
 from .windows import Window
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # --- The caseload -------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Signal:
     kind: str  # a stable code, for filtering: "risk", "notice", "flagged", "quiet", "drop", ...
-    label: str  # what the therapist reads, without clinical content
+    label: StrOrPromise  # what the therapist reads, without clinical content
     weight: int  # how much it adds to the need for attention
     level: str = "alert"  # "risk", "alert" or "info"
 
@@ -140,7 +143,7 @@ class Event:
 
     @property
     def kind_label(self) -> str:
-        return timeline_providers.kinds[self.kind]
+        return str(timeline_providers.kinds[self.kind])
 
 
 EventProvider = Callable[[Membership, Window, set[str], int | None], list[Event]]

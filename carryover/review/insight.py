@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from carryover.accounts.models import Membership
 from carryover.homework.models import (
@@ -38,18 +39,18 @@ INSIGHT_FIELDS = (
     *("template_version__template_id", "template_version__name", "template_version__rationale"),
     *("client__user_id", "client__user__time_zone"),
 )
-PLAN_LABELS = {True: "With an if-then plan (“after I…, I will…”)", False: "Without an if-then plan"}
-MINIMUM_LABELS = {True: "With a minimum version", False: "Without a minimum version"}
+PLAN_LABELS = {True: _("With an if-then plan (“after I…, I will…”)"), False: _("Without an if-then plan")}
+MINIMUM_LABELS = {True: _("With a minimum version"), False: _("Without a minimum version")}
 RATIONALE_LABELS = {
-    True: "“Why this helps” written for this client",
-    False: "“Why this helps” as the worksheet says it",
+    True: _("“Why this helps” written for this client"),
+    False: _("“Why this helps” as the worksheet says it"),
 }
-COPING_LABELS = {True: "With “what might come up and how to cope”", False: "Without coping prep"}
+COPING_LABELS = {True: _("With “what might come up and how to cope”"), False: _("Without coping prep")}
 SCHEDULE_LABELS = dict(ScheduleKind.choices)
 
 
 def size_label(minutes: int) -> str:
-    return "up to 10 min" if minutes <= 10 else "11–20 min" if minutes <= 20 else "over 20 min"
+    return str(_("up to 10 min") if minutes <= 10 else _("11–20 min") if minutes <= 20 else _("over 20 min"))
 
 
 @dataclass
@@ -176,8 +177,8 @@ def _groups_for(tables: dict[str, dict[Any, Group]], assignment: Assignment) -> 
     return [
         tables["templates"].setdefault(version.template_id, Group(version.name)),
         tables["styles"].setdefault(style, Group(style)),
-        tables["plans"].setdefault(anchored, Group(PLAN_LABELS[anchored])),
-        tables["plans"].setdefault(("minimum", fallback), Group(MINIMUM_LABELS[fallback])),
-        tables["plans"].setdefault(("rationale", tailored), Group(RATIONALE_LABELS[tailored])),
-        tables["plans"].setdefault(("coping", coping), Group(COPING_LABELS[coping])),
+        tables["plans"].setdefault(anchored, Group(str(PLAN_LABELS[anchored]))),
+        tables["plans"].setdefault(("minimum", fallback), Group(str(MINIMUM_LABELS[fallback]))),
+        tables["plans"].setdefault(("rationale", tailored), Group(str(RATIONALE_LABELS[tailored]))),
+        tables["plans"].setdefault(("coping", coping), Group(str(COPING_LABELS[coping]))),
     ]

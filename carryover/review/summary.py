@@ -19,6 +19,7 @@ from statistics import mean
 from typing import Any
 
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext
 
 from carryover.accounts.models import Membership
 from carryover.homework.fields import ATTACHMENT_TYPES
@@ -345,8 +346,9 @@ def _barrier_chart(counts: list[tuple[str, int]]) -> Chart | None:
         return None
     label, n = counts[0]
     return bar_chart(
-        "What got in the way",
-        f"Barriers the client chose, {sum(n for _, n in counts)} in all; the most common was “{label}” ({n}).",
+        gettext("What got in the way"),
+        gettext("Barriers the client chose, %(total)s in all; the most common was “%(label)s” (%(n)s).")
+        % {"total": sum(count for _label, count in counts), "label": label, "n": n},
         counts,
     )
 
@@ -357,7 +359,7 @@ def _in_full(entry: Entry) -> dict[str, Any]:
         for item in step["items"]:
             if item["field"]["type"] in ATTACHMENT_TYPES:
                 item["field"] = {**item["field"], "type": "attachment_note"}
-                item["value"] = "An attachment: open the entry to see or hear it."
+                item["value"] = gettext("An attachment: open the entry to see or hear it.")
     return {"entry": entry, "steps": steps}
 
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 
 from carryover.accounts.models import Membership, User
+from carryover.lib.i18n import language_for
 
 from .pdf import Busy, paper_for, summary_pdf
 from .summary import summary_context
@@ -43,12 +44,13 @@ def build_summary_pdf(client_id: int, reader_id: int, start: str, end: str, pape
     reader = User.objects.filter(pk=reader_id, is_active=True).first()
     if client is None or reader is None:
         return False
-    # The PDF template is rendered as for the reader's own request: their practice's words, their time zone.
+    # The PDF is rendered as for the reader's own request: their language, their practice's words, their time zone.
     request = HttpRequest()
     request.user = reader
-    context = {**summary_context(client, {"start": start, "end": end}), "prepared_at": timezone.now()}
-    try:
-        summary_pdf(context, request=request, paper=paper)
-    except Busy:
-        return False  # the download view is building it right now
+    with translation.override(language_for(reader)):
+        context = {**summary_context(client, {"start": start, "end": end}), "prepared_at": timezone.now()}
+        try:
+            summary_pdf(context, request=request, paper=paper)
+        except Busy:
+            return False  # the download view is building it right now
     return True

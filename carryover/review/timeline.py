@@ -10,6 +10,9 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from carryover.accounts.models import Membership
 from carryover.homework.models import (
@@ -40,18 +43,18 @@ def _entry_event(entry: Entry, title: str) -> Event:
             entry.submitted_at,
             kind,
             title,
-            detail + " · private entry",
+            detail + " · " + _("private entry"),
             private=True,
             assignment_id=entry.assignment_id,
         )
     if entry.barriers:
-        detail += " · got in the way: " + ", ".join(entry.barrier_labels()).lower()
+        detail += " · " + _("got in the way: %(barriers)s") % {"barriers": ", ".join(entry.barrier_labels()).lower()}
     if entry.minutes_spent is not None:
-        detail += f" · {entry.minutes_spent} min"
+        detail += " · " + _("%(minutes)s min") % {"minutes": entry.minutes_spent}
     if entry.helpfulness is not None:
-        detail += f" · helpful {entry.helpfulness}/10"
+        detail += " · " + _("helpful %(helpful)s/10") % {"helpful": entry.helpfulness}
     if entry.talk_next_session:
-        detail += " · wants to talk about it"
+        detail += " · " + _("wants to talk about it")
     return Event(
         entry.done_on,
         entry.submitted_at,
@@ -87,9 +90,11 @@ def entry_events(client: Membership, window: Window, wanted: set[str], assignmen
         entries = entries.filter(assignment_id=assignment_id)
     shared = entries.filter(visibility=Visibility.SHARED).select_related("assignment")
     private = entries.filter(visibility=Visibility.PRIVATE).defer("content").select_related("assignment")
-    events = [_entry_event(entry, entry.assignment.title if entry.assignment else "Skill practice") for entry in shared]
+    events = [
+        _entry_event(entry, entry.assignment.title if entry.assignment else _("Skill practice")) for entry in shared
+    ]
     events += [
-        _entry_event(entry, entry.assignment.title if entry.assignment else "Skill practice") for entry in private
+        _entry_event(entry, entry.assignment.title if entry.assignment else _("Skill practice")) for entry in private
     ]
     return [event for event in events if event.kind in wanted]
 
@@ -109,7 +114,7 @@ def missed_events(client: Membership, window: Window, wanted: set[str], assignme
             datetime.combine(occurrence.due_date, time.max, zone),
             "missed",
             occurrence.assignment.title,
-            "Passed without an answer",
+            _("Passed without an answer"),
             assignment_id=occurrence.assignment_id,
         )
         for occurrence in missed.missed({client.pk: local_today(client.user)}).select_related("assignment")
@@ -125,7 +130,7 @@ def notice_events(client: Membership, window: Window, wanted: set[str], assignme
         notices = notices.filter(assignment_id=assignment_id)
     events = []
     for notice in notices.select_related("assignment"):
-        state = " · since adjusted or discussed" if notice.resolved_at else " · open"
+        state = " · " + (_("since adjusted or discussed") if notice.resolved_at else _("open"))
         detail = notice.get_reason_display() + state
         events.append(
             Event(
@@ -152,14 +157,15 @@ def comment_events(client: Membership, window: Window, wanted: set[str], assignm
         comments = comments.filter(entry__assignment_id=assignment_id)
     events = []
     for comment in comments:
-        title = comment.entry.assignment.title if comment.entry.assignment else "Skill practice"
+        title = comment.entry.assignment.title if comment.entry.assignment else _("Skill practice")
         events.append(
             Event(
                 local_day(comment.created_at, client.user.zone),
                 comment.created_at,
                 "comment",
                 title,
-                f"Comment by {comment.author.display_name if comment.author else 'a former colleague'}",
+                _("Comment by %(name)s")
+                % {"name": comment.author.display_name if comment.author else _("a former colleague")},
                 words=comment.text,
                 url=reverse("entry_detail", args=[comment.entry_id]),
                 assignment_id=comment.entry.assignment_id,
@@ -179,7 +185,11 @@ def change_events(client: Membership, window: Window, wanted: set[str], assignme
         revisions = revisions.filter(assignment_id=assignment_id)
     events = []
     for revision in revisions:
-        detail = "Assigned" if revision.number == 1 else "Changed: " + ", ".join(revision.changed).lower()
+        detail = (
+            _("Assigned")
+            if revision.number == 1
+            else _("Changed: %(what)s") % {"what": ", ".join(revision.changed).lower()}
+        )
         events.append(
             Event(
                 local_day(revision.created_at, client.user.zone),
@@ -198,13 +208,15 @@ def session_events(client: Membership, window: Window, wanted: set[str], assignm
         return []
     events = []
     for session in Session.objects.filter(client=client, date__gte=window.start, date__lte=window.end):
-        detail = session.note + (f" · next: {session.next_date:%-d %b}" if session.next_date else "")
+        detail = session.note + (
+            " · " + _("next: %(day)s") % {"day": date_format(session.next_date, "j M")} if session.next_date else ""
+        )
         events.append(
             Event(
                 session.date,
                 datetime.combine(session.date, time(12), client.user.zone),
                 "session",
-                "Session",
+                _("Session"),
                 detail.strip(" ·"),
             )
         )
@@ -212,13 +224,13 @@ def session_events(client: Membership, window: Window, wanted: set[str], assignm
 
 
 BUILTIN_KINDS = {
-    "entry": "Entries",
-    "practice": "Practice logs",
-    "missed": "Missed",
-    "notice": "Not working",
-    "comment": "Comments",
-    "change": "Assignment changes",
-    "session": "Sessions",
+    "entry": gettext_lazy("Entries"),
+    "practice": gettext_lazy("Practice logs"),
+    "missed": gettext_lazy("Missed"),
+    "notice": gettext_lazy("Not working"),
+    "comment": gettext_lazy("Comments"),
+    "change": gettext_lazy("Assignment changes"),
+    "session": gettext_lazy("Sessions"),
 }
 # The built-in kinds register through the same API as other apps' (measures adds scores and alerts), first.
 timeline_providers.register(entry_events, kinds={k: BUILTIN_KINDS[k] for k in ("entry", "practice")})

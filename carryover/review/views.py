@@ -14,6 +14,8 @@ from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carryover.accounts.access import (
@@ -112,7 +114,7 @@ def client_sessions(request: AuthedRequest, client_id: int) -> HttpResponse:
     form = SessionForm(request.POST or None, today=local_today(client.user), initial={"date": local_today(client.user)})
     if request.method == "POST" and form.is_valid():
         services.session_record(therapist=request.user.membership, client=client, **form.cleaned_data)
-        messages.success(request, "Session recorded. The summary now starts from it.")
+        messages.success(request, _("Session recorded. The summary now starts from it."))
         return redirect("client_sessions", client.user_id)
     return _sessions_page(request, client, form=form)
 
@@ -130,9 +132,14 @@ def client_next_session(request: AuthedRequest, client_id: int) -> HttpResponse:
     day = next_form.cleaned_data["next_date"]
     services.next_session_set(session=latest, next_date=day)
     if day is None:
-        messages.success(request, "Next session cancelled. Nothing “before each session” is due until one is booked.")
+        messages.success(
+            request, _("Next session cancelled. Nothing “before each session” is due until one is booked.")
+        )
     else:
-        messages.success(request, f"Next session moved to {day:%a %-d %b}. What is due before it moves too.")
+        messages.success(
+            request,
+            _("Next session moved to %(day)s. What is due before it moves too.") % {"day": date_format(day, "D j M")},
+        )
     return redirect("client_sessions", client.user_id)
 
 
@@ -155,12 +162,12 @@ def client_timeline(request: AuthedRequest, client_id: int) -> HttpResponse:
     assignments = list(Assignment.objects.filter(client=client).order_by("-created_at"))
     kind = request.GET.get("kind", "")
     if kind and kind not in timeline_providers.kinds:
-        window.notes.append("That type isn't one we know, so every type is shown.")
+        window.notes.append(_("That type isn't one we know, so every type is shown."))
         kind = ""
     chosen = request.GET.get("assignment", "")
     assignment_id = next((a.pk for a in assignments if str(a.pk) == chosen), None)
     if chosen and assignment_id is None:
-        window.notes.append(f"That isn't one of {client.user.display_name}’s, so all are shown.")
+        window.notes.append(_("That isn't one of %(name)s’s, so all are shown.") % {"name": client.user.display_name})
     events = timeline_events(client, window, kinds={kind} if kind else None, assignment_id=assignment_id)
     days: dict = {}
     for event in events:
@@ -219,7 +226,7 @@ def review_settings(request: AuthedRequest) -> HttpResponse:
     form = ReviewSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.review_settings_save(practice_id=practice.pk, quiet_days=form.cleaned_data["quiet_days"])
-        messages.success(request, "Review settings saved.")
+        messages.success(request, _("Review settings saved."))
         return redirect("review_settings")
     return TemplateResponse(request, "review/review_settings.html", {"form": form, "practice": practice})
 
@@ -229,5 +236,5 @@ def review_settings(request: AuthedRequest) -> HttpResponse:
 def session_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     session = get_session_for_therapist(request, pk, action=Action.DELETE)
     services.session_delete(session=session)
-    messages.success(request, f"The session on {session.date:%-d %b %Y} was removed.")
+    messages.success(request, _("The session on %(day)s was removed.") % {"day": date_format(session.date, "j M Y")})
     return redirect("client_sessions", session.client.user_id)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.utils.translation import gettext as _
+
 from .models import Session
 
 DEFAULT_DAYS = 14  # with no session recorded yet
@@ -63,7 +65,7 @@ def window_for(
     last = chosen.end or today
     if first > last:
         first, last = last, first
-        notes.append("The start date was after the end date, so they were swapped.")
+        notes.append(_("The start date was after the end date, so they were swapped."))
     if (last - first).days + 1 > MAX_DAYS:
         first = last - timedelta(days=MAX_DAYS - 1)
         notes.append(f"A summary covers at most {MAX_DAYS} days; it starts on {first:%-d %b %Y}.")

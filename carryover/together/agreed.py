@@ -8,11 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from django.utils.translation import gettext
+from django.utils.formats import date_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from carryover.accounts.models import Membership
 from carryover.homework.models import Assignment, AssignmentStatus, Occurrence
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from .models import CHANGES, CONFIDENT, ConfidenceCheck, Conversation, ConversationStatus, Decision, Step, StepKind
 
@@ -76,7 +82,13 @@ class Tick:
 
     def __str__(self) -> str:
         mark = "✓" if self.ticked else "○"
-        return f"{mark} {self.label}: {self.done} of {self.of}" if self.of else f"○ {self.label}: nothing to do"
+        if not self.of:
+            return "○ " + gettext("%(label)s: nothing to do") % {"label": self.label}
+        return f"{mark} " + gettext("%(label)s: %(done)s of %(of)s") % {
+            "label": self.label,
+            "done": self.done,
+            "of": self.of,
+        }
 
 
 def checklist(conversation: Conversation) -> list[Tick]:
@@ -89,11 +101,19 @@ def checklist(conversation: Conversation) -> list[Tick]:
     struggled = _struggled(conversation, [s.assignment_id for s in week if s.assignment_id])
     obstacles = [s for s in week if s.assignment_id in struggled]
     return [
-        Tick("Last week's activities reviewed", sum(s.is_decided for s in week), len(week)),
-        Tick("Why it helps given for each change or new one", sum(bool(s.learned) for s in changes), len(changes)),
-        Tick("Obstacles talked through (missed or not done)", sum(bool(s.learned) for s in obstacles), len(obstacles)),
+        Tick(gettext("Last week's activities reviewed"), sum(s.is_decided for s in week), len(week)),
         Tick(
-            "Confidence checked for each change or new one",
+            gettext("Why it helps given for each change or new one"),
+            sum(bool(s.learned) for s in changes),
+            len(changes),
+        ),
+        Tick(
+            gettext("Obstacles talked through (missed or not done)"),
+            sum(bool(s.learned) for s in obstacles),
+            len(obstacles),
+        ),
+        Tick(
+            gettext("Confidence checked for each change or new one"),
             sum(s.confidence is not None for s in changes),
             len(changes),
         ),
@@ -139,18 +159,26 @@ class ConfidenceRow:
         done = "–" if self.completion is None else f"{int(self.completion * 100)}%"
         check = self.check
         if check is None:
-            sure = "confidence not checked"
+            sure = gettext("confidence not checked")
         elif check.rating is None:
-            sure = "the client chose not to rate their confidence"
+            sure = gettext("the client chose not to rate their confidence")
         else:
-            sure = f"confidence {check.rating}/10 ({check.get_origin_display().lower()}, {check.created_at:%-d %b})"
+            sure = gettext("confidence %(rating)s/10 (%(origin)s, %(day)s)") % {
+                "rating": check.rating,
+                "origin": check.get_origin_display().lower(),
+                "day": date_format(check.created_at, "j M"),
+            }
             if check.first is not None and check.first != check.rating:
-                sure += f", up from {check.first}"
+                sure += gettext(", up from %(first)s") % {"first": check.first}
         if check is not None and check.adjustment:
-            sure += f"; asked for: {check.get_adjustment_display().lower()}"
+            sure += gettext("; asked for: %(what)s") % {"what": check.get_adjustment_display().lower()}
         if check is not None and check.revision is not None:  # the client's own change after saying below 7
-            sure += f"; the client changed it: {', '.join(check.revision.changed).lower()}"
-        return f"“{self.assignment.title}”: {sure} · completion {done}"
+            sure += gettext("; the client changed it: %(what)s") % {"what": ", ".join(check.revision.changed).lower()}
+        return gettext("“%(title)s”: %(sure)s · completion %(done)s") % {
+            "title": self.assignment.title,
+            "sure": sure,
+            "done": done,
+        }
 
 
 def confidence_rows(client: Membership, start: date, today: date) -> list[ConfidenceRow]:
@@ -170,16 +198,22 @@ def confidence_rows(client: Membership, start: date, today: date) -> list[Confid
 
 # --- Insight ---------------------------------------------------------------------------------------------------
 
-BANDS = ("Confidence 0–3", "Confidence 4–6", f"Confidence {CONFIDENT}–10", "Not rated")
+BANDS = (
+    gettext_lazy("Confidence 0–3"),
+    gettext_lazy("Confidence 4–6"),
+    lazy(lambda: gettext("Confidence %(from)s–10") % {"from": CONFIDENT}, str)(),
+    gettext_lazy("Not rated"),
+)
 
 
-def band(rating: int | None) -> str:
+def band(rating: int | None) -> StrOrPromise:
     if rating is None:
         return BANDS[3]
     return BANDS[0] if rating <= 3 else BANDS[1] if rating < CONFIDENT else BANDS[2]
 
 
-AGREED, SENT = "Agreed in session (made or last changed in a review)", "Sent between sessions"
+AGREED = gettext_lazy("Agreed in session (made or last changed in a review)")
+SENT = gettext_lazy("Sent between sessions")
 
 
 def agreed_in_session(assignment_ids: list[int]) -> set[int]:

@@ -12,6 +12,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
 
 from carryover.accounts.models import Membership
 from carryover.homework.models import Assignment, AssignmentRevision, AssignmentStatus, local_today
@@ -37,10 +39,11 @@ CLIENT_PAGE_DAYS = 30
 
 
 def review_link(client: Membership) -> ClientLink:
-    return ClientLink("Review with", reverse("together_start", args=[client.user_id]))
+    return ClientLink(gettext("Review with"), reverse("together_start", args=[client.user_id]))
 
 
-DRAFT_SIGNAL = Signal("review", "Review in progress", 8, "info")  # a draft left half-way, waiting to be finished
+# A draft left half-way, waiting to be finished.
+DRAFT_SIGNAL = Signal("review", gettext_lazy("Review in progress"), 8, "info")
 
 
 def draft_signal(ctx: CaseloadContext) -> dict[int, list[Signal]]:
@@ -99,41 +102,54 @@ def confidence_section(client: Membership, window: Window) -> SummarySection | N
     rows = agreed.confidence_rows(client, window.start, window.end)
     if not rows:
         return None
-    return SummarySection("Confidence beside completion", lines=[str(row) for row in rows])
+    return SummarySection(gettext("Confidence beside completion"), lines=[str(row) for row in rows])
 
 
 def checklist_section(client: Membership, window: Window) -> SummarySection | None:
     conversation = agreed.latest_conversation(client)
     if conversation is None:
-        return SummarySection("Your review checklist", lines=["○ No review together yet: start one with the client."])
-    when = "in progress" if conversation.is_draft else f"finished {conversation.finished_at:%-d %b}"
-    lines = [f"The review started {conversation.started_at:%-d %b}, {when}."]
-    return SummarySection("Your review checklist", lines=lines + [str(t) for t in agreed.checklist(conversation)])
+        return SummarySection(
+            gettext("Your review checklist"),
+            lines=["○ " + gettext("No review together yet: start one with the client.")],
+        )
+    started = date_format(conversation.started_at, "j M")
+    if conversation.is_draft:
+        line = gettext("The review started %(started)s, in progress.") % {"started": started}
+    else:
+        finished = date_format(conversation.finished_at or conversation.started_at, "j M")
+        line = gettext("The review started %(started)s, finished %(finished)s.") % {
+            "started": started,
+            "finished": finished,
+        }
+    return SummarySection(
+        gettext("Your review checklist"), lines=[line] + [str(t) for t in agreed.checklist(conversation)]
+    )
 
 
 def insight(assignments: dict[int, Any]) -> list[InsightTable]:
     ids = list(assignments)
     checks = agreed.latest_checks(ids)
     in_session = agreed.agreed_in_session(ids)
-    by_band = {pk: agreed.band(checks[pk].rating if pk in checks else None) for pk in ids}
+    by_band = {pk: str(agreed.band(checks[pk].rating if pk in checks else None)) for pk in ids}
+    bands = [str(band) for band in agreed.BANDS]
     return [
         InsightTable(
-            "By confidence",
-            "How sure the client was (the latest rating)",
-            {pk: by_band[pk] for pk in sorted(ids, key=lambda pk: agreed.BANDS.index(by_band[pk]))},
-            note="Confidence as the client rated it when the activity was agreed or first opened.",
+            gettext("By confidence"),
+            gettext("How sure the client was (the latest rating)"),
+            {pk: by_band[pk] for pk in sorted(ids, key=lambda pk: bands.index(by_band[pk]))},
+            note=gettext("Confidence as the client rated it when the activity was agreed or first opened."),
         ),
         InsightTable(
-            "Agreed in session or sent",
-            "How it was set",
-            {pk: agreed.AGREED if pk in in_session else agreed.SENT for pk in ids},
+            gettext("Agreed in session or sent"),
+            gettext("How it was set"),
+            {pk: str(agreed.AGREED) if pk in in_session else str(agreed.SENT) for pk in ids},
         ),
     ]
 
 
 def register() -> None:
     client_links.register(review_link)
-    caseload_signals.register(draft_signal, kinds={"review": "Reviews in progress"})
+    caseload_signals.register(draft_signal, kinds={"review": gettext_lazy("Reviews in progress")})
     register_panel("today", today_panel)
     register_panel("assignment_client", assignment_panel)
     register_panel("client_detail", client_page_panel)

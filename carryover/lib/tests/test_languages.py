@@ -23,7 +23,10 @@ from carryover.reminders.channels import Message, push_payload, render_email
 # string left unmarked or untranslated.
 ENGLISH_ONLY = re.compile(
     r"\b(Sign out|Skip to content|Need help now|Why this helps|Your therapist|Please|Reminders|Saved|Account|"
-    r"Continue|Back|Next|Send|Share|Private|Remove|Choose|Today|Settings)\b"
+    r"Continue|Back|Next|Send|Share|Private|Remove|Choose|Today|Settings|"
+    # The therapist's clinical pages (lib/tests/test_spanish_clinical_pages.py):
+    r"Caseload|Session prep|Timeline|Sessions|Safety alert|Questionnaires|Adherence|Completion|Worksheet|Library|"
+    r"Preview|Instructions|Favourite|Assign|Edit|Save|Review|Step|Nothing|Missed|Due|Done|Rating scale|Short text)\b"
 )
 
 
