@@ -2,7 +2,7 @@
 
 A worker claims a small batch in one short transaction (SKIP LOCKED on PostgreSQL; on SQLite a conditional
 update does the same job), holding each row for a lease. Before sending it records the attempt on the Delivery
-row and commits; after sending it records the outcome on that row and commits (one statement). So a crash between
+row and commits; after sending it records the outcome on that row and commits (one update). So a crash between
 the two leaves the row "sending" with an expired lease: another worker sends it again with the same idempotency
 key. A channel that honours the key shows it once; for SMTP that is the one message that may arrive twice, per
 crash. The batch's reminders are finished from their delivery rows at the end of the batch (a crash before that:
@@ -14,8 +14,6 @@ from __future__ import annotations
 import logging
 import traceback
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -75,7 +73,7 @@ def claim_due(*, limit: int = BATCH, now: datetime | None = None) -> tuple[uuid.
 
 class Sender:
     """Sends one claimed batch: reads what it needs for the whole batch at once, reuses one SMTP connection, and
-    records each send's outcome on its Delivery row on its own, right after the send (one statement, so a crash
+    records each send's outcome on its Delivery row on its own, right after the send (one update, so a crash
     repeats at most the message in flight); the batch's sent reminders are then finished in one statement."""
 
     def __init__(self) -> None:
@@ -124,17 +122,16 @@ class Sender:
             (d.reminder_id, d.channel): d for d in Delivery.objects.filter(reminder__in=[r for r, *_ in to_send])
         }
         outcomes: dict[int, str] = {}
-        with unflushed_commits():
-            try:
-                for reminder, channel, count, channels in to_send:
-                    delivery = deliveries[(reminder.pk, channel)]
-                    if delivery.status == DeliveryStatus.SENT:
-                        # Sent by a worker that died before finishing the reminder: finished now, not sent again.
-                        outcomes[reminder.pk] = "sent"
-                    else:
-                        outcomes[reminder.pk] = self.send_one(reminder, claim, delivery, count, channels)
-            finally:
-                finish_sent([pk for pk, outcome in outcomes.items() if outcome == "sent"], claim)
+        try:
+            for reminder, channel, count, channels in to_send:
+                delivery = deliveries[(reminder.pk, channel)]
+                if delivery.status == DeliveryStatus.SENT:
+                    # Sent by a worker that died before finishing the reminder: finished now, not sent again.
+                    outcomes[reminder.pk] = "sent"
+                else:
+                    outcomes[reminder.pk] = self.send_one(reminder, claim, delivery, count, channels)
+        finally:
+            finish_sent([pk for pk, outcome in outcomes.items() if outcome == "sent"], claim)
         return outcomes
 
     @staticmethod
@@ -185,17 +182,19 @@ class Sender:
             return self.failed(
                 reminder, claim, delivery, ChannelError(f"Unexpected error ({type(error).__name__})"), channels
             )
-        now = timezone.now()
-        # One statement, so its own transaction: the send is on record the moment it commits (the reminder row
-        # follows with the rest of the batch, in finish_sent, or from this row should the worker die first).
-        Delivery.objects.filter(pk=delivery.pk).update(
-            status=DeliveryStatus.SENT,
-            attempts=F("attempts") + 1,
-            provider_response=response,
-            error="",
-            sent_at=now,
-            updated_at=now,
-        )
+        # The send is on record the moment this commits; the reminder row follows with the rest of the batch (in
+        # finish_sent), or from this row should the worker die first.
+        with transaction.atomic():
+            unflushed_commit()
+            now = timezone.now()
+            Delivery.objects.filter(pk=delivery.pk).update(
+                status=DeliveryStatus.SENT,
+                attempts=F("attempts") + 1,
+                provider_response=response,
+                error="",
+                sent_at=now,
+                updated_at=now,
+            )
         return "sent"
 
     def titles(self, reminder: Reminder) -> list[str]:
@@ -261,24 +260,16 @@ def finish_sent(ids: list[int], claim: uuid.UUID) -> None:
     )
 
 
-@contextmanager
-def unflushed_commits() -> Iterator[None]:
-    """Within this block this connection's commits return before PostgreSQL has flushed them to disk
-    (`synchronous_commit = off`): for the outcomes of sends, whose wait for the disk was a fifth of each send. The
-    claim and the delivery rows with their keys, written before any send, stay flushed. Should the database itself
-    crash within the moment before a flush, an outcome is lost, the reminder is still "sending" under its lease,
-    and it is sent again when the lease ends: the one duplicate per crash this module already allows. Never an
-    inconsistency: PostgreSQL loses whole transactions or none."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO OFF")
-    try:
-        yield
-    finally:
+def unflushed_commit() -> None:
+    """This transaction's commit returns before PostgreSQL has flushed it to disk (`synchronous_commit = off`, for
+    this transaction only, so it is safe behind PgBouncer in transaction mode): for the outcome of a send, whose
+    wait for the disk was a fifth of each send. The claim and the delivery rows with their keys, written before
+    any send, stay flushed. Should the database itself crash within the moment before the flush, the outcome is
+    lost, the row is still "sending" under its lease, and it is sent again when the lease ends: the one duplicate
+    per crash this module already allows. Never an inconsistency: PostgreSQL loses whole transactions or none."""
+    if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("RESET synchronous_commit")
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def deliver_batch(*, limit: int = BATCH) -> int:
