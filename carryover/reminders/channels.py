@@ -7,6 +7,7 @@ links: there is nothing clinical in reach of the templates. (A client may opt in
 
 from __future__ import annotations
 
+import functools
 import json
 import smtplib
 from dataclasses import dataclass
@@ -15,7 +16,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .models import Channel, Delivery, PushSubscription, Reminder
@@ -40,7 +42,7 @@ class ChannelError(Exception):
         self.permanent = permanent
 
 
-@dataclass
+@dataclass(frozen=True)  # hashable: identical messages share one rendering (render_email)
 class Message:
     count: int
     work: str  # "activity" / "activities", the practice's own word
@@ -51,12 +53,13 @@ class Message:
     @classmethod
     def build(cls, reminder: Reminder, count: int) -> Message:
         practice = reminder.client.practice
+        today_url, later_url, settings_url = links(settings.SITE_URL, settings.ROOT_URLCONF, get_script_prefix())
         return cls(
             count=count,
             work=practice.work_singular if count == 1 else practice.work_plural,
-            today_url=settings.SITE_URL + reverse("client_home"),
-            later_url=settings.SITE_URL + reverse("reminder_later"),
-            settings_url=settings.SITE_URL + reverse("reminder_settings"),
+            today_url=today_url,
+            later_url=later_url,
+            settings_url=settings_url,
         )
 
     @property
@@ -64,10 +67,26 @@ class Message:
         return _("You have %(count)s %(work)s for today.") % {"count": self.count, "work": self.work}
 
 
+@functools.lru_cache(maxsize=8)
+def links(site_url: str, urlconf: str, prefix: str) -> tuple[str, str, str]:
+    """The same three links in every reminder: looked up once per worker, not three times per message (the
+    arguments are what the lookup depends on)."""
+    today, later, choices = (reverse(name, urlconf) for name in ("client_home", "reminder_later", "reminder_settings"))
+    return site_url + today, site_url + later, site_url + choices
+
+
 def render_email(message: Message) -> tuple[str, str]:
+    """Subject and body; a batch of 10,000 reminders holds a handful of distinct messages (a count, a word, a
+    language), each rendered once."""
+    return rendered_email(message, translation.get_language())
+
+
+@functools.lru_cache(maxsize=256)
+def rendered_email(message: Message, language: str | None) -> tuple[str, str]:
     context = {"m": message}
-    subject = render_to_string("reminders/email_subject.txt", context).strip()
-    return subject, render_to_string("reminders/email_body.txt", context)
+    with translation.override(language):
+        subject = render_to_string("reminders/email_subject.txt", context).strip()
+        return subject, render_to_string("reminders/email_body.txt", context)
 
 
 def send_email(reminder: Reminder, delivery: Delivery, message: Message, connection: BaseEmailBackend) -> str:

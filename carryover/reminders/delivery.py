@@ -2,9 +2,11 @@
 
 A worker claims a small batch in one short transaction (SKIP LOCKED on PostgreSQL; on SQLite a conditional
 update does the same job), holding each row for a lease. Before sending it records the attempt on the Delivery
-row and commits; after sending it records the outcome and commits. So a crash between the two leaves the row
-"sending" with an expired lease: another worker sends it again with the same idempotency key. A channel that
-honours the key shows it once; for SMTP that is the one message that may arrive twice, per crash.
+row and commits; after sending it records the outcome on that row and commits (one update). So a crash between
+the two leaves the row "sending" with an expired lease: another worker sends it again with the same idempotency
+key. A channel that honours the key shows it once; for SMTP that is the one message that may arrive twice, per
+crash. The batch's reminders are finished from their delivery rows at the end of the batch (a crash before that:
+the next worker finishes them from the rows, sending nothing again).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone, translation
 
 from carryover.lib.i18n import language_for
@@ -71,7 +73,8 @@ def claim_due(*, limit: int = BATCH, now: datetime | None = None) -> tuple[uuid.
 
 class Sender:
     """Sends one claimed batch: reads what it needs for the whole batch at once, reuses one SMTP connection, and
-    commits each reminder's outcome on its own, right after its send."""
+    records each send's outcome on its Delivery row on its own, right after the send (one update, so a crash
+    repeats at most the message in flight); the batch's sent reminders are then finished in one statement."""
 
     def __init__(self) -> None:
         self.connection = get_connection()
@@ -105,6 +108,10 @@ class Sender:
                 to_send.append((reminder, channels[reminder.channel_index], count, channels))
             else:
                 outcomes[reminder.pk] = self.finish(reminder, claim, *verdict)
+        outcomes.update(self.send_all(to_send, claim))
+        return outcomes
+
+    def send_all(self, to_send: list[tuple[Reminder, str, int, list[str]]], claim: uuid.UUID) -> dict[int, str]:
         # The delivery rows (and their idempotency keys) exist before anything is sent, so a send repeated after
         # a crash carries the same key.
         Delivery.objects.bulk_create(
@@ -114,9 +121,17 @@ class Sender:
         deliveries = {
             (d.reminder_id, d.channel): d for d in Delivery.objects.filter(reminder__in=[r for r, *_ in to_send])
         }
-        for reminder, channel, count, channels in to_send:
-            delivery = deliveries[(reminder.pk, channel)]
-            outcomes[reminder.pk] = self.send_one(reminder, claim, delivery, count, channels)
+        outcomes: dict[int, str] = {}
+        try:
+            for reminder, channel, count, channels in to_send:
+                delivery = deliveries[(reminder.pk, channel)]
+                if delivery.status == DeliveryStatus.SENT:
+                    # Sent by a worker that died before finishing the reminder: finished now, not sent again.
+                    outcomes[reminder.pk] = "sent"
+                else:
+                    outcomes[reminder.pk] = self.send_one(reminder, claim, delivery, count, channels)
+        finally:
+            finish_sent([pk for pk, outcome in outcomes.items() if outcome == "sent"], claim)
         return outcomes
 
     @staticmethod
@@ -167,6 +182,8 @@ class Sender:
             return self.failed(
                 reminder, claim, delivery, ChannelError(f"Unexpected error ({type(error).__name__})"), channels
             )
+        # The send is on record the moment this commits; the reminder row follows with the rest of the batch (in
+        # finish_sent), or from this row should the worker die first.
         with transaction.atomic():
             unflushed_commit()
             now = timezone.now()
@@ -178,7 +195,6 @@ class Sender:
                 sent_at=now,
                 updated_at=now,
             )
-            self.finish(reminder, claim, ReminderStatus.SENT, "", sent_at=now, sent_channel=delivery.channel)
         return "sent"
 
     def titles(self, reminder: Reminder) -> list[str]:
@@ -228,12 +244,29 @@ class Sender:
         return status
 
 
+def finish_sent(ids: list[int], claim: uuid.UUID) -> None:
+    """These claimed reminders' deliveries are recorded sent: the reminders are finished as sent, each with its
+    delivery's time and channel, in one statement."""
+    if not ids:
+        return
+    sent = Delivery.objects.filter(reminder=OuterRef("pk"), status=DeliveryStatus.SENT).order_by("-sent_at")
+    Reminder.objects.filter(pk__in=ids, claim=claim).update(
+        status=ReminderStatus.SENT,
+        reason="",
+        claim=None,
+        lease_until=None,
+        sent_at=Subquery(sent.values("sent_at")[:1]),
+        sent_channel=Subquery(sent.values("channel")[:1]),
+    )
+
+
 def unflushed_commit() -> None:
     """This transaction's commit returns before PostgreSQL has flushed it to disk (`synchronous_commit = off`, for
-    this transaction only): for the outcome of a send, whose wait for the disk was a fifth of each send. Should the
-    database itself crash within the moment before the flush, the outcome is lost, the row is still "sending"
-    under its lease, and it is sent again when the lease ends: the one duplicate per crash this module already
-    allows. Never an inconsistency: PostgreSQL loses whole transactions or none."""
+    this transaction only, so it is safe behind PgBouncer in transaction mode): for the outcome of a send, whose
+    wait for the disk was a fifth of each send. The claim and the delivery rows with their keys, written before
+    any send, stay flushed. Should the database itself crash within the moment before the flush, the outcome is
+    lost, the row is still "sending" under its lease, and it is sent again when the lease ends: the one duplicate
+    per crash this module already allows. Never an inconsistency: PostgreSQL loses whole transactions or none."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")

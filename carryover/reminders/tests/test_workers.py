@@ -16,6 +16,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -83,6 +84,61 @@ def test_claims_are_exclusive_and_expire(personas, settings):
     assert sorted(taken_over) == sorted(mine + theirs)
     Sender().finish(Reminder.objects.get(pk=mine[0]), first, ReminderStatus.SENT, "")  # the dead worker wakes up
     assert Reminder.objects.get(pk=mine[0]).claim == third
+
+
+def test_a_refused_message_in_a_batch_neither_loses_nor_repeats_the_others(personas, smtp):
+    people = clients_with_work(personas, 6)
+    for person in people:
+        ReminderSettings.objects.create(client=person.membership, channels=["email"])
+    smtp.refuse[people[2].email] = "550 No such user"  # the third of the batch, with sends before and after it
+    reminders = due_reminders(people, 1, "r")
+    assert deliver_batch(limit=10) == 6
+    assert sorted(m["To"] for m in smtp.messages) == sorted(p.email for p in people if p is not people[2])
+    by_client = {r.client_id: r for r in Reminder.objects.filter(pk__in=[r.pk for r in reminders])}
+    refused = by_client.pop(people[2].membership.pk)
+    assert refused.status == ReminderStatus.FAILED and "SMTP 550" in refused.reason and refused.claim is None
+    for reminder in by_client.values():
+        delivery = reminder.deliveries.get()
+        assert (reminder.status, reminder.sent_channel, reminder.claim) == (ReminderStatus.SENT, "email", None)
+        assert reminder.sent_at == delivery.sent_at and delivery.attempts == 1
+    assert deliver_batch(limit=10) == 0 and len(smtp.messages) == 5
+
+
+def test_a_batch_whose_worker_died_after_its_sends_is_finished_without_sending_again(personas, smtp, settings):
+    """The worst moment of the batched finish: the dead worker recorded two sends on their delivery rows, and its
+    reminders were still "sending" under its claim. The next worker finishes those two from their rows and sends
+    only the others."""
+    people = clients_with_work(personas, 4)
+    reminders = due_reminders(people, 1, "d")
+    _, claimed = claim_due(limit=10)
+    sent_at = timezone.now() - timedelta(seconds=20)
+    for reminder in reminders[:2]:
+        Delivery.objects.create(
+            reminder=reminder, channel="in_app", scheduled_at=reminder.fire_at, status="sent", sent_at=sent_at
+        )
+    ReminderSettings.objects.bulk_create([ReminderSettings(client=p.membership, channels=["email"]) for p in people])
+    ReminderSettings.objects.filter(client__in=[p.membership for p in people[:2]]).update(channels=["in_app"])
+    Reminder.objects.filter(pk__in=claimed).update(lease_until=timezone.now() - timedelta(seconds=1))  # it died
+    assert deliver_batch(limit=10) == 4
+    rows = Reminder.objects.filter(pk__in=[r.pk for r in reminders]).order_by("pk")
+    assert [r.status for r in rows] == [ReminderStatus.SENT] * 4
+    assert [r.sent_at == sent_at for r in rows] == [True, True, False, False]
+    assert Delivery.objects.filter(reminder__in=reminders[:2], attempts=0).count() == 2  # never tried again
+    assert sorted(m["To"] for m in smtp.messages) == sorted(p.email for p in people[2:])
+
+
+def test_a_batch_writes_once_per_message_on_top_of_a_fixed_few(personas, smtp):
+    """Claim, read and finish are per batch; each send adds only its own outcome (one update of its delivery)."""
+    people = clients_with_work(personas, 30)
+    ReminderSettings.objects.bulk_create([ReminderSettings(client=p.membership, channels=["email"]) for p in people])
+    counts = []
+    for size in (10, 20):
+        due_reminders(people[:size], 1, f"q{size}-")
+        with CaptureQueriesContext(connection) as queries:
+            assert deliver_batch(limit=size) == size
+        counts.append(sum(1 for q in queries.captured_queries if q["sql"].startswith(("UPDATE", "INSERT", "DELETE"))))
+    assert counts[1] - counts[0] == 10
+    assert len(smtp.messages) == 30
 
 
 @on_postgres
