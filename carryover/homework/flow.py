@@ -20,7 +20,16 @@ from . import schema as worksheet
 from .attachments import AttachmentError, attachment_store, decode_data_url
 from .fields import ATTACHMENT_TYPES, Format
 from .hooks import risk_watch
-from .models import PARTIAL_FRACTIONS, Assignment, BarrierCode, Draft, Occurrence, Outcome, Visibility
+from .models import (
+    PARTIAL_FRACTIONS,
+    Assignment,
+    BarrierCode,
+    Draft,
+    Occurrence,
+    Outcome,
+    TemplateVersion,
+    Visibility,
+)
 from .outcome import AfterForm, OutcomeForm, sent_values
 from .render import bind_step, visible_schema
 
@@ -40,18 +49,19 @@ def flow_steps(draft: Draft, assignment: Assignment | None) -> list[str]:
     return [*sheet, OUTCOME, AFTER]
 
 
-def offline_steps(draft: Draft) -> list[str]:
+def offline_steps(version: TemplateVersion) -> list[str]:
     """Every step an assigned activity can show, in order, for a phone filling it in offline: it cannot ask the
-    server which come next, so "what got in the way" is among them and the phone skips it after "Done"."""
-    sheet = [str(i) for i in range(len(draft.template_version.schema["steps"]))]
-    return [*sheet, OUTCOME, BARRIERS, AFTER]
+    server which come next, so "what got in the way" is among them and the phone skips it after "Done". A
+    questionnaire is its questions only (one a screen, always "done": `measures/flow.py`)."""
+    sheet = [str(i) for i in range(len(version.schema["steps"]))]
+    return sheet if version.is_questionnaire else [*sheet, OUTCOME, BARRIERS, AFTER]
 
 
 def offline_copy(request: AuthedRequest, draft: Draft, assignment: Assignment) -> HttpResponse:
     """One step of an activity, for the phone to keep (service worker, `?step=`): any of the steps it may need
     offline, whatever the draft says so far; an activity not started is shown from an unsaved draft, so keeping it
     starts nothing (a started draft holds its occurrence in the schedule)."""
-    steps = offline_steps(draft)
+    steps = offline_steps(draft.template_version)
     step = request.GET.get("step") or steps[0]
     step = step if step in steps else steps[0]
     context = _context(draft, assignment, steps, step, {}, focus_heading="step" in request.GET)
@@ -310,7 +320,7 @@ def _context(
         others=_others_on_step(draft, step),
     )
     if assignment is not None and draft.occurrence_id:
-        context["offline_steps"] = ",".join(offline_steps(draft))
+        context["offline_steps"] = ",".join(offline_steps(draft.template_version))
     return context
 
 
