@@ -88,27 +88,35 @@ def raw_from_request(request: AuthedRequest, draft: Draft) -> dict[str, Any]:
     return raw
 
 
+BARRIER_SPOKEN = "o-barrier_spoken"  # "what got in the way" as a voice note, with voice allowed (the recording field's)
+
+
 def _store_uploads(request: AuthedRequest, draft: Draft, step: str, updates: dict, errors: dict) -> None:
+    formats = draft.occurrence.assignment.formats if draft.occurrence else Format.values
+    if step == BARRIERS and Format.VOICE in formats:
+        _store_upload(request, draft, BARRIER_SPOKEN, "audio", updates, errors)
     if not step.isdigit():
         return
-    formats = draft.occurrence.assignment.formats if draft.occurrence else Format.values
     for field in visible_schema(draft.template_version.schema, formats)["steps"][int(step)].get("fields", []):
-        if field["type"] not in ATTACHMENT_TYPES:
-            continue
-        name = f"f-{field['key']}"
-        upload = request.FILES.get(name + "-file")
-        drawing = request.POST.get(name + "-drawing", "")
-        if not upload and not drawing:
-            continue
-        try:
-            if upload and (upload.size or 0) > 64 * 1024 * 1024:
-                raise AttachmentError(_("That file is far too large. Please try a smaller one."))
-            data = upload.read() if upload else decode_data_url(drawing)
-            attachment = attachment_store(draft=draft, field_key=field["key"], field_type=field["type"], data=data)
-        except AttachmentError as error:
-            errors[name] = str(error)
-        else:
-            updates[name] = str(attachment.pk)
+        if field["type"] in ATTACHMENT_TYPES:
+            _store_upload(request, draft, f"f-{field['key']}", field["type"], updates, errors)
+
+
+def _store_upload(request: AuthedRequest, draft: Draft, name: str, kind: str, updates: dict, errors: dict) -> None:
+    """One file or drawing posted under `name` (`<name>-file`, `<name>-drawing`): stored, and its id is the answer."""
+    upload = request.FILES.get(name + "-file")
+    drawing = request.POST.get(name + "-drawing", "")
+    if not upload and not drawing:
+        return
+    try:
+        if upload and (upload.size or 0) > 64 * 1024 * 1024:
+            raise AttachmentError(_("That file is far too large. Please try a smaller one."))
+        data = upload.read() if upload else decode_data_url(drawing)
+        attachment = attachment_store(draft=draft, field_key=name[2:], field_type=kind, data=data)
+    except AttachmentError as error:
+        errors[name] = str(error)
+    else:
+        updates[name] = str(attachment.pk)
 
 
 def _step_errors(draft: Draft, step: str, *, complete: bool = False) -> dict[str, str]:
@@ -310,6 +318,8 @@ def _context(
             )  # the hot thought stays in view on every later step
     else:
         context["marked"] = worksheet.marked_item(schema, raw, raw=True)
+    if step == BARRIERS and Format.VOICE in (assignment.formats if assignment else []):
+        context["barrier_voice"] = _barrier_voice(draft, errors)
     context.update(
         outcomes=Outcome.choices,
         fractions=PARTIAL_FRACTIONS.items(),
@@ -322,6 +332,16 @@ def _context(
     if assignment is not None and draft.occurrence_id:
         context["offline_steps"] = ",".join(offline_steps(draft.template_version))
     return context
+
+
+def _barrier_voice(draft: Draft, errors: dict) -> dict[str, Any]:
+    """ "What got in the way" said aloud: bound as a recording field is (`homework/fields/audio.html`)."""
+    value = str(draft.raw.get(BARRIER_SPOKEN) or "")
+    attachment = draft.attachments.filter(pk=value).first() if value.isdigit() and draft.pk else None
+    label = _("Or say it in a voice note (optional)")
+    field = {"key": BARRIER_SPOKEN[2:], "type": "audio", "label": label, "required": False}
+    error = errors.get(BARRIER_SPOKEN, "")
+    return {"field": field, "name": BARRIER_SPOKEN, "value": value, "attachment": attachment, "error": error}
 
 
 def _others_on_step(draft: Draft, step: str) -> list[tuple[str, Any]]:
