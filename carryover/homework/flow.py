@@ -318,9 +318,8 @@ def _context(
             )  # the hot thought stays in view on every later step
     else:
         context["marked"] = worksheet.marked_item(schema, raw, raw=True)
-    if step == BARRIERS and Format.VOICE in (assignment.formats if assignment else []):
-        context["barrier_voice"] = _barrier_voice(draft, errors)
     context.update(
+        barrier_voice=_barrier_voice(draft, assignment, errors) if step == BARRIERS else None,
         outcomes=Outcome.choices,
         fractions=PARTIAL_FRACTIONS.items(),
         barriers=BarrierCode.choices,
@@ -334,8 +333,10 @@ def _context(
     return context
 
 
-def _barrier_voice(draft: Draft, errors: dict) -> dict[str, Any]:
-    """ "What got in the way" said aloud: bound as a recording field is (`homework/fields/audio.html`)."""
+def _barrier_voice(draft: Draft, assignment: Assignment | None, errors: dict) -> dict[str, Any] | None:
+    """What got in the way, said aloud (voice allowed): bound as a recording field is (`fields/audio.html`)."""
+    if assignment is None or Format.VOICE not in assignment.formats:
+        return None
     value = str(draft.raw.get(BARRIER_SPOKEN) or "")
     attachment = draft.attachments.filter(pk=value).first() if value.isdigit() and draft.pk else None
     label = _("Or say it in a voice note (optional)")
