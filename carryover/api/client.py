@@ -139,10 +139,7 @@ def draft_update(request: AuthedRequest, occurrence_id: s.DbId, payload: s.Draft
 
 def _send(draft: Draft, outcome: str | None) -> tuple[Entry, bool]:
     try:
-        if draft.template_version.is_questionnaire:
-            result = measures.measure_submit(draft=draft)
-            return result.entry, risk.has_risk_answer(result.entry)
-        return risk_watch().draft_send(draft=draft, outcome=outcome)
+        return risk_watch().draft_send(draft=draft, outcome=outcome)  # a questionnaire: scored, as on its page
     except homework.DraftGone as error:
         raise Problem(409, "This has already been sent. Thank you.", code="already_sent") from error
     except homework.SubmissionError as error:

@@ -20,7 +20,16 @@ from . import schema as worksheet
 from .attachments import AttachmentError, attachment_store, decode_data_url
 from .fields import ATTACHMENT_TYPES, Format
 from .hooks import risk_watch
-from .models import PARTIAL_FRACTIONS, Assignment, BarrierCode, Draft, Occurrence, Outcome, Visibility
+from .models import (
+    PARTIAL_FRACTIONS,
+    Assignment,
+    BarrierCode,
+    Draft,
+    Occurrence,
+    Outcome,
+    TemplateVersion,
+    Visibility,
+)
 from .outcome import AfterForm, OutcomeForm, sent_values
 from .render import bind_step, visible_schema
 
@@ -40,18 +49,19 @@ def flow_steps(draft: Draft, assignment: Assignment | None) -> list[str]:
     return [*sheet, OUTCOME, AFTER]
 
 
-def offline_steps(draft: Draft) -> list[str]:
+def offline_steps(version: TemplateVersion) -> list[str]:
     """Every step an assigned activity can show, in order, for a phone filling it in offline: it cannot ask the
-    server which come next, so "what got in the way" is among them and the phone skips it after "Done"."""
-    sheet = [str(i) for i in range(len(draft.template_version.schema["steps"]))]
-    return [*sheet, OUTCOME, BARRIERS, AFTER]
+    server which come next, so "what got in the way" is among them and the phone skips it after "Done". A
+    questionnaire is its questions only (one a screen, always "done": `measures/flow.py`)."""
+    sheet = [str(i) for i in range(len(version.schema["steps"]))]
+    return sheet if version.is_questionnaire else [*sheet, OUTCOME, BARRIERS, AFTER]
 
 
 def offline_copy(request: AuthedRequest, draft: Draft, assignment: Assignment) -> HttpResponse:
     """One step of an activity, for the phone to keep (service worker, `?step=`): any of the steps it may need
     offline, whatever the draft says so far; an activity not started is shown from an unsaved draft, so keeping it
     starts nothing (a started draft holds its occurrence in the schedule)."""
-    steps = offline_steps(draft)
+    steps = offline_steps(draft.template_version)
     step = request.GET.get("step") or steps[0]
     step = step if step in steps else steps[0]
     context = _context(draft, assignment, steps, step, {}, focus_heading="step" in request.GET)
@@ -78,27 +88,35 @@ def raw_from_request(request: AuthedRequest, draft: Draft) -> dict[str, Any]:
     return raw
 
 
+BARRIER_SPOKEN = "o-barrier_spoken"  # "what got in the way" as a voice note, with voice allowed (the recording field's)
+
+
 def _store_uploads(request: AuthedRequest, draft: Draft, step: str, updates: dict, errors: dict) -> None:
+    formats = draft.occurrence.assignment.formats if draft.occurrence else Format.values
+    if step == BARRIERS and Format.VOICE in formats:
+        _store_upload(request, draft, BARRIER_SPOKEN, "audio", updates, errors)
     if not step.isdigit():
         return
-    formats = draft.occurrence.assignment.formats if draft.occurrence else Format.values
     for field in visible_schema(draft.template_version.schema, formats)["steps"][int(step)].get("fields", []):
-        if field["type"] not in ATTACHMENT_TYPES:
-            continue
-        name = f"f-{field['key']}"
-        upload = request.FILES.get(name + "-file")
-        drawing = request.POST.get(name + "-drawing", "")
-        if not upload and not drawing:
-            continue
-        try:
-            if upload and (upload.size or 0) > 64 * 1024 * 1024:
-                raise AttachmentError(_("That file is far too large. Please try a smaller one."))
-            data = upload.read() if upload else decode_data_url(drawing)
-            attachment = attachment_store(draft=draft, field_key=field["key"], field_type=field["type"], data=data)
-        except AttachmentError as error:
-            errors[name] = str(error)
-        else:
-            updates[name] = str(attachment.pk)
+        if field["type"] in ATTACHMENT_TYPES:
+            _store_upload(request, draft, f"f-{field['key']}", field["type"], updates, errors)
+
+
+def _store_upload(request: AuthedRequest, draft: Draft, name: str, kind: str, updates: dict, errors: dict) -> None:
+    """One file or drawing posted under `name` (`<name>-file`, `<name>-drawing`): stored, and its id is the answer."""
+    upload = request.FILES.get(name + "-file")
+    drawing = request.POST.get(name + "-drawing", "")
+    if not upload and not drawing:
+        return
+    try:
+        if upload and (upload.size or 0) > 64 * 1024 * 1024:
+            raise AttachmentError(_("That file is far too large. Please try a smaller one."))
+        data = upload.read() if upload else decode_data_url(drawing)
+        attachment = attachment_store(draft=draft, field_key=name[2:], field_type=kind, data=data)
+    except AttachmentError as error:
+        errors[name] = str(error)
+    else:
+        updates[name] = str(attachment.pk)
 
 
 def _step_errors(draft: Draft, step: str, *, complete: bool = False) -> dict[str, str]:
@@ -301,6 +319,7 @@ def _context(
     else:
         context["marked"] = worksheet.marked_item(schema, raw, raw=True)
     context.update(
+        barrier_voice=_barrier_voice(draft, assignment, errors) if step == BARRIERS else None,
         outcomes=Outcome.choices,
         fractions=PARTIAL_FRACTIONS.items(),
         barriers=BarrierCode.choices,
@@ -310,8 +329,20 @@ def _context(
         others=_others_on_step(draft, step),
     )
     if assignment is not None and draft.occurrence_id:
-        context["offline_steps"] = ",".join(offline_steps(draft))
+        context["offline_steps"] = ",".join(offline_steps(draft.template_version))
     return context
+
+
+def _barrier_voice(draft: Draft, assignment: Assignment | None, errors: dict) -> dict[str, Any] | None:
+    """What got in the way, said aloud (voice allowed): bound as a recording field is (`fields/audio.html`)."""
+    if assignment is None or Format.VOICE not in assignment.formats:
+        return None
+    value = str(draft.raw.get(BARRIER_SPOKEN) or "")
+    attachment = draft.attachments.filter(pk=value).first() if value.isdigit() and draft.pk else None
+    label = _("Or say it in a voice note (optional)")
+    field = {"key": BARRIER_SPOKEN[2:], "type": "audio", "label": label, "required": False}
+    error = errors.get(BARRIER_SPOKEN, "")
+    return {"field": field, "name": BARRIER_SPOKEN, "value": value, "attachment": attachment, "error": error}
 
 
 def _others_on_step(draft: Draft, step: str) -> list[tuple[str, Any]]:

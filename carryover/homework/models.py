@@ -15,6 +15,7 @@ from dateutil import rrule
 from django.db import models
 from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.functional import lazy
@@ -632,6 +633,13 @@ class Occurrence(models.Model):
     def opens_on(self) -> date:
         """The first day it can be done (reads the assignment: select it with the occurrence)."""
         return open_days(self.assignment.schedule_kind, self.due_date)[0]
+
+    def start_url(self) -> str:
+        """The page Start opens (reads the version: select it with the occurrence). A questionnaire has its own flow,
+        one question per screen (`measures/flow.py`): linked straight to it, so the copy a phone keeps for no signal
+        is the page the link opens (a redirect cannot be followed offline)."""
+        name = "measure_do" if self.assignment.template_version.is_questionnaire else "occurrence_do"
+        return reverse(name, args=[self.pk])
 
 
 class Visibility(models.TextChoices):

@@ -7,7 +7,8 @@ server's draft still holds the base, only the phone changed it and its value is 
 draft, which the form shows beside the question — and a finished submission waits for the client to look.
 
 The rules for a step (which inputs it has, where a name belongs) stay in `flow.py` and `schema.py`; the send is
-the worksheet flow's own (`RiskWatch.draft_send`), so the crisis screen and the care team's alert work as online."""
+the worksheet flow's own (`RiskWatch.draft_send`, which scores a questionnaire as the questionnaire's own flow does),
+so the crisis screen, the score and the care team's one alert work as online."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.http import QueryDict
+from django.http import JsonResponse, QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -50,7 +51,6 @@ SAVED = _("Your answers from this phone are saved. You can carry on with the act
 SENT = _("Sent. Well done for making time for this.")
 UNREADABLE = _("This phone sent answers Carryover could not read. They are kept on the phone.")
 NOT_YOURS = _("This phone sent a submission Carryover could not accept. It is kept on the phone.")
-QUESTIONNAIRE = _("A questionnaire is answered online. What you typed is kept on this phone.")
 
 
 class OfflineError(ValueError):
@@ -140,6 +140,18 @@ def submissions_prune(*, now: datetime) -> int:
     return deleted
 
 
+def offline_reply(*, occurrence: Occurrence, body: bytes) -> JsonResponse:
+    """What the phone is told about a submission it sent (the activity's own page for a worksheet, a questionnaire's
+    for a questionnaire, so each page knows its own): 200 applied, 409 held on the phone, 400 unreadable."""
+    try:
+        result = offline_apply(occurrence=occurrence, payload=OfflinePayload.parse(body))
+    except OfflineError as error:
+        return JsonResponse({"status": "invalid", "message": str(error)}, status=400)
+    except OfflineHeld as held:
+        return JsonResponse(held.result, status=409)
+    return JsonResponse(result)
+
+
 def offline_apply(*, occurrence: Occurrence, payload: OfflinePayload) -> dict[str, Any]:
     """Apply a phone's submission once: the result the phone is told (a replay of the key gets it again).
     Raises OfflineHeld when it cannot be applied now, OfflineError for a key that is not this client's."""
@@ -187,15 +199,15 @@ def _apply(occurrence: Occurrence, payload: OfflinePayload) -> dict[str, Any]:
 def _send(draft: Draft, *, conflicts: list[str], finish: bool) -> dict[str, Any]:
     """Send a finished submission the way the flow's Save does, unless both sides changed an answer: then the
     client sees both first."""
-    activity = reverse("occurrence_do", args=[draft.occurrence_id])
+    activity = draft.occurrence.start_url() if draft.occurrence else reverse("client_home")
     if conflicts:
         return {"status": "conflict", "message": str(CONFLICT), "url": activity, "conflicts": conflicts}
     if not finish:
         return {"status": "saved", "message": str(SAVED), "url": activity}
     try:
         _, crisis = risk_watch().draft_send(draft=draft, outcome=None)
-    except services.DraftGone:
-        raise OfflineHeld(HELD_SENT) from None
-    except services.SubmissionError:
+    except services.SubmissionError as error:
+        if "form" in error.errors:  # sent meanwhile (`DraftGone`; a questionnaire's own "already sent")
+            raise OfflineHeld(HELD_SENT) from None
         return {"status": "needs_look", "message": str(NEEDS_LOOK), "url": activity}
     return {"status": "sent", "message": str(SENT), "url": reverse("client_home"), "crisis": crisis}

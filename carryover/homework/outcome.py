@@ -48,6 +48,7 @@ class OutcomeForm(_NamedErrors):
     fraction = _Text(strip=False)
     barriers = forms.Field(required=False, widget=forms.MultipleHiddenInput)  # checked in clean(), by outcome
     barrier_other = _Text()
+    barrier_spoken = _Text()  # the id of a voice note given for it (flow.BARRIER_SPOKEN), checked when sent
 
     def clean(self) -> dict[str, Any]:
         """`outcome`, `fraction` (a Decimal or None), `barriers` (codes in their stable order), `barrier_other`.
@@ -58,7 +59,9 @@ class OutcomeForm(_NamedErrors):
             self.add_error("outcome", _("Please say how it went."))
             return {}
         fraction = self._fraction() if outcome == Outcome.PARTIAL else None
-        barriers = self._barriers() if outcome != Outcome.DONE else {"barriers": [], "barrier_other": ""}
+        barriers = (
+            self._barriers() if outcome != Outcome.DONE else {"barriers": [], "barrier_other": "", "barrier_spoken": ""}
+        )
         return {"outcome": outcome, "fraction": fraction, **barriers}
 
     def _fraction(self) -> Decimal | None:
@@ -78,6 +81,8 @@ class OutcomeForm(_NamedErrors):
         return {
             "barriers": [code for code in BarrierCode.values if code in barriers],  # stable order
             "barrier_other": other if BarrierCode.OTHER in barriers else "",
+            # A recording is kept whichever boxes are ticked: said aloud, it is never dropped unheard.
+            "barrier_spoken": self.cleaned_data.get("barrier_spoken") or "",
         }
 
 

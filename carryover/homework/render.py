@@ -22,8 +22,9 @@ def with_spoken_answers(schema: Mapping) -> dict:
     """The schema with a voice note offered after each free-text question (issue 17: for a person who finds
     writing hard): a recording field `<key>_spoken` that answers for it (`spoken_for`, schema.clean_answers).
 
-    A worksheet with a recording field of its own (the journal) already offers one and gets none; questions in a
-    table are left as they are (a table's cells are single values)."""
+    A table with a cell in one's own words (a thought record's thoughts) gets one voice note after it, for all its
+    rows (a row's cells are single values, kept together). A worksheet with a recording field of its own (the
+    journal) already offers one and gets none."""
     fields = list(iter_fields(schema))
     if any(field["type"] == "audio" for field in fields):
         return dict(schema)
@@ -34,10 +35,16 @@ def with_spoken_answers(schema: Mapping) -> dict:
         for field in step.get("fields", []):
             kept.append(field)
             key = f"{field['key']}_spoken"
-            if field["type"] in FREE_TEXT_TYPES and key not in taken:
+            if _in_own_words(field) and key not in taken:
                 kept.append(_spoken_field(field, key))
         steps.append({**step, "fields": kept})
     return {**schema, "steps": steps}
+
+
+def _in_own_words(field: Mapping) -> bool:
+    if field["type"] == "list":
+        return any(sub["type"] in FREE_TEXT_TYPES for sub in field.get("item_fields", []))
+    return field["type"] in FREE_TEXT_TYPES
 
 
 def _spoken_field(field: Mapping, key: str) -> dict:

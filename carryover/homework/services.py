@@ -451,6 +451,12 @@ def draft_save(*, draft: Draft, updates: dict[str, Any], step: int | None = None
     return draft
 
 
+def _barrier_spoken(value: str, attachments: list[int]) -> dict[str, int]:
+    """ "What got in the way" as a voice note: one of this draft's own recordings (an id typed into the form is
+    not one), or nothing."""
+    return {"barrier_spoken": int(value)} if value.isdigit() and int(value) in attachments else {}
+
+
 def entry_submit(*, draft: Draft, outcome: str | None = None) -> Entry:
     """Turn a draft into an entry. Done needs the worksheet's required answers; partial and skipped don't."""
     raw = dict(draft.raw)
@@ -476,6 +482,7 @@ def entry_submit(*, draft: Draft, outcome: str | None = None) -> Entry:
     if occurrence is not None and occurrence.is_answered:
         raise SubmissionError({"o-outcome": "This one has already been answered."})
     assignment = occurrence.assignment if occurrence else None
+    spoken = _barrier_spoken(outcome_data["barrier_spoken"], attachments)
     with transaction.atomic():
         entry = Entry.objects.create(
             client=client,
@@ -486,7 +493,7 @@ def entry_submit(*, draft: Draft, outcome: str | None = None) -> Entry:
             outcome=outcome_data["outcome"],
             fraction=outcome_data["fraction"],
             barriers=outcome_data["barriers"],
-            content={"answers": answers, "barrier_other": outcome_data["barrier_other"]},
+            content={"answers": answers, "barrier_other": outcome_data["barrier_other"], **spoken},
             done_on=local_today(client.user),
             **after_form.entry_fields(),
         )

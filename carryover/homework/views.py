@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -39,7 +39,7 @@ from .access import (
     get_template_for_therapist,
 )
 from .attachments import attachment_read
-from .flow import offline_copy, worksheet_flow
+from .flow import offline_copy, offline_steps, worksheet_flow
 from .forms import (
     CommentForm,
     GoalForm,
@@ -107,16 +107,15 @@ def today(request: AuthedRequest) -> HttpResponse:
 
 
 def offline_urls(todays: list[Occurrence], this_week: list[dict]) -> list[str]:
-    """What the phone keeps for a day without signal: Today, every step of each activity open now (a questionnaire is
-    answered online, one question per screen), the safety plan and the crisis lines."""
+    """What the phone keeps for a day without signal: Today, every step of each activity open now (a questionnaire's
+    every question), the safety plan and the crisis lines."""
     open_now = [o for o in todays if o.is_open] + [w["next"] for w in this_week if w["next"]]
     urls = [reverse("client_home"), reverse("help"), reverse("safety_plan")]
     for occurrence in open_now:
-        version = occurrence.assignment.template_version
-        if occurrence.assignment.status != AssignmentStatus.ACTIVE or version.is_questionnaire:
+        if occurrence.assignment.status != AssignmentStatus.ACTIVE:
             continue
-        page = reverse("occurrence_do", args=[occurrence.pk])
-        steps = [str(i) for i in range(len(version.schema["steps"]))] + ["outcome", "barriers", "after"]
+        page = occurrence.start_url()
+        steps = offline_steps(occurrence.assignment.template_version)
         urls += [page, *(f"{page}?step={step}" for step in steps)]
     return urls
 
@@ -189,15 +188,7 @@ def occurrence_offline(request: AuthedRequest, pk: int) -> HttpResponse:
     """Answers a phone kept while offline, sent when the connection returned (`homework/offline.py`): JSON in and
     out, since the phone's script (or its service worker) sends them, not a form."""
     occurrence = get_occurrence_for_client(request, pk, action=Action.UPDATE)
-    try:
-        if occurrence.assignment.template_version.is_questionnaire:
-            raise offline.OfflineError(str(offline.QUESTIONNAIRE))
-        result = offline.offline_apply(occurrence=occurrence, payload=offline.OfflinePayload.parse(request.body))
-    except offline.OfflineError as error:
-        return JsonResponse({"status": "invalid", "message": str(error)}, status=400)
-    except offline.OfflineHeld as held:
-        return JsonResponse(held.result, status=409)
-    return JsonResponse(result)
+    return offline.offline_reply(occurrence=occurrence, body=request.body)
 
 
 @role_required(Role.CLIENT)

@@ -16,10 +16,10 @@ class MeasuresConfig(AppConfig):
             instruments_es,
             panels,
             review_hooks,
-            risk,
+            services,
         )  # the review app's models and pages must be loaded first
 
-        install_risk_watch(risk.MeasuresRiskWatch())
+        install_risk_watch(services.MeasuresRiskWatch())
         review_hooks.register()
         panels.register()
         instruments_es.register()

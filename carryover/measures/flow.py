@@ -9,15 +9,17 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from carryover.homework import overlay
 from carryover.homework import schema as worksheet
 from carryover.homework import services as homework
-from carryover.homework.flow import already_sent
+from carryover.homework.flow import already_sent, offline_steps
 from carryover.homework.models import BarrierCode, Draft, Occurrence
 from carryover.homework.render import bind_step
 from carryover.lib.converters import parse_id
+from carryover.lib.devicecache import keeping_copy
 from carryover.lib.types import AuthedRequest
 
 from . import risk, services
@@ -33,6 +35,8 @@ def measure_flow(request: AuthedRequest, occurrence: Occurrence, measure: str) -
     if request.GET.get("skip") or request.POST.get("go") == "skip":
         return _skip(request, occurrence)
     version = occurrence.assignment.template_version
+    if request.method == "GET" and keeping_copy(request):  # the phone keeping each question for no signal
+        return _offline_copy(request, occurrence, measure)
     draft = homework.draft_for(client=occurrence.client, occurrence=occurrence, version=version)
     schema = version.schema
     total = len(schema["steps"])
@@ -61,6 +65,17 @@ def measure_flow(request: AuthedRequest, occurrence: Occurrence, measure: str) -
         if not errors:
             return redirect(f"{request.path}?step={step}")
     return TemplateResponse(request, "measures/flow.html", _context(draft, occurrence, measure, step, errors))
+
+
+def _offline_copy(request: AuthedRequest, occurrence: Occurrence, measure: str) -> HttpResponse:
+    """One question for the phone to keep: shown without starting the questionnaire (an unsaved draft when none
+    is started, as a worksheet's copy), so keeping it holds nothing in the schedule."""
+    version = occurrence.assignment.template_version
+    draft = getattr(occurrence, "draft", None) or Draft(
+        client=occurrence.client, occurrence=occurrence, template_version=version
+    )
+    step = _step_from(request.GET.get("step"), len(version.schema["steps"]))
+    return TemplateResponse(request, "measures/flow.html", _context(draft, occurrence, measure, step, {}))
 
 
 def _step_errors(draft: Draft, step: int) -> dict[str, str]:
@@ -128,4 +143,7 @@ def _context(draft: Draft, occurrence: Occurrence, measure: str, step: int, erro
         "errors": errors,
         "texts": texts,
         "content_lang": overlay.untranslated(draft.template_version),
+        # For a phone with no signal (`homework/_offline_form.html`): where it sends what it kept, and its steps.
+        "offline_url": reverse("measure_offline", args=[occurrence.pk]),
+        "offline_steps": ",".join(offline_steps(draft.template_version)),
     }

@@ -200,24 +200,6 @@ def today_panel(client: Membership) -> dict[str, Any]:
     return {"open_alert": bool(occurrences), "alerted": {pk for pk in occurrences if pk is not None}}
 
 
-class MeasuresRiskWatch:
-    """How homework's worksheet pages check and send drafts (carryover.homework.hooks.RiskWatch), installed from
-    MeasuresConfig.ready()."""
-
-    def draft_saved(self, *, draft: Draft, before: dict[str, Any]) -> bool:
-        return draft_check(draft=draft, before=before).crisis
-
-    def draft_send(self, *, draft: Draft, outcome: str | None) -> tuple[Entry, bool]:
-        entry, check = entry_send(draft=draft, outcome=outcome)
-        return entry, check.crisis
-
-    def sent_with_risk(self, occurrence: Occurrence) -> bool:
-        return sent_with_risk(occurrence)
-
-    def today(self, client: Membership) -> dict[str, Any]:
-        return today_panel(client)
-
-
 def crisis_shown(*, client: Membership, resources, plan: SafetyPlan | None, drafts: bool = True) -> None:
     """Record on each alert whose crisis screen this is what it showed, once (the first showing is the one that
     followed the risk answer), and (`drafts`) on each draft that the screen was shown for its risk answers."""

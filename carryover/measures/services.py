@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from carryover.accounts.models import CrisisResource, Membership, Practice, User
 from carryover.homework import schema as worksheet
 from carryover.homework import services as homework
-from carryover.homework.models import Draft, Occurrence, Outcome, TemplateKind, TemplateVersion
+from carryover.homework.models import Draft, Entry, Occurrence, Outcome, TemplateKind, TemplateVersion
 from carryover.homework.services import ALREADY_SENT
 from carryover.lib import events
 
@@ -94,6 +94,28 @@ def measure_submit(*, draft: Draft) -> MeasureResult:
             taken_on=entry.done_on,
         )
     return saved
+
+
+class MeasuresRiskWatch:
+    """How homework's pages check and send drafts (carryover.homework.hooks.RiskWatch), installed from
+    MeasuresConfig.ready(). A questionnaire's draft is sent by `measure_submit` wherever it comes from (its own
+    flow, the API, a phone back online): scored once, with its one alert."""
+
+    def draft_saved(self, *, draft: Draft, before: dict[str, Any]) -> bool:
+        return risk.draft_check(draft=draft, before=before).crisis
+
+    def draft_send(self, *, draft: Draft, outcome: str | None) -> tuple[Entry, bool]:
+        if measure_of(draft.template_version) is not None:
+            result = measure_submit(draft=draft)
+            return result.entry, risk.has_risk_answer(result.entry)
+        entry, check = risk.entry_send(draft=draft, outcome=outcome)
+        return entry, check.crisis
+
+    def sent_with_risk(self, occurrence: Occurrence) -> bool:
+        return risk.sent_with_risk(occurrence)
+
+    def today(self, client: Membership) -> dict[str, Any]:
+        return risk.today_panel(client)
 
 
 # --- Risk alerts ------------------------------------------------------------------------------------------------

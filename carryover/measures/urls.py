@@ -7,6 +7,7 @@ from . import views
 urlpatterns = [
     # Client
     path("measures/do/<id:pk>/", views.measure_do, name="measure_do"),
+    path("measures/do/<id:pk>/offline/", views.measure_offline, name="measure_offline"),
     path("support/", views.crisis_support, name="crisis_support"),
     path("support/ask/", views.help_request, name="help_request"),
     path("support/seen/", views.crisis_seen, name="crisis_seen"),

@@ -22,8 +22,9 @@ from carryover.accounts.access import (
 )
 from carryover.accounts.models import Membership, Role
 from carryover.audit.models import Action
+from carryover.homework import offline
 from carryover.homework.access import get_occurrence_for_client
-from carryover.homework.models import AssignmentStatus, local_today
+from carryover.homework.models import AssignmentStatus, Occurrence, local_today
 from carryover.lib.devicecache import keep_offline
 from carryover.lib.types import AuthedRequest
 from carryover.review.models import Session
@@ -39,20 +40,35 @@ from .models import AlertSource, MeasureResult
 # --- Client --------------------------------------------------------------------------------------------------
 
 
-@role_required(Role.CLIENT)
-def measure_do(request: AuthedRequest, pk: int) -> HttpResponse:
+def _measure_occurrence(request: AuthedRequest, pk: int) -> tuple[Occurrence, str]:
     occurrence = get_occurrence_for_client(
         request, pk, action=Action.UPDATE if request.method == "POST" else Action.READ
     )
     measure = services.measure_of(occurrence.assignment.template_version)
     if measure is None:
         raise Http404()
+    return occurrence, measure
+
+
+@role_required(Role.CLIENT)
+@keep_offline
+def measure_do(request: AuthedRequest, pk: int) -> HttpResponse:
+    occurrence, measure = _measure_occurrence(request, pk)
     if hasattr(occurrence, "entry"):
         return already_sent(request, occurrence)
     if occurrence.assignment.status != AssignmentStatus.ACTIVE and not hasattr(occurrence, "draft"):
         messages.info(request, _("This is paused or finished, so nothing is due."))
         return redirect("client_home")
     return measure_flow(request, occurrence, measure)
+
+
+@require_POST
+@role_required(Role.CLIENT)
+def measure_offline(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Answers a phone kept while offline, sent when the connection returned: applied as a worksheet's are
+    (`homework/offline.py`), sent here so the questionnaire's page knows its own."""
+    occurrence, _measure = _measure_occurrence(request, pk)
+    return offline.offline_reply(occurrence=occurrence, body=request.body)
 
 
 @role_required(Role.CLIENT)

@@ -202,6 +202,9 @@ MATRIX: dict[str, Row] = {
     "template_edit": Row(only(404, *THERAPISTS, therapist=200), kwargs=lambda p, s: {"pk": shared_worksheet(p).pk}),
     # --- Measures and safety ---
     "measure_do": Row(only(200, "client"), kwargs=lambda p, s: {"pk": measure_state(p)["occurrence"].pk}, audited=True),
+    "measure_offline": Row(  # an empty body is not a submission: refused with the reason
+        only(400, "client"), method="post", kwargs=lambda p, s: {"pk": measure_state(p)["occurrence"].pk}, audited=True
+    ),
     "crisis_support": Row(only(200, *CLIENTS), audited=True),
     "crisis_seen": Row(only(204, *CLIENTS), method="post", audited=True),
     "help_request": Row(only(302, *CLIENTS), method="post", audited=True),

@@ -150,3 +150,56 @@ def test_a_risk_answer_typed_offline_brings_the_crisis_lines_at_once_and_the_ale
     wait_for(lambda: RiskAlert.objects.exists())
     expect(phone).to_have_url(f"{live_server.url}/support/", timeout=10_000)
     assert RiskAlert.objects.count() == 1 and RiskAlert.objects.get().source == "dbt_urge"
+
+
+def test_a_questionnaire_answered_offline_brings_the_crisis_lines_at_item_9_and_arrives_once_with_one_alert(
+    live_server, new_page
+):
+    """The PHQ-9 with no signal, one question a screen from the phone's copies: item 9 answered above "Not at all"
+    brings the crisis lines kept on the phone at once, saying it is only saved here; finished offline and back
+    online, it is scored once, with one alert, and the phone shows the crisis screen."""
+    from carryover.measures.models import MeasureResult, RiskAlert
+    from carryover.measures.services import measures_sync
+
+    measures_sync()
+    practice = practice_create(name="Northside Therapy", country="US")
+    alice = make_person(practice, "alice@northside.test", "Alice Moreno", Role.THERAPIST)
+    bob = make_person(practice, "bob@northside.test", "Bob Client", Role.CLIENT)
+    link(alice, bob)
+    # Today, the crisis lines, the safety plan, the questionnaire's page and its ten questions: 14 pages kept.
+    phone = phone_with_pages_kept(new_page, alice, bob, key="phq9", title="Mood check", pages=14)
+
+    phone.context.set_offline(True)
+    phone.goto("/today/")
+    phone.get_by_role("link", name="Start").first.click()
+    for item in range(1, 9):
+        expect(phone.get_by_text(f"Question {item} of 10")).to_be_visible()
+        phone.locator(f"input[name=f-q{item}][value='1']").check()
+        phone.get_by_role("button", name="Next").click()
+    questionnaire = phone.url.split("?")[0]
+    # "Several days". A click, not check(): the page leaves at once, before a check could be confirmed.
+    phone.locator("input[name=f-q9][value='1']").click()
+    expect(phone).to_have_url(f"{live_server.url}/help/")
+    expect(phone.get_by_role("link", name="Call 988")).to_be_visible()
+    expect(phone.get_by_role("status").filter(has_text=SAVED_HERE)).to_be_visible()  # not "your therapist knows"
+    assert not RiskAlert.objects.exists()
+
+    phone.goto(f"{questionnaire}?step=8")  # back to finish it, still offline: item 9 as it was left
+    expect(phone.locator("input[name=f-q9][value='1']")).to_be_checked()
+    phone.get_by_role("button", name="Next").click()
+    phone.locator("input[name=f-difficulty][value=somewhat]").check()
+    phone.get_by_role("button", name="Send to my therapist").click()
+    expect(phone).to_have_url(f"{live_server.url}/today/")
+    expect(phone.get_by_role("status").filter(has_text=SAVED_HERE)).to_be_visible()
+    expect(phone.get_by_text("Answers saved on this phone").first).to_be_visible()  # on the questionnaire's card
+    assert not Entry.objects.exists()
+
+    phone.context.set_offline(False)
+    wait_for(lambda: MeasureResult.objects.exists())
+    expect(phone).to_have_url(f"{live_server.url}/support/", timeout=10_000)
+    phone.goto("/today/")  # a second open with nothing left to send: nothing goes twice
+    phone.wait_for_load_state("networkidle")
+    result = MeasureResult.objects.get()
+    assert result.total == 9 and result.risk_value == 1
+    assert RiskAlert.objects.count() == 1 and RiskAlert.objects.get().entry == result.entry
+    assert Entry.objects.count() == 1
