@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -39,10 +40,16 @@ def expected(rows: dict, today: date, days_back: tuple[int, int]) -> Decimal | N
     return adherence_of(sum(judged, Decimal(0)), len(judged))
 
 
+@pytest.fixture
+def assignments(personas):
+    """Bob's and Erin's activity, assigned once for the whole test: each generated history replaces its occurrences
+    (Hypothesis runs every example inside the test's one transaction)."""
+    return [assign(personas.alice, person, start_date="2026-03-01") for person in (personas.bob, personas.erin)]
+
+
 @given(bob=history, erin=history, erin_offset=st.integers(-1, 1))
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_window_totals_agree_with_adherence_of(personas, bob, erin, erin_offset):
-    assignments = [assign(personas.alice, person, start_date="2026-03-01") for person in (personas.bob, personas.erin)]
+def test_window_totals_agree_with_adherence_of(assignments, bob, erin, erin_offset):
     Occurrence.objects.filter(assignment__in=assignments).delete()
     Occurrence.objects.bulk_create(
         Occurrence(
@@ -63,5 +70,3 @@ def test_window_totals_agree_with_adherence_of(personas, bob, erin, erin_offset)
         found = totals.get(a.client_id, dict.fromkeys(WINDOWS, (Decimal(0), 0)))
         for name, days_back in WINDOWS.items():
             assert adherence_of(*found[name]) == expected(rows, today[a.client_id], days_back), name
-    for a in assignments:
-        a.delete()

@@ -90,6 +90,7 @@ def _build_peak(personas) -> tuple[ExportRequest, int]:
     return export, peak
 
 
+@pytest.mark.slow  # end to end: a quota-sized export (24 MB of voice notes) zipped, encrypted and streamed back
 def test_a_client_near_the_quota_is_exported_without_holding_every_file(personas, journal_week, media):
     """Memory is bounded by the largest file (decrypting a Fernet token takes a few copies of it), not the sum:
     adding three 6 MB voice notes (18 MB) raises the peak by less than half of that; holding them, plus a zip in

@@ -49,6 +49,7 @@ def structure(pdf: bytes, tmp_path) -> list[str]:
     return [line.strip().split(" ")[0].rstrip(":") for line in out.splitlines() if line.strip()]
 
 
+@pytest.mark.slow  # end to end: the whole demo loaded, its summary drawn as a PDF and read back by poppler
 def test_the_demo_summary_fits_five_pages_and_is_tagged_for_screen_readers(client, db, tmp_path):
     services.builtin_sync()
     load_demo()
