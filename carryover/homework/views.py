@@ -26,7 +26,7 @@ from carryover.lib.devicecache import keep_offline, keeping_copy
 from carryover.lib.extensions import panels_for
 from carryover.lib.types import AuthedRequest
 
-from . import offline, services
+from . import offline, overlay, services
 from .access import (
     get_assignment_for_client,
     get_assignment_for_therapist,
@@ -320,15 +320,17 @@ def template_preview(request: AuthedRequest, pk: int) -> HttpResponse:
 
     template = get_template_for_therapist(request, pk)
     version = template.latest_version()
+    texts = overlay.localized(version)  # a built-in in the reader's language, as a client reading it sees it
     steps = [
         {
             "title": step["title"],
             "help": step.get("help", ""),
-            "fields": bind_step(version.schema, i, {}, {}, formats=version.formats),
+            "fields": bind_step(texts["schema"], i, {}, {}, formats=version.formats),
         }
-        for i, step in enumerate(version.schema["steps"])
+        for i, step in enumerate(texts["schema"]["steps"])
     ]
-    return TemplateResponse(request, "homework/template_preview.html", {"version": version, "steps": steps})
+    context = {"version": version, "texts": texts, "steps": steps, "content_lang": overlay.untranslated(version)}
+    return TemplateResponse(request, "homework/template_preview.html", context)
 
 
 @role_required(Role.THERAPIST)

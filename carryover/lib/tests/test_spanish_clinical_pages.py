@@ -113,3 +113,23 @@ def test_the_worker_builds_the_summary_pdf_in_the_readers_language(personas, sam
     assert '<html lang="es"' in html and "Preparación de la sesión: Sam Taylor" in html
     assert not english_left(html.encode()), english_left(html.encode())
     assert SPANISH_WORDS in html
+
+
+def test_the_preview_shows_a_built_in_in_the_readers_language(client, personas):
+    """The library's preview ("as the client will see it") shows a built-in as a client reading the same language
+    does: the thought record in Spanish for a Spanish reader, in English otherwise, and the PCL-5, which has no
+    Spanish version, marked lang="en" so a screen reader reads it as English."""
+    from carryover.homework import services as homework
+
+    homework.builtin_sync()
+    client.force_login(personas.alice)
+    record = TemplateVersion.objects.filter(template__key="thought_record_7").latest("number")
+    pcl5 = TemplateVersion.objects.filter(template__key="pcl5").latest("number")
+    preview = reverse("template_preview", args=[record.template_id])
+    assert "Thought record (7 columns)" in client.get(preview).content.decode()
+    with reading_in(personas.alice, "es"):
+        page = client.get(preview).content
+        pcl5_page = client.get(reverse("template_preview", args=[pcl5.template_id])).content.decode()
+    assert "Registro de pensamientos (7 columnas)" in visible_text(page) and "La situación" in visible_text(page)
+    assert "Thought record" not in visible_text(page)
+    assert '<h1 lang="en">' in pcl5_page
