@@ -546,6 +546,11 @@ class Builder:
     def preview(self) -> list[dict]:
         return preview_steps(self.content["schema"], self.content["formats"]) if self.content else []
 
+    def format_labels(self) -> list[str]:
+        """The ways to answer, as the assign form names them, in the reader's language."""
+        codes = self.content["formats"] if self.content else []
+        return [str(Format(code).label) for code in codes if code in Format.values]
+
 
 # --- Views ----------------------------------------------------------------------------------------------------------
 

@@ -27,10 +27,10 @@ from django.utils.translation import gettext_lazy
 class Format(models.TextChoices):
     """The ways a client can answer; a therapist chooses which an assignment allows."""
 
-    WRITE = "write", "Write"
-    DRAW = "draw", "Draw"
-    VOICE = "voice", "Record voice"
-    PHOTO = "photo", "Photo"
+    WRITE = "write", gettext_lazy("Write")
+    DRAW = "draw", gettext_lazy("Draw")
+    VOICE = "voice", gettext_lazy("Record voice")
+    PHOTO = "photo", gettext_lazy("Photo")
 
 
 class SchemaError(ValueError):

@@ -26,7 +26,8 @@ ENGLISH_ONLY = re.compile(
     r"Continue|Back|Next|Send|Share|Private|Remove|Choose|Today|Settings|"
     # The therapist's clinical pages (lib/tests/test_spanish_clinical_pages.py):
     r"Caseload|Session prep|Timeline|Sessions|Safety alert|Questionnaires|Adherence|Completion|Worksheet|Library|"
-    r"Preview|Instructions|Favourite|Assign|Edit|Save|Review|Step|Nothing|Missed|Due|Done|Rating scale|Short text)\b"
+    r"Preview|Instructions|Favourite|Assign|Edit|Save|Review|Step|Nothing|Missed|Due|Done|Rating scale|Short text|"
+    r"Record voice|Ways to answer)\b"
 )
 
 
