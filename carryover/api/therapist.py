@@ -68,7 +68,7 @@ def caseload(request: AuthedRequest, page: Query[PageQuery]):
             "last_activity": row.last_activity,
             "last_session": row.last_session,
             "next_session": row.next_session,
-            "signals": [{"kind": x.kind, "label": x.label, "level": x.level} for x in row.signals],
+            "signals": [{"kind": x.kind, "label": str(x.label), "level": x.level} for x in row.signals],
         }
         for row in rows
     ]
