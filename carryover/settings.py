@@ -183,6 +183,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "carryover.accounts.context_processors.shell",
+                "carryover.lib.devicecache.no_messages_for_copies",  # after Django's messages: overrides it
             ],
         },
     }

@@ -30,6 +30,13 @@ def keeping_copy(request: HttpRequest) -> bool:
 CLEAR_SITE_DATA = '"cache", "storage"'
 
 
+def no_messages_for_copies(request: HttpRequest) -> dict[str, Any]:
+    """A page the worker fetches to keep shows no flash message: nobody reads it now, so the message ("Saved",
+    "why you were signed out") waits for the person's own next page, and the kept copy holds no stale one (the
+    worker's refresh had spent "Pages now look the way you chose"; a browser test caught it)."""
+    return {"messages": ()} if keeping_copy(request) else {}
+
+
 class BackgroundLeavesSessionCookieMiddleware:
     """A background request (`keeping_copy`) never sets or deletes the session cookie (placed before Django's
     SessionMiddleware, so it sees that middleware's response).

@@ -170,6 +170,17 @@ def test_a_background_request_on_the_ended_sessions_cookie_leaves_the_new_one(cl
     assert b"signed out after 30 minutes without activity" in page.content
 
 
+def test_a_page_kept_by_the_worker_leaves_the_flash_message_for_the_persons_next_page(client, personas):
+    """The worker refreshing its copies while a message waits (a setting just saved) must not spend it: the copy
+    shows no message, and the person's own next page does."""
+    client.force_login(personas.bob)
+    saved = client.post(reverse("profile_display"), {"theme": "dark", "text_size": "larger"})
+    assert saved.status_code == 302
+    kept = client.get(reverse("client_home"), headers={"X-Carryover-Offline": "keep"})
+    assert kept.status_code == 200 and b"Pages now look the way you chose" not in kept.content
+    assert b"Pages now look the way you chose" in client.get(saved.url).content
+
+
 def test_a_spanish_client_is_told_in_spanish_why_they_were_signed_out(client, personas):
     from carryover.conftest import reading_in
 
