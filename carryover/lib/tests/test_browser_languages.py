@@ -25,7 +25,8 @@ from carryover.measures.tests.helpers import assign_measure
 pytestmark = pytest.mark.browser
 
 
-def test_a_spanish_client_answers_item9_and_reads_the_crisis_screen_in_spanish(live_server, new_page, axe_check):
+def alice_and_spanish_rosa():
+    """A US practice: Alice, reading English, and her client Rosa, whose account reads Spanish."""
     homework.builtin_sync()
     practice = practice_create(name="Riverside Therapy", country="US")
     alice = make_person(practice, "alice@riverside.test", "Alice Moreno", Role.THERAPIST)
@@ -33,6 +34,11 @@ def test_a_spanish_client_answers_item9_and_reads_the_crisis_screen_in_spanish(l
     rosa.language = "es"
     rosa.save(update_fields=["language"])
     link(alice, rosa)
+    return alice, rosa
+
+
+def test_a_spanish_client_answers_item9_and_reads_the_crisis_screen_in_spanish(live_server, new_page, axe_check):
+    alice, rosa = alice_and_spanish_rosa()
     assign_measure(alice, rosa, schedule_kind="daily", start_date=str(date.today()))
 
     phone = new_page(**PHONE)
@@ -67,13 +73,7 @@ def test_a_spanish_client_does_part_of_a_thought_record_and_the_therapist_reads_
 ):
     """The thought record in Spanish on a phone, done in part with a barrier; the therapist, reading in English,
     finds Rosa's own words on her page and in the session summary, untranslated."""
-    homework.builtin_sync()
-    practice = practice_create(name="Riverside Therapy", country="US")
-    alice = make_person(practice, "alice@riverside.test", "Alice Moreno", Role.THERAPIST)
-    rosa = make_person(practice, "rosa@riverside.test", "Rosa Cliente", Role.CLIENT)
-    rosa.language = "es"
-    rosa.save(update_fields=["language"])
-    link(alice, rosa)
+    alice, rosa = alice_and_spanish_rosa()
     assign(alice, rosa, title="Atrapar el pensamiento", start_date=str(date.today()))
 
     phone = new_page(**PHONE)
