@@ -6,6 +6,7 @@ from django import template
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
+from django.utils.translation import gettext
 
 from carryover.lib.devicecache import owner_tag
 from carryover.lib.extensions import Panel
@@ -30,13 +31,14 @@ def moment_for(moment: datetime | None, reader) -> str:
 
 @register.filter
 def ago(moment: datetime | None) -> str:
-    """`{{ row.last_activity|ago }}`: "just now" under a minute (never "0 minutes ago"), else "3 hours ago"."""
+    """`{{ row.last_activity|ago }}`: "just now" under a minute (never "0 minutes ago"), else "3 hours ago", in the
+    reader's language."""
     if moment is None:
         return ""
     now = timezone.now()
     if now - moment < timedelta(minutes=1):
-        return "just now"
-    return f"{timesince(moment, now, depth=1)} ago"
+        return gettext("just now")
+    return gettext("%(time)s ago") % {"time": timesince(moment, now, depth=1)}
 
 
 @register.simple_tag(takes_context=True)
