@@ -7,13 +7,16 @@ therapist's time zone. Counts sit beside every rate, so a small group is visibly
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from carryover.accounts.models import Membership
@@ -157,28 +160,43 @@ def barriers_by_assignment(today: dict[int, date]) -> dict[int, Counter]:
     the database: one row per assignment and list of barriers, not one per entry."""
     in_days = each_clients_day(today, lambda day: Q(done_on__gt=day - timedelta(days=DAYS), done_on__lte=day))
     shared = Entry.objects.filter(in_days, visibility=Visibility.SHARED, assignment__isnull=False)
-    rows = shared.exclude(barriers=[]).values_list("assignment_id", "barriers").annotate(n=Count("id"))
+    # Read as text and each distinct list decoded once: a few lists ("time", "forgot") recur across thousands of rows.
+    rows = shared.exclude(barriers=[]).annotate(listed=Cast("barriers", TextField()))
+    decoded: dict[str, list[str]] = {}
     counts: dict[int, Counter] = defaultdict(Counter)
-    for assignment_id, codes, n in rows.order_by():
-        for code in codes:
+    for assignment_id, listed, n in rows.values_list("assignment_id", "listed").annotate(n=Count("id")).order_by():
+        if listed not in decoded:
+            decoded[listed] = json.loads(listed)
+        for code in decoded[listed]:
             counts[assignment_id][code] += n
     return counts
 
 
 def _groups_for(tables: dict[str, dict[Any, Group]], assignment: Assignment) -> list[Group]:
-    """The groups an assignment counts in: its worksheet, its way of being set (schedule and size) and its plans."""
+    """The groups an assignment counts in: its worksheet, its way of being set (schedule and size) and its plans.
+    A group (and its translated label) is made the first time an assignment counts in it, not once per assignment."""
     version = assignment.template_version
-    schedule = SCHEDULE_LABELS.get(assignment.schedule_kind, assignment.schedule_kind)
-    style = f"{schedule}, {size_label(assignment.minutes)}"
+    style = (assignment.schedule_kind, assignment.minutes <= 10, assignment.minutes <= 20)
     anchored = bool(assignment.c("if_when") or assignment.c("if_then"))
     fallback = bool(assignment.c("minimum"))
     tailored = assignment.c("rationale").strip() != version.rationale.strip()
     coping = bool(assignment.c("coping").strip())
     return [
-        tables["templates"].setdefault(version.template_id, Group(version.name)),
-        tables["styles"].setdefault(style, Group(style)),
-        tables["plans"].setdefault(anchored, Group(str(PLAN_LABELS[anchored]))),
-        tables["plans"].setdefault(("minimum", fallback), Group(str(MINIMUM_LABELS[fallback]))),
-        tables["plans"].setdefault(("rationale", tailored), Group(str(RATIONALE_LABELS[tailored]))),
-        tables["plans"].setdefault(("coping", coping), Group(str(COPING_LABELS[coping]))),
+        _group(tables["templates"], version.template_id, lambda: version.name),
+        _group(tables["styles"], style, lambda: _style_label(assignment)),
+        _group(tables["plans"], anchored, lambda: PLAN_LABELS[anchored]),
+        _group(tables["plans"], ("minimum", fallback), lambda: MINIMUM_LABELS[fallback]),
+        _group(tables["plans"], ("rationale", tailored), lambda: RATIONALE_LABELS[tailored]),
+        _group(tables["plans"], ("coping", coping), lambda: COPING_LABELS[coping]),
     ]
+
+
+def _group(table: dict[Any, Group], key: Any, label: Callable[[], Any]) -> Group:
+    if key not in table:
+        table[key] = Group(str(label()))
+    return table[key]
+
+
+def _style_label(assignment: Assignment) -> str:
+    schedule = SCHEDULE_LABELS.get(assignment.schedule_kind, assignment.schedule_kind)
+    return f"{schedule}, {size_label(assignment.minutes)}"
