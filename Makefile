@@ -67,7 +67,7 @@ typecheck: $(VENV)/.installed
 # own (created when missing) and the review benchmark's generated practice is kept for the next run.
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432
 bench: $(VENV)/.installed
-	@for db in carryover_bench_review carryover_bench_growth carryover_bench_reminders carryover_bench_audit; do \
+	@for db in carryover_bench_review carryover_bench_growth carryover_bench_reminders carryover_bench_audit carryover_bench_export; do \
 		psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$$db'" | grep -q 1 \
 			|| createdb -h 127.0.0.1 -U postgres $$db; done
 	# Review: caseload, timeline, summary and PDF on a generated practice (BENCH_REVIEW="--scale 0.05" for a quick run).
@@ -87,6 +87,9 @@ bench: $(VENV)/.installed
 	DATABASE_URL=$(BENCH_PG)/carryover_bench_reminders $(PY) manage.py bench_reminders
 	# The idle tick at 100,000 clients (marked planned as planning leaves them: planning them would take hours).
 	DATABASE_URL=$(BENCH_PG)/carryover_bench_reminders $(PY) manage.py bench_reminders --clients 100000 --idle-tick
+	# Exports: a client's JSON, FHIR and zip; a practice's FHIR Bulk Data export, its time and peak memory.
+	DATABASE_URL=$(BENCH_PG)/carryover_bench_export $(PY) manage.py migrate --noinput -v 0
+	DATABASE_URL=$(BENCH_PG)/carryover_bench_export $(PY) manage.py bench_export
 	# Audit: audited requests per second with 8 clients on loopback, then the audit write path alone.
 	DATABASE_URL=$(BENCH_PG)/carryover_bench_audit $(PY) manage.py bench_audit
 

@@ -19,14 +19,15 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from ninja import Status
 
 from carryover.accounts.models import User
@@ -61,7 +62,10 @@ def rate_limit_count(request: HttpRequest) -> None:
         raise Problem(429, detail, code="rate_limited", headers={**request.api_rate, "Retry-After": str(reset)})  # type: ignore[attr-defined]
 
 
-def rate_headers(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+AnyResponse = TypeVar("AnyResponse", bound=HttpResponseBase)
+
+
+def rate_headers(request: HttpRequest, response: AnyResponse) -> AnyResponse:
     for name, value in getattr(request, "api_rate", {}).items():
         response[name] = value
     return response

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 
@@ -183,6 +183,6 @@ def bulk_file(request: AuthedRequest, job_id: s.DbId, kind: str):
     data = bulk_export_file(job=job, kind=kind, actor=request.user)
     if data is None:
         raise deny(request, action=Action.READ, object_type="fhir_bulk_export_file", object_id=job_id)
-    response = HttpResponse(data, content_type=FHIR_NDJSON)
+    response = StreamingHttpResponse(data, content_type=FHIR_NDJSON)
     response["Cache-Control"] = "no-store"
     return rate_headers(request, response)

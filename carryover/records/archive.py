@@ -6,6 +6,7 @@ verifying its chain. Built by the worker, client by client, so the admin's page 
 from __future__ import annotations
 
 import json
+import shutil
 import zipfile
 from collections.abc import Iterator
 from dataclasses import asdict
@@ -106,8 +107,10 @@ def archive_build(*, archive_id: int) -> bool:
             document = client_export_build(client=client, audience=Audience.THERAPIST)
             bundle.writestr(f"clients/{client.user_id}/export.json", json.dumps(document, indent=1))
             PracticeArchive.objects.filter(pk=archive.pk).update(progress=done)
-        for kind, text in practice_ndjson(clients).items():
-            bundle.writestr(f"fhir/{kind}.ndjson", text)
+        with practice_ndjson(clients) as ndjson:
+            for kind, file in ndjson.items():
+                with bundle.open(f"fhir/{kind}.ndjson", "w") as entry:
+                    shutil.copyfileobj(file.handle, entry)
         for name, text in _practice_files(archive.practice).items():
             bundle.writestr(name, text)
 

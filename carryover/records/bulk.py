@@ -1,6 +1,7 @@
 """FHIR Bulk Data export of a practice (the API's `GET /practice/$export`, docs/api.md): an admin kicks it off, the
-worker writes one NDJSON file per resource type (`fhir.practice_ndjson`), each encrypted in the file store, and the
-admin who asked fetches them, as often as needed, until the files expire after `LINK_LIFETIME`.
+worker writes one NDJSON file per resource type (`fhir.practice_ndjson`), each encrypted in chunks into the file
+store (never whole in memory: `zipstore.py`), and the admin who asked fetches them, streamed, as often as needed,
+until the files expire after `LINK_LIFETIME`.
 
 Every step is audited: the kick-off, the build and each file fetched. The files hold every client's clinical record
 (never private entries: the FHIR record is the clinical file's), so only the admin who asked can fetch them.
@@ -8,7 +9,7 @@ Every step is audited: the kick-off, the build and each file fetched. The files 
 
 from __future__ import annotations
 
-import uuid
+from collections.abc import Iterator
 from typing import Any
 
 from django.db import transaction
@@ -17,11 +18,11 @@ from django.utils import timezone
 from carryover.accounts.models import Membership, Practice, Role, User
 from carryover.audit.models import Action, Outcome
 from carryover.audit.services import audit_record
-from carryover.lib.crypto import decrypt_bytes, encrypt_bytes
-from carryover.lib.filestore import store_delete, store_get, store_put
+from carryover.lib.filestore import store_delete
 
 from .fhir import practice_ndjson
 from .models import LINK_LIFETIME, ExportStatus, FhirBulkExport
+from .zipstore import seal_to_store, stream
 
 
 def bulk_export_request(*, practice: Practice, actor: User, types: list[str]) -> FhirBulkExport:
@@ -42,11 +43,10 @@ def bulk_export_build(*, job_id: int) -> bool:
         return False
     clients = list(Membership.objects.filter(practice_id=job.practice_id, role=Role.CLIENT).select_related("user"))
     files: dict[str, dict[str, Any]] = {}
-    for kind, text in sorted(practice_ndjson(clients).items()):
-        if job.types and kind not in job.types:
-            continue
-        path = store_put(f"exports/{uuid.uuid4().hex}.bin", encrypt_bytes(text.encode()))
-        files[kind] = {"path": path, "count": text.count("\n")}
+    with practice_ndjson(clients) as ndjson:
+        for kind, file in sorted(ndjson.items()):
+            if not job.types or kind in job.types:
+                files[kind] = {"path": seal_to_store(file.handle), "count": file.count}
     now = timezone.now()
     updated = FhirBulkExport.objects.filter(pk=job.pk, status=ExportStatus.QUEUED).update(
         status=ExportStatus.READY, files=files, ready_at=now, expires_at=now + LINK_LIFETIME
@@ -59,12 +59,13 @@ def bulk_export_build(*, job_id: int) -> bool:
     return True
 
 
-def bulk_export_file(*, job: FhirBulkExport, kind: str, actor: User) -> bytes | None:
-    """One resource type's NDJSON, or None when the job has no such file (or its files have expired)."""
+def bulk_export_file(*, job: FhirBulkExport, kind: str, actor: User) -> Iterator[bytes] | None:
+    """One resource type's NDJSON, decrypted chunk by chunk as it is sent, or None when the job has no such file
+    (or its files have expired)."""
     item = job.files.get(kind) if job.files_usable() else None
     if item is None:
         return None
-    data = decrypt_bytes(store_get(item["path"]))
+    data = stream(item["path"])
     _audit(job, actor_id=actor.pk, object_type="fhir_bulk_export_file")
     return data
 

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import importlib
 import json
+import tempfile
 import uuid
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from typing import Any, BinaryIO
 
 from django.conf import settings
 
@@ -260,14 +263,37 @@ def fhir_bundle_for(client: Membership) -> dict[str, Any]:
     return _valid({"resourceType": "Bundle", "type": "collection", "entry": entries})
 
 
-def practice_ndjson(clients: list[Membership]) -> dict[str, str]:
-    """FHIR Bulk Data style: one NDJSON text per resource type over many clients (for the API's practice-level
-    `$export`). Questionnaires appear once."""
-    files: dict[str, list[str]] = {}
-    seen: set[str] = set()
-    for client in clients:
-        for resource in resources_for(client):
-            if resource["id"] not in seen:
-                seen.add(resource["id"])
-                files.setdefault(resource["resourceType"], []).append(json.dumps(resource, separators=(",", ":")))
-    return {kind: "\n".join(lines) + "\n" for kind, lines in files.items()}
+@dataclass
+class NdjsonFile:
+    """One resource type's NDJSON, on disk in a temporary file, and how many resources (lines) it holds."""
+
+    handle: BinaryIO
+    count: int = 0
+
+    def add(self, resource: dict[str, Any]) -> None:
+        self.handle.write(json.dumps(resource, separators=(",", ":")).encode() + b"\n")
+        self.count += 1
+
+
+@contextmanager
+def practice_ndjson(clients: Iterable[Membership]) -> Iterator[dict[str, NdjsonFile]]:
+    """FHIR Bulk Data style: one NDJSON file per resource type over many clients (the API's practice-level
+    `$export` and the practice archive), each rewound to its start and deleted on leaving. Written a client at a
+    time, so memory holds one client's resources whatever the practice's size. Questionnaires appear once (every
+    other resource's id is its own row's)."""
+    files: dict[str, NdjsonFile] = {}
+    questionnaires: set[str] = set()
+    with ExitStack() as open_files:
+        for client in clients:
+            for resource in resources_for(client):
+                kind = resource["resourceType"]
+                if kind == "Questionnaire":
+                    if resource["id"] in questionnaires:
+                        continue
+                    questionnaires.add(resource["id"])
+                if kind not in files:
+                    files[kind] = NdjsonFile(open_files.enter_context(tempfile.TemporaryFile()))
+                files[kind].add(resource)
+        for file in files.values():
+            file.handle.seek(0)
+        yield files

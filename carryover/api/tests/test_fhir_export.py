@@ -19,7 +19,8 @@ from fhirclient.models.bundle import Bundle as IndependentBundle
 from carryover.api.v1 import api
 from carryover.audit.models import Action, AuditEvent, Outcome
 from carryover.homework.services import goal_create
-from carryover.lib.filestore import store_names
+from carryover.lib.crypto import CHUNKED_HEADER, encrypt_bytes
+from carryover.lib.filestore import store_get, store_names, store_put
 from carryover.measures.tests.helpers import submit
 from carryover.records.models import FhirBulkExport
 from carryover.records.tasks import records_sweep
@@ -85,7 +86,8 @@ def test_bulk_export_kick_off_poll_and_fetch_every_file(client, personas, scored
     for item in manifest["output"]:
         response = call(client, "get", path_of(item["url"]), token)
         assert response.status_code == 200 and response["Content-Type"] == "application/fhir+ndjson"
-        resources = [json.loads(line) for line in response.content.decode().splitlines()]
+        assert response.streaming  # decrypted chunk by chunk as it is sent, never whole in memory
+        resources = [json.loads(line) for line in b"".join(response.streaming_content).decode().splitlines()]
         for resource in resources:
             get_fhir_model_class(resource["resourceType"]).model_validate(resource)
             assert resource["resourceType"] == item["type"]
@@ -143,6 +145,24 @@ def test_files_expire_after_a_day_and_delete_removes_them_at_once(client, person
     assert call(client, "delete", status_url, token).status_code == 202
     assert not files & set(store_names("exports/"))
     is_problem(call(client, "get", file_url, token), 404)
+
+
+def test_each_file_is_stored_encrypted_in_chunks_and_one_stored_whole_still_downloads(client, personas, scored):
+    """The worker seals each NDJSON file in chunks (records/zipstore.py), and a file stored whole by the earlier
+    build, one Fernet token, is still read: a job built before an upgrade stays fetchable until it expires."""
+    token = token_for(personas.admin)
+    _, file_url = _built(client, personas, token)
+    job = FhirBulkExport.objects.latest("id")
+    kind = file_url.rsplit("/", 1)[1].removesuffix(".ndjson")
+    stored = store_get(job.files[kind]["path"])
+    assert stored.startswith(CHUNKED_HEADER) and b"Patient" not in stored and b"resourceType" not in stored
+    expected = b"".join(call(client, "get", file_url, token).streaming_content)
+    assert expected.count(b"\n") == job.files[kind]["count"] > 0
+
+    whole = store_put("exports/whole.bin", encrypt_bytes(expected))
+    job.files = {**job.files, kind: {"path": whole, "count": job.files[kind]["count"]}}
+    job.save(update_fields=["files"])
+    assert b"".join(call(client, "get", file_url, token).streaming_content) == expected
 
 
 def test_only_the_admin_who_asked_can_poll_or_fetch(client, personas, scored):

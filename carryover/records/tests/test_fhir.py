@@ -68,9 +68,14 @@ def test_private_answers_stay_out_of_the_clinical_bundle(personas, scored):
 
 
 def test_practice_ndjson_has_one_file_per_resource_type(personas, scored):
-    files = practice_ndjson([personas.bob.membership, personas.erin.membership])
-    assert files["Patient"].count("\n") == 2
-    assert files["Questionnaire"].count("\n") == 3  # once, however many clients answered them
-    for text in files.values():
+    with practice_ndjson([personas.bob.membership, personas.erin.membership]) as files:
+        texts = {kind: file.handle.read().decode() for kind, file in files.items()}
+        counts = {kind: file.count for kind, file in files.items()}
+        handles = [file.handle for file in files.values()]
+    assert all(handle.closed for handle in handles)  # the temporary files go when the export is written
+    assert counts == {kind: text.count("\n") for kind, text in texts.items()}
+    assert counts["Patient"] == 2
+    assert counts["Questionnaire"] == 3  # once, however many clients answered them
+    for text in texts.values():
         for line in text.splitlines():
-            json.loads(line)
+            assert json.loads(line)["resourceType"] in texts
