@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import OuterRef
 from django.utils.translation import gettext
 
 from carryover.accounts.models import Membership
@@ -22,15 +23,12 @@ _WORD = re.compile(r"[\w%]+")
 
 
 def latest_versions(therapist: Membership) -> list[TemplateVersion]:
-    """The latest version of every worksheet this therapist may assign, by name."""
-    templates = Template.objects.visible_to(therapist)
-    latest = TemplateVersion.objects.filter(template__in=templates).order_by("template_id", "-number")
-    seen, result = set(), []
-    for version in latest.select_related("template"):
-        if version.template_id not in seen:
-            seen.add(version.template_id)
-            result.append(version)
-    return sorted(result, key=lambda v: (v.category, v.name))
+    """The latest version of every worksheet this therapist may assign, by name: chosen by the database, so a
+    worksheet edited many times costs no more than one edited once, and without the schema (its largest field),
+    which a pick does not show."""
+    newest = TemplateVersion.objects.filter(template=OuterRef("template")).order_by("-number").values("number")[:1]
+    latest = TemplateVersion.objects.filter(template__in=Template.objects.visible_to(therapist), number=newest)
+    return sorted(latest.select_related("template").defer("schema"), key=lambda v: (v.category, v.name))
 
 
 def shelf_of(version: TemplateVersion, therapist: Membership) -> str:

@@ -1,6 +1,8 @@
 import time
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from carryover.conftest import link
@@ -253,6 +255,33 @@ def test_editing_makes_a_new_version_and_assignments_keep_theirs(client, persona
     assert worksheet.field_map(assignment.template_version.schema)["one_word_for_today"]["label"] == (
         "One word for today"
     )
+
+
+def test_the_library_and_client_page_offer_only_the_latest_version_at_the_same_cost(client, personas):
+    """The pick is the latest version's name and time, and a worksheet saved many times costs the library and the
+    client page no more queries than one saved once (the database picks the latest)."""
+    template = build(client, personas.alice)
+    client.post(reverse("favourite_toggle", args=[template.pk]), follow=True)  # the client page offers favourites
+    pages = (reverse("library"), reverse("client_detail", args=[personas.bob.pk]))
+    client.get(pages[0]), client.get(pages[1])  # warm: today's occurrences made, the session's activity written
+    counts = []
+    for _ in range(2):
+        for url in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counts.append(len(queries))
+    for n in range(2, 6):
+        edit = edit_data(template, name=f"Evening check-in {n}")
+        client.post(reverse("template_edit", args=[template.pk]), edit, follow=True)  # its "Saved" message read
+    assert template.versions.count() == 5
+    for url in pages:
+        page = client.get(url).content.decode()
+        assert "Evening check-in 5" in page and "Evening check-in 4" not in page
+    for url in pages:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        counts.append(len(queries))
+    assert counts[4:] == counts[2:4], counts
 
 
 def test_saving_without_changes_makes_no_version(client, personas):
