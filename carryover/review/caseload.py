@@ -52,10 +52,11 @@ def notices_signal(ctx: CaseloadContext) -> dict[int, list[Signal]]:
         .values("client_id")
         .annotate(n=Count("id"))
     )
-    return {
-        r["client_id"]: [Signal("notice", f"“Not working” ({r['n']})" if r["n"] > 1 else "“Not working”", 30)]
-        for r in rows
-    }
+
+    def label(n: int) -> str:
+        return _("“Not working” (%(n)s)") % {"n": n} if n > 1 else _("“Not working”")
+
+    return {r["client_id"]: [Signal("notice", label(r["n"]), 30)] for r in rows}
 
 
 def flagged_signal(ctx: CaseloadContext) -> dict[int, list[Signal]]:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from carryover.accounts.models import User
 from carryover.conftest import reading_in
 from carryover.homework.models import TemplateVersion
+from carryover.homework.services import notice_create
 from carryover.lib.tests.test_languages import english_left, visible_text
 from carryover.measures.models import RiskAlert
 from carryover.measures.tests.helpers import submit
@@ -85,6 +86,15 @@ def test_every_clinical_page_reads_in_spanish_for_a_spanish_reading_therapist(
         assert page.status_code == 200, url
         assert '<html lang="es"' in page.content.decode(), url
         assert not english_left(page.content), (url, english_left(page.content))
+
+
+def test_the_caseload_names_not_working_notices_in_spanish(client, personas, sams_pages, spanish_alice):
+    """The caseload's signals are in the reader's language too: "Not working", once and twice."""
+    for n in (1, 2):
+        notice_create(client=sams_pages.sam.membership, assignment=sams_pages.walk, reason="other", note="Difícil")
+        text = visible_text(client.get(reverse("caseload")).content)
+        assert ("“No me funciona” " if n == 1 else "“No me funciona” (2)") in text
+        assert "Not working" not in text and not english_left(text.encode()), english_left(text.encode())
 
 
 def test_the_spanish_summary_speaks_spanish_and_keeps_the_clients_words(client, personas, sams_pages, spanish_alice):
