@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from carryover.accounts.models import Membership, Practice, User
 from carryover.lib.crypto import EncryptedJSONField
@@ -586,8 +586,17 @@ class Tally:
         return bool(self.due or self.open)
 
     def __str__(self) -> str:
-        text = f"{self.answered} of {self.due} questionnaire{'' if self.due == 1 else 's'} answered"
-        return text + (f", {self.open} still open" if self.open else "")
+        text = ngettext(
+            "%(answered)s of %(due)s questionnaire answered",
+            "%(answered)s of %(due)s questionnaires answered",
+            self.due,
+        ) % {"answered": self.answered, "due": self.due}
+        if not self.open:
+            return text
+        return ngettext("%(text)s, %(open)s still open", "%(text)s, %(open)s still open", self.open) % {
+            "text": text,
+            "open": self.open,
+        }
 
 
 class ScheduleRefresh(models.Model):

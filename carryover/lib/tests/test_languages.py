@@ -27,7 +27,7 @@ ENGLISH_ONLY = re.compile(
     # The therapist's clinical pages (lib/tests/test_spanish_clinical_pages.py):
     r"Caseload|Session prep|Timeline|Sessions|Safety alert|Questionnaires|Adherence|Completion|Worksheet|Library|"
     r"Preview|Instructions|Favourite|Assign|Edit|Save|Review|Step|Nothing|Missed|Due|Done|Rating scale|Short text|"
-    r"Record voice|Ways to answer|ago|just now)\b"
+    r"Record voice|Ways to answer|ago|just now|questionnaires? answered|still open)\b"
 )
 
 
