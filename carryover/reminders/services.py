@@ -115,7 +115,7 @@ def reminder_later(*, client: Membership, choice: str, now: datetime | None = No
         if not created and reminder.status == ReminderStatus.CANCELLED:
             Reminder.objects.filter(pk=reminder.pk).update(status=ReminderStatus.SCHEDULED, reason="")
         wake_at([fire_at])
-    return f"We'll remind you again at {local:%H:%M}."
+    return _("We'll remind you again at %(time)s.") % {"time": f"{local:%H:%M}"}
 
 
 def badge(client: Membership, *, mark_seen: bool = False) -> int:

@@ -76,9 +76,9 @@ def support_link(request: AuthedRequest, pk: int) -> HttpResponse:
         except services.SupportError as error:
             form.add_error(None, str(error))
         else:
-            saved = f"Saved. {link.name} now sees what the preview shows."
+            saved = _("Saved. %(name)s now sees what the preview shows.") % {"name": link.name}
             if link.is_paused:
-                saved += " Sharing is paused, so nothing is shared and no nudges go out until you resume."
+                saved += " " + _("Sharing is paused, so nothing is shared and no nudges go out until you resume.")
             messages.success(request, saved)
             return redirect("support_link", link.pk)
     scope = form.scope(Scope.of(link, policy)) if form.is_bound and form.is_valid() else Scope.of(link, policy)

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from carryover.conftest import reading_in
 from carryover.reminders.models import Reminder, ReminderSettings, ReminderStatus
 from carryover.reminders.planning import plan_clients
 
@@ -59,6 +60,14 @@ def test_bad_settings_get_a_clear_error_and_keep_what_was_typed(client, bob, per
     for value in changes.values():
         assert f'value="{value}"' in page or f'value="{value}" selected' in page or value == "fax"
     assert not ReminderSettings.objects.filter(client=bob.membership, channels=["email", "email"]).exists()
+
+
+def test_remind_me_later_says_when_in_the_clients_language(client, bob, personas, monday):
+    assign(personas.alice, bob, key="journal", if_when="dinner")
+    plan_clients([bob.membership])
+    with reading_in(bob, "es"):
+        response = client.post(reverse("reminder_later"), {"when": "hour"}, follow=True)
+    assert "Se lo recordaremos de nuevo a las 10:00." in response.content.decode()
 
 
 def test_remind_me_later_in_an_hour(client, bob, personas, monday):

@@ -8,6 +8,7 @@ import re
 
 from django.urls import reverse
 
+from carryover.conftest import reading_in
 from carryover.support.models import LinkState
 
 from .conftest import CANARY, SHARED_WORDS
@@ -53,6 +54,15 @@ def test_the_support_person_sees_exactly_the_scope_and_never_a_canary(client, pe
     assert SHARED_WORDS in text
     assert "haven't started by 20:00" in text and "named you as someone they can ask for help" in text
     assert CANARY not in text
+
+
+def test_saving_the_scope_says_so_in_the_clients_language(client, personas, world):
+    client.force_login(personas.bob)
+    with reading_in(personas.bob, "es"):
+        page = client.post(reverse("support_link", args=[world.link.pk]), scope_post(world), follow=True)
+    text = page.content.decode()
+    assert f"Guardado. {world.link.name} ve ahora lo que muestra la vista previa." in text
+    assert "now sees what the preview shows" not in text
 
 
 def test_the_preview_is_what_the_support_person_sees(client, personas, world):
