@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext, gettext_lazy, ngettext
+
 from .instruments import GAD7, MEASURES, NHS_OUTCOMES, PHQ9, SOURCES, item_keys
 
 
@@ -113,21 +115,41 @@ class Change:
     @property
     def points(self) -> str:
         if not self.delta:
-            return "same score"
-        return f"{self.delta:+d} point{'s' if abs(self.delta) != 1 else ''}"
+            return gettext("same score")
+        return ngettext("%(delta)s point", "%(delta)s points", abs(self.delta)) % {"delta": f"{self.delta:+d}"}
 
     @property
     def text(self) -> str:
-        if self.direction == IMPROVED:
-            return f"{self.label.capitalize()} improvement ({self.points})"
-        if self.direction == DETERIORATED:
-            return f"{self.label.capitalize()} deterioration ({self.points})"
-        if not self.delta:
-            return "No change (same score)"
-        if self.detectable and abs(self.delta) >= self.detectable:
-            kind = "improvement" if self.delta < 0 else "deterioration"
-            return f"Detectable {kind}, not yet {self.label} ({self.points}; {self.label} is {self.threshold})"
-        return f"No {'detectable' if self.detectable else self.label} change ({self.points})"
+        """The change in words, in the reader's language: each phrase whole (CHANGE_TEXTS), so that a translation
+        can agree in gender and order ("mejoría fiable", "cambio fiable")."""
+        words = {"points": self.points, "threshold": self.threshold}
+        if self.direction == NO_CHANGE and not self.delta:
+            return gettext("No change (same score)")
+        if self.direction == NO_CHANGE and self.detectable:
+            kind = NO_CHANGE if abs(self.delta) < self.detectable else IMPROVED if self.delta < 0 else DETERIORATED
+            return str(DETECTABLE_TEXTS[self.label, kind]) % words
+        return str(CHANGE_TEXTS[self.label, self.direction]) % words
+
+
+# The measures' `change_label` with each direction; a measure with a minimum detectable change (the PCL-5) says
+# whether a smaller change is detectable. A label or direction missing here fails loudly (KeyError).
+CHANGE_TEXTS = {
+    ("reliable", IMPROVED): gettext_lazy("Reliable improvement (%(points)s)"),
+    ("reliable", DETERIORATED): gettext_lazy("Reliable deterioration (%(points)s)"),
+    ("reliable", NO_CHANGE): gettext_lazy("No reliable change (%(points)s)"),
+    ("clinically meaningful", IMPROVED): gettext_lazy("Clinically meaningful improvement (%(points)s)"),
+    ("clinically meaningful", DETERIORATED): gettext_lazy("Clinically meaningful deterioration (%(points)s)"),
+    ("clinically meaningful", NO_CHANGE): gettext_lazy("No clinically meaningful change (%(points)s)"),
+}
+DETECTABLE_TEXTS = {
+    ("clinically meaningful", IMPROVED): gettext_lazy(
+        "Detectable improvement, not yet clinically meaningful (%(points)s; clinically meaningful is %(threshold)s)"
+    ),
+    ("clinically meaningful", DETERIORATED): gettext_lazy(
+        "Detectable deterioration, not yet clinically meaningful (%(points)s; clinically meaningful is %(threshold)s)"
+    ),
+    ("clinically meaningful", NO_CHANGE): gettext_lazy("No detectable change (%(points)s)"),
+}
 
 
 def change(measure_key: str, before: int, after: int) -> Change:

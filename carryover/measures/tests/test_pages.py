@@ -9,12 +9,15 @@ import pytest
 import time_machine
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
 from carryover.accounts.models import CrisisResource, User
+from carryover.conftest import reading_in
 from carryover.devtools.demo import load_demo
 from carryover.measures import services
 from carryover.measures.charts import measure_chart
 from carryover.measures.models import AlertStatus, MeasureResult, RiskAlert, SafetyPlan
+from carryover.measures.scoring import change
 from carryover.review.charts import line_chart
 
 from .helpers import answer, assign_measure
@@ -38,6 +41,29 @@ def history(therapist, client, key, totals):
 def bob_history(personas, monday):
     history(personas.alice, personas.bob, "phq9", [18, 17, 11])  # −6 from previous: reliable improvement
     history(personas.alice, personas.bob, "gad7", [9, 10, 14])  # +4 from previous: reliable deterioration
+
+
+def test_the_change_reads_in_the_therapists_language(client, personas, bob_history):
+    """A Spanish-reading therapist reads each change in Spanish, whole ("Mejoría fiable"), on the measures page and
+    the client page's panel."""
+    client.force_login(personas.alice)
+    with reading_in(personas.alice, "es"):
+        for url in (
+            reverse("client_measures", args=[personas.bob.pk]),
+            reverse("client_detail", args=[personas.bob.pk]),
+        ):
+            page = client.get(url).content.decode()
+            assert "Mejoría fiable (-6 puntos)" in page and "Empeoramiento fiable (+4 puntos)" in page, url
+            assert "Reliable improvement (-6" not in page and "Reliable deterioration (+4" not in page, url
+    assert change("pcl5", 40, 34).text == "Detectable improvement, not yet clinically meaningful (-6 points; " + (
+        "clinically meaningful is 10)"
+    )
+    with translation.override("es"):
+        assert change("pcl5", 40, 34).text == (
+            "Mejoría detectable, aún no clínicamente significativa (-6 puntos; clínicamente significativo desde 10)"
+        )
+        assert change("gad7", 9, 10).text == "Sin cambio fiable (+1 punto)"
+        assert change("phq9", 9, 9).text == "Sin cambio (misma puntuación)"
 
 
 def test_client_measures_page_shows_change_nhs_outcome_and_a_chart_with_a_text_alternative(
