@@ -102,6 +102,8 @@ def test_the_spanish_summary_speaks_spanish_and_keeps_the_clients_words(client, 
     assert "Preparación de la sesión: Sam Taylor" in text and "Preguntas para la sesión" in text
     assert SPANISH_WORDS in text and "Work ran late" in text  # each as the client typed it, never translated
     assert "Alerta de seguridad" in text and "Session prep" not in text
+    assert "Preguntas para la sesión 2 registros marcados “hablar de esto”: ¿empezar por ellos?" in text
+    assert "“Evening walk” pasó 4 veces sin respuesta: ¿le llega el recordatorio?" in text
 
 
 def test_the_practice_pages_of_the_clinical_share_read_in_spanish(client, personas):
