@@ -12,8 +12,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date
 from statistics import mean
 from typing import Any
+
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext, ngettext
 
 from carryover.homework.models import Entry, Outcome
 from carryover.homework.patterns import (
@@ -44,7 +48,12 @@ def _key(entry: Entry) -> str:
 
 
 def _label(entry: Entry) -> str:
-    return f"{entry.done_on:%-d %b}"
+    return _day(entry.done_on)
+
+
+def _day(day: date) -> str:
+    """A chart's day label ("9 Mar", "9 mar"), the month in the reader's language."""
+    return date_format(day, "j M")
 
 
 def exposure(entries: list[Entry]) -> list[Chart]:
@@ -59,17 +68,26 @@ def exposure_chart(step: LadderStep) -> Chart:
     labels = [f"{n}: {_label(t.entry)}" for n, t in enumerate(rows, start=1)]
     peaks = [t.peak for t in rows if t.peak is not None]
     afters = [t.after for t in rows if t.after is not None]
-    alt = f"{len(rows)} practice{'s' if len(rows) != 1 else ''} of “{step.name}”."
-    if len(peaks) >= 2:
-        alt += f" Peak distress went from {peaks[0]:g} at the first to {peaks[-1]:g} at the latest."
-    if afters and peaks:
-        alt += f" Distress at the end averaged {mean(afters):.0f}, against a peak of {mean(peaks):.0f}."
-    series = {
-        "Before": [t.before for t in rows],
-        "Peak": [t.peak for t in rows],
-        "After": [t.after for t in rows],
+    alt = ngettext("%(n)s practice of “%(step)s”.", "%(n)s practices of “%(step)s”.", len(rows)) % {
+        "n": len(rows),
+        "step": step.name,
     }
-    return line_chart(f"Exposure: {step.name}", alt, labels, series, high=100)
+    if len(peaks) >= 2:
+        alt += " " + gettext("Peak distress went from %(first)s at the first to %(last)s at the latest.") % {
+            "first": f"{peaks[0]:g}",
+            "last": f"{peaks[-1]:g}",
+        }
+    if afters and peaks:
+        alt += " " + gettext("Distress at the end averaged %(after)s, against a peak of %(peak)s.") % {
+            "after": f"{mean(afters):.0f}",
+            "peak": f"{mean(peaks):.0f}",
+        }
+    series = {
+        gettext("Before"): [t.before for t in rows],
+        gettext("Peak"): [t.peak for t in rows],
+        gettext("After"): [t.after for t in rows],
+    }
+    return line_chart(gettext("Exposure: %(step)s") % {"step": step.name}, alt, labels, series, high=100)
 
 
 def thought_records(entries: list[Entry]) -> list[Chart]:
@@ -83,16 +101,22 @@ def thought_records(entries: list[Entry]) -> list[Chart]:
         return []
     points = points[-MAX_POINTS:]
     before, after = mean(p[1] for p in points), mean(p[2] for p in points)
-    alt = (
-        f"{len(points)} thought record{'s' if len(points) != 1 else ''} with re-rated moods: intensity averaged "
-        f"{before:.0f} before and {after:.0f} after re-rating (0–100)."
-    )
+    alt = ngettext(
+        "%(n)s thought record with re-rated moods: intensity averaged %(before)s before and %(after)s after "
+        "re-rating (0–100).",
+        "%(n)s thought records with re-rated moods: intensity averaged %(before)s before and %(after)s after "
+        "re-rating (0–100).",
+        len(points),
+    ) % {"n": len(points), "before": f"{before:.0f}", "after": f"{after:.0f}"}
     return [
         grouped_bars(
-            "Thought records: mood before and after re-rating",
+            gettext("Thought records: mood before and after re-rating"),
             alt,
             [_label(e) for e, _, _ in points],
-            {"Before": [round(b) for _, b, _ in points], "After re-rating": [round(a) for _, _, a in points]},
+            {
+                gettext("Before"): [round(b) for _, b, _ in points],
+                gettext("After re-rating"): [round(a) for _, _, a in points],
+            },
         )
     ]
 
@@ -116,12 +140,20 @@ def activation(entries: list[Entry]) -> list[Chart]:
             continue
         series = {label: [_mean(by_day[d][name]) for d in days] for name, label in ratings}
         first, last = _first_last(series[ratings[0][1]])
-        alt = f"Activity ratings on {len(days)} day{'s' if len(days) != 1 else ''} (0–10)."
+        alt = ngettext("Activity ratings on %(n)s day (0–10).", "Activity ratings on %(n)s days (0–10).", len(days)) % {
+            "n": len(days)
+        }
         if first is not None and last is not None and len(days) >= 2:
-            alt += f" {ratings[0][1]} went from {first:g} to {last:g};"
+            alt += " " + gettext("%(rating)s went from %(first)s to %(last)s;") % {
+                "rating": ratings[0][1],
+                "first": f"{first:g}",
+                "last": f"{last:g}",
+            }
             f2, l2 = _first_last(series[ratings[-1][1]])
-            alt += f" {ratings[-1][1].lower()} from {f2:g} to {l2:g}." if f2 is not None and l2 is not None else ""
-        charts.append(line_chart("Activities: ratings by day", alt, [f"{d:%-d %b}" for d in days], series))
+            if f2 is not None and l2 is not None:
+                words = {"rating": ratings[-1][1].lower(), "first": f"{f2:g}", "last": f"{l2:g}"}
+                alt += " " + gettext("%(rating)s from %(first)s to %(last)s.") % words
+        charts.append(line_chart(gettext("Activities: ratings by day"), alt, [_day(d) for d in days], series))
     return charts
 
 
@@ -131,15 +163,17 @@ def before_after(entries: Iterable[Entry], title: str, what: str, get) -> list[C
     if not points:
         return []
     before, after = mean(p[1] for p in points), mean(p[2] for p in points)
-    plural = "s" if len(points) != 1 else ""
-    alt = f"{what} before and after {len(points)} practice{plural}: on average {before:.1f} before, {after:.1f} after"
-    alt += " (0–10)."
+    alt = ngettext(
+        "%(what)s before and after %(n)s practice: on average %(before)s before, %(after)s after (0–10).",
+        "%(what)s before and after %(n)s practices: on average %(before)s before, %(after)s after (0–10).",
+        len(points),
+    ) % {"what": what, "n": len(points), "before": f"{before:.1f}", "after": f"{after:.1f}"}
     return [
         line_chart(
             title,
             alt,
             [_label(e) for e, _, _ in points],
-            {"Before": [b for _, b, _ in points], "After": [a for _, _, a in points]},
+            {gettext("Before"): [b for _, b, _ in points], gettext("After"): [a for _, _, a in points]},
         )
     ]
 
@@ -150,12 +184,16 @@ def relaxation(entries: list[Entry]) -> list[Chart]:
         return _value(entry.answers.get(keys["before"])), _value(entry.answers.get(keys["after"]))
 
     return before_after(
-        (e for e in entries if _key(e) in TENSION), "Relaxation: tension before and after", "Tension", tension
+        (e for e in entries if _key(e) in TENSION),
+        gettext("Relaxation: tension before and after"),
+        gettext("Tension"),
+        tension,
     )
 
 
 def mood(entries: list[Entry]) -> list[Chart]:
-    return before_after(entries, "Mood before and after practice", "Mood", lambda e: (e.mood_before, e.mood_after))
+    title, what = gettext("Mood before and after practice"), gettext("Mood")
+    return before_after(entries, title, what, lambda e: (e.mood_before, e.mood_after))
 
 
 def _mean(values: list[float]) -> float | None:

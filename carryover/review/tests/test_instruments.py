@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from carryover.homework import builtin
 from carryover.homework.fields import SchemaError
@@ -83,6 +84,16 @@ def test_each_built_in_chart_is_drawn_from_its_worksheets_answers():
     mastery = _entries("activity_log", [{"mastery": _rating(3), "pleasure": _rating(6)}])
     ace = _entries("activity_log_ace", [{"achievement": _rating(2), "closeness": _rating(5), "enjoyment": _rating(7)}])
     tension = _entries("relaxation", [{"tension_before": _rating(8), "tension_after": _rating(3)}])
+    with translation.override("es"):  # a Spanish-reading therapist's summary: titles, descriptions and days
+        spanish = {c.title: c for c in instruments.charts_for([*exposure, *thoughts, *tension])}
+    assert set(spanish) == {
+        "Exposición: Ride the bus one stop",  # the ladder step as the client wrote it
+        "Registros de pensamientos: emoción antes y después de volver a puntuar",
+        "Relajación: tensión antes y después",
+    }
+    bus = spanish["Exposición: Ride the bus one stop"]
+    assert "El malestar máximo pasó de 80 en la primera a 60 en la última." in bus.alt
+    assert bus.columns == ["", "Antes", "Máximo", "Después"] and "Peak" not in bus.svg
     charts = {c.title: c for c in instruments.charts_for([*exposure, *thoughts, *mastery, *ace, *tension])}
     assert set(charts) == {
         "Exposure: Ride the bus one stop",
