@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_noop  # band names, translated where shown (MeasureResult)
+
 MEASURE_CATEGORY = "Measures"  # the library shelf they sit on; what makes a template a measure is its `kind`
 
 FREQUENCY_0_3 = [(0, "Not at all"), (1, "Several days"), (2, "More than half the days"), (3, "Nearly every day")]
@@ -60,11 +62,11 @@ PHQ9: dict[str, Any] = {
     },
     # Severity bands, inclusive (Kroenke et al. 2001; docs/clinical-sources.md).
     "bands": [
-        (0, 4, "minimal", "Minimal"),
-        (5, 9, "mild", "Mild"),
-        (10, 14, "moderate", "Moderate"),
-        (15, 19, "moderately_severe", "Moderately severe"),
-        (20, 27, "severe", "Severe"),
+        (0, 4, "minimal", gettext_noop("Minimal")),
+        (5, 9, "mild", gettext_noop("Mild")),
+        (10, 14, "moderate", gettext_noop("Moderate")),
+        (15, 19, "moderately_severe", gettext_noop("Moderately severe")),
+        (20, 27, "severe", gettext_noop("Severe")),
     ],
     # NHS Talking Therapies: reliable change is a change of 6 or more points (NCT05134103 citing the IAPT
     # definitions; nhs.uk Scorecard "Reliable Improvement"; docs/clinical-sources.md).
@@ -103,10 +105,10 @@ GAD7: dict[str, Any] = {
     ],
     # Severity bands, inclusive: 5 / 10 / 15 = mild / moderate / severe (Spitzer et al. 2006; docs/clinical-sources.md).
     "bands": [
-        (0, 4, "minimal", "Minimal"),
-        (5, 9, "mild", "Mild"),
-        (10, 14, "moderate", "Moderate"),
-        (15, 21, "severe", "Severe"),
+        (0, 4, "minimal", gettext_noop("Minimal")),
+        (5, 9, "mild", gettext_noop("Mild")),
+        (10, 14, "moderate", gettext_noop("Moderate")),
+        (15, 21, "severe", gettext_noop("Severe")),
     ],
     # NHS Talking Therapies: reliable change is 4 or more points (NCT05134103; docs/clinical-sources.md).
     "reliable_change": 4,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from carryover.accounts.models import Membership, Practice, User
 from carryover.homework.models import Draft, Entry, Occurrence
@@ -39,6 +39,11 @@ class MeasureResult(models.Model):
 
     @property
     def band_label(self) -> str:
+        """The band's name in the reader's language ("Moderada"); the FHIR export keeps the definition's."""
+        return gettext(self.band_name)
+
+    @property
+    def band_name(self) -> str:
         return next(label for _, _, band, label in self.definition["bands"] if band == self.band)
 
     @property

@@ -172,7 +172,7 @@ def _observation(result: MeasureResult, patient: dict[str, Any], response: dict[
             "subject": _ref(patient),
             "effectiveDateTime": result.taken_on.isoformat(),
             "valueInteger": result.total,
-            "interpretation": [_coding(result.band, result.band_label, band_system())],
+            "interpretation": [_coding(result.band, result.band_name, band_system())],
             "derivedFrom": [_ref(response)],
         },
     )

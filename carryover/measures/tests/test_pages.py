@@ -54,6 +54,7 @@ def test_the_change_reads_in_the_therapists_language(client, personas, bob_histo
         ):
             page = client.get(url).content.decode()
             assert "Mejoría fiable (-6 puntos)" in page and "Empeoramiento fiable (+4 puntos)" in page, url
+            assert "(moderada)" in page and "(moderate)" not in page, url  # PHQ-9 11 and GAD-7 14: their bands
             assert "Reliable improvement (-6" not in page and "Reliable deterioration (+4" not in page, url
     assert change("pcl5", 40, 34).text == "Detectable improvement, not yet clinically meaningful (-6 points; " + (
         "clinically meaningful is 10)"
