@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 import pygal
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext
 
 from carryover.lib.charts import chart_config, chart_style, inline_styles
 
@@ -66,11 +68,11 @@ def scores_svg(
             width=720,
             height=320,
             range=(0, top),
-            title=f"{measure['name']} over time",
+            title=gettext("%(name)s over time") % {"name": measure["name"]},
             x_label_rotation=0,
             allow_interruptions=True,
             truncate_legend=-1,
-            x_value_formatter=lambda moment: moment.strftime("%-d %b"),
+            x_value_formatter=lambda moment: date_format(moment, "j M"),
             dots_size=4,
             stroke_style={"width": 3},
         )
@@ -78,15 +80,15 @@ def scores_svg(
     # Bands as filled areas, the highest first so each lower band paints over the one above it.
     for low, high, _, label in reversed(bands):
         chart.add(
-            f"{label} ({low}–{high})",
+            f"{gettext(label)} ({low}–{high})",
             [(_moment(start), 0), (_moment(start), high), (_moment(end), high), (_moment(end), 0)],
             fill=True,
             show_dots=False,
         )
-    chart.add("Score", [(_moment(day), total) for day, total in scores])
+    chart.add(gettext("Score"), [(_moment(day), total) for day, total in scores])
     sessions: list = []
     for day in session_dates:
         sessions += [(_moment(day), 0), (_moment(day), top), None]
     if sessions:
-        chart.add("Session", sessions, show_dots=False, stroke_style={"width": 1, "dasharray": "4, 4"})
+        chart.add(gettext("Session"), sessions, show_dots=False, stroke_style={"width": 1, "dasharray": "4, 4"})
     return inline_styles(chart.render(is_unicode=True))

@@ -56,6 +56,9 @@ def test_the_change_reads_in_the_therapists_language(client, personas, bob_histo
             assert "Mejoría fiable (-6 puntos)" in page and "Empeoramiento fiable (+4 puntos)" in page, url
             assert "(moderada)" in page and "(moderate)" not in page, url  # PHQ-9 11 and GAD-7 14: their bands
             assert "Reliable improvement (-6" not in page and "Reliable deterioration (+4" not in page, url
+        chart = client.get(reverse("measure_chart", args=[personas.bob.pk, "phq9"])).content.decode()
+        assert "PHQ-9 a lo largo del tiempo" in chart and "Moderada (10–14)" in chart and "Puntaje" in chart
+        assert "over time" not in chart and "Moderate" not in chart
     assert change("pcl5", 40, 34).text == "Detectable improvement, not yet clinically meaningful (-6 points; " + (
         "clinically meaningful is 10)"
     )
