@@ -19,6 +19,7 @@ from xml.etree import ElementTree
 
 import cssselect2
 import tinycss2
+from django.utils.dateformat import format as date_format
 from pygal.style import Style
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -48,6 +49,11 @@ PRESENTATION = frozenset(
 )
 
 PALETTE = ("#1f6f5c", "#9b3d12", "#3b5ba5", "#7a5c00", "#6b3fa0", "#4f5f6b")
+
+
+def day_label(day: Any) -> str:
+    """A chart's day label ("9 Mar"; the month in the reader's language), for every chart that has days."""
+    return date_format(day, "j M")
 
 
 @cache

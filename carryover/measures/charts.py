@@ -11,10 +11,9 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 import pygal
-from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext
 
-from carryover.lib.charts import chart_config, chart_style, inline_styles
+from carryover.lib.charts import chart_config, chart_style, day_label, inline_styles
 
 from .instruments import MEASURES, max_total
 from .models import MeasureResult
@@ -72,7 +71,7 @@ def scores_svg(
             x_label_rotation=0,
             allow_interruptions=True,
             truncate_legend=-1,
-            x_value_formatter=lambda moment: date_format(moment, "j M"),
+            x_value_formatter=day_label,
             dots_size=4,
             stroke_style={"width": 3},
         )

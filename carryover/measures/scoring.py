@@ -123,7 +123,7 @@ class Change:
         """The change in words, in the reader's language: each phrase whole (CHANGE_TEXTS), so that a translation
         can agree in gender and order ("mejoría fiable", "cambio fiable")."""
         words = {"points": self.points, "threshold": self.threshold}
-        if self.direction == NO_CHANGE and not self.delta:
+        if not self.delta:
             return gettext("No change (same score)")
         if self.direction == NO_CHANGE and self.detectable:
             kind = NO_CHANGE if abs(self.delta) < self.detectable else IMPROVED if self.delta < 0 else DETERIORATED

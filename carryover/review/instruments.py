@@ -12,11 +12,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
 from statistics import mean
 from typing import Any
 
-from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext, ngettext
 
 from carryover.homework.models import Entry, Outcome
@@ -30,6 +28,7 @@ from carryover.homework.patterns import (
     template_key,
 )
 from carryover.homework.patterns import rating_value as _value
+from carryover.lib.charts import day_label
 
 from .charts import Chart, grouped_bars, line_chart
 
@@ -48,12 +47,7 @@ def _key(entry: Entry) -> str:
 
 
 def _label(entry: Entry) -> str:
-    return _day(entry.done_on)
-
-
-def _day(day: date) -> str:
-    """A chart's day label ("9 Mar", "9 mar"), the month in the reader's language."""
-    return date_format(day, "j M")
+    return day_label(entry.done_on)
 
 
 def exposure(entries: list[Entry]) -> list[Chart]:
@@ -153,7 +147,7 @@ def activation(entries: list[Entry]) -> list[Chart]:
             if f2 is not None and l2 is not None:
                 words = {"rating": ratings[-1][1].lower(), "first": f"{f2:g}", "last": f"{l2:g}"}
                 alt += " " + gettext("%(rating)s from %(first)s to %(last)s.") % words
-        charts.append(line_chart(gettext("Activities: ratings by day"), alt, [_day(d) for d in days], series))
+        charts.append(line_chart(gettext("Activities: ratings by day"), alt, [day_label(d) for d in days], series))
     return charts
 
 
